@@ -1,0 +1,52 @@
+"""collabplan: the router. Page config, the projection-mode switch, then the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from collabplan import ui
+
+st.set_page_config(page_title="collabplan", page_icon=":material/flag:", layout="wide")
+ui.init_projection_mode()
+
+HERE = Path(__file__).parent
+
+# (file, title, icon, section). A page file that is not there yet is left out of the menu.
+PAGES = [
+    ("pages/home.py", "Home", ":material/home:", "Start"),
+    ("pages/upload.py", "Upload results", ":material/upload_file:", "Start"),
+    ("pages/review.py", "Data review", ":material/insights:", "Look at the data"),
+    ("pages/students.py", "Students by skill", ":material/groups:", "Look at the data"),
+    ("pages/coach.py", "Coach view", ":material/travel_explore:", "Look at the data"),
+    ("pages/goal_draft.py", "Draft a goal", ":material/edit_note:", "Goals"),
+    ("pages/goal_board.py", "Goal board", ":material/dashboard:", "Goals"),
+    ("pages/goal_detail.py", "Goal & actions", ":material/task_alt:", "Goals"),
+    ("pages/priorities.py", "School priorities", ":material/flag:", "Goals"),
+    ("pages/progress.py", "Progress", ":material/trending_up:", "Progress"),
+    ("pages/signposts.py", "Signposts", ":material/event:", "Progress"),
+    ("pages/staff_meeting.py", "Staff meeting", ":material/slideshow:", "Progress"),
+    ("pages/reports.py", "Reports & exports", ":material/download:", "Progress"),
+    ("pages/vision.py", "Vision & values", ":material/visibility:", "Collaboration"),
+    ("pages/teams.py", "Teams & norms", ":material/diversity_3:", "Collaboration"),
+    ("pages/theory_of_action.py", "Theory of action", ":material/route:", "Collaboration"),
+    ("pages/health.py", "Collaboration health", ":material/favorite:", "Collaboration"),
+]
+
+sections: dict[str, list] = {}
+for path, title, icon, section in PAGES:
+    if (HERE / path).exists():
+        sections.setdefault(section, []).append(
+            st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
+        )
+
+with st.sidebar:
+    st.toggle(
+        "Projection mode",
+        key=ui.PRESENT_KEY,
+        disabled=ui.projection_locked(),
+        help="Hides student names and ids and student-level tables, for a shared screen.",
+    )
+
+st.navigation(sections).run()

@@ -1,0 +1,36 @@
+"""Settings: where the database lives and the thresholds the metrics use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "collabplan.duckdb"
+
+#: Groups with fewer students than this are suppressed ("fewer than 10 students").
+MIN_GROUP_SIZE = int(os.environ.get("COLLABPLAN_MIN_GROUP", "10"))
+#: Points/percent scores are proficient at or above this fraction unless the assessment says otherwise.
+DEFAULT_CUT = 0.8
+#: A skill is a strength / lagging when this many points above / below the median.
+STATUS_MARGIN = 10.0
+#: A skill whose growth is under this many points is stagnant.
+STAGNANT_BELOW = 5.0
+
+#: Upload limits, checked before a file is parsed.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_SHEET_CELLS = 50_000_000
+PARSE_MEMORY_BYTES = 6 * 1024 * 1024 * 1024
+PARSE_TIMEOUT_SECONDS = 300
+
+
+def database_path(path: Path | str | None = None) -> Path | str:
+    """``path`` if given, else ``$COLLABPLAN_DB``, else ``data/collabplan.duckdb``."""
+    if path:
+        return path if str(path) == ":memory:" else Path(path).expanduser().resolve()
+    env = os.environ.get("COLLABPLAN_DB")
+    if env:
+        return env if env == ":memory:" else Path(env).expanduser().resolve()
+    return DEFAULT_DB

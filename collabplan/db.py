@@ -1,0 +1,166 @@
+"""The DuckDB store: one connection per process, a cursor per thread, one writer at a time.
+
+Everything that touches the database goes through a :class:`Database`. Reads use
+:meth:`Database.query` / :meth:`Database.cursor`; every write happens inside
+:meth:`Database.transaction`, which holds the process-wide write lock and commits or rolls
+back whole. Migrations in ``collabplan/migrations/NNNN_name.sql`` are applied in order at
+connect time and recorded in ``schema_version``, so an old database file upgrades itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from collabplan import config
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseBusyError(RuntimeError):
+    """The database file is held by another program (for example a running app)."""
+
+
+class Database:
+    """A DuckDB file opened once per process.
+
+    DuckDB connections are not safe to share between threads, but cursors made from one
+    connection are, each in its own thread; Streamlit runs each session in its own thread.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.IOException as exc:  # the file is locked by another process
+            raise DatabaseBusyError(
+                f"{self.path}: the database is open in another program "
+                "(is the app running?); close it and try again"
+            ) from exc
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._version = 0
+        self._version_lock = threading.Lock()
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (created on first use)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+        _OPEN.pop(self.path, None)
+
+    # -- reads -------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a parameterised read and return a DataFrame."""
+        return self.cursor().execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
+        return self.cursor().execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self.cursor().execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+    # -- writes ------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction under the process-wide write lock.
+
+        Yields the cursor to write with. Commits when the block ends normally and rolls
+        back everything on any exception, so the database is never left half-written.
+        """
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+                self._bump_version()
+
+    @property
+    def version(self) -> int:
+        """Increases after every committed write: a cache key for query results."""
+        return self._version
+
+    def _bump_version(self) -> None:
+        with self._version_lock:
+            self._version += 1
+
+    # -- schema ------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet recorded; return the versions applied."""
+        applied: list[int] = []
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
+            done = {v for (v,) in cur.execute("SELECT version FROM schema_version").fetchall()}
+            for version, name, sql in migrations():
+                if version in done:
+                    continue
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    cur.execute(sql)
+                    cur.execute(
+                        "INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name]
+                    )
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+                applied.append(version)
+        if applied:
+            self._bump_version()
+        return applied
+
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version = int(path.name[:4])
+        found.append((version, path.stem[5:], path.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if len(versions) != len(set(versions)):
+        raise RuntimeError(f"two migrations share a number in {MIGRATIONS_DIR}")
+    return found
+
+
+_OPEN: dict[str, Database] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def connect(path: Path | str | None = None) -> Database:
+    """The process's Database for ``path`` (default: ``config.database_path()``)."""
+    resolved = str(config.database_path(path))
+    with _OPEN_LOCK:
+        db = _OPEN.get(resolved)
+        if db is None:
+            db = Database(resolved)
+            _OPEN[resolved] = db
+        return db

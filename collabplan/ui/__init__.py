@@ -1,0 +1,74 @@
+"""The only Streamlit-aware helpers: the cached connection, cached queries, session keys.
+
+Pages import from here; nothing else in ``collabplan`` imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import streamlit as st
+
+from collabplan import db as db_module
+from collabplan.db import Database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Session-state keys shared between pages (ids and choices only, never student data).
+PRESENT_KEY = "present"
+FILTERS_KEY = "review_filters"
+GOAL_SEED_KEY = "goal_seed"
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    return db_module.connect(path)
+
+
+def get_db() -> Database:
+    """The process's database (COLLABPLAN_DB or data/collabplan.duckdb)."""
+    return _database(str(db_module.config.database_path()))
+
+
+def cached(fn: Callable[..., R]) -> Callable[..., R]:
+    """Cache ``fn(db, *args)`` results until the next committed write.
+
+    The database's write version is part of the cache key, so an import, an undo or any
+    other write makes every page read fresh numbers.
+    """
+
+    @st.cache_data(show_spinner=False, max_entries=512)
+    def inner(_fn_key: str, _version: int, _path: str, *args: Any, **kwargs: Any) -> R:
+        return fn(get_db(), *args, **kwargs)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        db = get_db()
+        return inner(f"{fn.__module__}.{fn.__qualname__}", db.version, db.path, *args, **kwargs)
+
+    return wrapper
+
+
+def after_write() -> None:
+    """Call after a write made outside ``cached`` readers' knowledge (belt and braces)."""
+    st.cache_data.clear()
+
+
+def init_projection_mode() -> None:
+    """``?present=1`` turns projection mode on for the whole session."""
+    if st.query_params.get("present") in ("1", "true", "yes"):
+        st.session_state["present_locked"] = True
+        st.session_state[PRESENT_KEY] = True
+
+
+def projection_mode() -> bool:
+    """True when no student names, ids or student-level tables may be shown."""
+    return bool(st.session_state.get(PRESENT_KEY) or st.session_state.get("present_locked"))
+
+
+def projection_locked() -> bool:
+    """True when the session was opened with ``?present=1`` (the switch cannot turn it off)."""
+    return bool(st.session_state.get("present_locked"))
