@@ -15,7 +15,13 @@ from collabplan import config
 from collabplan.db import Database
 
 METRICS = ("pct_proficient", "pct_below_proficient")
-BY_COLUMNS = {"class": "s.class_name", "teacher": "s.teacher", "grade": "s.grade"}
+# A score row carries the grade/class/teacher its file gave; when the file had none (a MAP
+# results file without a roster column) the student's latest known value stands in.
+BY_COLUMNS = {
+    "class": "coalesce(s.class_name, st.class_name)",
+    "teacher": "coalesce(s.teacher, st.teacher)",
+    "grade": "coalesce(s.grade, st.grade)",
+}
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ def _text(value: Any) -> str | None:
 
 
 def where_for(filters: Filters) -> Where:
-    """Translate filters into parameterised SQL over ``score s``."""
+    """Translate filters into parameterised SQL over ``score s LEFT JOIN student st``."""
     w = Where()
     if filters.team_id is not None:
         w.add("s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)", filters.team_id)
@@ -79,11 +85,11 @@ def where_for(filters: Filters) -> Where:
             "list_contains(?, s.administration_id)", list(map(int, filters.administration_ids))
         )
     if filters.grade is not None:
-        w.add("s.grade = ?", filters.grade)
+        w.add(f"{BY_COLUMNS['grade']} = ?", filters.grade)
     if filters.class_name is not None:
-        w.add("s.class_name = ?", filters.class_name)
+        w.add(f"{BY_COLUMNS['class']} = ?", filters.class_name)
     if filters.teacher is not None:
-        w.add("s.teacher = ?", filters.teacher)
+        w.add(f"{BY_COLUMNS['teacher']} = ?", filters.teacher)
     if filters.group is not None:
         w.add(
             "s.student_id IN (SELECT student_id FROM student_group WHERE group_name = ?)",
@@ -122,13 +128,14 @@ def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = N
     by_sql, by_params = by_expression(by)
     by_select = f", {by_sql} AS by_value" if by_sql else ""
     by_group = ", by_value" if by_sql else ""
+    # Only whitelisted fragments are formatted in; every value is a ? parameter.
     sql = f"""
         WITH s AS (
             SELECT s.administration_id, s.skill, s.student_id, s.proficient{by_select}
-            FROM score s
+            FROM score s LEFT JOIN student st ON st.id = s.student_id
             WHERE {w.sql} AND s.proficient IS NOT NULL
             QUALIFY row_number() OVER (
-                PARTITION BY s.administration_id, s.skill, s.student_id{by_group}
+                PARTITION BY s.administration_id, s.skill, s.student_id
                 ORDER BY s.upload_id DESC) = 1
         )
         SELECT a.assessment_id, t.name AS assessment, s.administration_id, a.term, a.date,
@@ -140,7 +147,7 @@ def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = N
         JOIN assessment t ON t.id = a.assessment_id
         GROUP BY ALL
         ORDER BY t.name, a.date NULLS FIRST, a.term, s.skill{by_group}
-    """
+    """  # noqa: S608
     df = db.query(sql, [*by_params, *w.params])
     if by_sql:
         df = df.rename(columns={"by_value": "by"})

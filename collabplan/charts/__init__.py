@@ -1,0 +1,7 @@
+"""Figure builders: each a pure function from a DataFrame to a ``plotly.graph_objects.Figure``.
+
+No I/O, no Streamlit. One module per area so the review, goal and workspace figures can
+grow side by side; everything is re-exported here (``from collabplan import charts``).
+"""
+
+from collabplan.charts.style import COLORS, STATUS_COLORS, base_layout  # noqa: F401
