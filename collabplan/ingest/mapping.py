@@ -1,0 +1,345 @@
+"""The mapping file (ARCHITECTURE.md section 5): how to read one kind of export.
+
+A :class:`Mapping` is parsed from TOML, checked (unknown keys and bad values are an
+:class:`IngestError` naming the key), and written back with :meth:`Mapping.to_toml`.
+Presets are mappings with an extra ``[preset]`` table (see ``collabplan/presets/README.md``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from collabplan.ingest.errors import IngestError
+
+PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
+
+#: Marks that mean "no score" in every file (compared lower-case, trimmed). Blank too.
+MISSING_MARKS = (
+    "", "absent", "n/a", "na", "-", "md", "discontinue", "tested out", "excused", "ex",
+)
+LAYOUTS = ("wide", "long", "groups")
+KINDS = ("points", "percent", "level")
+COLUMN_ROLES = (
+    "student_id", "student_name", "first_name", "last_name",
+    "grade", "class", "teacher", "term", "date",
+)
+SHEET_CLASS = "$sheet"
+
+_SECTION_KEYS: dict[str, set[str]] = {
+    "source": {"sheet", "header_row", "skill_row", "max_row", "delimiter", "encoding"},
+    "assessment": {"name", "name_column", "date", "subject"},
+    "columns": {*COLUMN_ROLES, "groups"},
+    "scores": {
+        "layout", "columns", "pattern", "exclude", "skill", "score", "kind", "max",
+        "levels", "proficient", "proficient_score", "missing",
+    },
+    "preset": {"label", "detect", "tracker"},
+}
+
+
+@dataclass
+class Scores:
+    """The ``[scores]`` table."""
+
+    layout: str = "wide"
+    columns: list[str] = field(default_factory=list)
+    pattern: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    skill: str | None = None
+    score: str | None = None
+    kind: str | None = None
+    max: float | dict[str, float] | str | None = None
+    levels: list[str] = field(default_factory=list)
+    proficient: float | str | None = None
+    proficient_score: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+    def resolved_kind(self, has_max_row: bool = False) -> str:
+        """The kind, inferred when not given: levels -> level, a max -> points, else percent."""
+        if self.kind:
+            return self.kind
+        if self.levels:
+            return "level"
+        if self.max is not None or has_max_row:
+            return "points"
+        return "percent"
+
+
+@dataclass
+class Mapping:
+    """Every key of the mapping format; ``name`` is how uploads and the UI refer to it."""
+
+    name: str = "mapping"
+    sheet: str | list[str] | None = None
+    header_row: int | None = None
+    skill_row: int | None = None
+    max_row: int | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    assessment_name: str | None = None
+    assessment_name_column: str | None = None
+    assessment_date: str | None = None
+    subject: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    scores: Scores | None = None
+    label: str | None = None
+    detect: list[str] = field(default_factory=list)
+    tracker: bool = False
+
+    # -- reading -----------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, text: str, name: str = "mapping") -> Mapping:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise IngestError(f"mapping {name}: not valid TOML ({exc}); check quotes and brackets") from exc
+        return cls.from_dict(data, name=name)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], name: str = "mapping") -> Mapping:
+        def bad(key: str, why: str) -> IngestError:
+            return IngestError(f"mapping {name}: {key} {why}")
+
+        for section, body in data.items():
+            if section not in _SECTION_KEYS:
+                raise bad(f"[{section}]", f"is not a mapping section (use {', '.join(_SECTION_KEYS)})")
+            if not isinstance(body, dict):
+                raise bad(section, "must be a table, e.g. [" + section + "]")
+            unknown = set(body) - _SECTION_KEYS[section]
+            if unknown:
+                allowed = ", ".join(sorted(_SECTION_KEYS[section]))
+                raise bad(f"[{section}] {sorted(unknown)[0]}", f"is not a known key (known: {allowed})")
+        src = data.get("source", {})
+        asm = data.get("assessment", {})
+        cols = dict(data.get("columns", {}))
+        groups = cols.pop("groups", {}) or {}
+        pre = data.get("preset", {})
+        m = cls(name=name)
+        m.sheet = src.get("sheet")
+        if m.sheet is not None and not isinstance(m.sheet, str | list):
+            raise bad("[source] sheet", 'must be a sheet name, a list of names or "*"')
+        for key in ("header_row", "skill_row", "max_row"):
+            value = src.get(key)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise bad(f"[source] {key}", "must be a row number (1 = the first row)")
+            setattr(m, key, value)
+        m.delimiter = src.get("delimiter")
+        m.encoding = src.get("encoding")
+        m.assessment_name = _opt_str(asm.get("name"))
+        m.assessment_name_column = _opt_str(asm.get("name_column"))
+        m.assessment_date = _opt_str(asm.get("date"))
+        m.subject = _opt_str(asm.get("subject"))
+        for role, header in cols.items():
+            if not isinstance(header, str) or not header.strip():
+                raise bad(f"[columns] {role}", "must be a column header in quotes")
+        m.columns = {k: v for k, v in cols.items()}
+        if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
+            raise bad("[columns.groups]", 'must map group names to column headers, e.g. ELL = "ELL Status"')
+        m.groups = dict(groups)
+        if "scores" in data:
+            m.scores = _scores_from(data["scores"], bad)
+        m.label = _opt_str(pre.get("label"))
+        m.detect = [str(h) for h in pre.get("detect", [])]
+        m.tracker = bool(pre.get("tracker", False))
+        if not m.tracker and not ({"student_id", "student_name"} & set(m.columns)) and not (
+            {"first_name", "last_name"} <= set(m.columns)
+        ):
+            raise bad(
+                "[columns]",
+                "needs student_id or student_name (or first_name and last_name) naming the column headers",
+            )
+        return m
+
+    # -- writing -----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.label or self.detect or self.tracker:
+            out["preset"] = _drop_empty(
+                {"label": self.label, "detect": self.detect, "tracker": self.tracker or None}
+            )
+        out["source"] = _drop_empty(
+            {
+                "sheet": self.sheet, "header_row": self.header_row, "skill_row": self.skill_row,
+                "max_row": self.max_row, "delimiter": self.delimiter, "encoding": self.encoding,
+            }
+        )
+        out["assessment"] = _drop_empty(
+            {
+                "name": self.assessment_name, "name_column": self.assessment_name_column,
+                "date": self.assessment_date, "subject": self.subject,
+            }
+        )
+        cols: dict[str, Any] = dict(self.columns)
+        if self.groups:
+            cols["groups"] = dict(self.groups)
+        out["columns"] = cols
+        if self.scores is not None:
+            s = self.scores
+            out["scores"] = _drop_empty(
+                {
+                    "layout": s.layout, "columns": s.columns, "pattern": s.pattern,
+                    "exclude": s.exclude, "skill": s.skill, "score": s.score, "kind": s.kind,
+                    "max": s.max, "levels": s.levels, "proficient": s.proficient,
+                    "proficient_score": s.proficient_score, "missing": s.missing,
+                }
+            )
+        return {k: v for k, v in out.items() if v}
+
+    def to_toml(self) -> str:
+        """The mapping as TOML text that :meth:`from_toml` reads back to an equal mapping."""
+        lines: list[str] = [f"# mapping: {self.name}"]
+        for section, body in self.to_dict().items():
+            lines.extend(_toml_table(section, body))
+        return "\n".join(lines) + "\n"
+
+    # -- helpers -----------------------------------------------------------------------
+    @property
+    def missing_marks(self) -> list[str]:
+        extra = [m.strip().lower() for m in (self.scores.missing if self.scores else [])]
+        return sorted(set(MISSING_MARKS) | set(extra))
+
+    def copy(self, **changes: Any) -> Mapping:
+        m = copy.deepcopy(self)
+        for key, value in changes.items():
+            setattr(m, key, value)
+        return m
+
+
+def _scores_from(body: dict[str, Any], bad) -> Scores:
+    s = Scores()
+    s.layout = str(body.get("layout", "wide"))
+    if s.layout not in LAYOUTS:
+        raise bad("[scores] layout", f"must be one of {', '.join(LAYOUTS)}, not {s.layout!r}")
+    for key in ("columns", "exclude", "levels", "missing"):
+        value = body.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise bad(f"[scores] {key}", 'must be a list of text, e.g. ["Q1", "Q2"]')
+        setattr(s, key, [str(v) for v in value])
+    s.pattern = _opt_str(body.get("pattern"))
+    if s.pattern:
+        try:
+            re.compile(s.pattern)
+        except re.error as exc:
+            raise bad("[scores] pattern", f"is not a valid regular expression ({exc})") from exc
+    s.skill = _opt_str(body.get("skill"))
+    s.score = _opt_str(body.get("score"))
+    s.kind = _opt_str(body.get("kind"))
+    if s.kind is not None and s.kind not in KINDS:
+        raise bad("[scores] kind", f"must be one of {', '.join(KINDS)}, not {s.kind!r}")
+    mx = body.get("max")
+    if isinstance(mx, bool) or (mx is not None and not isinstance(mx, int | float | str | dict)):
+        raise bad("[scores] max", "must be a number, a table {column = number} or a column header")
+    if isinstance(mx, dict):
+        try:
+            mx = {str(k): float(v) for k, v in mx.items()}
+        except (TypeError, ValueError) as exc:
+            raise bad("[scores] max", "table values must be numbers, e.g. {Q1 = 2}") from exc
+    elif isinstance(mx, int | float):
+        if mx <= 0:
+            raise bad("[scores] max", "must be more than 0")
+        mx = float(mx)
+    s.max = mx
+    prof = body.get("proficient")
+    if isinstance(prof, bool):
+        raise bad("[scores] proficient", "must be a fraction like 0.8 or a level name")
+    if isinstance(prof, int | float):
+        prof = float(prof)
+        if prof > 1:  # "80" means 80%
+            prof = prof / 100.0
+    s.proficient = prof
+    s.proficient_score = _opt_str(body.get("proficient_score"))
+    if s.layout == "long" and not (s.skill and s.score):
+        raise bad("[scores]", 'layout "long" needs skill = "<column naming the skill>" and score = "<column holding the score>"')
+    if s.layout == "groups" and not (s.skill and s.score and "{n}" in s.skill and "{n}" in s.score):
+        raise bad("[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"')
+    kind = s.resolved_kind()
+    if kind == "level":
+        if not s.levels:
+            raise bad("[scores] levels", "must list the level names, lowest first, for kind = \"level\"")
+        if isinstance(s.proficient, str) and s.proficient.lower() not in [x.lower() for x in s.levels]:
+            raise bad("[scores] proficient", f"{s.proficient!r} is not one of the levels {s.levels}")
+    elif isinstance(s.proficient, str):
+        raise bad("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
+    return s
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != [] and v != {} and v != ""}
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_table(name: str, body: dict[str, Any]) -> list[str]:
+    lines = ["", f"[{name}]"]
+    nested = []
+    for key, value in body.items():
+        if isinstance(value, dict) and name == "columns":
+            nested.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, value in nested:
+        lines.append("")
+        lines.append(f"[{name}.{key}]")
+        lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+    return lines
+
+
+def load_mapping(path_or_text: str | Path) -> Mapping:
+    """A mapping from a .toml path or from TOML text."""
+    if isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and path_or_text.endswith(".toml")
+    ):
+        path = Path(path_or_text)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise IngestError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
+        return Mapping.from_toml(text, name=path.stem.removesuffix(".mapping"))
+    return Mapping.from_toml(str(path_or_text))
+
+
+def presets() -> dict[str, Mapping]:
+    """The shipped presets by file stem (collabplan/presets/*.toml)."""
+    found: dict[str, Mapping] = {}
+    for path in sorted(PRESETS_DIR.glob("*.toml")):
+        found[path.stem] = Mapping.from_toml(path.read_text(encoding="utf-8"), name=path.stem)
+    return found
+
+
+def header_key(text: Any) -> str:
+    """How headers are compared: case-insensitive, spaces/underscores ignored, BOM stripped."""
+    if text is None:
+        return ""
+    return re.sub(r"[\s_]+", "", str(text).replace("\ufeff", "")).lower()
