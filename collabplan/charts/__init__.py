@@ -4,4 +4,9 @@ No I/O, no Streamlit. One module per area so the review, goal and workspace figu
 grow side by side; everything is re-exported here (``from collabplan import charts``).
 """
 
+from collabplan.charts.progress import (  # noqa: F401
+    gap_closed_figure,
+    progress_figure,
+    progress_title,
+)
 from collabplan.charts.style import COLORS, STATUS_COLORS, base_layout  # noqa: F401

@@ -1,0 +1,254 @@
+"""Progress figures: one goal's line toward its target, and every goal's share of the gap closed.
+
+Both take tidy DataFrames of already-aggregated numbers (never student rows), so nothing a
+chart draws or shows on hover can name a student.
+
+``progress_figure`` reads one row per point, baseline first::
+
+    kind       "baseline" | "checkpoint"
+    label      what the teacher calls the sitting ("Winter 2025-26", "Unit 4 CFA")
+    date       datetime.date or None
+    value      0–100 or None (None: nobody scored, or the group is too small to show)
+    students   how many students were scored
+    expected   the straight-line value at that date (checkpoints), else None
+    on_track   True / False / None
+    suppressed True when fewer students than the minimum group size
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout
+from collabplan.privacy import suppressed_label
+
+METRIC_WORDS = {
+    "pct_proficient": "proficient",
+    "pct_below_proficient": "below proficient",
+}
+STATUS_WORDS = {
+    "on track": "On track",
+    "behind": "Behind",
+    "met": "Goal met",
+    "not enough data yet": "Not enough data yet",
+}
+#: Marker colour and symbol per point kind: colour never carries the meaning alone.
+POINT_STYLE = {
+    "baseline": (COLORS["target"], "circle"),
+    "on track": (COLORS["primary"], "circle"),
+    "behind": (COLORS["accent"], "diamond"),
+    "unknown": (COLORS["muted"], "circle-open"),
+}
+STATUS_BAR_COLORS = {
+    "met": COLORS["primary"],
+    "on track": COLORS["primary"],
+    "behind": COLORS["accent"],
+    "not enough data yet": COLORS["muted"],
+}
+#: Drawn in chart text, so a font without emoji still shows it.
+CELEBRATION = "★"
+
+
+def higher_is_better(metric: str) -> bool:
+    """pct_proficient goals rise toward their target; pct_below_proficient goals fall."""
+    return metric != "pct_below_proficient"
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.1f}%".replace(".0%", "%")
+
+
+def point_kind(row: pd.Series) -> str:
+    if row["kind"] == "baseline":
+        return "baseline"
+    if row.get("on_track") is True or row.get("on_track") == 1:
+        return "on track"
+    if row.get("on_track") is False or row.get("on_track") == 0:
+        return "behind"
+    return "unknown"
+
+
+def point_hover(row: pd.Series, metric: str) -> str:
+    """The hover text of one point: aggregated numbers only."""
+    words = METRIC_WORDS.get(metric, metric)
+    lines = [f"<b>{row['label']}</b>"]
+    if _suppressed(row):
+        lines.append(suppressed_label())
+    else:
+        lines.append(f"{fmt_pct(row['value'])} {words}")
+        lines.append(f"{int(row['students'])} students scored")
+    if row["kind"] == "baseline":
+        lines.append("Baseline")
+    elif not pd.isna(row.get("expected")):
+        lines.append(f"Straight line to target: {fmt_pct(row['expected'])}")
+        kind = point_kind(row)
+        if kind != "unknown":
+            lines.append(kind.capitalize())
+    return "<br>".join(lines)
+
+
+def _suppressed(row: pd.Series) -> bool:
+    return bool(row.get("suppressed")) or row.get("value") is None or pd.isna(row.get("value"))
+
+
+def progress_title(status: str, metric: str, latest_value: float | None,
+                   target_value: float, target_date: dt.date | None) -> str:
+    """A title that states the message: "On track: 62% proficient (target 70% by Jun 2026)"."""
+    words = METRIC_WORDS.get(metric, metric)
+    by = f" by {target_date:%b %Y}" if target_date else ""
+    head = STATUS_WORDS.get(status, status.capitalize())
+    if status == "met":
+        head = f"{CELEBRATION} {head}"
+    now = f"{fmt_pct(latest_value)} {words}" if latest_value is not None else "no checkpoint yet"
+    return f"{head}: {now} (target {fmt_pct(target_value)}{by})"
+
+
+def _x_values(points: pd.DataFrame, target_date: dt.date | None) -> tuple[list[Any], Any, bool]:
+    """Dates when every point (and the target) has one; else the labels in order."""
+    dates = list(points["date"])
+    if target_date is not None and all(d is not None and not pd.isna(d) for d in dates):
+        return [pd.Timestamp(d) for d in dates], pd.Timestamp(target_date), True
+    return list(points["label"]), "Target", False
+
+
+def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float,
+                    target_date: dt.date | None, status: str, title: str | None = None,
+                    font_size: int = FONT_SIZE) -> go.Figure:
+    """Baseline, checkpoints, a dashed straight line to the target, the target marked and
+    the on-track side of the line shaded; the status in words in the title."""
+    points = points.reset_index(drop=True)
+    words = METRIC_WORDS.get(metric, metric)
+    shown = points[~points.apply(_suppressed, axis=1)] if len(points) else points
+    latest = None
+    later = shown[shown["kind"] == "checkpoint"]
+    if len(later):
+        latest = float(later.iloc[-1]["value"])
+    title = title or progress_title(status, metric, latest, target_value, target_date)
+    fig = go.Figure()
+    if points.empty:
+        fig.update_layout(**base_layout(title, font={"size": font_size}))
+        return fig
+
+    xs, target_x, dated = _x_values(points, target_date)
+    base = points.iloc[0]
+    base_x = xs[0]
+    base_value = None if _suppressed(base) else float(base["value"])
+
+    if base_value is not None:
+        edge = 100.0 if higher_is_better(metric) else 0.0
+        if dated:
+            region_x = [base_x, target_x, target_x, base_x]
+        else:
+            region_x = [xs[0], target_x, target_x, xs[0]]
+        fig.add_trace(go.Scatter(
+            x=region_x, y=[base_value, target_value, edge, edge], fill="toself",
+            fillcolor=COLORS["ok_band"], line={"width": 0}, mode="lines",
+            name="On-track region", hoverinfo="skip",
+        ))
+        fig.add_trace(go.Scatter(
+            x=[base_x, target_x], y=[base_value, target_value], mode="lines",
+            line={"dash": "dash", "color": COLORS["target"], "width": 2},
+            name="Straight line to target", hoverinfo="skip",
+        ))
+
+    fig.add_trace(go.Scatter(
+        x=[target_x], y=[target_value], mode="markers+text",
+        marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
+        text=[f"Target {fmt_pct(target_value)}"], textposition="top center",
+        hovertext=[f"<b>Target</b><br>{fmt_pct(target_value)} {words}"
+                   + (f"<br>by {target_date:%d %b %Y}" if target_date else "")],
+        hoverinfo="text", name="Target",
+    ))
+
+    kinds = [point_kind(r) for _, r in points.iterrows()]
+    keep = [i for i in range(len(points)) if not _suppressed(points.iloc[i])]
+    if keep:
+        fig.add_trace(go.Scatter(
+            x=[xs[i] for i in keep], y=[float(points.iloc[i]["value"]) for i in keep],
+            mode="lines+markers+text",
+            line={"color": COLORS["primary"], "width": 3},
+            marker={
+                "size": font_size + 4,
+                "color": [POINT_STYLE[kinds[i]][0] for i in keep],
+                "symbol": [POINT_STYLE[kinds[i]][1] for i in keep],
+                "line": {"width": 2, "color": "white"},
+            },
+            text=[fmt_pct(points.iloc[i]["value"]) for i in keep],
+            textposition="bottom center" if higher_is_better(metric) else "top center",
+            hovertext=[point_hover(points.iloc[i], metric) for i in keep],
+            hoverinfo="text", name="Results",
+        ))
+    hidden = [i for i in range(len(points)) if i not in keep]
+    if hidden:
+        fig.add_trace(go.Scatter(
+            x=[xs[i] for i in hidden], y=[4.0] * len(hidden), mode="markers+text",
+            marker={"symbol": "x-open", "size": font_size, "color": COLORS["muted"]},
+            text=[suppressed_label()] * len(hidden), textposition="top center",
+            hovertext=[point_hover(points.iloc[i], metric) for i in hidden],
+            hoverinfo="text", name="Not shown",
+        ))
+
+    layout = base_layout(title, font={"size": font_size})
+    layout["title"]["font"] = {"size": font_size + 6}
+    fig.update_layout(
+        **layout,
+        yaxis={**PERCENT_AXIS, "title": {"text": f"% {words}"}},
+        xaxis={"title": {"text": ""}, "gridcolor": COLORS["grid"],
+               **({"type": "date"} if dated else {"type": "category"})},
+        hoverlabel={"font": {"size": font_size}},
+    )
+    return fig
+
+
+def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap closed, by school priority",
+                      font_size: int = FONT_SIZE) -> go.Figure:
+    """Horizontal bars, one per goal, grouped by priority.
+
+    ``goals`` columns: goal (short name), priority (None: "No priority yet"), gap_closed
+    (0–100 or more; None when there is no checkpoint yet), status, and optionally
+    priority_order (the school's order of its priorities).
+    """
+    df = goals.copy()
+    fig = go.Figure()
+    if df.empty:
+        fig.update_layout(**base_layout(title, font={"size": font_size}))
+        return fig
+    df["priority"] = df["priority"].fillna("No priority yet").replace("", "No priority yet")
+    df["shown"] = pd.to_numeric(df["gap_closed"], errors="coerce")
+    if "priority_order" not in df:
+        df["priority_order"] = 0
+    # Goals without a priority come last; within a priority, the furthest along first.
+    df["priority_order"] = df["priority_order"].fillna(10**6)
+    df.loc[df["priority"] == "No priority yet", "priority_order"] = 10**6
+    df = df.sort_values(["priority_order", "priority", "shown"], ascending=[True, True, False],
+                        na_position="last")
+    labels = []
+    for _, r in df.iterrows():
+        if pd.isna(r["shown"]):
+            labels.append("not enough data yet")
+        else:
+            mark = f" {CELEBRATION} met" if r["status"] == "met" else ""
+            labels.append(f"{r['shown']:.0f}% of the gap{mark}")
+    hover = [f"<b>{g}</b><br>{p}<br>{lab}<br>{STATUS_WORDS.get(s, s)}"
+             for g, p, lab, s in zip(df["goal"], df["priority"], labels, df["status"], strict=True)]
+    x = df["shown"].fillna(0).clip(lower=0)
+    fig.add_trace(go.Bar(
+        y=[list(df["priority"]), list(df["goal"])], x=list(x), orientation="h",
+        marker={"color": [STATUS_BAR_COLORS.get(s, COLORS["muted"]) for s in df["status"]]},
+        text=labels, textposition="outside", cliponaxis=False,
+        hovertext=hover, hoverinfo="text", name="Gap closed",
+    ))
+    top = max(110.0, float(x.max()) + 25.0)
+    fig.update_layout(
+        **base_layout(title, font={"size": font_size}),
+        xaxis={"range": [0, top], "ticksuffix": "%", "gridcolor": COLORS["grid"],
+               "title": {"text": "share of the gap from baseline to target closed"}},
+        yaxis={"autorange": "reversed"},
+        height=max(320, 90 + 60 * len(df)),
+    )
+    fig.add_vline(x=100, line={"dash": "dash", "color": COLORS["target"]})
+    return fig
