@@ -6,7 +6,8 @@ goal or the command line shows comes from these functions, so they agree by cons
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -81,9 +82,9 @@ def where_for(filters: Filters) -> Where:
             filters.assessment_id,
         )
     if filters.administration_ids:
-        w.add(
-            "list_contains(?, s.administration_id)", list(map(int, filters.administration_ids))
-        )
+        ids = [int(i) for i in filters.administration_ids]
+        # A plain IN list (placeholders only) lets DuckDB skip row groups by their min/max.
+        w.add(f"s.administration_id IN ({', '.join('?' * len(ids))})", *ids)
     if filters.grade is not None:
         w.add(f"{BY_COLUMNS['grade']} = ?", filters.grade)
     if filters.class_name is not None:
@@ -195,3 +196,405 @@ def metric_value(
     pct = 100.0 * proficient / students
     value = pct if metric == "pct_proficient" else 100.0 - pct
     return round(value, 1), students
+
+
+# -- the data review ------------------------------------------------------------------------
+#
+# Every function below reads the same de-duplicated skill scores as skill_summary (one row
+# per administration × skill × student, the later upload winning) and takes the same Filters.
+
+#: A score's band for acting on it: not yet proficient, proficient, or already well past the
+#: cut (points/percent: at least halfway from the cut to full marks; levels: above the
+#: assessment's proficient level). Only column names and literals: no user text.
+BAND_SQL = """
+    CASE WHEN NOT s.proficient THEN 'not yet'
+         WHEN t.kind = 'level' THEN
+              CASE WHEN list_position(t.levels, s.level)
+                        > coalesce(list_position(t.levels, t.proficient_level), 1e9)
+                   THEN 'well past' ELSE 'proficient' END
+         WHEN s.fraction >= (1 + t.cut) / 2 THEN 'well past'
+         ELSE 'proficient' END
+"""
+BANDS = ("not yet", "proficient", "well past")
+
+
+def _one_administration(filters: Filters, administration_id: int) -> Filters:
+    return replace(filters, administration_ids=(int(administration_id),))
+
+
+def _latest_scores_cte(w: Where, extra: str = "") -> str:
+    """SQL (for ``WITH s AS (…)``) of the scores a metric counts, one per student and skill."""
+    return f"""
+        SELECT s.administration_id, s.skill, s.student_id, s.proficient, s.fraction, s.level,
+               s.upload_id{extra}
+        FROM score s LEFT JOIN student st ON st.id = s.student_id
+        WHERE {w.sql} AND s.proficient IS NOT NULL
+        QUALIFY row_number() OVER (
+            PARTITION BY s.administration_id, s.skill, s.student_id
+            ORDER BY s.upload_id DESC) = 1
+    """  # noqa: S608 (only the whitelisted WHERE of where_for and fixed column lists)
+
+
+def administrations(db: Database, assessment_id: int, team_id: int | None = None) -> pd.DataFrame:
+    """The administrations of an assessment that have skill scores, oldest first.
+
+    Columns: id, term, date, label.
+    """
+    params: list[Any] = [assessment_id]
+    team_sql = ""
+    if team_id is not None:
+        team_sql = " AND s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)"
+        params.append(team_id)
+    return db.query(
+        f"""
+        SELECT a.id, a.term, a.date, a.label
+        FROM administration a
+        WHERE a.assessment_id = ?
+          AND EXISTS (SELECT 1 FROM score s WHERE s.administration_id = a.id
+                      AND s.item IS NULL{team_sql})
+        ORDER BY a.date NULLS FIRST, a.term, a.id
+        """,  # noqa: S608 (team_sql is a fixed fragment)
+        params,
+    )
+
+
+def filter_options(
+    db: Database, team_id: int | None = None, assessment_id: int | None = None
+) -> dict[str, Any]:
+    """What the review filters can offer: teams, assessments, administrations, grades,
+    classes, teachers and student groups (the last four within the chosen assessment).
+
+    Returns a dict of DataFrames (teams, assessments, administrations: id + name/label) and
+    lists of text (grades, classes, teachers, groups).
+    """
+    teams = db.query("SELECT id, name FROM team ORDER BY name")
+    team_sql, team_params = "", []
+    if team_id is not None:
+        team_sql = " AND s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)"
+        team_params = [team_id]
+    assessments = db.query(
+        f"""
+        SELECT t.id, t.name, t.kind FROM assessment t
+        WHERE EXISTS (SELECT 1 FROM administration a JOIN score s ON s.administration_id = a.id
+                      WHERE a.assessment_id = t.id AND s.item IS NULL{team_sql})
+        ORDER BY t.name
+        """,  # noqa: S608 (team_sql is a fixed fragment)
+        team_params,
+    )
+    out: dict[str, Any] = {
+        "teams": teams,
+        "assessments": assessments,
+        "administrations": pd.DataFrame(columns=["id", "term", "date", "label"]),
+        "grades": [],
+        "classes": [],
+        "teachers": [],
+        "groups": [],
+    }
+    if assessment_id is None:
+        return out
+    out["administrations"] = administrations(db, assessment_id, team_id)
+    w = where_for(Filters(team_id=team_id, assessment_id=assessment_id))
+    row = db.rows(
+        f"""
+        SELECT list(DISTINCT {BY_COLUMNS['grade']}) FILTER (WHERE {BY_COLUMNS['grade']} IS NOT NULL),
+               list(DISTINCT {BY_COLUMNS['class']}) FILTER (WHERE {BY_COLUMNS['class']} IS NOT NULL),
+               list(DISTINCT {BY_COLUMNS['teacher']}) FILTER (WHERE {BY_COLUMNS['teacher']} IS NOT NULL),
+               list(DISTINCT s.student_id)
+        FROM score s LEFT JOIN student st ON st.id = s.student_id
+        WHERE {w.sql}
+        """,  # noqa: S608 (whitelisted column expressions and where_for's clause)
+        w.params,
+    )[0]
+    out["grades"] = sorted(row[0] or [], key=_natural)
+    out["classes"] = sorted(row[1] or [], key=_natural)
+    out["teachers"] = sorted(row[2] or [], key=_natural)
+    out["groups"] = [
+        g
+        for (g,) in db.rows(
+            "SELECT DISTINCT group_name FROM student_group"
+            " WHERE list_contains(?, student_id) ORDER BY group_name",
+            [row[3] or []],
+        )
+    ]
+    return out
+
+
+def _natural(text: Any) -> tuple:
+    """Sort key that puts Q2 before Q10 and grade 3 before grade 10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", str(text))
+        if part
+    )
+
+
+def growth(
+    db: Database, filters: Filters, from_administration_id: int, to_administration_id: int
+) -> pd.DataFrame:
+    """Change in pct_proficient per skill among students scored in both administrations.
+
+    Columns: skill, students (matched), before_proficient, after_proficient, before_pct,
+    after_pct, growth (points, one decimal), stagnant (growth under STAGNANT_BELOW),
+    suppressed (fewer matched students than the minimum group size).
+    """
+    a, b = int(from_administration_id), int(to_administration_id)
+    w = where_for(replace(filters, administration_ids=(a, b)))
+    sql = f"""
+        WITH s AS ({_latest_scores_cte(w)}),
+        p AS (
+            SELECT skill, student_id,
+                   bool_or(proficient) FILTER (WHERE administration_id = ?) AS before,
+                   bool_or(proficient) FILTER (WHERE administration_id = ?) AS after
+            FROM s GROUP BY skill, student_id
+        )
+        SELECT skill, count(*)::INTEGER AS students,
+               count(*) FILTER (WHERE before)::INTEGER AS before_proficient,
+               count(*) FILTER (WHERE after)::INTEGER AS after_proficient
+        FROM p WHERE before IS NOT NULL AND after IS NOT NULL
+        GROUP BY skill ORDER BY skill
+    """  # noqa: S608 (see _latest_scores_cte)
+    df = db.query(sql, [*w.params, a, b])
+    df["before_pct"] = (100.0 * df["before_proficient"] / df["students"]).round(1)
+    df["after_pct"] = (100.0 * df["after_proficient"] / df["students"]).round(1)
+    df["growth"] = (df["after_pct"] - df["before_pct"]).round(1)
+    df["suppressed"] = df["students"] < config.MIN_GROUP_SIZE
+    df["stagnant"] = (df["growth"] < config.STAGNANT_BELOW) & ~df["suppressed"]
+    return df
+
+
+def equity_gap(db: Database, filters: Filters, administration_id: int, group: str) -> pd.DataFrame:
+    """A student group against everyone else, per skill, on one administration.
+
+    Columns: skill, group_students, group_pct, others_students, others_pct, gap (group minus
+    others, points), suppressed (either side under the minimum group size).
+    Numbers come from skill_summary(by="group:NAME"), so they match ``skills --by``.
+    """
+    f = replace(_one_administration(filters, administration_id), group=None)
+    df = skill_summary(db, f, by=f"group:{group}")
+    cols = ["skill", "group_students", "group_pct", "others_students", "others_pct", "gap",
+            "suppressed"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    ins = df[df["by"] == group].set_index("skill")
+    outs = df[df["by"] != group].set_index("skill")
+    skills = sorted(set(ins.index) | set(outs.index), key=_natural)
+    out = pd.DataFrame({"skill": skills})
+    out["group_students"] = [int(ins["students"].get(s, 0)) for s in skills]
+    out["group_pct"] = [ins["pct_proficient"].get(s) for s in skills]
+    out["others_students"] = [int(outs["students"].get(s, 0)) for s in skills]
+    out["others_pct"] = [outs["pct_proficient"].get(s) for s in skills]
+    out["group_pct"] = pd.to_numeric(out["group_pct"])
+    out["others_pct"] = pd.to_numeric(out["others_pct"])
+    out["gap"] = (out["group_pct"] - out["others_pct"]).round(1)
+    out["suppressed"] = (out["group_students"] < config.MIN_GROUP_SIZE) | (
+        out["others_students"] < config.MIN_GROUP_SIZE
+    )
+    return out[cols]
+
+
+def assessment_info(db: Database, assessment_id: int) -> dict[str, Any]:
+    """name, kind, levels (lowest first), proficient_level and cut of one assessment."""
+    row = db.rows(
+        "SELECT name, kind, levels, proficient_level, cut FROM assessment WHERE id = ?",
+        [assessment_id],
+    )
+    if not row:
+        raise ValueError(f"no assessment with id {assessment_id}")
+    name, kind, levels, proficient_level, cut = row[0]
+    return {"name": name, "kind": kind, "levels": list(levels or []),
+            "proficient_level": proficient_level, "cut": cut}
+
+
+def _assessment_of(db: Database, administration_id: int) -> dict[str, Any]:
+    aid = db.scalar("SELECT assessment_id FROM administration WHERE id = ?", [administration_id])
+    if aid is None:
+        raise ValueError(f"no administration with id {administration_id}")
+    return assessment_info(db, aid)
+
+
+def level_bands(kind: str, levels: list[str], cut: float) -> list[str]:
+    """The names a level distribution shows, lowest first: the assessment's own levels, or
+    for points/percent three bands around its cut."""
+    if kind == "level" and levels:
+        return list(levels)
+    c = round(cut * 100)
+    return [f"Under {c - 20}%", f"{c - 20}% to {c - 1}%", f"{c}% and up"]
+
+
+def level_distribution(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+    """Students per level (or per band around the cut) per skill, in the assessment's order.
+
+    Columns: skill, level, order (0 = lowest), students, pct (of the skill's scored students),
+    total (the skill's scored students).
+    """
+    info = _assessment_of(db, administration_id)
+    names = level_bands(info["kind"], info["levels"], info["cut"])
+    w = where_for(_one_administration(filters, administration_id))
+    if info["kind"] == "level" and info["levels"]:
+        value_sql, extra = "s.level", []
+    else:
+        value_sql = "CASE WHEN s.fraction >= ? THEN ? WHEN s.fraction >= ? THEN ? ELSE ? END"
+        extra = [info["cut"], names[2], info["cut"] - 0.2, names[1], names[0]]
+    sql = f"""
+        WITH s AS ({_latest_scores_cte(w)})
+        SELECT s.skill, {value_sql} AS level, count(*)::INTEGER AS students
+        FROM s GROUP BY ALL
+    """  # noqa: S608 (value_sql is one of two fixed fragments)
+    df = db.query(sql, [*w.params, *extra])
+    cols = ["skill", "level", "order", "students", "pct", "total"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["level"] = df["level"].fillna("No level").astype(str)
+    order = {name: i for i, name in enumerate(names)}
+    df["order"] = df["level"].map(lambda v: order.get(v, len(order)))
+    df["total"] = df.groupby("skill")["students"].transform("sum")
+    df["pct"] = (100.0 * df["students"] / df["total"]).round(1)
+    df["skill_key"] = df["skill"].map(_natural)
+    df = df.sort_values(["skill_key", "order", "level"]).drop(columns="skill_key")
+    return df[cols].reset_index(drop=True)
+
+
+def item_analysis(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+    """Percent of points earned per question of an item-level file, most-missed first.
+
+    Columns: item, standard, students, points, max_points, pct_earned (0–100, one decimal).
+    Empty when the administration was not scored by question.
+    """
+    w = where_for(_one_administration(replace(filters, skill=None), administration_id))
+    w.clauses[0] = "s.item IS NOT NULL"
+    if filters.skill is not None:
+        w.add("s.skill = ?", filters.skill)
+    sql = f"""
+        WITH s AS (
+            SELECT s.item, s.skill, s.student_id, s.points, s.max_points
+            FROM score s LEFT JOIN student st ON st.id = s.student_id
+            WHERE {w.sql} AND s.points IS NOT NULL AND s.max_points > 0
+            QUALIFY row_number() OVER (
+                PARTITION BY s.item, s.student_id ORDER BY s.upload_id DESC) = 1
+        )
+        SELECT item, any_value(skill) AS standard, count(*)::INTEGER AS students,
+               sum(points) AS points, sum(max_points) AS max_points
+        FROM s GROUP BY item
+    """  # noqa: S608 (where_for's clause)
+    df = db.query(sql, w.params)
+    if df.empty:
+        return pd.DataFrame(
+            columns=["item", "standard", "students", "points", "max_points", "pct_earned"]
+        )
+    df["pct_earned"] = (100.0 * df["points"] / df["max_points"]).round(1)
+    df["item_key"] = df["item"].map(_natural)
+    df = df.sort_values(["pct_earned", "item_key"]).drop(columns="item_key")
+    return df.reset_index(drop=True)
+
+
+def students_by_skill(
+    db: Database, filters: Filters, administration_id: int, skill: str
+) -> pd.DataFrame:
+    """Every scored student on one skill and administration, with their band.
+
+    Columns: student_id, student, local_id, class, teacher, score (as the team reads it:
+    "63%" or the level), fraction, level, proficient, band (not yet | proficient | well past).
+    Sorted: not yet (lowest first), then proficient, then well past (highest first).
+    Student-level: never show this in projection mode.
+    """
+    w = where_for(replace(_one_administration(filters, administration_id), skill=skill))
+    extra = (
+        f", {BY_COLUMNS['class']} AS class_name, {BY_COLUMNS['teacher']} AS teacher_name"
+    )
+    sql = f"""
+        WITH s AS ({_latest_scores_cte(w, extra)})
+        SELECT s.student_id, st.display_name AS student, st.local_id,
+               s.class_name AS class, s.teacher_name AS teacher,
+               s.fraction, s.level, s.proficient, {BAND_SQL} AS band,
+               list_position(t.levels, s.level) AS level_rank
+        FROM s
+        JOIN administration a ON a.id = s.administration_id
+        JOIN assessment t ON t.id = a.assessment_id
+        LEFT JOIN student st ON st.id = s.student_id
+    """  # noqa: S608 (whitelisted expressions only)
+    df = db.query(sql, w.params)
+    df["score"] = [
+        level if isinstance(level, str) and level else
+        ("" if pd.isna(frac) else f"{100 * frac:.0f}%")
+        for frac, level in zip(df["fraction"], df["level"], strict=True)
+    ]
+    df["band_order"] = df["band"].map({b: i for i, b in enumerate(BANDS)})
+    df["strength"] = df["fraction"].fillna(df["level_rank"].astype("float64"))
+    # not yet: weakest first; the others: strongest first.
+    df["sort"] = df["strength"].where(df["band"] == "not yet", -df["strength"])
+    df = df.sort_values(["band_order", "sort", "student"], na_position="last")
+    cols = ["student_id", "student", "local_id", "class", "teacher", "score", "fraction",
+            "level", "proficient", "band"]
+    return df[cols].reset_index(drop=True)
+
+
+def skill_bands(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+    """How many students per skill are not yet proficient, proficient, or well past.
+
+    Columns: skill, students, not_yet, proficient, well_past. Counts only: safe to show.
+    """
+    w = where_for(_one_administration(filters, administration_id))
+    sql = f"""
+        WITH s AS ({_latest_scores_cte(w)}),
+        b AS (
+            SELECT s.skill, {BAND_SQL} AS band FROM s
+            JOIN administration a ON a.id = s.administration_id
+            JOIN assessment t ON t.id = a.assessment_id
+        )
+        SELECT skill, count(*)::INTEGER AS students,
+               count(*) FILTER (WHERE band = 'not yet')::INTEGER AS not_yet,
+               count(*) FILTER (WHERE band = 'proficient')::INTEGER AS proficient,
+               count(*) FILTER (WHERE band = 'well past')::INTEGER AS well_past
+        FROM b GROUP BY skill ORDER BY skill
+    """  # noqa: S608 (fixed fragments)
+    return db.query(sql, w.params)
+
+
+def coach_lagging(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
+    """Lagging skills across every team and administration, most below their median first.
+
+    Status is computed within each team's administration, as a team sees it on its own
+    review page. Columns: team_id, team, assessment_id, assessment, administration_id, label,
+    date, skill, students, pct_proficient, median, below (points under the median),
+    lags_in (how many team × administration windows the same assessment skill lags in),
+    teams (names of the teams where it lags), repeated (lags_in > 1).
+    """
+    w = where_for(replace(filters, team_id=None))
+    if filters.team_id is not None:
+        w.add("u.team_id = ?", filters.team_id)
+    sql = f"""
+        WITH s AS (
+            SELECT coalesce(u.team_id, 0) AS team_id, s.administration_id, s.skill,
+                   s.student_id, s.proficient
+            FROM score s LEFT JOIN student st ON st.id = s.student_id
+            LEFT JOIN upload u ON u.id = s.upload_id
+            WHERE {w.sql} AND s.proficient IS NOT NULL
+            QUALIFY row_number() OVER (
+                PARTITION BY coalesce(u.team_id, 0), s.administration_id, s.skill, s.student_id
+                ORDER BY s.upload_id DESC) = 1
+        )
+        SELECT s.team_id, coalesce(tm.name, 'No team') AS team, a.assessment_id,
+               t.name AS assessment, s.administration_id, a.label, a.date, s.skill,
+               count(*)::INTEGER AS students,
+               count(*) FILTER (WHERE s.proficient)::INTEGER AS proficient
+        FROM s
+        JOIN administration a ON a.id = s.administration_id
+        JOIN assessment t ON t.id = a.assessment_id
+        LEFT JOIN team tm ON tm.id = s.team_id
+        GROUP BY ALL
+    """  # noqa: S608 (where_for's clause)
+    df = add_status(db.query(sql, w.params), group_by=["team_id", "administration_id"])
+    cols = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
+            "date", "skill", "students", "pct_proficient", "median", "below", "lags_in",
+            "teams", "repeated"]
+    lag = df[df["status"] == "lagging"].copy() if not df.empty else df
+    if lag.empty:
+        return pd.DataFrame(columns=cols)
+    lag["below"] = (lag["median"] - lag["pct_proficient"]).round(1)
+    key = ["assessment_id", "skill"]
+    lag["lags_in"] = lag.groupby(key)["administration_id"].transform("size").astype(int)
+    teams = lag.groupby(key)["team"].agg(lambda t: ", ".join(sorted(set(t), key=_natural)))
+    lag = lag.join(teams.rename("teams"), on=key)
+    lag["repeated"] = lag["lags_in"] > 1
+    lag = lag.sort_values(["below", "students"], ascending=[False, False])
+    return lag[cols].reset_index(drop=True)

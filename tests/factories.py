@@ -1,0 +1,139 @@
+"""Small builders that write rows straight into a test database (parameterised SQL only).
+
+They do not go through the importer, so metric and chart tests can run on exactly the
+scores they need: a team, an assessment, its administrations, students and score rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from collabplan.db import Database
+
+
+def team(db: Database, name: str = "Grade 7 ELA") -> int:
+    with db.transaction() as cur:
+        return cur.execute("INSERT INTO team (name) VALUES (?) RETURNING id", [name]).fetchone()[0]
+
+
+def upload(db: Database, team_id: int | None = None, name: str = "results.xlsx") -> int:
+    with db.transaction() as cur:
+        n = cur.execute("SELECT count(*) FROM upload").fetchone()[0]
+        return cur.execute(
+            "INSERT INTO upload (file_name, sha256, team_id) VALUES (?, ?, ?) RETURNING id",
+            [name, f"sha-{n}-{name}", team_id],
+        ).fetchone()[0]
+
+
+def assessment(
+    db: Database,
+    name: str = "Unit 2 CFA",
+    kind: str = "points",
+    levels: Sequence[str] | None = None,
+    proficient_level: str | None = None,
+    cut: float = 0.8,
+) -> int:
+    with db.transaction() as cur:
+        return cur.execute(
+            "INSERT INTO assessment (name, kind, levels, proficient_level, cut)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [name, kind, list(levels) if levels else None, proficient_level, cut],
+        ).fetchone()[0]
+
+
+def administration(db: Database, assessment_id: int, term: str | None, date: str) -> int:
+    with db.transaction() as cur:
+        return cur.execute(
+            "INSERT INTO administration (assessment_id, term, date, label)"
+            " VALUES (?, ?, ?, ?) RETURNING id",
+            [assessment_id, term, date, f"{term} ({date})" if term else date],
+        ).fetchone()[0]
+
+
+def student(
+    db: Database,
+    local_id: str,
+    name: str,
+    grade: str | None = "7",
+    class_name: str | None = None,
+    teacher: str | None = None,
+    groups: Iterable[str] = (),
+) -> int:
+    with db.transaction() as cur:
+        sid = cur.execute(
+            "INSERT INTO student (student_key, local_id, display_name, grade, class_name, teacher)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            [f"id:{local_id}", local_id, name, grade, class_name, teacher],
+        ).fetchone()[0]
+        for g in groups:
+            cur.execute(
+                "INSERT INTO student_group (student_id, group_name) VALUES (?, ?)", [sid, g]
+            )
+    return sid
+
+
+def scores(db: Database, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert score rows; each dict needs upload_id, administration_id, student_id, skill and
+    either fraction (points/percent; proficient derived from ``cut``) or level + proficient."""
+    cols = (
+        "upload_id", "administration_id", "student_id", "skill", "item", "raw", "points",
+        "max_points", "fraction", "level", "proficient", "grade", "class_name", "teacher",
+    )
+    with db.transaction() as cur:
+        for row in rows:
+            row = dict(row)
+            cut = row.pop("cut", 0.8)
+            if "proficient" not in row and row.get("fraction") is not None:
+                row["proficient"] = row["fraction"] >= cut
+            cur.execute(
+                f"INSERT INTO score ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608 fixed column list
+                [row.get(c) for c in cols],
+            )
+
+
+def class_of_students(
+    db: Database,
+    n: int,
+    class_name: str,
+    teacher: str,
+    start: int = 1,
+    groups_every: dict[str, int] | None = None,
+) -> list[int]:
+    """``n`` students in one class; every k-th student is in group G for {G: k}."""
+    ids = []
+    for i in range(start, start + n):
+        groups = [g for g, k in (groups_every or {}).items() if i % k == 0]
+        ids.append(
+            student(db, f"S{i:04d}", f"Student{i:04d}, Pat", class_name=class_name,
+                    teacher=teacher, groups=groups)
+        )
+    return ids
+
+
+def skill_scores(
+    db: Database,
+    upload_id: int,
+    administration_id: int,
+    student_ids: Sequence[int],
+    skill: str,
+    proficient_count: int,
+    class_name: str | None = None,
+    high: float = 0.9,
+    low: float = 0.5,
+) -> None:
+    """One skill score per student: the first ``proficient_count`` score ``high``, others ``low``."""
+    scores(
+        db,
+        (
+            {
+                "upload_id": upload_id,
+                "administration_id": administration_id,
+                "student_id": sid,
+                "skill": skill,
+                "fraction": high if i < proficient_count else low,
+                "class_name": class_name,
+            }
+            for i, sid in enumerate(student_ids)
+        ),
+    )
