@@ -1,6 +1,98 @@
-"""Home: what the database holds and where to go next."""
+"""Home: what the database holds, the latest uploads and where to go next."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from collabplan import overview, ui
+from collabplan.ui import home
+from collabplan.ui.cache import cached
+
+db = ui.get_db()
+database_overview = cached(overview.database_overview)
+latest_uploads = cached(overview.latest_uploads)
+signpost_frames = cached(home.signpost_frames)
+
 st.title("collabplan")
-st.write("Upload your team's assessment results to begin.")
+st.caption("From your team's assessment spreadsheets to one focused goal, and how it is going.")
+
+counts = database_overview()
+
+if counts["empty"]:
+    st.subheader("Welcome")
+    st.markdown(
+        "collabplan is empty. Start with your own results, or look around with a demo school "
+        "(several teams, three testing windows, goals in progress)."
+    )
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown("**Your own results**")
+        st.write("Upload an NWEA MAP export, a state test file or your team's tracker (xlsx or csv).")
+        home.page_link("upload.py", "Upload results", icon=":material/upload_file:")
+    with right, st.container(border=True):
+        st.markdown("**A demo school**")
+        st.write("Fictional students and scores, to try every page before using real data.")
+        if st.button("Load the demo school", type="primary", key="load_demo"):
+            if home.load_demo_school(db):
+                ui.after_write()
+                st.success("The demo school is loaded.")
+                st.rerun()
+            else:
+                st.warning("The demo school is not available in this version yet: upload a file instead.")
+    st.stop()
+
+st.subheader("What the database holds")
+tiles = [
+    ("Teams", "teams", "Teams that upload results and set goals"),
+    ("Assessments", "assessments", "Tests and trackers imported"),
+    ("Testing windows", "administrations", "Sittings of an assessment (fall, winter, unit test …)"),
+    ("Students", "students", "Students with at least one result or roster row"),
+    ("Scores", "scores", "Skill scores (one per student, skill and testing window)"),
+]
+for column, (label, key, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
+    column.metric(label, f"{counts[key]:,}", help=help_text)
+
+st.subheader("Next steps")
+steps = st.columns(3)
+with steps[0]:
+    home.page_link("upload.py", "Upload results", icon=":material/upload_file:",
+                   help="Add a new file: a new testing window moves every goal that it measures.")
+with steps[1]:
+    home.page_link("review.py", "Review the data", icon=":material/insights:",
+                   help="Which skills are strengths and which lag, by class or group.")
+with steps[2]:
+    home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:",
+                   help="Turn a lagging skill into a SMART goal.")
+
+frames = signpost_frames()
+if frames is not None:
+    upcoming, behind = frames
+    st.subheader("Coming up")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Signposts in the next 60 days**")
+        if upcoming.empty:
+            st.caption("No signposts scheduled in the next 60 days.")
+        else:
+            st.dataframe(upcoming, hide_index=True)
+        home.page_link("signposts.py", "All signposts", icon=":material/event:")
+    with right:
+        st.markdown("**Goals that are behind**")
+        if behind.empty:
+            st.caption("No goal is behind its line to the target.")
+        else:
+            st.dataframe(behind, hide_index=True)
+        home.page_link("progress.py", "Progress", icon=":material/trending_up:")
+
+st.subheader("Latest uploads")
+uploads = latest_uploads(5)
+if uploads.empty:
+    st.caption("No files uploaded yet (the data came from the demo school).")
+else:
+    st.dataframe(
+        uploads[["file", "team", "who", "when", "students", "scores"]],
+        hide_index=True,
+
+        column_config={"when": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm")},
+    )
+    home.page_link("upload.py", "Upload history and undo", icon=":material/history:")
