@@ -305,9 +305,9 @@ def filter_options(
         """,  # noqa: S608 (whitelisted column expressions and where_for's clause)
         w.params,
     )[0]
-    out["grades"] = sorted(row[0] or [], key=_natural)
-    out["classes"] = sorted(row[1] or [], key=_natural)
-    out["teachers"] = sorted(row[2] or [], key=_natural)
+    out["grades"] = sorted(row[0] or [], key=natural_key)
+    out["classes"] = sorted(row[1] or [], key=natural_key)
+    out["teachers"] = sorted(row[2] or [], key=natural_key)
     out["groups"] = [
         g
         for (g,) in db.rows(
@@ -319,7 +319,7 @@ def filter_options(
     return out
 
 
-def _natural(text: Any) -> tuple:
+def natural_key(text: Any) -> tuple:
     """Sort key that puts Q2 before Q10 and grade 3 before grade 10."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
@@ -377,7 +377,7 @@ def equity_gap(db: Database, filters: Filters, administration_id: int, group: st
         return pd.DataFrame(columns=cols)
     ins = df[df["by"] == group].set_index("skill")
     outs = df[df["by"] != group].set_index("skill")
-    skills = sorted(set(ins.index) | set(outs.index), key=_natural)
+    skills = sorted(set(ins.index) | set(outs.index), key=natural_key)
     out = pd.DataFrame({"skill": skills})
     out["group_students"] = [int(ins["students"].get(s, 0)) for s in skills]
     out["group_pct"] = [ins["pct_proficient"].get(s) for s in skills]
@@ -449,7 +449,7 @@ def level_distribution(db: Database, filters: Filters, administration_id: int) -
     df["order"] = df["level"].map(lambda v: order.get(v, len(order)))
     df["total"] = df.groupby("skill")["students"].transform("sum")
     df["pct"] = (100.0 * df["students"] / df["total"]).round(1)
-    df["skill_key"] = df["skill"].map(_natural)
+    df["skill_key"] = df["skill"].map(natural_key)
     df = df.sort_values(["skill_key", "order", "level"]).drop(columns="skill_key")
     return df[cols].reset_index(drop=True)
 
@@ -482,7 +482,7 @@ def item_analysis(db: Database, filters: Filters, administration_id: int) -> pd.
             columns=["item", "standard", "students", "points", "max_points", "pct_earned"]
         )
     df["pct_earned"] = (100.0 * df["points"] / df["max_points"]).round(1)
-    df["item_key"] = df["item"].map(_natural)
+    df["item_key"] = df["item"].map(natural_key)
     df = df.sort_values(["pct_earned", "item_key"]).drop(columns="item_key")
     return df.reset_index(drop=True)
 
@@ -593,7 +593,7 @@ def coach_lagging(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     lag["below"] = (lag["median"] - lag["pct_proficient"]).round(1)
     key = ["assessment_id", "skill"]
     lag["lags_in"] = lag.groupby(key)["administration_id"].transform("size").astype(int)
-    teams = lag.groupby(key)["team"].agg(lambda t: ", ".join(sorted(set(t), key=_natural)))
+    teams = lag.groupby(key)["team"].agg(lambda t: ", ".join(sorted(set(t), key=natural_key)))
     lag = lag.join(teams.rename("teams"), on=key)
     lag["repeated"] = lag["lags_in"] > 1
     lag = lag.sort_values(["below", "students"], ascending=[False, False])

@@ -1,0 +1,350 @@
+"""Data review figures: skill profile, heatmap, growth, equity gap, levels, item analysis.
+
+Each takes the DataFrame a ``collabplan.metrics`` function returns and gives back one
+Plotly figure whose title states what the chart shows. No student appears in any of them:
+they are safe in projection mode. Groups under the minimum size are greyed and say so.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from collabplan import config
+from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout
+from collabplan.metrics import natural_key
+
+SMALL = f"fewer than {config.MIN_GROUP_SIZE} students"
+SMALL_MARK = f"n<{config.MIN_GROUP_SIZE}"
+#: Ordered level colours, lowest to highest: orange through grey to blue (colour-blind safe).
+LEVEL_PALETTE = {
+    2: ["#e07b00", "#1f5fa8"],
+    3: ["#e07b00", "#c9ced6", "#1f5fa8"],
+    4: ["#e07b00", "#f2b872", "#8fb3dd", "#1f5fa8"],
+    5: ["#e07b00", "#f2b872", "#c9ced6", "#8fb3dd", "#1f5fa8"],
+}
+
+
+def pct(value: float) -> str:
+    """38.4 -> "38%": whole percentages read best from across a room."""
+    return f"{value:.0f}%"
+
+
+def points(value: float) -> str:
+    """+4.2 -> "+4 points"; one point is "1 point"."""
+    n = round(value)
+    return f"{n:+d} point{'' if abs(n) == 1 else 's'}"
+
+
+def _height(rows: int, per_row: int = 46, base: int = 150) -> int:
+    return base + per_row * max(rows, 1)
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why it is blank."""
+    fig = go.Figure()
+    fig.update_layout(**base_layout(message), height=200)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+# -- skill profile -----------------------------------------------------------------------
+
+
+def profile_finding(df: pd.DataFrame) -> str:
+    """The one-line finding of a skill summary (one administration): the skill furthest below
+    the median, else the one furthest above, else how close together the skills are."""
+    ok = df[df["status"] != "suppressed"]
+    if ok.empty:
+        return f"Every skill has {SMALL}"
+    median = float(ok["median"].iloc[0])
+    lag = ok[ok["status"] == "lagging"]
+    if not lag.empty:
+        row = lag.sort_values("pct_proficient").iloc[0]
+        gap = median - row["pct_proficient"]
+        return (f"{row['skill']} lags: {pct(row['pct_proficient'])} proficient, "
+                f"{gap:.0f} points below the median")
+    top = ok[ok["status"] == "strength"]
+    if not top.empty:
+        row = top.sort_values("pct_proficient").iloc[-1]
+        gap = row["pct_proficient"] - median
+        return (f"{row['skill']} is the strength: {pct(row['pct_proficient'])} proficient, "
+                f"{gap:.0f} points above the median")
+    return f"Skills are close together: all within 10 points of the median ({pct(median)})"
+
+
+def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """pct_proficient per skill as sorted horizontal bars coloured by status, the median
+    drawn, each bar labelled "38% (n=74)". ``df``: skill_summary of one administration."""
+    if df.empty:
+        return empty_figure("No skill scores for these filters")
+    ok = df[df["status"] != "suppressed"].sort_values("pct_proficient")
+    small = df[df["status"] == "suppressed"].sort_values("skill", ascending=False)
+    rows = pd.concat([small, ok])  # plotly draws the first row at the bottom
+    x = [0.0 if s == "suppressed" else float(p)
+         for s, p in zip(rows["status"], rows["pct_proficient"], strict=True)]
+    text = []
+    for status, value, n in zip(rows["status"], rows["pct_proficient"], rows["students"],
+                                strict=True):
+        if status == "suppressed":
+            text.append(SMALL)
+        else:
+            label = f"{pct(value)} (n={int(n)})"
+            text.append(label if status == "typical" else f"{label} · {status}")
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=rows["skill"].tolist(),
+            orientation="h",
+            marker={"color": [STATUS_COLORS[s] for s in rows["status"]]},
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(**base_layout(title or profile_finding(df)), height=_height(len(rows)))
+    fig.update_xaxes(**PERCENT_AXIS, title="Students proficient")
+    fig.update_yaxes(automargin=True, title=None)
+    if not ok.empty:
+        median = float(ok["median"].iloc[0])
+        fig.add_vline(x=median, line={"dash": "dash", "color": COLORS["target"], "width": 2},
+                      annotation_text=f"median {pct(median)}", annotation_position="top")
+    return fig
+
+
+# -- heatmap -----------------------------------------------------------------------------
+
+
+def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
+    """Skills × class (teacher, group …): pct_proficient per cell; cells under the minimum
+    group size are grey and marked, not coloured. ``df``: skill_summary(..., by=...)."""
+    if df.empty:
+        return empty_figure("No skill scores for these filters")
+    skills = sorted(df["skill"].unique(), key=natural_key, reverse=True)
+    groups = sorted(df["by"].dropna().astype(str).unique(), key=natural_key)
+    cells = {(r.skill, str(r.by)): r for r in df.itertuples()}
+    z, text, hover = [], [], []
+    for skill in skills:
+        zr, tr, hr = [], [], []
+        for g in groups:
+            r = cells.get((skill, g))
+            if r is None:
+                zr.append(None), tr.append(""), hr.append(f"{skill}, {g}: no scores")
+            elif r.students < config.MIN_GROUP_SIZE:
+                zr.append(None), tr.append(SMALL_MARK), hr.append(f"{skill}, {g}: {SMALL}")
+            else:
+                zr.append(float(r.pct_proficient))
+                tr.append(pct(r.pct_proficient))
+                hr.append(f"{skill}, {g}: {pct(r.pct_proficient)} proficient (n={r.students})")
+        z.append(zr), text.append(tr), hover.append(hr)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=groups, y=skills, text=text, customdata=hover,
+            texttemplate="%{text}", textfont={"size": 16},
+            hovertemplate="%{customdata}<extra></extra>",
+            zmin=0, zmax=100, colorscale="Blues", xgap=3, ygap=3,
+            colorbar={"title": {"text": "proficient"}, "ticksuffix": "%"},
+        )
+    )
+    fig.update_layout(**base_layout(heatmap_finding(df, by_label),
+                                    plot_bgcolor=STATUS_COLORS["suppressed"]),
+                      height=_height(len(skills), per_row=52))
+    fig.update_xaxes(title=by_label.capitalize(), side="top", type="category")
+    fig.update_yaxes(automargin=True, type="category")
+    return fig
+
+
+def heatmap_finding(df: pd.DataFrame, by_label: str) -> str:
+    ok = df[df["students"] >= config.MIN_GROUP_SIZE]
+    spread = ok.groupby("skill")["pct_proficient"].agg(["min", "max", "count"])
+    spread = spread[spread["count"] > 1]
+    if spread.empty:
+        return f"Skills by {by_label}"
+    spread["range"] = spread["max"] - spread["min"]
+    skill = spread["range"].idxmax()
+    lo, hi = spread.loc[skill, "min"], spread.loc[skill, "max"]
+    return f"{skill} varies most by {by_label}: {pct(lo)} to {pct(hi)} proficient"
+
+
+# -- growth ------------------------------------------------------------------------------
+
+
+def growth_finding(df: pd.DataFrame, since: str) -> str:
+    ok = df[~df["suppressed"]]
+    if ok.empty:
+        return f"Too few students scored both times ({SMALL})"
+    stalled = ok[ok["stagnant"]].sort_values("growth")
+    if not stalled.empty:
+        row = stalled.iloc[0]
+        more = f" (and {len(stalled) - 1} more)" if len(stalled) > 1 else ""
+        return f"{row['skill']} stalled: {points(row['growth'])} since {since}{more}"
+    best = ok.sort_values("growth").iloc[-1]
+    return (f"Every skill grew at least {config.STAGNANT_BELOW:.0f} points since {since}; "
+            f"most: {best['skill']} {points(best['growth'])}")
+
+
+def growth_chart(df: pd.DataFrame, before: str = "before", after: str = "after") -> go.Figure:
+    """A dumbbell per skill from ``before`` to ``after`` pct_proficient (matched students),
+    stagnant skills orange and labelled. ``df``: metrics.growth."""
+    if df.empty:
+        return empty_figure(f"No students were scored on both {before} and {after}")
+    rows = pd.concat([df[df["suppressed"]], df[~df["suppressed"]].sort_values("growth",
+                                                                                  ascending=False)])
+    ok = rows[~rows["suppressed"]]
+    line_x: list[float | None] = []
+    line_y: list[str | None] = []
+    for r in ok.itertuples():
+        line_x += [r.before_pct, r.after_pct, None]
+        line_y += [r.skill, r.skill, None]
+    labels = [
+        f"{points(r.growth)} (n={r.students})" + (" · stagnant" if r.stagnant else "")
+        for r in ok.itertuples()
+    ]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=line_x, y=line_y, mode="lines", hoverinfo="skip",
+                             line={"color": COLORS["muted"], "width": 5}))
+    fig.add_trace(go.Scatter(
+        x=ok["before_pct"].tolist(), y=ok["skill"].tolist(), mode="markers", name=before,
+        marker={"size": 16, "color": "white", "line": {"color": COLORS["muted"], "width": 3}},
+        hovertemplate=f"%{{y}}, {before}: %{{x:.0f}}%<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=ok["after_pct"].tolist(), y=ok["skill"].tolist(), mode="markers+text", name=after,
+        marker={"size": 18,
+                "color": [STATUS_COLORS["lagging"] if s else STATUS_COLORS["strength"]
+                          for s in ok["stagnant"]],
+                "symbol": ["diamond" if s else "circle" for s in ok["stagnant"]]},
+        text=labels, textposition="middle right", cliponaxis=False,
+        hovertemplate=f"%{{y}}, {after}: %{{x:.0f}}% · %{{text}}<extra></extra>",
+    ))
+    small = rows[rows["suppressed"]]
+    if not small.empty:
+        fig.add_trace(go.Scatter(
+            x=[0] * len(small), y=small["skill"].tolist(), mode="text",
+            text=[SMALL] * len(small), textposition="middle right", hoverinfo="skip",
+        ))
+    fig.update_layout(**base_layout(growth_finding(df, before)), height=_height(len(rows)))
+    fig.update_xaxes(**PERCENT_AXIS, title=f"Students proficient: ○ {before} → ● {after}")
+    fig.update_yaxes(automargin=True, type="category",
+                     categoryorder="array", categoryarray=rows["skill"].tolist()[::-1])
+    return fig
+
+
+# -- equity gap --------------------------------------------------------------------------
+
+
+def equity_finding(df: pd.DataFrame, group: str) -> str:
+    ok = df[~df["suppressed"]].dropna(subset=["gap"])
+    if ok.empty:
+        return f"{group}: too few students to compare ({SMALL} on a side)"
+    row = ok.sort_values("gap").iloc[0]
+    if row["gap"] < 0:
+        return (f"Largest gap: {row['skill']}, {group} {abs(row['gap']):.0f} points below "
+                f"everyone else")
+    return f"{group} students are at or above everyone else on every skill"
+
+
+def equity_gap_chart(df: pd.DataFrame, group: str) -> go.Figure:
+    """Points between a student group and everyone else per skill, both n on each bar.
+    ``df``: metrics.equity_gap."""
+    if df.empty:
+        return empty_figure(f"No scores to compare {group} with everyone else")
+    rows = pd.concat([df[df["suppressed"]], df[~df["suppressed"]].sort_values("gap",
+                                                                                ascending=False)])
+    x, colors, text = [], [], []
+    for r in rows.itertuples():
+        if r.suppressed or pd.isna(r.gap):
+            x.append(0.0)
+            colors.append(STATUS_COLORS["suppressed"])
+            text.append(f"{SMALL} on one side")
+            continue
+        x.append(float(r.gap))
+        colors.append(STATUS_COLORS["lagging"] if r.gap < 0 else STATUS_COLORS["strength"])
+        text.append(f"{points(r.gap)} ({group} {pct(r.group_pct)}, n={r.group_students}; "
+                    f"others {pct(r.others_pct)}, n={r.others_students})")
+    reach = max([abs(v) for v in x] + [10.0]) * 1.15
+    fig = go.Figure(go.Bar(
+        x=x, y=rows["skill"].tolist(), orientation="h", marker={"color": colors},
+        text=text, textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_layout(**base_layout(equity_finding(df, group)), height=_height(len(rows)))
+    fig.update_xaxes(range=[-reach, reach], zeroline=True, zerolinewidth=3,
+                     zerolinecolor=COLORS["target"], gridcolor=COLORS["grid"],
+                     title=f"Points: {group} minus everyone else")
+    fig.update_yaxes(automargin=True, type="category")
+    return fig
+
+
+# -- level distribution ------------------------------------------------------------------
+
+
+def level_colors(n: int) -> list[str]:
+    if n in LEVEL_PALETTE:
+        return LEVEL_PALETTE[n]
+    base = LEVEL_PALETTE[5]
+    return [base[round(i * 4 / max(n - 1, 1))] for i in range(n)]
+
+
+def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
+    """100% stacked bars of the level names per skill, lowest level first (left), in the
+    assessment's own order. ``df``: metrics.level_distribution."""
+    if df.empty:
+        return empty_figure("No levels for these filters")
+    levels = (df.sort_values(["order", "level"]).drop_duplicates("level")["level"].tolist())
+    skills = sorted(df["skill"].unique(), key=natural_key, reverse=True)
+    colors = level_colors(len(levels))
+    fig = go.Figure()
+    for level, color in zip(levels, colors, strict=True):
+        part = df[df["level"] == level].set_index("skill")
+        values = [float(part["pct"].get(s, 0.0)) for s in skills]
+        counts = [int(part["students"].get(s, 0)) for s in skills]
+        fig.add_trace(go.Bar(
+            name=level, x=values, y=skills, orientation="h", marker={"color": color},
+            text=[pct(v) if v >= 6 else "" for v in values], textposition="inside",
+            insidetextanchor="middle", customdata=counts,
+            hovertemplate=f"%{{y}}, {level}: %{{x:.0f}}% (%{{customdata}} students)<extra></extra>",
+        ))
+    lowest = df[df["order"] == 0]
+    if lowest.empty:
+        title = "Students by level"
+    else:
+        row = lowest.sort_values("pct").iloc[-1]
+        title = f"{row['skill']} has the most at {levels[0]}: {pct(row['pct'])}"
+    fig.update_layout(**base_layout(title, showlegend=True), barmode="stack",
+                      height=_height(len(skills)) + 40,
+                      legend={"orientation": "h", "y": -0.12, "traceorder": "normal"})
+    fig.update_xaxes(**PERCENT_AXIS, title=None)
+    fig.update_yaxes(automargin=True, type="category")
+    return fig
+
+
+# -- item analysis -----------------------------------------------------------------------
+
+
+def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
+    """Percent of points earned per question with its standard, most-missed on top.
+    ``df``: metrics.item_analysis (already most-missed first)."""
+    if df.empty:
+        return empty_figure("This assessment was not scored by question")
+    rows = df.head(max_items).iloc[::-1]
+    labels = [f"{i} · {s}" for i, s in zip(rows["item"], rows["standard"], strict=True)]
+    low = rows["pct_earned"] < 60
+    fig = go.Figure(go.Bar(
+        x=rows["pct_earned"].tolist(), y=labels, orientation="h",
+        marker={"color": [STATUS_COLORS["lagging"] if v else STATUS_COLORS["strength"]
+                          for v in low]},
+        text=[f"{pct(v)} of points (n={n})" for v, n in
+              zip(rows["pct_earned"], rows["students"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    first = df.iloc[0]
+    title = (f"Most missed: {first['item']} ({first['standard']}), "
+             f"{pct(first['pct_earned'])} of points earned")
+    fig.update_layout(**base_layout(title), height=_height(len(rows), per_row=36))
+    fig.update_xaxes(**PERCENT_AXIS, title="Points earned")
+    fig.update_yaxes(automargin=True, type="category")
+    return fig
