@@ -9,4 +9,13 @@ from collabplan.charts.progress import (  # noqa: F401
     progress_figure,
     progress_title,
 )
+from collabplan.charts.review import (  # noqa: F401
+    equity_gap_chart,
+    growth_chart,
+    item_analysis_chart,
+    level_distribution_chart,
+    profile_finding,
+    skill_heatmap,
+    skill_profile,
+)
 from collabplan.charts.style import COLORS, STATUS_COLORS, base_layout  # noqa: F401
