@@ -19,3 +19,9 @@ from collabplan.charts.review import (  # noqa: F401
     skill_profile,
 )
 from collabplan.charts.style import COLORS, STATUS_COLORS, base_layout  # noqa: F401
+from collabplan.charts.workspace import (  # noqa: F401
+    criteria_ratings_chart,
+    survey_rounds_chart,
+    theme_counts_chart,
+    theory_timeline_chart,
+)
