@@ -123,3 +123,133 @@ def test_audit_record_writes_who_what_when(db):
     assert list(rows["action"]) == ["undo", "export"]
     assert list(rows["who"]) == [audit.ANYONE, "Ms Rivera"]
     assert rows["happened_at"].notna().all()
+
+
+# -- monitoring on a multi-window school -----------------------------------------------
+def test_checkpoints_match_values_computed_from_the_export(db):
+    from collabplan import monitoring
+    from tests.progress_data import BENCHMARK, add_goal, expected, load_school, straight_line
+
+    school = load_school(db)
+    gid = add_goal(db, school, target=80.0, target_date=D(2026, 6, 1))
+    overview, points = monitoring.goal_overview(db)
+    pts = points[gid]
+    base, n = expected(school, "MAP Reading", "Fall", "Vocabulary")
+    assert pts.iloc[0]["value"] == base and pts.iloc[0]["students"] == n
+    assert list(pts["label"]) == ["Fall 2025", "Winter 2026", "Spring 2026"]
+    for (term, day), (_, p) in zip(BENCHMARK[1:], pts.iloc[1:].iterrows(), strict=True):
+        value, n = expected(school, "MAP Reading", term, "Vocabulary")
+        line = straight_line(base, BENCHMARK[0][1], 80.0, D(2026, 6, 1), day)
+        assert (p["value"], p["students"]) == (value, n)
+        assert p["expected"] == line
+        assert p["on_track"] == (value >= line)
+    row = overview.set_index("goal_id").loc[gid]
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    assert row["latest_value"] == latest
+    assert row["gap_closed"] == round(100 * (latest - base) / (80.0 - base), 1)
+    assert row["priority"] == "Reading success for every student"
+    assert row["statement"].startswith("Raise the share of grade 3 students proficient in vocabulary")
+
+
+def test_a_goal_that_follows_a_common_assessment_gains_its_checkpoint(db):
+    from collabplan import monitoring
+    from tests.progress_data import add_goal, expected, load_school
+
+    school = load_school(db)
+    gid = add_goal(db, school, status="draft")
+    cands = monitoring.follow_candidates(db, gid)
+    assert list(cands["name"]) == ["Unit 4 CFA"]
+    monitoring.set_follow_assessments(db, gid, [school.common_id])
+    _, points = monitoring.goal_overview(db)
+    pts = points[gid]
+    assert list(pts["label"]) == ["Fall 2025", "Unit 4 2025", "Winter 2026", "Spring 2026"]
+    assert pts.iloc[1]["value"] == expected(school, "Unit 4 CFA", "Unit 4", "Vocabulary")[0]
+
+
+def test_status_words_follow_the_straight_line_rule(db):
+    from collabplan import monitoring
+    from tests.progress_data import add_goal, expected, load_school
+
+    school = load_school(db)
+    base, _ = expected(school, "MAP Reading", "Fall", "Vocabulary")
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    easy = add_goal(db, school, target=latest - 1)          # already passed: met
+    hard = add_goal(db, school, target=99.0)                 # far above the line: behind
+    overview, _ = monitoring.goal_overview(db)
+    status = dict(zip(overview["goal_id"], overview["status"], strict=True))
+    assert latest > base
+    assert status[easy] == "met" and status[hard] == "behind"
+
+
+def test_checkpoint_table_hides_small_groups():
+    from collabplan.monitoring import checkpoint_table
+
+    table = checkpoint_table(POINTS)
+    assert list(table["value"]) == ["40%", "52%", "50%", "fewer than 10 students"]
+    assert list(table["students"])[-1] == "fewer than 10 students"
+    assert list(table["on track"]) == ["baseline", "yes", "no", "–"]
+
+
+# -- signposts ---------------------------------------------------------------------------
+def test_signposts_are_listed_upcoming_and_overdue_and_notes_saved(db):
+    from collabplan import signposts
+    from tests.progress_data import add_goal, load_school
+
+    school = load_school(db, students=12)
+    gid = add_goal(db, school)
+    today = D(2026, 2, 1)
+    late = signposts.add_signpost(db, gid, D(2026, 1, 25))
+    soon = signposts.add_signpost(db, gid, D(2026, 2, 10))
+    signposts.add_signpost(db, gid, D(2026, 6, 1))          # beyond 60 days
+    done = signposts.add_signpost(db, gid, D(2026, 1, 30), done=True)
+    up = signposts.upcoming_signposts(db, days=60, today=today)
+    assert list(up["id"]) == [late, soon]
+    assert list(up["when"]) == ["overdue by 7 days", "in 9 days"]
+    assert list(up["team"]) == ["Grade 3 team"] * 2
+    signposts.update_signpost(db, soon, how_going="  steady  ", resources="a reading coach",
+                              decisions="keep small groups", done=True)
+    row = signposts.signpost(db, soon)
+    assert (row["how_going"], row["resources"], row["done"]) == ("steady", "a reading coach", True)
+    assert done in set(signposts.signposts_for_goal(db, gid)["id"])
+
+
+def test_deleting_a_signpost_is_audited_and_can_be_undone(db):
+    from collabplan import signposts
+    from tests.progress_data import add_goal, load_school
+
+    school = load_school(db, students=12)
+    gid = add_goal(db, school)
+    sid = signposts.add_signpost(db, gid, D(2026, 3, 1), decisions="ask for coaching time")
+    row = signposts.delete_signpost(db, sid, who="Ms Rivera")
+    assert signposts.signposts_for_goal(db, gid).empty
+    log = audit.recent(db)
+    assert (log.iloc[0]["who"], log.iloc[0]["action"]) == ("Ms Rivera", "delete")
+    signposts.restore_signpost(db, row)
+    back = signposts.signposts_for_goal(db, gid)
+    assert list(back["decisions"]) == ["ask for coaching time"]
+
+
+def test_schedule_signposts_every_six_weeks_skips_taken_dates(db):
+    from collabplan import signposts
+    from tests.progress_data import add_goal, load_school
+
+    school = load_school(db, students=12)
+    gid = add_goal(db, school)
+    signposts.add_signpost(db, gid, D(2025, 10, 27))
+    new = signposts.schedule_signposts(db, gid, D(2025, 9, 15), D(2025, 12, 31), every_weeks=6)
+    dates = list(signposts.signposts_for_goal(db, gid)["date"])
+    assert len(new) == 2
+    assert dates == [D(2025, 9, 15), D(2025, 10, 27), D(2025, 12, 8)]
+
+
+def test_goals_behind_lists_only_goals_below_their_line(db):
+    from collabplan import signposts
+    from tests.progress_data import add_goal, expected, load_school
+
+    school = load_school(db)
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    add_goal(db, school, target=latest - 1)
+    hard = add_goal(db, school, target=99.0)
+    behind = signposts.goals_behind(db)
+    assert list(behind["goal_id"]) == [hard]
+    assert behind.iloc[0]["goal"] == "Grade 3 team: Vocabulary"

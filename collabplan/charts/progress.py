@@ -96,7 +96,7 @@ def _suppressed(row: pd.Series) -> bool:
 
 
 def progress_title(status: str, metric: str, latest_value: float | None,
-                   target_value: float, target_date: dt.date | None) -> str:
+                   target_value: float | None, target_date: dt.date | None) -> str:
     """A title that states the message: "On track: 62% proficient (target 70% by Jun 2026)"."""
     words = METRIC_WORDS.get(metric, metric)
     by = f" by {target_date:%b %Y}" if target_date else ""
@@ -104,6 +104,8 @@ def progress_title(status: str, metric: str, latest_value: float | None,
     if status == "met":
         head = f"{CELEBRATION} {head}"
     now = f"{fmt_pct(latest_value)} {words}" if latest_value is not None else "no checkpoint yet"
+    if target_value is None:
+        return f"{head}: {now} (no target set yet)"
     return f"{head}: {now} (target {fmt_pct(target_value)}{by})"
 
 
@@ -115,7 +117,7 @@ def _x_values(points: pd.DataFrame, target_date: dt.date | None) -> tuple[list[A
     return list(points["label"]), "Target", False
 
 
-def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float,
+def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | None,
                     target_date: dt.date | None, status: str, title: str | None = None,
                     font_size: int = FONT_SIZE) -> go.Figure:
     """Baseline, checkpoints, a dashed straight line to the target, the target marked and
@@ -138,14 +140,10 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float,
     base_x = xs[0]
     base_value = None if _suppressed(base) else float(base["value"])
 
-    if base_value is not None:
+    if base_value is not None and target_value is not None:
         edge = 100.0 if higher_is_better(metric) else 0.0
-        if dated:
-            region_x = [base_x, target_x, target_x, base_x]
-        else:
-            region_x = [xs[0], target_x, target_x, xs[0]]
         fig.add_trace(go.Scatter(
-            x=region_x, y=[base_value, target_value, edge, edge], fill="toself",
+            x=[base_x, target_x, target_x, base_x], y=[base_value, target_value, edge, edge], fill="toself",
             fillcolor=COLORS["ok_band"], line={"width": 0}, mode="lines",
             name="On-track region", hoverinfo="skip",
         ))
@@ -155,14 +153,8 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float,
             name="Straight line to target", hoverinfo="skip",
         ))
 
-    fig.add_trace(go.Scatter(
-        x=[target_x], y=[target_value], mode="markers+text",
-        marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
-        text=[f"Target {fmt_pct(target_value)}"], textposition="top center",
-        hovertext=[f"<b>Target</b><br>{fmt_pct(target_value)} {words}"
-                   + (f"<br>by {target_date:%d %b %Y}" if target_date else "")],
-        hoverinfo="text", name="Target",
-    ))
+    if target_value is not None:
+        _add_target(fig, target_x, target_value, target_date, words, font_size)
 
     kinds = [point_kind(r) for _, r in points.iterrows()]
     keep = [i for i in range(len(points)) if not _suppressed(points.iloc[i])]
@@ -202,6 +194,18 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float,
         hoverlabel={"font": {"size": font_size}},
     )
     return fig
+
+
+def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, words: str,
+                font_size: int) -> None:
+    fig.add_trace(go.Scatter(
+        x=[x], y=[value], mode="markers+text",
+        marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
+        text=[f"Target {fmt_pct(value)}"], textposition="top center",
+        hovertext=[f"<b>Target</b><br>{fmt_pct(value)} {words}"
+                   + (f"<br>by {date:%d %b %Y}" if date else "")],
+        hoverinfo="text", name="Target",
+    ))
 
 
 def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap closed, by school priority",

@@ -1,0 +1,164 @@
+"""Signposts: dates through the year when leadership joins a team's conversation.
+
+Each signpost (a row of the ``checkpoint`` table) records how progress is going, the
+resources the team needs and the decisions taken. The home page lists the next ones and
+every goal that has fallen behind its straight line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from collabplan import audit, goals
+from collabplan.db import Database
+from collabplan.monitoring import goal_overview, goal_short_name
+
+NOTE_FIELDS = ("how_going", "resources", "decisions")
+SIGNPOST_COLUMNS = ["id", "goal_id", "date", "how_going", "resources", "decisions", "done"]
+
+
+def _clean_text(value: Any) -> str | None:
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+def add_signpost(db: Database, goal_id: int, date: Any, *, how_going: str | None = None,
+                 resources: str | None = None, decisions: str | None = None,
+                 done: bool = False) -> int:
+    """Schedule a check-in on a goal (notes may be filled in now or on the day)."""
+    day = goals.to_date(date)
+    if day is None:
+        raise ValueError("give the signpost a date (YYYY-MM-DD)")
+    if not db.scalar("SELECT count(*) FROM goal WHERE id = ?", [int(goal_id)]):
+        raise ValueError(f"there is no goal {goal_id}")
+    with db.transaction() as cur:
+        return int(cur.execute(
+            "INSERT INTO checkpoint (goal_id, date, how_going, resources, decisions, done)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            [int(goal_id), day, _clean_text(how_going), _clean_text(resources),
+             _clean_text(decisions), bool(done)],
+        ).fetchone()[0])
+
+
+def schedule_signposts(db: Database, goal_id: int, start: Any, end: Any,
+                       every_weeks: int = 6) -> list[int]:
+    """Signposts every ``every_weeks`` weeks from ``start`` up to ``end`` (dates already
+    taken by this goal are skipped); returns the new ids."""
+    first, last = goals.to_date(start), goals.to_date(end)
+    if first is None or last is None or last < first:
+        raise ValueError("choose a first date on or before the last date")
+    if every_weeks < 1:
+        raise ValueError("signposts need at least a week between them")
+    taken = {goals.to_date(d) for (d,) in db.rows(
+        "SELECT date FROM checkpoint WHERE goal_id = ?", [int(goal_id)])}
+    ids = []
+    day = first
+    while day <= last:
+        if day not in taken:
+            ids.append(add_signpost(db, goal_id, day))
+        day += dt.timedelta(weeks=every_weeks)
+    return ids
+
+
+def update_signpost(db: Database, signpost_id: int, **changes: Any) -> None:
+    """Change a signpost's date, notes (how_going, resources, decisions) or done flag."""
+    unknown = set(changes) - {"date", "done", *NOTE_FIELDS}
+    if unknown:
+        raise ValueError(f"a signpost has no {', '.join(sorted(unknown))}")
+    current = signpost(db, signpost_id)
+    new = {**current, **changes}
+    day = goals.to_date(new["date"])
+    if day is None:
+        raise ValueError("a signpost needs a date")
+    with db.transaction() as cur:
+        cur.execute(
+            "UPDATE checkpoint SET date = ?, how_going = ?, resources = ?, decisions = ?, done = ?"
+            " WHERE id = ?",
+            [day, *(_clean_text(new[f]) for f in NOTE_FIELDS), bool(new["done"]), int(signpost_id)],
+        )
+
+
+def delete_signpost(db: Database, signpost_id: int, who: str | None = None) -> dict[str, Any]:
+    """Remove a signpost (audited) and return its row, so the page can offer to put it back."""
+    row = signpost(db, signpost_id)
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM checkpoint WHERE id = ?", [int(signpost_id)])
+        audit.record(cur, who, "delete", f"signpost {signpost_id} of goal {row['goal_id']} "
+                                         f"on {row['date']}")
+    return row
+
+
+def restore_signpost(db: Database, row: dict[str, Any]) -> int:
+    """Put back a signpost that ``delete_signpost`` returned (the undo of a delete)."""
+    return add_signpost(db, row["goal_id"], row["date"], done=bool(row["done"]),
+                        **{f: row.get(f) for f in NOTE_FIELDS})
+
+
+def signpost(db: Database, signpost_id: int) -> dict[str, Any]:
+    df = db.query(
+        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM checkpoint"
+        " WHERE id = ?", [int(signpost_id)])
+    if df.empty:
+        raise ValueError(f"there is no signpost {signpost_id}")
+    row = {k: goals._none(v) for k, v in df.iloc[0].to_dict().items()}
+    row["date"] = goals.to_date(row["date"])
+    return row
+
+
+def signposts_for_goal(db: Database, goal_id: int) -> pd.DataFrame:
+    """A goal's signposts, earliest first (columns SIGNPOST_COLUMNS)."""
+    df = db.query(
+        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM checkpoint"
+        " WHERE goal_id = ? ORDER BY date, id", [int(goal_id)])
+    df["date"] = df["date"].map(goals.to_date)
+    return df
+
+
+def upcoming_signposts(db: Database, days: int = 60, today: dt.date | None = None) -> pd.DataFrame:
+    """Signposts not yet done, from any overdue ones up to ``days`` ahead, soonest first.
+
+    Columns: id, goal_id, team, skill, date, days_away (negative: overdue), when (in words).
+    """
+    today = today or dt.date.today()
+    df = db.query(
+        """
+        SELECT c.id, c.goal_id, t.name AS team, g.skill, c.date
+        FROM checkpoint c
+        JOIN goal g ON g.id = c.goal_id
+        LEFT JOIN team t ON t.id = g.team_id
+        WHERE NOT c.done AND c.date <= ?
+        ORDER BY c.date, t.name, c.id
+        """,
+        [today + dt.timedelta(days=int(days))],
+    )
+    df["date"] = df["date"].map(goals.to_date)
+    df["days_away"] = [(d - today).days for d in df["date"]]
+    df["when"] = df["days_away"].map(when_words)
+    return df
+
+
+def when_words(days_away: int) -> str:
+    if days_away < 0:
+        return f"overdue by {-days_away} day{'s' if days_away != -1 else ''}"
+    if days_away == 0:
+        return "today"
+    if days_away == 1:
+        return "tomorrow"
+    return f"in {days_away} days"
+
+
+def goals_behind(db: Database) -> pd.DataFrame:
+    """Goals whose latest checkpoint is below their straight line to the target.
+
+    Columns: goal_id, goal, team, skill, statement, latest_label, latest_value,
+    latest_expected, target_value, target_date.
+    """
+    overview, _ = goal_overview(db)
+    behind = overview[overview["status"] == "behind"].copy()
+    behind.insert(1, "goal", [goal_short_name(r) for _, r in behind.iterrows()])
+    return behind[["goal_id", "goal", "team", "skill", "statement", "latest_label",
+                   "latest_value", "latest_expected", "target_value", "target_date"]
+                  ].reset_index(drop=True)

@@ -1,0 +1,113 @@
+"""A small multi-window school for the progress tests, written with parameterised SQL.
+
+Two assessments (a benchmark given three times and a common assessment given once between
+windows), one skill followed across both, and students whose names and ids must never show
+in projection mode. ``expected`` recomputes a checkpoint from the generating rows alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+
+from collabplan.db import Database
+
+BENCHMARK = (("Fall", dt.date(2025, 9, 15)), ("Winter", dt.date(2026, 1, 20)),
+             ("Spring", dt.date(2026, 5, 10)))
+COMMON = (("Unit 4", dt.date(2025, 11, 20)),)
+SKILLS = ("Vocabulary", "Fluency")
+
+
+@dataclass
+class School:
+    team_id: int
+    priority_id: int
+    benchmark_id: int
+    common_id: int
+    windows: dict[tuple[str, str], int]           # (assessment, term) -> administration id
+    rows: list[tuple[str, str, str, str, float]] = field(default_factory=list)
+    # (assessment, term, student key, skill, fraction)
+    names: list[str] = field(default_factory=list)
+    local_ids: list[str] = field(default_factory=list)
+
+
+def load_school(db: Database, students: int = 24, seed: int = 3,
+                growth: float = 0.08) -> School:
+    rng = random.Random(seed)
+    with db.transaction() as cur:
+        team_id = cur.execute("INSERT INTO team (name) VALUES ('Grade 3 team') RETURNING id").fetchone()[0]
+        priority_id = cur.execute(
+            "INSERT INTO priority (title, position) VALUES ('Reading success for every student', 1)"
+            " RETURNING id").fetchone()[0]
+        upload_id = cur.execute(
+            "INSERT INTO upload (file_name, sha256, team_id) VALUES ('map.csv', 'sha-progress', ?)"
+            " RETURNING id", [team_id]).fetchone()[0]
+        ids, windows = {}, {}
+        for name, sittings in (("MAP Reading", BENCHMARK), ("Unit 4 CFA", COMMON)):
+            ids[name] = cur.execute(
+                "INSERT INTO assessment (name, kind, cut) VALUES (?, 'percent', 0.8) RETURNING id",
+                [name]).fetchone()[0]
+            for term, day in sittings:
+                windows[(name, term)] = cur.execute(
+                    "INSERT INTO administration (assessment_id, term, date, label)"
+                    " VALUES (?, ?, ?, ?) RETURNING id",
+                    [ids[name], term, day, f"{term} {day.year}"]).fetchone()[0]
+        school = School(team_id, priority_id, ids["MAP Reading"], ids["Unit 4 CFA"], windows)
+        sittings = [("MAP Reading", t, d) for t, d in BENCHMARK] + [("Unit 4 CFA", t, d) for t, d in COMMON]
+        for n in range(students):
+            first, last = f"Zorbina{n:02d}", f"Quillfeather{n:02d}"
+            local_id = f"77{n:04d}"
+            sid = cur.execute(
+                "INSERT INTO student (student_key, local_id, display_name, first_name, last_name,"
+                " grade, class_name, teacher) VALUES (?, ?, ?, ?, ?, '3', '3A', 'Ms Lee') RETURNING id",
+                [f"id:{local_id}", local_id, f"{first} {last}", first, last]).fetchone()[0]
+            school.names += [f"{first} {last}", first, last]
+            school.local_ids.append(local_id)
+            ability = rng.uniform(0.55, 0.9)
+            for name, term, day in sittings:
+                step = (day - BENCHMARK[0][1]).days / 100.0
+                for skill in SKILLS:
+                    if rng.random() < 0.08:
+                        continue  # absent
+                    frac = round(min(max(ability + growth * step + rng.uniform(-0.06, 0.06), 0), 1), 3)
+                    cur.execute(
+                        "INSERT INTO score (upload_id, administration_id, student_id, skill, raw,"
+                        " fraction, proficient, grade, class_name, teacher)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, '3', '3A', 'Ms Lee')",
+                        [upload_id, windows[(name, term)], sid, skill, str(frac), frac, frac >= 0.8])
+                    school.rows.append((name, term, f"id:{local_id}", skill, frac))
+    return school
+
+
+def add_goal(db: Database, school: School, *, skill: str = "Vocabulary",
+             metric: str = "pct_proficient", target: float = 80.0,
+             target_date: dt.date = dt.date(2026, 6, 1), status: str = "active",
+             follow_common: bool = False, what_worked: str | None = None,
+             next_step: str | None = None) -> int:
+    with db.transaction() as cur:
+        return int(cur.execute(
+            "INSERT INTO goal (team_id, priority_id, assessment_id, skill, metric, population,"
+            " baseline_administration_id, target_value, target_date, why, status,"
+            " follow_assessment_ids, what_worked, next_step)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'our readers stall on new words', ?, ?, ?, ?)"
+            " RETURNING id",
+            [school.team_id, school.priority_id, school.benchmark_id, skill, metric,
+             json.dumps({"grade": "3"}), school.windows[("MAP Reading", "Fall")], target,
+             target_date, status, [school.common_id] if follow_common else [], what_worked,
+             next_step]).fetchone()[0])
+
+
+def expected(school: School, assessment: str, term: str, skill: str,
+             metric: str = "pct_proficient") -> tuple[float, int]:
+    """The metric straight from the generating rows: (value 0–100 one decimal, students)."""
+    chosen = [f for a, t, _k, s, f in school.rows if a == assessment and t == term and s == skill]
+    pct = 100.0 * sum(f >= 0.8 for f in chosen) / len(chosen)
+    return round(pct if metric == "pct_proficient" else 100.0 - pct, 1), len(chosen)
+
+
+def straight_line(base: float, base_date: dt.date, target: float, target_date: dt.date,
+                  at: dt.date) -> float:
+    share = (at - base_date).days / (target_date - base_date).days
+    return round(base + (target - base) * min(max(share, 0.0), 1.0), 1)
