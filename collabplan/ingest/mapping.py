@@ -20,13 +20,29 @@ PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
 #: Marks that mean "no score" in every file (compared lower-case, trimmed). Blank too.
 MISSING_MARKS = (
-    "", "absent", "n/a", "na", "-", "md", "discontinue", "tested out", "excused", "ex",
+    "",
+    "absent",
+    "n/a",
+    "na",
+    "-",
+    "md",
+    "discontinue",
+    "tested out",
+    "excused",
+    "ex",
 )
 LAYOUTS = ("wide", "long", "groups")
 KINDS = ("points", "percent", "level")
 COLUMN_ROLES = (
-    "student_id", "student_name", "first_name", "last_name",
-    "grade", "class", "teacher", "term", "date",
+    "student_id",
+    "student_name",
+    "first_name",
+    "last_name",
+    "grade",
+    "class",
+    "teacher",
+    "term",
+    "date",
 )
 SHEET_CLASS = "$sheet"
 
@@ -35,8 +51,18 @@ _SECTION_KEYS: dict[str, set[str]] = {
     "assessment": {"name", "name_column", "date", "subject"},
     "columns": {*COLUMN_ROLES, "groups"},
     "scores": {
-        "layout", "columns", "pattern", "exclude", "skill", "score", "kind", "max",
-        "levels", "proficient", "proficient_score", "missing",
+        "layout",
+        "columns",
+        "pattern",
+        "exclude",
+        "skill",
+        "score",
+        "kind",
+        "max",
+        "levels",
+        "proficient",
+        "proficient_score",
+        "missing",
     },
     "preset": {"label", "detect", "tracker"},
 }
@@ -98,7 +124,9 @@ class Mapping:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise IngestError(f"mapping {name}: not valid TOML ({exc}); check quotes and brackets") from exc
+            raise IngestError(
+                f"mapping {name}: not valid TOML ({exc}); check quotes and brackets"
+            ) from exc
         return cls.from_dict(data, name=name)
 
     @classmethod
@@ -108,13 +136,17 @@ class Mapping:
 
         for section, body in data.items():
             if section not in _SECTION_KEYS:
-                raise bad(f"[{section}]", f"is not a mapping section (use {', '.join(_SECTION_KEYS)})")
+                raise bad(
+                    f"[{section}]", f"is not a mapping section (use {', '.join(_SECTION_KEYS)})"
+                )
             if not isinstance(body, dict):
                 raise bad(section, "must be a table, e.g. [" + section + "]")
             unknown = set(body) - _SECTION_KEYS[section]
             if unknown:
                 allowed = ", ".join(sorted(_SECTION_KEYS[section]))
-                raise bad(f"[{section}] {sorted(unknown)[0]}", f"is not a known key (known: {allowed})")
+                raise bad(
+                    f"[{section}] {sorted(unknown)[0]}", f"is not a known key (known: {allowed})"
+                )
         src = data.get("source", {})
         asm = data.get("assessment", {})
         cols = dict(data.get("columns", {}))
@@ -140,15 +172,20 @@ class Mapping:
                 raise bad(f"[columns] {role}", "must be a column header in quotes")
         m.columns = {k: v for k, v in cols.items()}
         if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
-            raise bad("[columns.groups]", 'must map group names to column headers, e.g. ELL = "ELL Status"')
+            raise bad(
+                "[columns.groups]",
+                'must map group names to column headers, e.g. ELL = "ELL Status"',
+            )
         m.groups = dict(groups)
         if "scores" in data:
             m.scores = _scores_from(data["scores"], bad)
         m.label = _opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
         m.tracker = bool(pre.get("tracker", False))
-        if not m.tracker and not ({"student_id", "student_name"} & set(m.columns)) and not (
-            {"first_name", "last_name"} <= set(m.columns)
+        if (
+            not m.tracker
+            and not ({"student_id", "student_name"} & set(m.columns))
+            and not ({"first_name", "last_name"} <= set(m.columns))
         ):
             raise bad(
                 "[columns]",
@@ -165,14 +202,20 @@ class Mapping:
             )
         out["source"] = _drop_empty(
             {
-                "sheet": self.sheet, "header_row": self.header_row, "skill_row": self.skill_row,
-                "max_row": self.max_row, "delimiter": self.delimiter, "encoding": self.encoding,
+                "sheet": self.sheet,
+                "header_row": self.header_row,
+                "skill_row": self.skill_row,
+                "max_row": self.max_row,
+                "delimiter": self.delimiter,
+                "encoding": self.encoding,
             }
         )
         out["assessment"] = _drop_empty(
             {
-                "name": self.assessment_name, "name_column": self.assessment_name_column,
-                "date": self.assessment_date, "subject": self.subject,
+                "name": self.assessment_name,
+                "name_column": self.assessment_name_column,
+                "date": self.assessment_date,
+                "subject": self.subject,
             }
         )
         cols: dict[str, Any] = dict(self.columns)
@@ -183,10 +226,18 @@ class Mapping:
             s = self.scores
             out["scores"] = _drop_empty(
                 {
-                    "layout": s.layout, "columns": s.columns, "pattern": s.pattern,
-                    "exclude": s.exclude, "skill": s.skill, "score": s.score, "kind": s.kind,
-                    "max": s.max, "levels": s.levels, "proficient": s.proficient,
-                    "proficient_score": s.proficient_score, "missing": s.missing,
+                    "layout": s.layout,
+                    "columns": s.columns,
+                    "pattern": s.pattern,
+                    "exclude": s.exclude,
+                    "skill": s.skill,
+                    "score": s.score,
+                    "kind": s.kind,
+                    "max": s.max,
+                    "levels": s.levels,
+                    "proficient": s.proficient,
+                    "proficient_score": s.proficient_score,
+                    "missing": s.missing,
                 }
             )
         return {k: v for k, v in out.items() if v}
@@ -257,15 +308,26 @@ def _scores_from(body: dict[str, Any], bad) -> Scores:
     s.proficient = prof
     s.proficient_score = _opt_str(body.get("proficient_score"))
     if s.layout == "long" and not (s.skill and s.score):
-        raise bad("[scores]", 'layout "long" needs skill = "<column naming the skill>" and score = "<column holding the score>"')
+        raise bad(
+            "[scores]",
+            'layout "long" needs skill = "<column naming the skill>" and score = "<column holding the score>"',
+        )
     if s.layout == "groups" and not (s.skill and s.score and "{n}" in s.skill and "{n}" in s.score):
-        raise bad("[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"')
+        raise bad(
+            "[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"'
+        )
     kind = s.resolved_kind()
     if kind == "level":
         if not s.levels:
-            raise bad("[scores] levels", "must list the level names, lowest first, for kind = \"level\"")
-        if isinstance(s.proficient, str) and s.proficient.lower() not in [x.lower() for x in s.levels]:
-            raise bad("[scores] proficient", f"{s.proficient!r} is not one of the levels {s.levels}")
+            raise bad(
+                "[scores] levels", 'must list the level names, lowest first, for kind = "level"'
+            )
+        if isinstance(s.proficient, str) and s.proficient.lower() not in [
+            x.lower() for x in s.levels
+        ]:
+            raise bad(
+                "[scores] proficient", f"{s.proficient!r} is not one of the levels {s.levels}"
+            )
     elif isinstance(s.proficient, str):
         raise bad("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
     return s
@@ -288,7 +350,12 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        escaped = (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\t", "\\t")
+        )
         return f'"{escaped}"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
@@ -319,7 +386,9 @@ def _toml_table(name: str, body: dict[str, Any]) -> list[str]:
 def load_mapping(path_or_text: str | Path) -> Mapping:
     """A mapping from a .toml path or from TOML text."""
     if isinstance(path_or_text, Path) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text and path_or_text.endswith(".toml")
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
+        and path_or_text.endswith(".toml")
     ):
         path = Path(path_or_text)
         try:

@@ -1,0 +1,1012 @@
+"""Raw sheets + a mapping -> long score rows and students, computed in memory.
+
+The reshaping is vectorised: each sheet's data rows are registered as an Arrow table in a
+private in-memory DuckDB, the score columns are unpivoted with one ``UNION ALL`` of column
+selects, and numbers, missing marks, levels, percent forms, roll-ups and proficiency are all
+worked out in SQL. Nothing here touches the application database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from collabplan import config
+from collabplan.ingest.errors import IngestError
+from collabplan.ingest.mapping import SHEET_CLASS, Mapping, Scores, header_key, presets
+from collabplan.ingest.validate import Report, build_report
+
+#: How many rows from the top are searched for the header row / preset headers.
+HEADER_SEARCH_ROWS = 30
+#: Rows that name no student: "Class average", "Total", a repeated "Points possible" …
+SUMMARY_ROW = (
+    r"^\s*((class|group|section|grade|school|period|overall|team)\s+)?"
+    r"(average|averages|avg|mean|median|mode|totals?|count|sum|minimum|maximum|min|max|summary"
+    r"|%\s*correct|percent\s+correct|mastery|points\s+possible|possible|out\s+of|standards?|key"
+    r"|answer\s+key|max\s+points)\b"
+)
+YES_VALUES = ("y", "yes", "true", "1", "x", "t", "checked", "✓")
+NO_VALUES = ("n", "no", "false", "0", "f", "")
+_QUESTION = re.compile(
+    r"^(q|question|item|problem|prob|p|#|no\.?)\s*[-.#]?\s*\d+[a-z]?$|^\d+[a-z]?$", re.I
+)
+_ID_HEADER = re.compile(
+    r"^(student|stu|pupil|learner|sis|local|state)?(id|number|num|no|#|idnumber|sisid|localid|lasid|ssid)$"
+)
+_NAME_HEADER = re.compile(
+    r"^(student|pupil|learner|full)?name$|^student$|^(last,?first|lastname,?firstname)$|^name\(last,first\)$"
+)
+_SKILL_ROW_LABEL = re.compile(
+    r"standard|skill|target|objective|domain|strand|teks|ccss|outcome|concept|teaches", re.I
+)
+_MAX_ROW_LABEL = re.compile(r"point|possible|max|out\s*of|value|worth", re.I)
+_TOTAL_HEADER = re.compile(
+    r"^(total|totals|sum|score|raw|%|percent|pct|average|avg|grade|overall|mastery)", re.I
+)
+_DATE_IN_TEXT = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b")
+
+
+@dataclass
+class Prepared:
+    """Everything an import would write, computed in memory; the database is untouched."""
+
+    file_name: str
+    sha256: str
+    mapping: Mapping
+    detected: str
+    sheets: list[Any]
+    scores: pa.Table
+    students: pa.Table
+    report: Report
+    administrations: pa.Table = field(default_factory=lambda: pa.table({}))
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Sheet:
+    """One sheet resolved against the mapping: where headers, skills and points possible are."""
+
+    raw: Any
+    header_idx: int  # table row index of the header row
+    headers: list[str | None]  # header text per table column
+    data_idx: int  # first table row index of data
+    index: dict[str, int]  # header_key -> column number
+
+
+# ------------------------------------------------------------------------------------ public
+def prepare(
+    data: bytes,
+    file_name: str,
+    mapping: Mapping | None = None,
+    *,
+    progress: Callable[[float, str], None] | None = None,
+) -> Prepared:
+    """Read, map, normalise and validate one upload; raises IngestError for unreadable input."""
+    from collabplan.ingest.read import read_upload
+
+    if progress:
+        progress(0.05, f"Reading {file_name}")
+    sha = hashlib.sha256(data).hexdigest()
+    if mapping is None:
+        sheets = read_upload(data, file_name, sheets="*")
+        mapping, detected = detect_mapping(sheets, file_name)
+        sheets = _pick_sheets(sheets, mapping, file_name)
+    else:
+        sheets = read_upload(
+            data,
+            file_name,
+            sheets=mapping.sheet,
+            delimiter=mapping.delimiter,
+            encoding=mapping.encoding,
+        )
+        detected = f"{mapping.label or mapping.name} (mapping)"
+    if progress:
+        progress(0.35, "Working out students and scores")
+    prepared = prepare_sheets(sheets, file_name, mapping, detected=detected, sha256=sha)
+    if progress:
+        progress(0.6, "Checked: ready to save")
+    return prepared
+
+
+def _pick_sheets(sheets: list[Any], mapping: Mapping, file_name: str) -> list[Any]:
+    if mapping.sheet is None:
+        return sheets[:1]
+    if mapping.sheet == "*":
+        return sheets
+    wanted = [mapping.sheet] if isinstance(mapping.sheet, str) else list(mapping.sheet)
+    picked = [s for s in sheets if s.name in wanted]
+    if not picked:
+        raise IngestError(f"{file_name}: no sheet named {', '.join(wanted)}")
+    return picked
+
+
+def prepare_sheets(
+    sheets: list[Any],
+    file_name: str,
+    mapping: Mapping,
+    *,
+    detected: str | None = None,
+    sha256: str = "",
+) -> Prepared:
+    """Normalise already-read sheets (see :func:`prepare`)."""
+    if not sheets:
+        raise IngestError(f"{file_name}: the file has no sheet with data")
+    con = duckdb.connect()
+    try:
+        return _Normaliser(con, sheets, file_name, mapping).run(detected or mapping.name, sha256)
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------- detection
+def detect_mapping(sheets: list[Any], file_name: str) -> tuple[Mapping, str]:
+    """Pick a preset by its detect headers, else detect a teacher tracker; IngestError if neither."""
+    if not sheets or all(s.table.num_rows == 0 for s in sheets):
+        raise IngestError(f"{file_name}: the file is empty: export it again with the results in it")
+    tops = [_top_rows(s) for s in sheets]
+    best: tuple[int, str, Mapping] | None = None
+    for name, preset in presets().items():
+        if not preset.detect:
+            continue
+        wanted = {header_key(h) for h in preset.detect}
+        for rows in tops:
+            if any(wanted <= {header_key(c) for c in row if c} for row in rows):
+                if best is None or len(wanted) > best[0]:
+                    best = (len(wanted), name, preset)
+                break
+    if best is not None:
+        preset = best[2]
+        return preset, f"{preset.label or best[1]} (preset)"
+    tracker = _detect_tracker(sheets, file_name)
+    if tracker is not None:
+        return tracker, "Teacher tracker (detected)"
+    raise IngestError(
+        f"{file_name}: could not tell which columns hold scores: give a mapping file with "
+        "[columns] student_id or student_name and [scores] layout and columns or pattern"
+    )
+
+
+def _top_rows(sheet: Any) -> list[list[str | None]]:
+    top = sheet.table.slice(0, HEADER_SEARCH_ROWS).to_pylist()
+    return [[(v.strip() if isinstance(v, str) else v) for v in row.values()] for row in top]
+
+
+def _is_number(text: Any) -> bool:
+    if text is None:
+        return False
+    try:
+        float(str(text).strip().rstrip("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def _detect_tracker(sheets: list[Any], file_name: str) -> Mapping | None:
+    """A header row with a name or id column and question-like (or numeric) columns."""
+    template = presets().get("teacher_tracker")
+    found: list[tuple[Any, dict[str, Any]]] = []
+    for sheet in sheets:
+        shape = _tracker_shape(sheet)
+        if shape is not None:
+            found.append((sheet, shape))
+    if not found:
+        return None
+    sheet0, shape = found[0]
+    same = [s.name for s, sh in found if sh["signature"] == shape["signature"]]
+    m = Mapping(name="teacher_tracker", label="Teacher tracker")
+    m.scores = (
+        Scores(**vars(template.scores)) if template and template.scores else Scores(kind="points")
+    )
+    m.scores.columns = shape["score_headers"]
+    m.header_row = shape["header_row"]
+    m.skill_row = shape["skill_row"]
+    m.max_row = shape["max_row"]
+    m.columns = dict(shape["columns"])
+    if len(same) > 1:
+        m.sheet = same
+        m.columns.setdefault("class", SHEET_CLASS)
+    elif sheet0.name and len(sheets) > 1:
+        m.sheet = sheet0.name
+    if shape["date"]:
+        m.assessment_date = shape["date"]
+    if m.max_row is None:
+        if shape["question_like"]:
+            m.scores.kind = "points"
+            m.scores.max = shape["observed_max"] or None
+        else:
+            m.scores.kind = "percent"
+    return m
+
+
+def _tracker_shape(sheet: Any) -> dict[str, Any] | None:
+    rows = _top_rows(sheet)
+    for i, row in enumerate(rows):
+        keys = [header_key(c) if isinstance(c, str) and not _is_number(c) else "" for c in row]
+        id_col = next((j for j, k in enumerate(keys) if k and _ID_HEADER.match(k)), None)
+        name_col = next((j for j, k in enumerate(keys) if k and _NAME_HEADER.match(k)), None)
+        first_col = next((j for j, k in enumerate(keys) if k in ("firstname", "first")), None)
+        last_col = next((j for j, k in enumerate(keys) if k in ("lastname", "last")), None)
+        if id_col is None and name_col is None and (first_col is None or last_col is None):
+            continue
+        role_cols = {c for c in (id_col, name_col, first_col, last_col) if c is not None}
+        texts = [c if isinstance(c, str) else None for c in row]
+        question = [
+            j for j, t in enumerate(texts) if t and j not in role_cols and _QUESTION.match(t)
+        ]
+        below = rows[i + 1 : i + 1 + 40]
+        label_col = min(role_cols)
+        # rows of standards / points possible right under the header
+        skill_row = max_row = None
+        k = 0
+        while k < 2 and k < len(below):
+            r = below[k]
+            label = r[label_col] if label_col < len(r) else None
+            has_id = id_col is not None and r[id_col] not in (None, "")
+            cells = [r[j] for j in question] if question else []
+            if label and _SKILL_ROW_LABEL.search(str(label)) and not has_id and skill_row is None:
+                skill_row = k
+            elif label and _MAX_ROW_LABEL.search(str(label)) and not has_id and max_row is None:
+                max_row = k
+            elif (
+                cells
+                and not has_id
+                and not label
+                and skill_row is None
+                and all(c and not _is_number(c) for c in cells)
+            ):
+                skill_row = k
+            else:
+                break
+            k += 1
+        data_rows = below[k:]
+        if not question:
+            # skill columns holding numbers (percent or points per skill)
+            question = []
+            for j, t in enumerate(texts):
+                if not t or j in role_cols or _TOTAL_HEADER.match(t.strip()):
+                    continue
+                vals = [r[j] for r in data_rows if j < len(r) and r[j] not in (None, "")]
+                if len(vals) >= 1 and sum(_is_number(v) for v in vals) >= 0.8 * len(vals):
+                    question.append(j)
+            question_like = False
+        else:
+            question_like = True
+        if len(question) < 2:
+            continue
+        observed = 0.0
+        for r in data_rows:
+            for j in question:
+                if j < len(r) and _is_number(r[j]):
+                    observed = max(observed, float(str(r[j]).rstrip("%")))
+        columns: dict[str, str] = {}
+        if id_col is not None:
+            columns["student_id"] = texts[id_col]
+        if name_col is not None:
+            columns["student_name"] = texts[name_col]
+        elif first_col is not None and last_col is not None:
+            columns["first_name"] = texts[first_col]
+            columns["last_name"] = texts[last_col]
+        date = None
+        for r in rows[:i]:
+            for c in r:
+                if isinstance(c, str) and (m := _DATE_IN_TEXT.search(c)):
+                    date = m.group(1)
+                    break
+            if date:
+                break
+        header_row = sheet.first_row + i
+        return {
+            "header_row": header_row,
+            "skill_row": header_row + 1 + skill_row if skill_row is not None else None,
+            "max_row": header_row + 1 + max_row if max_row is not None else None,
+            "columns": columns,
+            "score_headers": [texts[j] for j in question],
+            "question_like": question_like,
+            "observed_max": observed if observed > 1 or question_like else None,
+            "date": date,
+            "signature": tuple(header_key(t) for t in texts if t),
+        }
+    return None
+
+
+# ------------------------------------------------------------------------------- normalising
+class _Normaliser:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, sheets: list[Any], file_name: str, mapping: Mapping
+    ):
+        self.con = con
+        self.sheets = sheets
+        self.file_name = file_name
+        self.m = mapping
+        self.warnings: list[str] = []
+        self.scores_cfg = mapping.scores
+        self.kind = (
+            self.scores_cfg.resolved_kind(mapping.max_row is not None) if self.scores_cfg else None
+        )
+        self.item_level = False
+
+    # -- helpers -----------------------------------------------------------------------
+    def where(self, sheet: Any) -> str:
+        return (
+            f"{self.file_name}, sheet {sheet.name!r}"
+            if len(self.sheets) > 1 or self._is_book()
+            else self.file_name
+        )
+
+    def _is_book(self) -> bool:
+        return not self.file_name.lower().endswith((".csv", ".txt", ".tsv"))
+
+    def _wanted_headers(self) -> list[str]:
+        cols = self.m.columns
+        wanted = [
+            cols[r] for r in ("student_id", "student_name", "first_name", "last_name") if r in cols
+        ]
+        s = self.scores_cfg
+        if s is not None and s.layout == "long":
+            wanted += [s.skill, s.score]
+        if s is not None and s.layout == "groups":
+            wanted += [s.skill.replace("{n}", "1"), s.score.replace("{n}", "1")]
+        return [w for w in wanted if w and w != SHEET_CLASS]
+
+    def resolve(self, sheet: Any) -> _Sheet | None:
+        """Find the header row of one sheet; None when the sheet lacks the mapped headers."""
+        t = sheet.table
+        if self.m.header_row is not None:
+            idx = self.m.header_row - sheet.first_row
+            if idx < 0 or idx >= t.num_rows:
+                return None
+        else:
+            wanted = {header_key(w) for w in self._wanted_headers()}
+            top = _top_rows(sheet)
+            idx = None
+            for i, row in enumerate(top):
+                keys = {header_key(c) for c in row if isinstance(c, str)}
+                if wanted and wanted <= keys:
+                    idx = i
+                    break
+            if idx is None:
+                if wanted:
+                    return None
+                # no named columns: the first row with the most text cells
+                counts = [
+                    sum(1 for c in row if isinstance(c, str) and c and not _is_number(c))
+                    for row in top
+                ]
+                if not counts or max(counts) < 2:
+                    return None
+                idx = counts.index(max(counts))
+        header = t.slice(idx, 1).to_pylist()[0]
+        headers = [(v.strip() if isinstance(v, str) else v) for v in header.values()]
+        index: dict[str, int] = {}
+        for j, h in enumerate(headers):
+            if h:
+                index.setdefault(header_key(h), j)
+        extra = [r for r in (self.m.skill_row, self.m.max_row) if r is not None]
+        data_idx = max([idx + 1] + [r - sheet.first_row + 1 for r in extra])
+        return _Sheet(sheet, idx, headers, data_idx, index)
+
+    def col(self, sh: _Sheet, header: str, key: str) -> int:
+        j = sh.index.get(header_key(header))
+        if j is None:
+            shown = ", ".join(h for h in sh.headers if h)[:200]
+            raise IngestError(
+                f"{self.where(sh.raw)}: no column {header!r} in the header row "
+                f"(row {sh.raw.first_row + sh.header_idx}: {shown}); fix {key} in the mapping"
+            )
+        return j
+
+    def sheet_row_values(self, sh: _Sheet, sheet_row: int | None) -> list[str | None] | None:
+        if sheet_row is None:
+            return None
+        i = sheet_row - sh.raw.first_row
+        if i < 0 or i >= sh.raw.table.num_rows:
+            return [None] * sh.raw.table.num_columns
+        return [
+            (v.strip() if isinstance(v, str) else v)
+            for v in sh.raw.table.slice(i, 1).to_pylist()[0].values()
+        ]
+
+    # -- per-sheet SQL -----------------------------------------------------------------
+    def sheet_sql(self, n: int, sh: _Sheet) -> tuple[str, list[Any], str, list[Any]]:
+        """SELECTs for this sheet's student rows and its score cells (long form)."""
+        raw = sh.raw
+        data = raw.table.slice(sh.data_idx)
+        import numpy as np
+
+        rownum = pa.array(
+            np.arange(
+                raw.first_row + sh.data_idx,
+                raw.first_row + sh.data_idx + data.num_rows,
+                dtype=np.int64,
+            )
+        )
+        data = data.append_column("_row", rownum)
+        name = f"sheet_{n}"
+        self.con.register(name, data)
+        cols = self.m.columns
+        p: list[Any] = [raw.name]
+
+        def c(role: str) -> str:
+            header = cols.get(role)
+            if header is None:
+                return "NULL::VARCHAR"
+            if header == SHEET_CLASS:
+                p.append(raw.name)
+                return "?::VARCHAR"
+            return f"c{self.col(sh, header, f'[columns] {role}')}"
+
+        # identifiers below are generated column names cN of our own Arrow table
+        sel = {
+            role: c(role)
+            for role in (
+                "student_id",
+                "student_name",
+                "first_name",
+                "last_name",
+                "grade",
+                "class",
+                "teacher",
+                "term",
+                "date",
+            )
+        }
+        if self.m.assessment_name_column:
+            sel["assessment"] = (
+                f"c{self.col(sh, self.m.assessment_name_column, '[assessment] name_column')}"
+            )
+        else:
+            p.append(self.m.assessment_name or PurePath(self.file_name).stem)
+            sel["assessment"] = "?::VARCHAR"
+        nonblank = (
+            " + ".join(
+                f"(nullif(trim(c{j}), '') IS NOT NULL)::INTEGER"
+                for j in range(raw.table.num_columns)
+            )
+            or "0"
+        )
+        group_sel = []
+        for g, (gname, header) in enumerate(self.m.groups.items()):
+            j = sh.index.get(header_key(header))
+            if j is None:
+                self.warn_once(
+                    f"{self.where(raw)}: no column {header!r} for group {gname}: groups left out"
+                )
+                group_sel.append(f"NULL::VARCHAR AS g{g}")
+            else:
+                group_sel.append(f"c{j} AS g{g}")
+        rows_sql = (
+            f"SELECT ?::VARCHAR AS sheet, _row AS row, {sel['student_id']} AS sid, {sel['student_name']} AS name,"  # noqa: S608 (generated cN names; values are ?)
+            f" {sel['first_name']} AS first, {sel['last_name']} AS last, {sel['grade']} AS grade,"
+            f" {sel['class']} AS class, {sel['teacher']} AS teacher, {sel['term']} AS term,"
+            f" {sel['date']} AS date_raw, {sel['assessment']} AS assessment, {nonblank} AS nonblank"
+            + "".join(f", {g}" for g in group_sel)
+            + f" FROM {name}"
+        )
+        # parameter order follows placeholder order: sheet first, then $sheet/assessment ones
+        rows_params = p
+        cells_sql, cells_params = self.cells_sql(sh, name)
+        return rows_sql, rows_params, cells_sql, cells_params
+
+    def warn_once(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def cells_sql(self, sh: _Sheet, name: str) -> tuple[str, list[Any]]:
+        s = self.scores_cfg
+        raw = sh.raw
+        parts: list[str] = []
+        params: list[Any] = []
+        if s is None:
+            return "", []
+        if s.layout == "wide":
+            role_cols = {
+                sh.index.get(header_key(h)) for h in self.m.columns.values() if h != SHEET_CLASS
+            }
+            if s.columns:
+                picked = [(self.col(sh, h, "[scores] columns"), h) for h in s.columns]
+                skills = {j: h for j, h in picked}
+            elif s.pattern:
+                rx = re.compile(s.pattern, re.I)
+                excluded = {header_key(e) for e in s.exclude}
+                picked, skills = [], {}
+                for j, h in enumerate(sh.headers):
+                    if not isinstance(h, str) or j in role_cols or header_key(h) in excluded:
+                        continue
+                    mt = rx.search(h)
+                    if mt:
+                        picked.append((j, h))
+                        skill = mt.groupdict().get("skill") if "skill" in rx.groupindex else None
+                        skills[j] = (skill or h).strip()
+            else:
+                raise IngestError(
+                    f"{self.where(raw)}: the mapping does not say which columns hold scores: "
+                    "give [scores] columns or pattern"
+                )
+            if not picked:
+                return "", []
+            skill_vals = self.sheet_row_values(sh, self.m.skill_row)
+            if skill_vals is not None:
+                last = None
+                prev_j = None
+                for j, h in picked:
+                    v = skill_vals[j] if j < len(skill_vals) else None
+                    if v in (None, "") and last is not None and prev_j == j - 1:
+                        v = last  # merged cells: the standard spans several questions
+                    skills[j] = v or h
+                    last, prev_j = skills[j], j
+            self.item_level = self.m.skill_row is not None or len(set(skills.values())) < len(
+                picked
+            )
+            max_vals = self.sheet_row_values(sh, self.m.max_row)
+            for j, h in picked:
+                mx: float | None = None
+                if max_vals is not None:
+                    v = max_vals[j] if j < len(max_vals) else None
+                    try:
+                        mx = float(str(v).strip()) if v not in (None, "") else None
+                    except ValueError:
+                        mx = None
+                    if mx is None and self.kind == "points":
+                        raise IngestError(
+                            f"{self.where(raw)}: row {self.m.max_row}, column {h!r}: no points possible "
+                            f"(found {v!r}); put a number there or fix [source] max_row"
+                        )
+                elif isinstance(s.max, dict):
+                    lookup = {header_key(k): v for k, v in s.max.items()}
+                    mx = lookup.get(header_key(h))
+                    if mx is None and self.kind == "points":
+                        raise IngestError(
+                            f"{self.mapping_where()}: [scores] max has no points possible for column {h!r}"
+                        )
+                elif isinstance(s.max, float):
+                    mx = s.max
+                elif isinstance(s.max, str):
+                    raise IngestError(
+                        f"{self.mapping_where()}: [scores] max = {s.max!r} names a column, which only "
+                        'works for layout = "long"; give a number or a table {Q1 = 2}'
+                    )
+                parts.append(
+                    f"SELECT ?::VARCHAR AS sheet, _row AS row, ?::VARCHAR AS item, ?::VARCHAR AS skill,"  # noqa: S608 (generated cN names; values are ?)
+                    f" c{j} AS raw, ?::DOUBLE AS max_num, NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw,"
+                    f" ?::VARCHAR AS col FROM {name}"
+                )
+                params += [raw.name, h, skills[j], mx, h]
+        elif s.layout == "long":
+            skill_c = self.col(sh, s.skill, "[scores] skill")
+            score_c = self.col(sh, s.score, "[scores] score")
+            max_expr, max_num = "NULL::VARCHAR", None
+            if isinstance(s.max, str):
+                max_expr = f"c{self.col(sh, s.max, '[scores] max')}"
+            elif isinstance(s.max, float):
+                max_num = s.max
+            elif isinstance(s.max, dict):
+                raise IngestError(
+                    f'{self.mapping_where()}: [scores] max as a table needs layout = "wide"'
+                )
+            cut_expr = (
+                f"c{self.col(sh, s.proficient_score, '[scores] proficient_score')}"
+                if s.proficient_score
+                else "NULL::VARCHAR"
+            )
+            parts.append(
+                f"SELECT ?::VARCHAR AS sheet, _row AS row, NULL::VARCHAR AS item, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names; values are ?)
+                f" c{score_c} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw,"
+                f" ?::VARCHAR AS col FROM {name}"
+            )
+            params += [raw.name, max_num, s.score]
+        else:  # groups
+            found = 0
+            for n in range(1, 101):
+                jk = sh.index.get(header_key(s.skill.replace("{n}", str(n))))
+                js = sh.index.get(header_key(s.score.replace("{n}", str(n))))
+                if jk is None or js is None:
+                    if n > 1 and found:
+                        break
+                    continue
+                found += 1
+                max_expr, max_num = "NULL::VARCHAR", None
+                if isinstance(s.max, str):
+                    jm = sh.index.get(header_key(s.max.replace("{n}", str(n))))
+                    max_expr = f"c{jm}" if jm is not None else "NULL::VARCHAR"
+                elif isinstance(s.max, float):
+                    max_num = s.max
+                cut_expr = "NULL::VARCHAR"
+                if s.proficient_score:
+                    jc = sh.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
+                    cut_expr = f"c{jc}" if jc is not None else "NULL::VARCHAR"
+                parts.append(
+                    f"SELECT ?::VARCHAR AS sheet, _row AS row, NULL::VARCHAR AS item, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names; values are ?)
+                    f" c{js} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw,"
+                    f" ?::VARCHAR AS col FROM {name} WHERE nullif(trim(c{jk}), '') IS NOT NULL"
+                )
+                params += [raw.name, max_num, s.score]
+            if not found:
+                self.col(sh, s.skill.replace("{n}", "1"), "[scores] skill")
+        return " UNION ALL ".join(parts), params
+
+    def mapping_where(self) -> str:
+        return f"{self.file_name}: mapping {self.m.name}"
+
+    # -- the whole file ----------------------------------------------------------------
+    def run(self, detected: str, sha256: str) -> Prepared:
+        con = self.con
+        resolved: list[_Sheet] = []
+        for sheet in self.sheets:
+            if sheet.table.num_rows == 0:
+                continue
+            sh = self.resolve(sheet)
+            if sh is None:
+                if len(self.sheets) > 1:
+                    self.warn_once(
+                        f"{self.file_name}, sheet {sheet.name!r}: not in the mapped layout, skipped"
+                    )
+                    continue
+                wanted = self._wanted_headers()
+                if wanted:
+                    raise IngestError(
+                        f"{self.where(sheet)}: no row has the headers {', '.join(repr(w) for w in wanted)}"
+                        " in the first rows; fix [columns] in the mapping or give [source] header_row"
+                    )
+                raise IngestError(
+                    f"{self.where(sheet)}: could not find the header row; give [source] header_row"
+                )
+            resolved.append(sh)
+        if not resolved:
+            raise IngestError(
+                f"{self.file_name}: no sheet has the mapped columns "
+                f"({', '.join(self._wanted_headers())}); fix [columns] or [source] sheet in the mapping"
+            )
+        rows_parts, rows_params, cell_parts, cell_params = [], [], [], []
+        for n, sh in enumerate(resolved):
+            rs, rp, cs, cp = self.sheet_sql(n, sh)
+            rows_parts.append(rs)
+            rows_params += rp
+            if cs:
+                cell_parts.append(cs)
+                cell_params += cp
+        if self.scores_cfg is not None and not cell_parts:
+            s = self.scores_cfg
+            what = f"pattern {s.pattern!r}" if s.pattern else "columns"
+            raise IngestError(
+                f"{self.where(resolved[0].raw)}: no score columns match [scores] {what} "
+                f"(headers: {', '.join(h for h in resolved[0].headers if h)[:200]}); fix the mapping"
+            )
+        # every fragment is built from our own generated names; values are ? parameters
+        con.execute(
+            f"CREATE TEMP TABLE rows_raw AS {' UNION ALL BY NAME '.join(rows_parts)}", rows_params
+        )  # noqa: S608
+        if cell_parts:
+            con.execute(
+                f"CREATE TEMP TABLE cells_raw AS {' UNION ALL '.join(cell_parts)}", cell_params
+            )  # noqa: S608
+        else:
+            con.execute(
+                "CREATE TEMP TABLE cells_raw (sheet VARCHAR, row BIGINT, item VARCHAR, skill VARCHAR,"
+                " raw VARCHAR, max_num DOUBLE, max_raw VARCHAR, cut_raw VARCHAR, col VARCHAR)"
+            )
+        self.make_rows()
+        self.make_cells()
+        return self.finish(detected, sha256)
+
+    def make_rows(self) -> None:
+        """Clean ids and names, build student keys, and say why a row is not a student."""
+        id_header = self.m.columns.get("student_id")
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE rows_n AS
+            WITH r AS (
+                SELECT *,
+                    nullif(regexp_replace(trim(sid), '^(\\d+)\\.0+$', '\\1'), '') AS sid_n,
+                    nullif(trim(regexp_replace(name, '\\s+', ' ', 'g')), '') AS name_t,
+                    nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
+                FROM rows_raw
+            ), n AS (
+                SELECT *,
+                    CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN first_t
+                         WHEN contains(name_t, ',') THEN nullif(trim(substr(name_t, strpos(name_t, ',') + 1)), '')
+                         WHEN contains(name_t, ' ') THEN trim(regexp_extract(name_t, '^(.*) [^ ]+$', 1))
+                         ELSE name_t END AS first_n,
+                    CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN last_t
+                         WHEN contains(name_t, ',') THEN trim(split_part(name_t, ',', 1))
+                         WHEN contains(name_t, ' ') THEN regexp_extract(name_t, ' ([^ ]+)$', 1)
+                         ELSE NULL END AS last_n
+                FROM r
+            ), d AS (
+                SELECT *,
+                    nullif(trim(concat_ws(' ', first_n, last_n)), '') AS display
+                FROM n
+            )
+            SELECT *,
+                CASE WHEN sid_n IS NOT NULL THEN 'id:' || sid_n
+                     WHEN display IS NOT NULL THEN 'name:' || lower(display) END AS student_key,
+                CASE WHEN nonblank = 0 THEN 'blank row'
+                     WHEN sid_n IS NOT NULL AND ?::VARCHAR IS NOT NULL AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
+                     WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
+                     WHEN sid_n IS NULL AND regexp_matches(lower(coalesce(name_t, first_t || ' ' || last_t, '')), ?)
+                         THEN 'not a student (a summary row)'
+                END AS skip_reason,
+                nullif(trim(regexp_replace(grade, '^(\\d+)\\.0+$', '\\1')), '') AS grade_n,
+                nullif(trim(class), '') AS class_n,
+                nullif(trim(teacher), '') AS teacher_n,
+                nullif(trim(term), '') AS term_n,
+                coalesce(nullif(trim(assessment), ''), ?) AS assessment_n,
+                {_DATE_SQL.format(x="date_raw")} AS date_n
+            FROM d
+            """,  # noqa: S608 (only a fixed SQL fragment is formatted in)
+            [
+                id_header,
+                id_header,
+                SUMMARY_ROW,
+                self.m.assessment_name or PurePath(self.file_name).stem,
+            ],
+        )
+
+    def make_cells(self) -> None:
+        """Numbers, missing marks, levels, percent forms, roll-ups and proficiency, in SQL."""
+        s = self.scores_cfg or Scores()
+        kind = self.kind or "points"
+        levels = [lv.strip() for lv in s.levels]
+        prof_level = 0
+        cut = config.DEFAULT_CUT
+        if kind == "level":
+            lower = [lv.lower() for lv in levels]
+            prof_level = (
+                lower.index(str(s.proficient).lower()) + 1
+                if isinstance(s.proficient, str)
+                else len(levels)
+            )
+        elif isinstance(s.proficient, float):
+            cut = s.proficient
+        self.cut = cut
+        self.prof_level = prof_level
+        rollup = bool(self.item_level and kind == "points")
+        self.con.execute(
+            """
+            CREATE TEMP TABLE cells_n AS
+            WITH c AS (
+                SELECT c.*, r.student_key,
+                    nullif(trim(c.raw), '') AS t,
+                    nullif(trim(c.raw), '') IS NULL AS blank,
+                    nullif(trim(c.raw), '') IS NOT NULL
+                        AND list_contains(?, lower(trim(c.raw))) AS marked_missing,
+                    TRY_CAST(replace(replace(trim(c.raw), '%', ''), ' ', '') AS DOUBLE) AS num0,
+                    contains(coalesce(c.raw, ''), '%') AS has_pct,
+                    coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
+                    TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
+                    list_position(?, lower(trim(c.raw))) AS level_pos
+                FROM cells_raw c
+                JOIN rows_n r ON r.sheet = c.sheet AND r.row = c.row AND r.skip_reason IS NULL
+            ), w AS (
+                SELECT *,
+                    bool_or(NOT marked_missing AND num0 IS NOT NULL)
+                        OVER (PARTITION BY sheet, row) AS row_scored,
+                    coalesce(bool_and(num0 BETWEEN 0 AND 1)
+                        FILTER (WHERE num0 IS NOT NULL AND NOT has_pct AND NOT marked_missing)
+                        OVER (PARTITION BY col), false) AS col_fractions
+                FROM c
+            ), v AS (
+                SELECT *,
+                    CASE WHEN ? AND blank AND row_scored THEN 0.0
+                         WHEN marked_missing THEN NULL
+                         ELSE num0 END AS num
+                FROM w
+            )
+            SELECT *,
+                CASE
+                    WHEN ? = 'level' THEN NULL
+                    WHEN ? = 'percent' THEN
+                        CASE WHEN num IS NULL THEN NULL WHEN has_pct THEN num / 100.0
+                             WHEN col_fractions THEN num ELSE num / 100.0 END
+                    ELSE num / nullif(mx, 0)
+                END AS fraction0,
+                CASE WHEN marked_missing OR (blank AND NOT (? AND row_scored)) THEN 'missing'
+                     WHEN ? = 'level' AND coalesce(level_pos, 0) = 0 THEN 'unknown level'
+                     WHEN ? <> 'level' AND num IS NULL THEN 'not a number'
+                     WHEN ? = 'points' AND mx IS NULL THEN 'no points possible'
+                     WHEN ? = 'points' AND (num < 0 OR num > mx + 1e-9) THEN 'out of range'
+                     WHEN ? = 'percent' AND (num < 0 OR (CASE WHEN has_pct OR NOT col_fractions
+                          THEN num / 100.0 ELSE num END) > 1 + 1e-9) THEN 'out of range'
+                END AS problem
+            FROM v
+            """,
+            [
+                self.m.missing_marks,
+                [lv.lower() for lv in levels],
+                rollup,
+                kind,
+                kind,
+                rollup,
+                kind,
+                kind,
+                kind,
+                kind,
+                kind,
+            ],
+        )
+        # skill rows: one per row x skill (items rolled up when the file is item level)
+        level_names = levels or [""]
+        if self.item_level:
+            self.con.execute(
+                """
+                CREATE TEMP TABLE skills_n AS
+                SELECT sheet, row, any_value(student_key) AS student_key, skill,
+                    NULL::VARCHAR AS item,
+                    CASE WHEN ? = 'points' THEN printf('%g/%g', sum(num), sum(mx))
+                         ELSE printf('%g', avg(num)) END AS raw,
+                    CASE WHEN ? = 'points' THEN sum(num) ELSE avg(fraction0) * 100 END AS points,
+                    CASE WHEN ? = 'points' THEN sum(mx) ELSE 100.0 END AS max_points,
+                    CASE WHEN ? = 'points' THEN sum(num) / nullif(sum(mx), 0) ELSE avg(fraction0) END AS fraction,
+                    NULL::VARCHAR AS level,
+                    NULL::DOUBLE AS cut_num
+                FROM cells_n WHERE problem IS NULL AND ? <> 'level'
+                GROUP BY sheet, row, skill
+                """,
+                [kind, kind, kind, kind, kind],
+            )
+        else:
+            self.con.execute(
+                """
+                CREATE TEMP TABLE skills_n AS
+                SELECT sheet, row, student_key, skill, NULL::VARCHAR AS item, raw,
+                    CASE WHEN ? = 'percent' THEN fraction0 * 100 ELSE num END AS points,
+                    CASE WHEN ? = 'percent' THEN 100.0 ELSE mx END AS max_points,
+                    fraction0 AS fraction,
+                    CASE WHEN ? = 'level' THEN list_extract(?, level_pos) END AS level,
+                    cut_num
+                FROM cells_n WHERE problem IS NULL
+                """,
+                [kind, kind, kind, level_names],
+            )
+        self.con.execute(
+            """
+            CREATE TEMP TABLE skills_p AS
+            SELECT *,
+                CASE WHEN ? = 'level' THEN list_position(?, lower(level)) >= ?
+                     WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
+                     ELSE fraction >= ? - 1e-9 END AS proficient
+            FROM skills_n
+            """,
+            [kind, [lv.lower() for lv in levels], prof_level, cut],
+        )
+
+    def finish(self, detected: str, sha256: str) -> Prepared:
+        con = self.con
+        kind = self.kind
+        # administrations: assessment + term; date = earliest date among their rows
+        con.execute(
+            """
+            CREATE TEMP TABLE admins AS
+            SELECT r.assessment_n AS assessment, r.term_n AS term,
+                   coalesce(min(r.date_n), TRY_CAST(? AS DATE)) AS date
+            FROM rows_n r
+            WHERE r.skip_reason IS NULL
+              AND ? AND (EXISTS (SELECT 1 FROM skills_p k WHERE k.sheet = r.sheet AND k.row = r.row))
+            GROUP BY ALL
+            """,
+            [_iso_date(self.m.assessment_date, self.mapping_where()), self.scores_cfg is not None],
+        )
+        score_cols = """
+            r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
+            r.term_n AS term, a.date AS date, k.skill, k.item, k.raw, k.points, k.max_points,
+            k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
+            r.teacher_n AS teacher, k.sheet, k.row
+        """
+        join = """
+            JOIN rows_n r ON r.sheet = k.sheet AND r.row = k.row
+            JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
+        """
+        item_sql = ""
+        if self.item_level:
+            item_sql = f"""
+                UNION ALL
+                SELECT r.student_key, r.sid_n AS local_id, r.display AS display_name,
+                    r.assessment_n AS assessment, r.term_n AS term, a.date AS date, k.skill, k.item,
+                    k.raw, k.num AS points, k.mx AS max_points, k.fraction0 AS fraction,
+                    NULL::VARCHAR AS level, (k.fraction0 >= ? - 1e-9) AS proficient,
+                    r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher, k.sheet, k.row
+                FROM cells_n k {join} WHERE k.problem IS NULL
+            """  # noqa: S608 (fixed fragments only)
+        scores = con.execute(
+            f"SELECT {score_cols} FROM skills_p k {join} {item_sql} ORDER BY k.sheet, k.row, k.skill, k.item NULLS FIRST",  # noqa: S608
+            [self.cut] if self.item_level else [],
+        ).to_arrow_table()
+        group_parts, group_params = [], []
+        for g, (gname, _header) in enumerate(self.m.groups.items()):
+            # yes/no columns make a flag; anything else makes "Name: value" groups
+            group_parts.append(
+                f"""SELECT student_key, CASE WHEN flag THEN ? ELSE ? || ': ' || v END AS grp
+                FROM (SELECT student_key, nullif(trim(g{g}), '') AS v,
+                        bool_and(lower(coalesce(trim(g{g}), '')) IN {_sql_list(YES_VALUES + NO_VALUES)}) OVER () AS flag
+                      FROM rows_n WHERE skip_reason IS NULL)
+                WHERE v IS NOT NULL AND (NOT flag OR lower(v) IN {_sql_list(YES_VALUES)})"""  # noqa: S608
+            )
+            group_params += [gname, gname]
+        groups_cte = (
+            " UNION ALL ".join(group_parts)
+            if group_parts
+            else "SELECT NULL::VARCHAR AS student_key, NULL::VARCHAR AS grp WHERE false"
+        )
+        students = con.execute(
+            f"""
+            WITH g AS ({groups_cte}),
+            gl AS (SELECT student_key, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_key)
+            SELECT r.student_key, max(r.sid_n) AS local_id, max(r.display) AS display_name,
+                   max(r.first_n) AS first_name, max(r.last_n) AS last_name,
+                   max(r.grade_n) AS grade, max(r.class_n) AS class_name, max(r.teacher_n) AS teacher,
+                   coalesce(any_value(gl.groups), []::VARCHAR[]) AS groups
+            FROM rows_n r LEFT JOIN gl USING (student_key)
+            WHERE r.skip_reason IS NULL
+            GROUP BY r.student_key ORDER BY r.student_key
+            """,  # noqa: S608 (fragments use generated column names only)
+            group_params,
+        ).to_arrow_table()
+        administrations = con.execute(
+            "SELECT * FROM admins ORDER BY assessment, date, term"
+        ).to_arrow_table()
+        s = self.scores_cfg
+        assessments = [
+            {
+                "name": name,
+                "subject": self.m.subject,
+                "kind": kind,
+                "levels": list(s.levels) if s and kind == "level" else None,
+                "proficient_level": (
+                    s.levels[self.prof_level - 1] if s and kind == "level" else None
+                ),
+                "cut": self.cut if kind != "level" else config.DEFAULT_CUT,
+            }
+            for (name,) in con.execute(
+                "SELECT DISTINCT assessment FROM admins ORDER BY 1"
+            ).fetchall()
+        ]
+        report = build_report(con, self, students.num_rows)
+        return Prepared(
+            file_name=self.file_name,
+            sha256=sha256,
+            mapping=self.m,
+            detected=detected,
+            sheets=self.sheets,
+            scores=scores,
+            students=students,
+            report=report,
+            administrations=administrations,
+            assessments=assessments,
+        )
+
+
+_DATE_SQL = (
+    "coalesce(TRY_CAST(CASE WHEN regexp_matches(trim({x}), '^\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+    "THEN left(trim({x}), 10) END AS DATE), "
+    "try_strptime(split_part(trim({x}), ' ', 1), ['%m/%d/%Y', '%m/%d/%y', '%d.%m.%Y'])::DATE, "
+    "try_strptime(trim({x}), ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y'])::DATE)"
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    """A literal SQL list of our own constants (no user text)."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _iso_date(text: str | None, where: str) -> str | None:
+    if not text:
+        return None
+    con = duckdb.connect()
+    try:
+        value = con.execute(
+            f"SELECT {_DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
+            [text],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    if value is None:
+        raise IngestError(
+            f"{where}: [assessment] date {text!r} is not a date; write it like 2025-10-14"
+        )
+    return value.isoformat()

@@ -1,0 +1,140 @@
+"""The validation report: what an import would do, computed before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: At most this many skipped rows are listed one by one (all are counted).
+MAX_LISTED = 500
+
+
+@dataclass
+class Report:
+    """What the file holds and what is wrong with it, in numbers a teacher can check."""
+
+    rows_read: int = 0
+    rows_skipped: int = 0
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, reason)
+    students: int = 0
+    skills: list[str] = field(default_factory=list)
+    scores: int = 0
+    administrations: list[str] = field(default_factory=list)
+    out_of_range: int = 0
+    unknown_levels: dict[str, int] = field(default_factory=dict)
+    duplicate_students: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    scored_rows: int = 0  # source rows that gave at least one skill score
+    item_scores: int = 0  # per-question rows of an item-level file
+
+    def ok(self) -> bool:
+        """False when nothing can be imported (``errors`` says why)."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: "78 students, 5 skills, 370 scores; 2 rows skipped"."""
+        text = f"{self.students} students, {len(self.skills)} skills, {self.scores} scores"
+        if self.rows_skipped:
+            text += f"; {self.rows_skipped} rows skipped"
+        return text
+
+
+def _where(sheet: str, row: int, multi: bool, col: str | None = None) -> str:
+    parts = [f"sheet {sheet!r}"] if multi else []
+    parts.append(f"row {row}")
+    if col:
+        parts.append(f"column {col!r}")
+    return ", ".join(parts)
+
+
+def build_report(con: Any, norm: Any, students: int) -> Report:
+    """Count rows, skips, scores and problems from the normaliser's temp tables."""
+    multi = norm._is_book()
+    r = Report(students=students)
+    r.rows_read, r.rows_skipped = con.execute(
+        "SELECT count(*), count(skip_reason) FROM rows_n"
+    ).fetchone()
+    r.skipped = [
+        (sheet, int(row), reason)
+        for sheet, row, reason in con.execute(
+            "SELECT sheet, row, skip_reason FROM rows_n WHERE skip_reason IS NOT NULL"
+            " ORDER BY sheet, row LIMIT ?",
+            [MAX_LISTED],
+        ).fetchall()
+    ]
+    r.skills = [
+        s for (s,) in con.execute("SELECT DISTINCT skill FROM skills_p ORDER BY 1").fetchall()
+    ]
+    r.scores, r.scored_rows = con.execute(
+        "SELECT count(*), count(DISTINCT (sheet, row)) FROM skills_p"
+    ).fetchone()
+    if norm.item_level:
+        r.item_scores = con.execute(
+            "SELECT count(*) FROM cells_n WHERE problem IS NULL"
+        ).fetchone()[0]
+    r.administrations = [
+        f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
+        for a, t, d in con.execute(
+            "SELECT assessment, term, date FROM admins ORDER BY 1, 3, 2"
+        ).fetchall()
+    ]
+    problems = con.execute(
+        """SELECT problem, count(*), any_value(sheet), any_value(row), any_value(col), any_value(t)
+           FROM cells_n WHERE problem IS NOT NULL AND problem <> 'missing' GROUP BY problem"""
+    ).fetchall()
+    for problem, n, sheet, row, col, text in problems:
+        at = _where(sheet, row, multi, col)
+        if problem == "out of range":
+            r.out_of_range = n
+            r.warnings.append(f"{n} scores out of range were left out (e.g. {text!r} at {at})")
+        elif problem == "not a number":
+            r.warnings.append(
+                f"{n} scores were not numbers and were left out (e.g. {text!r} at {at})"
+            )
+        elif problem == "no points possible":
+            r.warnings.append(
+                f"{n} scores have no points possible and were left out (e.g. {at}): give [scores] max"
+            )
+    r.unknown_levels = {
+        t: n
+        for t, n in con.execute(
+            "SELECT t, count(*) FROM cells_n WHERE problem = 'unknown level' GROUP BY t ORDER BY 2 DESC, 1"
+        ).fetchall()
+    }
+    if r.unknown_levels:
+        shown = ", ".join(f"{k!r} ({v})" for k, v in list(r.unknown_levels.items())[:5])
+        r.warnings.append(f"values that are not a level of the scale were left out: {shown}")
+    dups = con.execute(
+        """SELECT any_value(coalesce(r.display, r.sid_n)) FROM skills_p k
+           JOIN rows_n r ON r.sheet = k.sheet AND r.row = k.row
+           GROUP BY r.assessment_n, r.term_n, k.student_key, k.skill
+           HAVING count(DISTINCT (k.sheet, k.row)) > 1"""
+    ).fetchall()
+    r.duplicate_students = sorted({d for (d,) in dups if d})
+    if r.duplicate_students:
+        shown = ", ".join(r.duplicate_students[:5])
+        more = len(r.duplicate_students) - 5
+        r.warnings.append(
+            f"{len(r.duplicate_students)} students appear twice in one administration ({shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + "): the last row counts"
+        )
+    reasons = con.execute(
+        """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
+           WHERE skip_reason IS NOT NULL AND skip_reason <> 'blank row' GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    for reason, n, sheet, row in reasons:
+        r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
+    r.warnings = norm.warnings + r.warnings
+    if students == 0:
+        r.errors.append(
+            f"{norm.file_name}: no student rows under the header row: check [source] header_row "
+            "and [columns] student_id / student_name"
+        )
+    elif norm.scores_cfg is not None and r.scores == 0:
+        r.errors.append(
+            f"{norm.file_name}: no scores found: every score cell is blank, a missing mark or "
+            "unreadable; check [scores] in the mapping"
+        )
+    return r
