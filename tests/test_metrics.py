@@ -223,3 +223,46 @@ def test_metric_value_matches_skill_summary(db, school):
                                     {"class": "7A"})
     assert (value, n) == (50.0, 12)
     assert json.dumps(value)  # plain float
+
+
+def test_guided_review_answers_are_drafted_from_the_numbers(db, school):
+    from collabplan import review
+
+    flt = Filters(administration_ids=(school["winter"],))
+    summary = metrics.skill_summary(db, flt)
+    growth = metrics.growth(db, Filters(), school["fall"], school["winter"])
+    bands = metrics.skill_bands(db, Filters(), school["winter"])
+    answers = review.review_answers(summary, growth, "Fall", bands)
+    text = {a.question: a.answer for a in answers}
+    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% (n=24).")
+    # winter: 91.7, 58.3, 54.2, 83.3 -> median 70.8
+    assert text["Which skills lag?"] == (
+        "Lagging: L.7.4, 54%, 17 points below the median; "
+        "RI.7.6, 58%, 12 points below the median.")
+    assert text["Where has growth stalled?"] == "Stagnant: L.7.4, +4 points since Fall."
+    assert text["Who needs re-teaching or extension?"].startswith(
+        "Re-teach: 11 students not yet proficient on L.7.4.")
+    assert text["Where do they need more?"].startswith("Lowest: L.7.4 54%, RI.7.6 58%.")
+
+
+def test_guided_review_without_an_earlier_window_says_what_comes_next(db, school):
+    from collabplan import review
+
+    summary = metrics.skill_summary(db, Filters(administration_ids=(school["fall"],)))
+    answers = review.review_answers(summary)
+    assert "second administration" in answers[3].answer
+    assert review.review_answers(summary.iloc[0:0])[0].answer.startswith("No scores")
+
+
+def test_review_notes_are_kept_per_team_and_administration(db, school):
+    from collabplan import review
+
+    assert review.load_note(db, school["team"], school["fall"]) == ""
+    review.save_note(db, school["team"], school["fall"], "Re-teach author's purpose.")
+    review.save_note(db, school["team"], school["fall"], "Re-teach author's point of view.")
+    review.save_note(db, None, school["fall"], "Coach: compare with grade 8.")
+    assert review.load_note(db, school["team"], school["fall"]) == "Re-teach author's point of view."
+    assert review.load_note(db, school["team"], school["winter"]) == ""
+    assert review.load_note(db, None, school["fall"]) == "Coach: compare with grade 8."
+    review.save_note(db, school["team"], school["fall"], "  ")
+    assert review.load_note(db, school["team"], school["fall"]) == ""

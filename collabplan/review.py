@@ -1,0 +1,152 @@
+"""The guided data review: the questions a team asks, answers drafted from the numbers, and
+the team's own notes kept per team and administration.
+
+The answers use counts and percentages only (never a student), so they are safe to project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from collabplan import config
+from collabplan.charts.review import pct, points
+from collabplan.db import Database
+
+QUESTIONS = (
+    "Where are our students strong?",
+    "Where do they need more?",
+    "Which skills lag?",
+    "Where has growth stalled?",
+    "Who needs re-teaching or extension?",
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+
+
+def _ok(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary[summary["status"] != "suppressed"]
+
+
+def strongest(summary: pd.DataFrame) -> str:
+    ok = _ok(summary)
+    if ok.empty:
+        return "Too few students scored to say."
+    top = ok.sort_values("pct_proficient", ascending=False)
+    best = top.iloc[0]
+    text = f"Strongest: {best['skill']}, {pct(best['pct_proficient'])} (n={best['students']})."
+    more = top[(top["status"] == "strength") & (top["skill"] != best["skill"])]
+    if not more.empty:
+        text += " Also strong: " + ", ".join(
+            f"{r.skill} {pct(r.pct_proficient)}" for r in more.itertuples()) + "."
+    elif best["status"] != "strength":
+        text += (f" No skill is {config.STATUS_MARGIN:.0f} points above the median "
+                 f"({pct(best['median'])}).")
+    return text
+
+
+def needs_more(summary: pd.DataFrame) -> str:
+    ok = _ok(summary)
+    if ok.empty:
+        return "Too few students scored to say."
+    low = ok.sort_values("pct_proficient").head(2)
+    parts = [f"{r.skill} {pct(r.pct_proficient)}" for r in low.itertuples()]
+    first = low.iloc[0]
+    not_yet = int(first["students"] - first["proficient"])
+    return (f"Lowest: {', '.join(parts)}. {not_yet} of {first['students']} students are not "
+            f"yet proficient on {first['skill']}.")
+
+
+def lagging(summary: pd.DataFrame) -> str:
+    ok = _ok(summary)
+    if ok.empty:
+        return "Too few students scored to say."
+    lag = ok[ok["status"] == "lagging"].sort_values("pct_proficient")
+    if lag.empty:
+        return (f"None: every skill is within {config.STATUS_MARGIN:.0f} points of the median "
+                f"({pct(ok['median'].iloc[0])}).")
+    return "Lagging: " + "; ".join(
+        f"{r.skill}, {pct(r.pct_proficient)}, {r.median - r.pct_proficient:.0f} points below "
+        "the median" for r in lag.itertuples()) + "."
+
+
+def stalled(growth: pd.DataFrame | None, since: str | None) -> str:
+    if growth is None or since is None:
+        return "Nothing to compare with yet: growth shows once a second administration is loaded."
+    ok = growth[~growth["suppressed"]]
+    if ok.empty:
+        return f"Too few students were scored both times ({since} and now) to say."
+    stuck = ok[ok["stagnant"]].sort_values("growth")
+    if stuck.empty:
+        return (f"None: every skill grew at least {config.STAGNANT_BELOW:.0f} points "
+                f"since {since}.")
+    return "Stagnant: " + "; ".join(
+        f"{r.skill}, {points(r.growth)} since {since}" for r in stuck.itertuples()) + "."
+
+
+def reteach_extend(summary: pd.DataFrame, bands: pd.DataFrame | None) -> str:
+    ok = _ok(summary)
+    if ok.empty or bands is None or bands.empty:
+        return "Too few students scored to say."
+    b = bands.set_index("skill")
+    low = ok.sort_values("pct_proficient").iloc[0]["skill"]
+    high_row = b.loc[b.index.isin(ok["skill"])].sort_values("well_past").iloc[-1]
+    text = f"Re-teach: {int(b.loc[low, 'not_yet'])} students not yet proficient on {low}."
+    if high_row["well_past"] > 0:
+        text += (f" Extend: {int(high_row['well_past'])} students already well past "
+                 f"{high_row.name}.")
+    return text + " The lists are on Students by skill."
+
+
+def review_answers(
+    summary: pd.DataFrame,
+    growth: pd.DataFrame | None = None,
+    since: str | None = None,
+    bands: pd.DataFrame | None = None,
+) -> list[Answer]:
+    """Draft answers to the five review questions.
+
+    ``summary``: skill_summary of one administration (no ``by``); ``growth``: metrics.growth
+    from the administration named ``since`` to this one; ``bands``: metrics.skill_bands.
+    """
+    if summary.empty:
+        return [Answer(q, "No scores for these filters yet.") for q in QUESTIONS]
+    return [
+        Answer(QUESTIONS[0], strongest(summary)),
+        Answer(QUESTIONS[1], needs_more(summary)),
+        Answer(QUESTIONS[2], lagging(summary)),
+        Answer(QUESTIONS[3], stalled(growth, since)),
+        Answer(QUESTIONS[4], reteach_extend(summary, bands)),
+    ]
+
+
+# -- the team's notes ----------------------------------------------------------------------
+
+
+def load_note(db: Database, team_id: int | None, administration_id: int) -> str:
+    """The team's saved notes on one administration ("" when none)."""
+    body = db.scalar(
+        "SELECT body FROM review_note WHERE team_id IS NOT DISTINCT FROM ?"
+        " AND administration_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1",
+        [team_id, administration_id],
+    )
+    return body or ""
+
+
+def save_note(db: Database, team_id: int | None, administration_id: int, body: str) -> None:
+    """Keep one note per team and administration: replace it, or delete it when emptied."""
+    with db.transaction() as cur:
+        cur.execute(
+            "DELETE FROM review_note WHERE team_id IS NOT DISTINCT FROM ? AND administration_id = ?",
+            [team_id, administration_id],
+        )
+        if body.strip():
+            cur.execute(
+                "INSERT INTO review_note (team_id, administration_id, body) VALUES (?, ?, ?)",
+                [team_id, administration_id, body.strip()],
+            )
