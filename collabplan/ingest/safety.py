@@ -1,0 +1,621 @@
+"""Checks an upload must pass before it is parsed, and the sandboxed workbook parser.
+
+Spreadsheet parsers are not built for hostile input: a 5 KB xlsx naming cell XFD1048576 makes
+calamine allocate for 17 billion cells and abort the whole process (SIGABRT cannot be caught),
+and a 1 MB zip can inflate to gigabytes. So, before anything is parsed:
+
+* the kind of file is decided by its first bytes, not its name (zip, OLE2, PDF, text);
+* a zip's declared sizes and compression ratios are checked, and every XML part's prolog is read
+  with defusedxml, which refuses any DTD or entity declaration;
+* sheet names and each sheet's ``<dimension ref=...>`` are read with defusedxml, and a sheet
+  claiming more cells than ``MAX_SHEET_CELLS`` is refused;
+* the workbook is then parsed by fastexcel in a child process with an address-space limit and a
+  timeout, so a parser crash or runaway allocation becomes an :class:`IngestError`.
+
+The child comes from a ``forkserver`` (never a fork of the multi-threaded app server); the
+forkserver preloads this module with fastexcel and pyarrow, so starting a child costs a few
+milliseconds. Tables come back as Arrow IPC bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+import resource
+import signal
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath, PurePosixPath
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+import pyarrow as pa
+
+from collabplan import config
+from collabplan.ingest.errors import IngestError
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PDF_MAGIC = b"%PDF"
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".ods"}
+
+#: Excel's own limits.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+#: More parts than this in one zip is not a workbook anyone made by hand or by export.
+MAX_ZIP_ENTRIES = 10_000
+#: Entries smaller than this are never called bombs, whatever their ratio.
+_RATIO_FLOOR_BYTES = 1024 * 1024
+#: Largest workbook.xml / .rels part read whole.
+_MAX_META_PART_BYTES = 16 * 1024 * 1024
+
+_RESAVE = "Open it in Excel, save it again as .xlsx and upload the new file"
+_SAVE_AS_XLSX = "Open it in Excel, use File > Save As > Excel Workbook (.xlsx) and upload that file"
+_CSV_UTF8 = 'In Excel use File > Save As > "CSV UTF-8 (Comma delimited)" and upload that file'
+
+_MAIN_NS_WORKSHEET = "/worksheet"
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB" if n < 1024**3 else f"{n / 1024**3:,.1f} GB"
+
+
+# ------------------------------------------------------------------------------------ sniffing
+
+
+def sniff_kind(data: bytes) -> str:
+    """What the bytes are: ``zip``, ``ole``, ``pdf``, ``utf16``, ``binary`` or ``text``."""
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if head.startswith(PDF_MAGIC) or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return "utf16"
+    sample = data[: 64 * 1024]
+    if b"\x00" in sample:
+        # UTF-16 without a byte order mark: every other byte of plain text is 0.
+        zeros = sample.count(b"\x00")
+        return "utf16" if zeros > len(sample) // 4 else "binary"
+    return "text"
+
+
+def check_upload(data: bytes, file_name: str) -> str:
+    """Refuse what must not reach a parser; return ``"xlsx"`` or ``"csv"`` (the kind to read).
+
+    A zip is only recognised here: :func:`inspect_workbook` does the workbook checks.
+    """
+    if not data:
+        raise IngestError(
+            f"{file_name} is empty (0 bytes). Export the results again and upload the new file."
+        )
+    if len(data) > config.MAX_UPLOAD_BYTES:
+        raise IngestError(
+            f"{file_name} is too large ({_mb(len(data))}; the limit is {_mb(config.MAX_UPLOAD_BYTES)}). "
+            "Export only the students and columns you need, or split it into several files."
+        )
+    kind = sniff_kind(data)
+    suffix = PurePath(file_name).suffix.lower()
+    if kind == "zip":
+        return "xlsx"
+    if kind == "ole":
+        check_ole(data, file_name)  # always raises
+    if kind == "pdf":
+        raise IngestError(
+            f"{file_name} is a PDF, not a spreadsheet. Download the results as .xlsx or .csv and upload that file."
+        )
+    if kind in ("utf16", "binary"):
+        if suffix in EXCEL_SUFFIXES:
+            raise IngestError(f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}.")
+        what = (
+            "text in an encoding this app cannot read (UTF-16)"
+            if kind == "utf16"
+            else "not a text file"
+        )
+        raise IngestError(f"{file_name} is {what}. {_CSV_UTF8}.")
+    if suffix in EXCEL_SUFFIXES:
+        head = data[:512].lstrip().lower()
+        looks = (
+            "a web page"
+            if head.startswith((b"<!doctype html", b"<html", b"<table"))
+            else "plain text"
+        )
+        raise IngestError(
+            f"{file_name} is not a real Excel workbook (it holds {looks}). {_SAVE_AS_XLSX}."
+        )
+    return "csv"
+
+
+def check_ole(data: bytes, file_name: str) -> None:
+    """An OLE2 container is a password-protected workbook or a legacy .xls: both are refused."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except Exception:
+        raise IngestError(
+            f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}."
+        ) from None
+    try:
+        if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+            raise IngestError(
+                f"{file_name} is protected with a password. Remove the password in Excel "
+                "(File > Info > Protect Workbook > Encrypt with Password, clear it), save and upload again."
+            )
+        if ole.exists("Workbook") or ole.exists("Book"):
+            raise IngestError(
+                f"{file_name} is an old-style Excel 97-2003 workbook (.xls). {_SAVE_AS_XLSX}."
+            )
+    finally:
+        ole.close()
+    raise IngestError(
+        f"{file_name} is not an Excel workbook (it looks like another Office document). {_SAVE_AS_XLSX}."
+    )
+
+
+# ----------------------------------------------------------------------------------- workbooks
+
+
+@dataclass
+class SheetInfo:
+    """A worksheet of a workbook: its name, zip part and declared dimension (1-based, inclusive)."""
+
+    name: str
+    part: str
+    dimension: tuple[int, int, int, int] | None = None  # first_row, first_col, last_row, last_col
+
+
+@dataclass
+class WorkbookInfo:
+    sheets: list[SheetInfo] = field(default_factory=list)
+
+
+def _damaged(file_name: str) -> IngestError:
+    return IngestError(
+        f"{file_name} is damaged (the workbook is incomplete or corrupt). {_RESAVE}."
+    )
+
+
+def _open_zip(data: bytes, file_name: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _damaged(file_name) from None
+
+
+def check_zip(zf: zipfile.ZipFile, file_name: str) -> None:
+    """Refuse zip bombs by their declared sizes and compression ratios, and encrypted entries."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise IngestError(
+            f"{file_name} holds {len(infos):,} parts, far more than any workbook. {_RESAVE}."
+        )
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise IngestError(
+                f"{file_name} is protected with a password. Remove the password in Excel, save and upload again."
+            )
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_FLOOR_BYTES and ratio > config.MAX_COMPRESSION_RATIO:
+            raise IngestError(
+                f"{file_name} would unpack to {_mb(info.file_size)} from {_mb(info.compress_size)} "
+                f"(part {info.filename}), which is not a normal workbook. {_RESAVE}."
+            )
+    if total > config.MAX_UNZIPPED_BYTES:
+        raise IngestError(
+            f"{file_name} would unpack to {_mb(total)}, more than the {_mb(config.MAX_UNZIPPED_BYTES)} this app reads. "
+            "Export only the students and columns you need, or split it into several files."
+        )
+
+
+def _first_element(zf: zipfile.ZipFile, name: str, file_name: str, *, stop: set[str] | None = None):
+    """Parse the start of an XML part with defusedxml (no DTD, no entities).
+
+    Returns the first element whose local name is in ``stop`` (or the root element when ``stop``
+    is ``None``), or ``None`` when the part ends first. A DTD or entity raises :class:`IngestError`.
+    """
+    try:
+        with zf.open(name) as fh:
+            for _event, elem in SafeET.iterparse(fh, events=("start",), forbid_dtd=True):
+                local = elem.tag.rsplit("}", 1)[-1]
+                if stop is None or local in stop:
+                    return elem
+    except defusedxml.DefusedXmlException:
+        raise IngestError(
+            f"{file_name} contains XML declarations (DTD or entities) that Excel never writes, "
+            f"so it is refused for safety (part {name}). {_RESAVE}."
+        ) from None
+    except SafeET.ParseError:
+        raise _damaged(file_name) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        # RuntimeError: encrypted entry; NotImplementedError: unknown compression method.
+        raise _damaged(file_name) from None
+    return None
+
+
+def _read_part(zf: zipfile.ZipFile, name: str, file_name: str) -> bytes:
+    try:
+        info = zf.getinfo(name)
+        if info.file_size > _MAX_META_PART_BYTES:
+            raise IngestError(
+                f"{file_name}: part {name} is far larger than in any workbook. {_RESAVE}."
+            )
+        with zf.open(info) as fh:
+            return fh.read(_MAX_META_PART_BYTES + 1)[:_MAX_META_PART_BYTES]
+    except KeyError:
+        raise _damaged(file_name) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        raise _damaged(file_name) from None
+
+
+def _parse_xml(zf: zipfile.ZipFile, name: str, file_name: str):
+    raw = _read_part(zf, name, file_name)
+    try:
+        return SafeET.fromstring(raw, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise IngestError(
+            f"{file_name} contains XML declarations (DTD or entities) that Excel never writes, "
+            f"so it is refused for safety (part {name}). {_RESAVE}."
+        ) from None
+    except SafeET.ParseError:
+        raise _damaged(file_name) from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(elem, local_name: str) -> str | None:
+    for key, value in elem.attrib.items():
+        if _local(key) == local_name:
+            return value
+    return None
+
+
+def _resolve(base_dir: PurePosixPath, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = []
+    for piece in (base_dir / target).parts:
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in (".", ""):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _workbook_part(zf: zipfile.ZipFile, names: set[str], file_name: str) -> str:
+    if "xl/workbook.xml" in names:
+        return "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for rel in _parse_xml(zf, "_rels/.rels", file_name):
+            if (_attr(rel, "Type") or "").endswith("/officeDocument"):
+                part = _resolve(PurePosixPath(""), _attr(rel, "Target") or "")
+                if part in names and part.endswith(".xml"):
+                    return part
+    if "xl/workbook.bin" in names:
+        raise IngestError(f"{file_name} is an Excel binary workbook (.xlsb). {_SAVE_AS_XLSX}.")
+    if "mimetype" in names or "content.xml" in names:
+        raise IngestError(f"{file_name} is an OpenDocument spreadsheet (.ods). {_SAVE_AS_XLSX}.")
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise IngestError(
+            f"{file_name} is a Word or PowerPoint file, not a spreadsheet. Upload the results as .xlsx or .csv."
+        )
+    raise IngestError(
+        f"{file_name} is a zip file but not an Excel workbook. Upload the results as .xlsx or .csv."
+    )
+
+
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """``"N35"`` -> (35, 14): 1-based row and column; ``None`` when it is not a cell reference."""
+    m = _REF.match(ref.strip())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + (ord(ch) - 64)
+    return int(m.group(2)), col
+
+
+def column_letters(col: int) -> str:
+    """1 -> "A", 16384 -> "XFD"."""
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _parse_dimension(ref: str | None) -> tuple[int, int, int, int] | None:
+    if not ref:
+        return None
+    pieces = ref.split(":")
+    first = parse_ref(pieces[0])
+    last = parse_ref(pieces[-1])
+    if first is None or last is None:
+        return None
+    return (
+        min(first[0], last[0]),
+        min(first[1], last[1]),
+        max(first[0], last[0]),
+        max(first[1], last[1]),
+    )
+
+
+def inspect_workbook(data: bytes, file_name: str, *, dimensions: bool = True) -> WorkbookInfo:
+    """Every check short of parsing cells; the worksheets in workbook order."""
+    zf = _open_zip(data, file_name)
+    with zf:
+        check_zip(zf, file_name)
+        names = set(zf.namelist())
+        wb_part = _workbook_part(zf, names, file_name)
+        # The prolog of every XML part that is not read below: no DTD, no entities.
+        for name in sorted(names):
+            if name.endswith((".xml", ".rels", ".vml")) and name != wb_part:
+                _first_element(zf, name, file_name)
+        workbook = _parse_xml(zf, wb_part, file_name)
+        wb_dir = PurePosixPath(wb_part).parent
+        rels_part = str(wb_dir / "_rels" / (PurePosixPath(wb_part).name + ".rels"))
+        targets: dict[str, str] = {}
+        if rels_part in names:
+            for rel in _parse_xml(zf, rels_part, file_name):
+                if (_attr(rel, "Type") or "").endswith(_MAIN_NS_WORKSHEET):
+                    targets[_attr(rel, "Id") or ""] = _resolve(wb_dir, _attr(rel, "Target") or "")
+        info = WorkbookInfo()
+        for elem in workbook.iter():
+            if _local(elem.tag) != "sheet":
+                continue
+            part = targets.get(_attr(elem, "id") or "")
+            name = _attr(elem, "name")
+            if part is None or name is None:
+                continue  # a chart sheet or dialog sheet: no cells to read
+            if part not in names:
+                raise _damaged(file_name)
+            sheet = SheetInfo(name, part)
+            if dimensions:
+                dim = _first_element(zf, part, file_name, stop={"dimension", "sheetData"})
+                if dim is not None and _local(dim.tag) == "dimension":
+                    sheet.dimension = _parse_dimension(_attr(dim, "ref"))
+                check_dimension(sheet, file_name)
+            info.sheets.append(sheet)
+        return info
+
+
+def check_dimension(sheet: SheetInfo, file_name: str) -> None:
+    """Refuse a sheet whose declared used range is beyond Excel's grid or ``MAX_SHEET_CELLS``."""
+    if sheet.dimension is None:
+        return
+    r1, c1, r2, c2 = sheet.dimension
+    cells = (r2 - r1 + 1) * (c2 - c1 + 1)
+    if r2 > MAX_ROWS or c2 > MAX_COLUMNS or cells > config.MAX_SHEET_CELLS:
+        raise IngestError(
+            f"{file_name}: sheet {sheet.name!r} reaches cell {column_letters(c2)}{r2}, far beyond any results table "
+            f"({cells:,} cells), so it is not read. In Excel delete the rows and columns after your data "
+            "(or copy the results into a new workbook), save and upload again."
+        )
+
+
+def workbook_sheets(data: bytes, file_name: str) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of every worksheet, in workbook order."""
+    return [(s.name, s.part) for s in inspect_workbook(data, file_name, dimensions=False).sheets]
+
+
+# ----------------------------------------------------------------------- parsing in a child
+
+
+_forkserver_lock = threading.Lock()
+_context: multiprocessing.context.BaseContext | None = None
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    global _context
+    with _forkserver_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload([__name__, "fastexcel", "pyarrow"])
+            _context = ctx
+        return _context
+
+
+from multiprocessing import context as _mp_ctx  # noqa: E402
+from multiprocessing import forkserver as _mp_forkserver  # noqa: E402
+from multiprocessing import popen_forkserver as _mp_popen  # noqa: E402
+from multiprocessing import reduction as _mp_reduction  # noqa: E402
+from multiprocessing import spawn as _mp_spawn  # noqa: E402
+from multiprocessing import util as _mp_util  # noqa: E402
+
+
+class _NoMainPopen(_mp_popen.Popen):
+    """Starts a forkserver child without re-running the parent's ``__main__`` in it.
+
+    multiprocessing re-executes the main script in every child (for objects defined there).
+    Under ``streamlit run`` that would import Streamlit in each child; the parser needs nothing
+    from ``__main__``, so that step is dropped. Otherwise this is ``popen_forkserver.Popen``.
+    """
+
+    def _launch(self, process_obj):
+        prep_data = _mp_spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        _mp_ctx.set_spawning_popen(self)
+        try:
+            _mp_reduction.dump(prep_data, buf)
+            _mp_reduction.dump(process_obj, buf)
+        finally:
+            _mp_ctx.set_spawning_popen(None)
+        self.sentinel, w = _mp_forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = _mp_util.Finalize(self, _mp_util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = _mp_forkserver.read_signed(self.sentinel)
+
+
+class _ParseProcess(_mp_ctx.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _NoMainPopen(process_obj)
+
+
+def parse_workbook(
+    data: bytes,
+    file_name: str,
+    wanted: list[str] | None,
+    *,
+    info: WorkbookInfo | None = None,
+    timeout: float | None = None,
+    memory: int | None = None,
+) -> list[tuple[str, pa.Table, int, int]]:
+    """Parse sheets in a child process: [(name, table of text cells, first_row, first_col)].
+
+    ``wanted=None`` reads the first sheet, or the first sheet with data when it is empty.
+    ``first_row``/``first_col`` are the 1-based row and 0-based column of the table's first cell.
+    """
+    if info is None:
+        info = inspect_workbook(data, file_name)
+    timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
+    memory = config.PARSE_MEMORY_BYTES if memory is None else memory
+    sheets = {s.name: (s.part, s.dimension) for s in info.sheets}
+    order = [s.name for s in info.sheets]
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    _mp_context()
+    proc = _ParseProcess(
+        target=_child_main, args=(sender, data, wanted, order, sheets, memory, timeout), daemon=True
+    )
+    try:
+        proc.start()
+    except OSError as exc:  # pragma: no cover - the machine is out of processes
+        raise IngestError(
+            f"{file_name} could not be read right now ({exc}). Try again in a minute."
+        ) from None
+    sender.close()
+    message = None
+    try:
+        if receiver.poll(timeout):
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):
+                message = None
+        else:
+            proc.kill()
+            proc.join(5)
+            raise IngestError(
+                f"{file_name} took longer than {timeout:g} seconds to read, so reading was stopped. "
+                "Export only the students and columns you need, or split it into several files."
+            )
+    finally:
+        receiver.close()
+        proc.join(10)
+        if proc.is_alive():  # pragma: no cover
+            proc.kill()
+            proc.join(5)
+    if message is None:
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise IngestError(
+            f"{file_name} is too large or too damaged to read safely (the reader stopped: {how}). {_RESAVE}."
+        )
+    status, payload = message
+    if status == "error":
+        where, reason = payload
+        where = f" (sheet {where!r})" if where else ""
+        raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
+    out = []
+    for name, ipc, first_row, first_col in payload:
+        with pa.ipc.open_stream(ipc) as stream:
+            out.append((name, stream.read_all(), first_row, first_col))
+    return out
+
+
+def _limit_child(memory: int, timeout: float) -> None:
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(timeout) + 2
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(
+            resource.RLIMIT_CPU, (cpu, cpu + 1 if hard == resource.RLIM_INFINITY else hard)
+        )
+    signal.alarm(int(timeout) + 2)
+
+
+def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: float) -> None:
+    """In the child: parse, send [(name, Arrow IPC bytes, first_row, first_col)] or an error."""
+    _limit_child(memory, timeout)
+    current = ""
+    try:
+        import fastexcel
+
+        reader = fastexcel.read_excel(data)
+        names = list(wanted) if wanted is not None else order
+        out = []
+        for name in names:
+            current = name
+            batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
+            if batch.num_rows == 0 and wanted is None:
+                continue
+            first_row, first_col = _origin(
+                data, sheets.get(name), batch.num_rows, batch.num_columns
+            )
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            out.append((name, sink.getvalue().to_pybytes(), first_row, first_col))
+            if wanted is None:
+                break
+        conn.send(("ok", out))
+    except MemoryError:
+        conn.send(("error", (current, "it needs more memory than this app allows")))
+    except Exception as exc:  # the parser's own errors (CalamineError, ...) become one line
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        conn.send(("error", (current, reason)))
+    finally:
+        conn.close()
+
+
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(</(?:\w+:)?c>)?')
+
+
+def _origin(data: bytes, sheet, rows: int, cols: int) -> tuple[int, int]:
+    """Sheet row (1-based) and column (0-based) of the parsed range's first cell.
+
+    calamine starts its range at the first cell holding a value. The declared dimension gives it
+    when its size equals the parsed range (the common case); otherwise the sheet XML is scanned
+    for the first row and column holding a value.
+    """
+    if rows == 0 or sheet is None:
+        return 1, 0
+    part, dimension = sheet
+    if dimension is not None:
+        r1, c1, r2, c2 = dimension
+        if (r2 - r1 + 1, c2 - c1 + 1) == (rows, cols):
+            return r1, c1 - 1
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(part) as fh:
+        xml = fh.read()
+    min_row = min_col = None
+    for m in _CELL.finditer(xml):
+        if m.group(3) or m.group(4):
+            continue  # a styled cell without a value
+        row = int(m.group(2))
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ch - 64
+        if min_row is None or row < min_row:
+            min_row = row
+        if min_col is None or col < min_col:
+            min_col = col
+    if min_row is None:
+        return 1, 0
+    return min_row, min_col - 1
