@@ -1,0 +1,445 @@
+"""Write a prepared upload to the database in one transaction, list uploads, undo one.
+
+Students, scores and groups go in as registered Arrow tables with ``INSERT … SELECT``, so a
+file of a million scores is a handful of statements, not a million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from collabplan.db import Database
+from collabplan.ingest.errors import IngestError
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise import Prepared, prepare
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportResult:
+    """What one import did (or, with ``duplicate``, found already done)."""
+
+    upload_id: int | None
+    file_name: str
+    assessment: str | list[str]
+    administrations: int
+    students: int
+    scores: int
+    skills: list[str]
+    warnings: list[str] = field(default_factory=list)
+    duplicate: bool = False
+    detected: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the object ``python -m collabplan import --json`` prints for a file."""
+        return {
+            "file": self.file_name,
+            "upload_id": self.upload_id,
+            "assessment": self.assessment,
+            "administrations": self.administrations,
+            "students": self.students,
+            "scores": self.scores,
+            "skills": list(self.skills),
+            "warnings": list(self.warnings),
+            "duplicate": self.duplicate,
+        }
+
+
+def _one_or_list(names: list[str]) -> str | list[str]:
+    return names[0] if len(names) == 1 else names
+
+
+def _label(term: str | None, date: dt.date | None) -> str:
+    if term:
+        return term
+    return f"{date.day} {date:%b %Y}" if date else "undated"
+
+
+# ------------------------------------------------------------------------------------ import
+def import_file(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    mapping: Mapping | None = None,
+    *,
+    team: str | None = None,
+    uploaded_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, check and save one file; the same bytes again add nothing (``duplicate=True``)."""
+    sha = hashlib.sha256(data).hexdigest()
+    done = _existing(db, sha, file_name)
+    if done is not None:
+        return done
+    prepared = prepare(data, file_name, mapping, progress=progress)
+    return import_prepared(db, prepared, team=team, uploaded_by=uploaded_by, progress=progress)
+
+
+def import_files(
+    db: Database,
+    files: list[tuple[str, bytes]],
+    mapping: Mapping | None = None,
+    *,
+    team: str | None = None,
+    uploaded_by: str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportResult]:
+    """Several files at once (e.g. MAP results + the StudentsBySchool roster, either order).
+
+    Every file is read and checked before anything is written, so one bad file leaves the
+    database unchanged; then each file is saved in its own transaction. Files join through
+    the student id, so the order does not matter.
+    """
+    prepared: list[Prepared | ImportResult] = []
+    for i, (name, data) in enumerate(files):
+        sha = hashlib.sha256(data).hexdigest()
+        done = _existing(db, sha, name)
+        if done is None:
+            sub = _scaled(progress, i / len(files) * 0.6, (i + 1) / len(files) * 0.6)
+            done = prepare(data, name, mapping, progress=sub)
+            if not done.report.ok():
+                raise IngestError(done.report.errors[0])
+        prepared.append(done)
+    results = []
+    for i, item in enumerate(prepared):
+        if isinstance(item, ImportResult):
+            results.append(item)
+            continue
+        sub = _scaled(progress, 0.6 + i / len(files) * 0.4, 0.6 + (i + 1) / len(files) * 0.4)
+        results.append(import_prepared(db, item, team=team, uploaded_by=uploaded_by, progress=sub))
+    return results
+
+
+def _scaled(progress: Progress | None, lo: float, hi: float) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda f, msg: progress(lo + (hi - lo) * f, msg)
+
+
+def _existing(db: Database, sha: str, file_name: str) -> ImportResult | None:
+    row = db.rows("SELECT id, students, scores, warnings FROM upload WHERE sha256 = ?", [sha])
+    if not row:
+        return None
+    upload_id, students, scores, _warnings = row[0]
+    names = [
+        n
+        for (n,) in db.rows(
+            """SELECT DISTINCT t.name FROM score s JOIN administration a ON a.id = s.administration_id
+               JOIN assessment t ON t.id = a.assessment_id WHERE s.upload_id = ? ORDER BY 1""",
+            [upload_id],
+        )
+    ]
+    admins = db.scalar(
+        "SELECT count(DISTINCT administration_id) FROM score WHERE upload_id = ?", [upload_id]
+    )
+    skills = [
+        s
+        for (s,) in db.rows(
+            "SELECT DISTINCT skill FROM score WHERE upload_id = ? AND item IS NULL ORDER BY 1",
+            [upload_id],
+        )
+    ]
+    return ImportResult(
+        upload_id=int(upload_id),
+        file_name=file_name,
+        assessment=_one_or_list(names),
+        administrations=int(admins or 0),
+        students=int(students),
+        scores=int(scores),
+        skills=skills,
+        warnings=[f"{file_name}: already imported as upload {upload_id}; nothing was added"],
+        duplicate=True,
+    )
+
+
+def import_prepared(
+    db: Database,
+    prepared: Prepared,
+    *,
+    team: str | None = None,
+    uploaded_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write a :class:`Prepared` upload in one transaction (all or nothing)."""
+    report = prepared.report
+    if not report.ok():
+        raise IngestError(report.errors[0])
+    if progress:
+        progress(0.7, "Saving")
+    sha = prepared.sha256 or hashlib.sha256(prepared.file_name.encode()).hexdigest()
+    with db.transaction() as cur:
+        if cur.execute("SELECT 1 FROM upload WHERE sha256 = ?", [sha]).fetchone():
+            pass  # raced with another import of the same bytes: report it as a duplicate below
+        else:
+            upload_id = _write(cur, prepared, sha, team, uploaded_by)
+            if progress:
+                progress(1.0, "Saved")
+            admins = prepared.administrations
+            return ImportResult(
+                upload_id=upload_id,
+                file_name=prepared.file_name,
+                assessment=_one_or_list(sorted(set(admins.column("assessment").to_pylist()))),
+                administrations=admins.num_rows,
+                students=report.students,
+                scores=report.scores,
+                skills=list(report.skills),
+                warnings=list(report.warnings),
+                duplicate=False,
+                detected=prepared.detected,
+            )
+    done = _existing(db, sha, prepared.file_name)
+    assert done is not None
+    return done
+
+
+def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -> int:
+    report = p.report
+    team_id = None
+    if team:
+        row = cur.execute("SELECT id FROM team WHERE name = ?", [team]).fetchone()
+        if row is None:
+            row = cur.execute("INSERT INTO team (name) VALUES (?) RETURNING id", [team]).fetchone()
+        team_id = row[0]
+    upload_id = cur.execute(
+        """INSERT INTO upload (file_name, sha256, team_id, uploaded_by, mapping_name, mapping_toml,
+               rows_read, rows_skipped, students, scores, warnings)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        [
+            p.file_name,
+            sha,
+            team_id,
+            who,
+            p.mapping.name,
+            p.mapping.to_toml(),
+            report.rows_read,
+            report.rows_skipped,
+            report.students,
+            report.scores,
+            list(report.warnings),
+        ],
+    ).fetchone()[0]
+
+    # students: one per key across uploads; a newer file's names, grade, class, teacher win
+    cur.register("new_students", p.students)
+    try:
+        cur.execute(
+            """INSERT INTO student (student_key, local_id, display_name, first_name, last_name,
+                   grade, class_name, teacher)
+               SELECT n.student_key, n.local_id, n.display_name, n.first_name, n.last_name,
+                   n.grade, n.class_name, n.teacher
+               FROM new_students n
+               WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.student_key = n.student_key)"""
+        )
+        cur.execute(
+            """UPDATE student SET
+                   local_id = coalesce(n.local_id, student.local_id),
+                   display_name = coalesce(n.display_name, student.display_name),
+                   first_name = coalesce(n.first_name, student.first_name),
+                   last_name = coalesce(n.last_name, student.last_name),
+                   grade = coalesce(n.grade, student.grade),
+                   class_name = coalesce(n.class_name, student.class_name),
+                   teacher = coalesce(n.teacher, student.teacher)
+               FROM new_students n
+               WHERE student.student_key = n.student_key
+                 AND (n.display_name IS NOT NULL OR n.grade IS NOT NULL
+                      OR n.class_name IS NOT NULL OR n.teacher IS NOT NULL)"""
+        )
+        cur.execute(
+            """INSERT INTO student_group (student_id, group_name, upload_id)
+               SELECT s.id, g.group_name, ?
+               FROM (SELECT student_key, unnest(groups) AS group_name FROM new_students) g
+               JOIN student s ON s.student_key = g.student_key""",
+            [upload_id],
+        )
+    finally:
+        cur.unregister("new_students")
+
+    # assessments and administrations: few rows, one statement each
+    kinds = {a["name"]: a for a in p.assessments}
+    keys: dict[str, list] = {"assessment": [], "term": [], "administration_id": []}
+    for adm in p.administrations.to_pylist():
+        name, term, date = adm["assessment"], adm["term"], adm["date"]
+        info = kinds.get(name, {})
+        row = cur.execute("SELECT id FROM assessment WHERE name = ?", [name]).fetchone()
+        if row is None:
+            row = cur.execute(
+                """INSERT INTO assessment (name, subject, kind, levels, proficient_level, cut)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                [
+                    name,
+                    info.get("subject"),
+                    info.get("kind") or "points",
+                    info.get("levels"),
+                    info.get("proficient_level"),
+                    info.get("cut", 0.8),
+                ],
+            ).fetchone()
+        assessment_id = row[0]
+        if term is None and date is None:
+            date = dt.date.today()
+        if term is not None:
+            found = cur.execute(
+                "SELECT id, date FROM administration WHERE assessment_id = ? AND term = ?",
+                [assessment_id, term],
+            ).fetchone()
+        else:
+            found = cur.execute(
+                "SELECT id, date FROM administration WHERE assessment_id = ? AND term IS NULL AND date = ?",
+                [assessment_id, date],
+            ).fetchone()
+        if found is None:
+            admin_id = cur.execute(
+                """INSERT INTO administration (assessment_id, term, date, label)
+                   VALUES (?, ?, ?, ?) RETURNING id""",
+                [assessment_id, term, date, _label(term, date)],
+            ).fetchone()[0]
+        else:
+            admin_id = found[0]
+            if date is not None and (found[1] is None or date < found[1]):
+                cur.execute("UPDATE administration SET date = ? WHERE id = ?", [date, admin_id])
+        keys["assessment"].append(name)
+        keys["term"].append(term)
+        keys["administration_id"].append(admin_id)
+
+    if p.scores.num_rows:
+        cur.register("new_scores", p.scores)
+        cur.register(
+            "new_admins",
+            pa.table(
+                {
+                    "assessment": pa.array(keys["assessment"], pa.string()),
+                    "term": pa.array(keys["term"], pa.string()),
+                    "administration_id": pa.array(keys["administration_id"], pa.int64()),
+                }
+            ),
+        )
+        try:
+            cur.execute(
+                """INSERT INTO score (upload_id, administration_id, student_id, skill, item, raw,
+                       points, max_points, fraction, level, proficient, grade, class_name, teacher)
+                   SELECT ?, m.administration_id, s.id, n.skill, n.item, n.raw, n.points,
+                       n.max_points, n.fraction, n.level, n.proficient, n.grade, n.class_name, n.teacher
+                   FROM new_scores n
+                   JOIN student s ON s.student_key = n.student_key
+                   JOIN new_admins m ON m.assessment = n.assessment
+                        AND m.term IS NOT DISTINCT FROM n.term""",
+                [upload_id],
+            )
+        finally:
+            cur.unregister("new_scores")
+            cur.unregister("new_admins")
+    return int(upload_id)
+
+
+# -------------------------------------------------------------------------------------- undo
+def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> dict[str, Any]:
+    """Undo one import: its scores and group rows, the upload row, and whatever only it used.
+
+    Administrations, assessments and students that this upload's rows pointed at are removed
+    when nothing else refers to them any more (no other score, group row, goal or note).
+    An audit row records who did it. Raises IngestError for an unknown id.
+    """
+    with db.transaction() as cur:
+        row = cur.execute("SELECT file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
+        if row is None:
+            raise IngestError(f"there is no upload {upload_id}: see `python -m collabplan uploads`")
+        file_name = row[0]
+        cur.execute(
+            """CREATE TEMP TABLE IF NOT EXISTS undo_touched (kind VARCHAR, id INTEGER);
+               DELETE FROM undo_touched;"""
+        )
+        cur.execute(
+            """INSERT INTO undo_touched
+               SELECT DISTINCT 'administration', administration_id FROM score WHERE upload_id = ?
+               UNION SELECT DISTINCT 'student', student_id FROM score WHERE upload_id = ?
+               UNION SELECT DISTINCT 'student', student_id FROM student_group WHERE upload_id = ?""",
+            [upload_id, upload_id, upload_id],
+        )
+        scores = cur.execute(
+            "SELECT count(*) FROM score WHERE upload_id = ?", [upload_id]
+        ).fetchone()[0]
+        groups = cur.execute(
+            "SELECT count(*) FROM student_group WHERE upload_id = ?", [upload_id]
+        ).fetchone()[0]
+        cur.execute("DELETE FROM score WHERE upload_id = ?", [upload_id])
+        cur.execute("DELETE FROM student_group WHERE upload_id = ?", [upload_id])
+        cur.execute("DELETE FROM upload WHERE id = ?", [upload_id])
+        cur.execute(
+            """INSERT INTO undo_touched SELECT DISTINCT 'assessment', assessment_id
+               FROM administration WHERE id IN (SELECT id FROM undo_touched WHERE kind = 'administration')"""
+        )
+        admins = cur.execute(
+            """DELETE FROM administration a
+               WHERE a.id IN (SELECT id FROM undo_touched WHERE kind = 'administration')
+                 AND NOT EXISTS (SELECT 1 FROM score s WHERE s.administration_id = a.id)
+                 AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.baseline_administration_id = a.id)
+                 AND NOT EXISTS (SELECT 1 FROM review_note r WHERE r.administration_id = a.id)
+               RETURNING id"""
+        ).fetchall()
+        assessments = cur.execute(
+            """DELETE FROM assessment t
+               WHERE t.id IN (SELECT id FROM undo_touched WHERE kind = 'assessment')
+                 AND NOT EXISTS (SELECT 1 FROM administration a WHERE a.assessment_id = t.id)
+                 AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.assessment_id = t.id
+                                 OR list_contains(g.follow_assessment_ids, t.id))
+               RETURNING id"""
+        ).fetchall()
+        students = cur.execute(
+            """DELETE FROM student st
+               WHERE st.id IN (SELECT id FROM undo_touched WHERE kind = 'student')
+                 AND NOT EXISTS (SELECT 1 FROM score s WHERE s.student_id = st.id)
+                 AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)
+               RETURNING id"""
+        ).fetchall()
+        cur.execute("DROP TABLE undo_touched")
+        detail = (
+            f"upload {upload_id} ({file_name}): removed {scores} scores and {groups} group rows"
+        )
+        cur.execute(
+            "INSERT INTO audit (who, action, detail) VALUES (?, 'undo upload', ?)", [who, detail]
+        )
+    return {
+        "upload_id": upload_id,
+        "file_name": file_name,
+        "scores": int(scores),
+        "student_groups": int(groups),
+        "administrations": len(admins),
+        "assessments": len(assessments),
+        "students": len(students),
+    }
+
+
+# ----------------------------------------------------------------------------- history, saved
+def list_uploads(db: Database) -> pd.DataFrame:
+    """Every upload, newest first."""
+    return db.query(
+        """SELECT u.id, u.file_name, t.name AS team, u.uploaded_by, u.uploaded_at, u.mapping_name,
+                  u.rows_read, u.rows_skipped, u.students, u.scores, u.warnings
+           FROM upload u LEFT JOIN team t ON t.id = u.team_id
+           ORDER BY u.id DESC"""
+    )
+
+
+def save_mapping(db: Database, name: str, mapping: Mapping) -> None:
+    """Save (or replace) a named mapping so the upload page can offer it again."""
+    if not name.strip():
+        raise IngestError("give the mapping a name")
+    text = mapping.copy(name=name.strip()).to_toml()
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM saved_mapping WHERE name = ?", [name.strip()])
+        cur.execute("INSERT INTO saved_mapping (name, toml) VALUES (?, ?)", [name.strip(), text])
+
+
+def saved_mappings(db: Database) -> dict[str, Mapping]:
+    return {
+        name: Mapping.from_toml(text, name=name)
+        for name, text in db.rows("SELECT name, toml FROM saved_mapping ORDER BY name")
+    }
