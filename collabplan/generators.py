@@ -588,6 +588,7 @@ def iready_diagnostic(
 
     Each domain has Scale Score, Placement and Relative Placement columns; the relative
     placement (3 or More Grade Levels Below .. Mid or Above Grade Level) is the level read.
+    The Norming Window (Fall, Winter, Spring) tells the windows apart.
     Reading foundational domains show "Tested Out" from grade 4. Groups come as Y/N columns
     (English Language Learner, Special Education, Economically Disadvantaged).
     """
@@ -597,14 +598,14 @@ def iready_diagnostic(
     specs = {d.name: d for d in domains}
     rng = random.Random(f"iready:{subject}:{seed}")
     truth = _Truth(
-        "administration = one diagnostic window (Completion Date); skill = domain; "
+        "administration = Norming Window (Fall, Winter, Spring); skill = domain; "
         "proficient = Relative Placement at Early On Grade Level or above; Tested Out = no score"
     )
     header = [
         "Last Name", "First Name", "Student ID", "Student Grade", "Academic Year", "School", "Enrolled",
         "User Name", "Sex", "Hispanic or Latino", "Race", "English Language Learner", "Special Education",
         "Economically Disadvantaged", "Migrant", "Class(es)", "Class Teacher(s)", "Report Group(s)",
-        "Start Date", "Completion Date", "Baseline Diagnostic (Y/N)", "Most Recent Diagnostic YTD (Y/N)",
+        "Start Date", "Completion Date", "Norming Window", "Baseline Diagnostic (Y/N)", "Most Recent Diagnostic YTD (Y/N)",
         "Duration (min)", "Rush Flag", "Overall Scale Score", "Overall Placement", "Overall Relative Placement",
         "Percentile", "Grouping", *(("Lexile Measure", "Lexile Range") if reading else ("Quantile Measure", "Quantile Range")),
     ]
@@ -639,7 +640,7 @@ def iready_diagnostic(
                 zs.append(z)
                 rel = _level(z, _IREADY_CUTS)
                 cells += [int(base + 30 * z), _iready_placement(st.grade, rel, rng), IREADY_RELATIVE[rel]]
-                truth.score(assessment, None, window.date, d, st.student_id, rel >= 3)
+                truth.score(assessment, window.term.split()[0], window.date, d, st.student_id, rel >= 3)
             overall = sum(zs) / len(zs) if zs else 0.0
             orel = _level(overall, _IREADY_CUTS)
             measure = (
@@ -651,7 +652,7 @@ def iready_diagnostic(
                 f"{st.first[0].lower()}{st.last.lower().replace('-', '')}{st.student_id[-3:]}", st.gender,
                 _yn(st.ethnicity == "Hispanic or Latino"), st.ethnicity, _yn("ELL" in st.groups),
                 _yn("SPED" in st.groups), _yn("FRL" in st.groups), "N", st.class_name, st.teacher, None,
-                _us_date(window.date), _us_date(window.date), _yn(window.index == 0),
+                _us_date(window.date), _us_date(window.date), window.term.split()[0], _yn(window.index == 0),
                 _yn(window.index == last_window), rng.randint(30, 70), None,
                 int(base + 30 * overall), _iready_placement(st.grade, orel, rng), IREADY_RELATIVE[orel],
                 _percentile(overall), None, *measure, *cells,
