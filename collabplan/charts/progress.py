@@ -246,7 +246,7 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", name="Gap closed",
     ))
-    top = max(110.0, float(x.max()) + 25.0)
+    top = max(110.0, float(x.max()) + 35.0)
     fig.update_layout(
         **base_layout(title, font={"size": font_size}),
         xaxis={"range": [0, top], "ticksuffix": "%", "gridcolor": COLORS["grid"],
