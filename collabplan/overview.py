@@ -54,3 +54,8 @@ def assessment_windows(db: Database) -> pd.DataFrame:
         ORDER BY a.name, ad.date NULLS LAST, ad.id
         """
     )
+
+
+def team_names(db: Database) -> list[str]:
+    """The teams, by name (for pickers)."""
+    return [name for (name,) in db.rows("SELECT name FROM team ORDER BY name")]

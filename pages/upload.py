@@ -1,0 +1,207 @@
+"""Upload results: drop files, check how they are read, import them, undo an import."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collabplan import ingest, overview, ui
+from collabplan.ingest import IngestError
+from collabplan.ui import upload as up
+from collabplan.ui.cache import cached
+
+db = ui.get_db()
+projection = ui.projection_mode()
+list_uploads = cached(ingest.list_uploads)
+saved_mappings = cached(ingest.saved_mappings)
+team_names = cached(overview.team_names)
+
+st.title("Upload results")
+st.caption(
+    "Drop your assessment exports or your team's tracker (xlsx or csv). Nothing is saved until you "
+    "press Import, and every import can be undone below."
+)
+
+if st.session_state.get(up.UNDONE_KEY):
+    st.success(st.session_state.pop(up.UNDONE_KEY), icon=":material/undo:")
+
+round_ = st.session_state.setdefault("upload_round", 0)
+uploaded = st.file_uploader(
+    "Result files",
+    type=up.UPLOAD_TYPES,
+    accept_multiple_files=True,
+    key=f"upload_files_{round_}",
+    help="Several files can go together, e.g. the NWEA AssessmentResults and StudentsBySchool files.",
+)
+if uploaded:  # new files: the last import's results are old news
+    st.session_state.pop(up.RESULTS_KEY, None)
+
+for record in st.session_state.get(up.RESULTS_KEY, []):
+    if record.get("duplicate"):
+        st.info(up.result_line(record), icon=":material/content_copy:")
+    else:
+        st.success(up.result_line(record), icon=":material/check_circle:")
+    for warning in record.get("warnings", []):
+        st.warning(f"{record['file_name']}: {warning}")
+
+files: list[up.FileState] = []
+for i, upload in enumerate(uploaded or []):
+    data = upload.getvalue()
+    f = up.read_file(data, upload.name, key=f"f{i}:{up.sha256_of(data)[:12]}")
+    files.append(f)
+    with st.container(border=True):
+        st.subheader(upload.name, divider="gray")
+        if f.error:
+            st.error(f.error, icon=":material/error:")
+            continue
+        if f.detected is not None:
+            st.markdown(f"**Layout:** {f.detected_label}")
+        else:
+            st.warning(f"{f.detect_error}. Say how to read it under *Adjust how this file is read*.")
+
+        if not projection:
+            with st.expander("The file as it is (first rows)"):
+                names = [s.name for s in f.sheets]
+                shown = st.selectbox("Sheet", names, key=f.key + ":preview") if len(names) > 1 else names[0]
+                sheet = next(s for s in f.sheets if s.name == shown)
+                st.dataframe(up.raw_preview(sheet))
+
+        starts: dict[str, object] = {}
+        if f.detected is not None:
+            starts[f"Detected: {f.detected_label}"] = f.detected
+        for name, mapping in saved_mappings().items():
+            starts[f"Saved mapping: {name}"] = mapping
+        for name, mapping in ingest.presets().items():
+            if not mapping.tracker:
+                starts[f"Preset: {mapping.label or name}"] = mapping
+        if f.detected is None:
+            starts = {"Start from scratch": None, **starts}
+
+        with st.expander("Adjust how this file is read", expanded=f.detected is None):
+            start_label = st.selectbox("Start from", list(starts), key=f.key + ":start")
+            start = starts[start_label]
+            values = up.mapping_form(f, start)
+        try:
+            name = getattr(start, "name", None) or "custom"
+            f.mapping, changed = up.mapping_from_form(values, start, name)
+            f.adjusted = changed or start is not f.detected
+            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None)
+        except IngestError as exc:
+            f.error = str(exc)
+            st.error(f.error, icon=":material/error:")
+            continue
+
+        with st.form(f.key + ":save", border=False):
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            save_as = left.text_input(
+                "Save this way of reading the file for next time, as",
+                value=f.mapping.name if f.adjusted and f.mapping.name not in ("custom", "teacher_tracker") else "",
+                placeholder="e.g. Grade 3 CFA tracker",
+            )
+            if right.form_submit_button("Save mapping"):
+                if save_as.strip():
+                    ingest.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
+                    ui.after_write()
+                    st.success(f"Saved the mapping {save_as.strip()!r}: pick it under *Start from* next time.")
+                else:
+                    st.warning("Give the mapping a name first.")
+
+        report = f.prepared.report
+        st.markdown("**What would be imported** (nothing is saved yet)")
+        for column, (label, value) in zip(st.columns(6), up.report_tiles(report), strict=True):
+            column.metric(label, value)
+        if report.administrations:
+            st.caption("Testing windows: " + ", ".join(report.administrations))
+        if report.skills:
+            st.caption("Skills: " + ", ".join(report.skills))
+        for warning in up.report_warnings(report, projection):
+            st.warning(warning)
+        if not report.ok():
+            st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
+        if not projection:
+            skipped = up.skipped_frame(report)
+            if not skipped.empty:
+                with st.expander(f"Skipped rows ({report.rows_skipped:,})"):
+                    st.dataframe(skipped, hide_index=True)
+            with st.expander("The scores as they will be saved (first rows)", expanded=True):
+                st.dataframe(up.normalised_preview(f.prepared), hide_index=True)
+
+if not uploaded and not st.session_state.get(up.RESULTS_KEY):
+    st.info("Drop a file above to see how it will be read before anything is saved.")
+
+ready = [f for f in files if f.prepared is not None and f.error is None and f.prepared.report.ok()]
+if files:
+    st.subheader("Import")
+    if not ready:
+        st.info("Nothing can be imported yet: fix the problems shown above.")
+    else:
+        with st.form("import_form"):
+            left, middle, right = st.columns(3)
+            team_choice = left.selectbox("Team", [up.NONE, *team_names()])
+            new_team = middle.text_input("or a new team", placeholder="e.g. Grade 3")
+            who = right.text_input("Your name", placeholder="who is importing")
+            label = f"Import {len(ready)} file{'s' if len(ready) != 1 else ''}"
+            submitted = st.form_submit_button(label, type="primary")
+        if submitted:
+            team = new_team.strip() or (None if team_choice == up.NONE else team_choice)
+            before = ingest.list_uploads(db)
+            progress = up.progress_bar("Importing…")
+            try:
+                results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
+            except IngestError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                shas = {f.name: f.prepared.sha256 for f in ready}
+                st.session_state[up.RESULTS_KEY] = [
+                    up.result_record(r, before, shas.get(r.file_name)) for r in results
+                ]
+                st.session_state["upload_round"] = round_ + 1
+                ui.after_write()
+                st.rerun()
+
+st.subheader("Upload history")
+uploads = list_uploads()
+if uploads.empty:
+    st.caption("No uploads yet.")
+else:
+    confirm = st.session_state.get(up.UNDO_KEY)
+    r = up.upload_row(uploads, confirm) if confirm is not None else None
+    if confirm is not None and r is None:
+        st.session_state.pop(up.UNDO_KEY, None)
+    if r is not None:
+        with st.container(border=True):
+            st.warning(
+                f"Undo the upload of {r['file_name']} ({up.format_when(r['uploaded_at'])})? "
+                f"This removes its {int(r['scores']):,} scores; other uploads are not touched."
+            )
+            yes, no, _ = st.columns([1, 1, 4])
+            if yes.button("Yes, remove it", type="primary", key="undo_yes"):
+                try:
+                    removed = ingest.delete_upload(db, int(confirm))
+                except IngestError as exc:
+                    st.error(str(exc))
+                else:
+                    ui.after_write()
+                    st.session_state[up.UNDONE_KEY] = up.undo_line(r["file_name"], removed, int(r["scores"]))
+                    st.session_state.pop(up.RESULTS_KEY, None)
+                    st.session_state.pop(up.UNDO_KEY, None)
+                    st.rerun()
+            if no.button("Cancel", key="undo_no"):
+                st.session_state.pop(up.UNDO_KEY, None)
+                st.rerun()
+    widths = [3, 2, 2, 2, 1, 1, 1]
+    for column, title in zip(st.columns(widths), ["File", "Team", "Who", "When", "Students", "Scores", ""], strict=True):
+        column.markdown(f"**{title}**")
+    for _, r in uploads.head(up.HISTORY_ROWS).iterrows():
+        cells = st.columns(widths, vertical_alignment="center")
+        cells[0].write(str(r["file_name"]))
+        cells[1].write(up.cell_text(r["team"]))
+        cells[2].write(up.cell_text(r["uploaded_by"]))
+        cells[3].write(up.format_when(r["uploaded_at"]))
+        cells[4].write(f"{int(r['students']):,}")
+        cells[5].write(f"{int(r['scores']):,}")
+        if cells[6].button("Undo", key=f"undo:{int(r['id'])}", icon=":material/undo:"):
+            st.session_state[up.UNDO_KEY] = int(r["id"])
+            st.rerun()
+    if len(uploads) > up.HISTORY_ROWS:
+        with st.expander(f"All {len(uploads):,} uploads"):
+            st.dataframe(uploads.drop(columns=[c for c in ("warnings",) if c in uploads.columns]), hide_index=True)
