@@ -1,0 +1,99 @@
+"""Shared pieces of the collaboration workspace pages: step progress, saving with a
+message, deleting with Undo, the read-only summary and its download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from collabplan import ui, workspace
+from collabplan.db import Database
+
+_UNDO = "workspace_undo:"
+_FLASH = "workspace_flash:"
+
+
+def progress(steps: list[tuple[str, bool, str]], noun: str = "steps") -> None:
+    """A progress bar and one line per step (done / to do) so a team sees what is left."""
+    done = sum(1 for _, ok, _ in steps if ok)
+    st.progress(done / len(steps) if steps else 0.0, text=f"{done} of {len(steps)} {noun} done")
+    st.caption(
+        "  ·  ".join(f"{'✅' if ok else '⬜'} {name} ({detail})" for name, ok, detail in steps)
+    )
+
+
+def flash(page: str) -> None:
+    """Show (once) the message the last save or delete left for this page, and the Undo."""
+    message = st.session_state.pop(_FLASH + page, None)
+    if message:
+        st.success(message)
+    removed: workspace.Removed | None = st.session_state.get(_UNDO + page)
+    if removed is not None:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.info(f"{removed.what} was deleted. Changed your mind?")
+        if right.button("Undo", key=f"undo_{page}", icon=":material/undo:"):
+            workspace.restore(ui.get_db(), removed)
+            del st.session_state[_UNDO + page]
+            st.session_state[_FLASH + page] = f"{removed.what} is back."
+            ui.after_write()
+            st.rerun()
+
+
+def save(page: str, action: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> Any:
+    """Run a write; on a problem the teacher can fix, say what to fix and return None.
+
+    On success the page reruns with ``done`` shown at the top (so progress updates).
+    """
+    try:
+        result = action(ui.get_db(), *args, **kwargs)
+    except workspace.WorkspaceError as exc:
+        st.error(str(exc))
+        return None
+    st.session_state[_FLASH + page] = done
+    st.session_state.pop(_UNDO + page, None)
+    ui.after_write()
+    st.rerun()
+    return result
+
+
+def delete(page: str, action: Callable[..., workspace.Removed], *args: Any) -> None:
+    """Delete and keep what was removed so the Undo button can put it back."""
+    try:
+        removed = action(ui.get_db(), *args)
+    except workspace.WorkspaceError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[_UNDO + page] = removed
+    ui.after_write()
+    st.rerun()
+
+
+def summary(db: Database, title: str, file_stem: str) -> None:
+    """The read-only view of one workspace, with a download to share it."""
+    body = dict(workspace.report_sections(db))[title]
+    st.caption(
+        "A read-only view to share. It is also part of the goal report on Reports & exports."
+    )
+    with st.container(border=True):
+        st.html(body)
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{title}</title></head><body><h2>{title}</h2>{body}</body></html>"
+    )
+    st.download_button(
+        "Download this summary (HTML)",
+        page,
+        file_name=f"{file_stem}.html",
+        mime="text/html",
+        key=f"download_{file_stem}",
+        icon=":material/download:",
+    )
+
+
+def option_label(frame: Any, id_column: str, label_column: str) -> dict[int, str]:
+    """{id: label} for a selectbox's format_func (ids as plain ints)."""
+    return {
+        int(i): str(label) for i, label in zip(frame[id_column], frame[label_column], strict=True)
+    }
