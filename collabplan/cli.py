@@ -1,0 +1,383 @@
+"""The command line (ARCHITECTURE.md section 6): import, skills, uploads, demo, goal add, goals.
+
+Exit 0 on success; exit 2 with one line on stderr for bad input (the file, sheet, row or
+column to fix), with the database unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+WHERE_KEYS = ("grade", "class", "teacher", "group")
+
+
+class UsageError(Exception):
+    """Bad arguments or input: printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage otherwise)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m collabplan", description="collabplan from the command line")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, required=True)
+
+    def db_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--db", help="database file (default: $COLLABPLAN_DB or data/collabplan.duckdb)"
+        )
+
+    imp = sub.add_parser("import", help="import result files (xlsx or csv)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    db_arg(imp)
+    imp.add_argument(
+        "--mapping", help="mapping file (.toml); default: a preset picked by the headers"
+    )
+    imp.add_argument("--team", help="the team the results belong to")
+    imp.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    sk = sub.add_parser("skills", help="percent proficient per skill")
+    db_arg(sk)
+    sk.add_argument("--assessment")
+    sk.add_argument("--term")
+    sk.add_argument("--by", help="class | teacher | grade | group:NAME")
+    sk.add_argument("--json", action="store_true")
+
+    up = sub.add_parser("uploads", help="import history; `uploads delete ID` undoes one import")
+    up.add_argument("action", nargs="?", choices=["delete"])
+    up.add_argument("id", nargs="?", type=int)
+    db_arg(up)
+    up.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo", help="load the demo school")
+    db_arg(demo)
+
+    goal = sub.add_parser("goal", help="goal add …")
+    gsub = goal.add_subparsers(dest="goal_command", parser_class=_Parser, required=True)
+    add = gsub.add_parser("add", help="add a goal")
+    add.add_argument("--team", required=True)
+    add.add_argument("--assessment", required=True)
+    add.add_argument("--skill", required=True)
+    add.add_argument("--baseline-term")
+    add.add_argument("--where", action="append", default=[], metavar="KEY=VALUE")
+    add.add_argument("--metric", required=True, choices=["pct_below_proficient", "pct_proficient"])
+    add.add_argument("--target", required=True, type=float)
+    add.add_argument("--by", required=True, metavar="YYYY-MM-DD")
+    db_arg(add)
+    add.add_argument("--json", action="store_true")
+
+    goals = sub.add_parser("goals", help="list goals with baseline and progress")
+    goals.add_argument("--team")
+    db_arg(goals)
+    goals.add_argument("--json", action="store_true")
+    return p
+
+
+# ---------------------------------------------------------------------------------- helpers
+def _connect(path: str | None):
+    from collabplan import db
+
+    return db.connect(path)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _json(value: Any) -> None:
+    _out(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _progress_printer():
+    """A progress callback drawing on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float, message: str = "") -> None:
+        pct = max(0, min(100, int(round(100 * float(fraction)))))
+        sys.stderr.write(f"\r{pct:3d}% {message[:60]:<60}")
+        if pct >= 100:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0):  # numpy arrays (list columns)
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+# --------------------------------------------------------------------------------- commands
+def cmd_import(args: argparse.Namespace) -> int:
+    from collabplan.ingest import import_files, load_mapping
+
+    files = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    mapping = load_mapping(Path(args.mapping)) if args.mapping else None
+    total = sum(len(d) for _, d in files)
+    progress = _progress_printer() if total > 5_000_000 else None
+    db = _connect(args.db)
+    results = import_files(db, files, mapping, team=args.team, progress=progress)
+    for r in results:
+        if args.json:
+            _json(r.to_json())
+            continue
+        if r.duplicate:
+            _out(f"{r.file_name}: already imported as upload {r.upload_id}; nothing was added")
+            continue
+        names = r.assessment if isinstance(r.assessment, str) else ", ".join(r.assessment)
+        if r.scores:
+            admins = f"{r.administrations} administration{'s' if r.administrations != 1 else ''}"
+            _out(
+                f"{r.file_name}: upload {r.upload_id}, {names or 'no assessment'} ({admins}), "
+                f"{r.students} students, {r.scores} scores in {len(r.skills)} skills"
+            )
+        else:
+            _out(f"{r.file_name}: upload {r.upload_id}, {r.students} students (roster, no scores)")
+        for w in r.warnings:
+            _out(f"  note: {w}")
+    return 0
+
+
+def cmd_skills(args: argparse.Namespace) -> int:
+    from collabplan.metrics import Filters, skill_summary
+
+    db = _connect(args.db)
+    assessment_id = None
+    if args.assessment:
+        assessment_id = db.scalar(
+            "SELECT id FROM assessment WHERE lower(name) = lower(?)", [args.assessment]
+        )
+        if assessment_id is None:
+            known = ", ".join(n for (n,) in db.rows("SELECT name FROM assessment ORDER BY 1"))
+            raise UsageError(
+                f"--assessment {args.assessment!r}: no such assessment (known: {known or 'none yet'})"
+            )
+    admin_ids: tuple[int, ...] = ()
+    if args.term:
+        admin_ids = tuple(
+            int(i)
+            for (i,) in db.rows(
+                """SELECT id FROM administration
+                   WHERE (lower(term) = lower(?) OR lower(label) = lower(?))
+                     AND (? IS NULL OR assessment_id = ?)""",
+                [args.term, args.term, assessment_id, assessment_id],
+            )
+        )
+        if not admin_ids:
+            raise UsageError(f"--term {args.term!r}: no administration has that term")
+    by_name = None
+    if args.by:
+        if args.by in ("class", "teacher", "grade"):
+            by_name = args.by
+        elif args.by.startswith("group:") and len(args.by) > 6:
+            by_name = "group"
+        else:
+            raise UsageError(f"--by must be class, teacher, grade or group:NAME, not {args.by!r}")
+    df = skill_summary(
+        db, Filters(assessment_id=assessment_id, administration_ids=admin_ids), by=args.by
+    )
+    rows = []
+    for rec in df.to_dict("records"):
+        row = {
+            "assessment": rec["assessment"],
+            "term": _clean(rec["term"]),
+            "date": _clean(rec["date"]),
+            "skill": rec["skill"],
+            "students": int(rec["students"]),
+            "proficient": int(rec["proficient"]),
+            "pct_proficient": round(float(rec["pct_proficient"]), 1),
+            "status": rec["status"],
+        }
+        if by_name:
+            row[by_name] = _clean(rec["by"])
+        rows.append(row)
+    if args.json:
+        _json(rows)
+        return 0
+    if not rows:
+        _out(
+            "No results yet: import a file with `python -m collabplan import FILE` or load the demo."
+        )
+        return 0
+    last = None
+    for row in rows:
+        head = (row["assessment"], row["term"] or row["date"])
+        if head != last:
+            _out(f"{row['assessment']} — {row['term'] or row['date'] or 'undated'}")
+            last = head
+        by = f" [{row[by_name]}]" if by_name else ""
+        _out(
+            f"  {row['skill']}{by}: {row['pct_proficient']:.1f}% proficient "
+            f"({row['proficient']} of {row['students']}) {row['status']}"
+        )
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    from collabplan.ingest import delete_upload, list_uploads
+
+    db = _connect(args.db)
+    if args.action == "delete":
+        if args.id is None:
+            raise UsageError(
+                "uploads delete: give the upload ID (see `python -m collabplan uploads`)"
+            )
+        done = delete_upload(db, args.id, who="command line")
+        if args.json:
+            _json(done)
+        else:
+            _out(
+                f"Undid upload {done['upload_id']} ({done['file_name']}): removed {done['scores']} scores"
+            )
+        return 0
+    if args.id is not None:
+        raise UsageError("uploads: to undo an import write `uploads delete ID`")
+    df = list_uploads(db)
+    records = [{k: _clean(v) for k, v in rec.items()} for rec in df.to_dict("records")]
+    for rec in records:
+        rec["uploaded_at"] = str(df.loc[df["id"] == rec["id"], "uploaded_at"].iloc[0])
+        rec["warnings"] = list(rec["warnings"]) if rec["warnings"] is not None else []
+    if args.json:
+        _json(records)
+        return 0
+    if not records:
+        _out("No uploads yet: import a file with `python -m collabplan import FILE`.")
+        return 0
+    for rec in records:
+        team = f", team {rec['team']}" if rec.get("team") else ""
+        _out(
+            f"{rec['id']:>4}  {rec['uploaded_at'][:16]}  {rec['file_name']}{team}: "
+            f"{rec['students']} students, {rec['scores']} scores"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from collabplan.demo import load_demo
+
+    db = _connect(args.db)
+    show = _progress_printer()
+
+    def progress(*a: Any) -> None:
+        if show is None:
+            return
+        fraction = next((x for x in a if isinstance(x, int | float)), 0.0)
+        message = next((x for x in a if isinstance(x, str)), "")
+        show(fraction, message)
+
+    result = load_demo(db, progress=progress)
+    _out("Demo school loaded." if not isinstance(result, str) else result)
+    return 0
+
+
+def parse_where(items: Sequence[str]) -> dict[str, str]:
+    where: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not value.strip() or key not in WHERE_KEYS:
+            raise UsageError(
+                f"--where {item!r}: write grade=3, class=NAME, teacher=NAME or group=ELL"
+            )
+        where[key] = value.strip()
+    return where
+
+
+def cmd_goal_add(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from collabplan.goals import cli_add_goal
+
+    try:
+        by = dt.date.fromisoformat(args.by)
+    except ValueError as exc:
+        raise UsageError(f"--by {args.by!r}: write the date as YYYY-MM-DD") from exc
+    where = parse_where(args.where)
+    db = _connect(args.db)
+    goal = cli_add_goal(
+        db,
+        team=args.team,
+        assessment=args.assessment,
+        skill=args.skill,
+        baseline_term=args.baseline_term,
+        where=where,
+        metric=args.metric,
+        target=args.target,
+        by=by,
+    )
+    if args.json:
+        _json(goal)
+    else:
+        _out(f"Goal {goal.get('id')}: {goal.get('statement', '')}")
+    return 0
+
+
+def cmd_goals(args: argparse.Namespace) -> int:
+    from collabplan.goals import goals_json
+
+    db = _connect(args.db)
+    goals = goals_json(db, team=args.team)
+    if args.json:
+        _json(goals)
+        return 0
+    if not goals:
+        _out(
+            "No goals yet: add one with `python -m collabplan goal add …` or on the Goal draft page."
+        )
+        return 0
+    for g in goals:
+        _out(f"{g.get('id')}. [{g.get('team')}] {g.get('statement')} ({g.get('status')})")
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "skills": cmd_skills,
+    "uploads": cmd_uploads,
+    "demo": cmd_demo,
+    "goals": cmd_goals,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from collabplan.db import DatabaseBusyError
+    from collabplan.ingest.errors import IngestError
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "goal":
+            return cmd_goal_add(args)
+        return COMMANDS[args.command](args)
+    except (UsageError, IngestError, ValueError, DatabaseBusyError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        sys.stderr.write(f"error: {message}\n")
+        return 2
+    except BrokenPipeError:  # output piped into `head`
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted; nothing was saved from the file being imported\n")
+        return 130
