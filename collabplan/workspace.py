@@ -926,6 +926,19 @@ def meetings(db: Database, team_id: int) -> pd.DataFrame:
     )
 
 
+def meeting(db: Database, meeting_id: int) -> dict[str, Any]:
+    """One meeting's agenda as plain values (dates as dates, blanks as None)."""
+    found = _record(
+        db,
+        "SELECT id, team_id, goal_id, met_on, facilitator, learn, know, not_yet, already,"
+        " next_step, next_step_who, next_step_by FROM team_meeting WHERE id = ?",
+        [meeting_id],
+    )
+    if found is None:
+        raise WorkspaceError("That meeting was deleted")
+    return found
+
+
 def delete_meeting(db: Database, meeting_id: int) -> Removed:
     return _delete(db, "The meeting", [("team_meeting", "id = ?", [meeting_id])])
 
