@@ -4,6 +4,11 @@ No I/O, no Streamlit. One module per area so the review, goal and workspace figu
 grow side by side; everything is re-exported here (``from collabplan import charts``).
 """
 
+from collabplan.charts.goals import (  # noqa: F401
+    action_timeline,
+    baseline_chart,
+    progress_sparkline,
+)
 from collabplan.charts.progress import (  # noqa: F401
     gap_closed_figure,
     progress_figure,

@@ -60,14 +60,19 @@ _MAIN_NS_WORKSHEET = "/worksheet"
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):,.0f} MB" if n < 1024**3 else f"{n / 1024**3:,.1f} GB"
+    """Bytes in the unit a teacher reads easily."""
+    if n < 1024 * 1024:
+        return f"{max(1, -(-n // 1024)):,} KB"
+    if n < 1024**3:
+        return f"{n / (1024 * 1024):,.0f} MB"
+    return f"{n / 1024**3:,.1f} GB"
 
 
 # ------------------------------------------------------------------------------------ sniffing
 
 
 def sniff_kind(data: bytes) -> str:
-    """What the bytes are: ``zip``, ``ole``, ``pdf``, ``utf16``, ``binary`` or ``text``."""
+    """What the bytes are: ``zip``, ``ole``, ``pdf``, ``utf16``, ``utf32``, ``binary`` or ``text``."""
     head = data[:8]
     if head.startswith(ZIP_MAGIC):
         return "zip"
@@ -75,7 +80,9 @@ def sniff_kind(data: bytes) -> str:
         return "ole"
     if head.startswith(PDF_MAGIC) or b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf16"
     sample = data[: 64 * 1024]
     if b"\x00" in sample:
@@ -109,14 +116,13 @@ def check_upload(data: bytes, file_name: str) -> str:
         raise IngestError(
             f"{file_name} is a PDF, not a spreadsheet. Download the results as .xlsx or .csv and upload that file."
         )
-    if kind in ("utf16", "binary"):
+    if kind in ("utf16", "utf32", "binary"):
         if suffix in EXCEL_SUFFIXES:
             raise IngestError(f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}.")
-        what = (
-            "text in an encoding this app cannot read (UTF-16)"
-            if kind == "utf16"
-            else "not a text file"
-        )
+        what = {
+            "utf16": "text in an encoding this app cannot read (UTF-16)",
+            "utf32": "text in an encoding this app cannot read (UTF-32)",
+        }.get(kind, "not a text file")
         raise IngestError(f"{file_name} is {what}. {_CSV_UTF8}.")
     if suffix in EXCEL_SUFFIXES:
         head = data[:512].lstrip().lower()
@@ -554,6 +560,7 @@ def _limit_child(memory: int, timeout: float) -> None:
 def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: float) -> None:
     """In the child: parse, send [(name, Arrow IPC bytes, first_row, first_col)] or an error."""
     _limit_child(memory, timeout)
+    os.environ["RUST_BACKTRACE"] = "0"  # a parser abort prints one line, not a backtrace
     current = ""
     try:
         import fastexcel
@@ -580,6 +587,7 @@ def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: 
         conn.send(("error", (current, "it needs more memory than this app allows")))
     except Exception as exc:  # the parser's own errors (CalamineError, ...) become one line
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        reason = reason.removeprefix("calamine error: ")
         conn.send(("error", (current, reason)))
     finally:
         conn.close()
