@@ -90,6 +90,11 @@ for i, upload in enumerate(uploaded or []):
             st.error(f.error, icon=":material/error:")
             continue
 
+        if st.session_state.get(up.SAVED_KEY):
+            st.success(
+                f"Saved the mapping {st.session_state.pop(up.SAVED_KEY)!r}: "
+                "pick it under *Start from* next time."
+            )
         with st.form(f.key + ":save", border=False):
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             save_as = left.text_input(
@@ -101,7 +106,8 @@ for i, upload in enumerate(uploaded or []):
                 if save_as.strip():
                     ingest.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
                     ui.after_write()
-                    st.success(f"Saved the mapping {save_as.strip()!r}: pick it under *Start from* next time.")
+                    st.session_state[up.SAVED_KEY] = save_as.strip()
+                    st.rerun()
                 else:
                     st.warning("Give the mapping a name first.")
 

@@ -29,6 +29,7 @@ SHEET_NAME = "$sheet"
 RESULTS_KEY = "upload_results"
 UNDO_KEY = "upload_confirm_undo"
 UNDONE_KEY = "upload_undone"
+SAVED_KEY = "upload_mapping_saved"
 
 COLUMN_LABELS = {
     "student_id": "Student id",
