@@ -150,3 +150,43 @@ def save_note(db: Database, team_id: int | None, administration_id: int, body: s
                 "INSERT INTO review_note (team_id, administration_id, body) VALUES (?, ?, ?)",
                 [team_id, administration_id, body.strip()],
             )
+
+
+def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.DataFrame:
+    """The skill numbers as a team reads them (the same as ``skills --by``), small groups
+    shown as "fewer than 10 students" instead of their numbers."""
+    from collabplan.privacy import suppressed_label
+
+    cols = ["skill", *(["by"] if by_label else []), "students", "proficient", "pct_proficient",
+            "status"]
+    out = summary[cols].copy() if not summary.empty else pd.DataFrame(columns=cols)
+    small = out["students"] < config.MIN_GROUP_SIZE
+    for col in ("students", "proficient", "pct_proficient"):
+        out[col] = out[col].astype(object)
+        out.loc[small, col] = suppressed_label()
+    out["pct_proficient"] = [v if isinstance(v, str) else f"{v:.1f}%" for v in out["pct_proficient"]]
+    names = {"skill": "Skill", "by": (by_label or "").capitalize(), "students": "Students",
+             "proficient": "Proficient", "pct_proficient": "% proficient", "status": "Status"}
+    return out.rename(columns=names)
+
+
+@dataclass(frozen=True)
+class StudentLists:
+    not_yet: pd.DataFrame
+    well_past: pd.DataFrame
+
+    @property
+    def combined(self) -> pd.DataFrame:
+        """Both lists in one table with a "List" column (for the csv download)."""
+        return pd.concat([self.not_yet.assign(List="Not yet proficient"),
+                          self.well_past.assign(List="Well past")], ignore_index=True)
+
+
+def student_lists(students: pd.DataFrame) -> StudentLists:
+    """The two action lists of metrics.students_by_skill, with the columns a team reads."""
+    names = {"student": "Student", "local_id": "ID", "class": "Class", "teacher": "Teacher",
+             "score": "Score"}
+    cols = list(names)
+    pick = lambda band: students.loc[students["band"] == band, cols].rename(columns=names)  # noqa: E731
+    return StudentLists(pick("not yet").reset_index(drop=True),
+                        pick("well past").reset_index(drop=True))

@@ -174,3 +174,20 @@ def test_empty_frames_give_figures_that_say_why():
     assert charts.level_distribution_chart(empty).layout.title.text
     assert charts.equity_gap_chart(empty, "ELL").layout.title.text
     assert charts.growth_chart(empty, "Fall", "Winter").layout.title.text
+
+
+def test_coach_chart_ranks_lagging_skills_and_marks_repeats():
+    df = pd.DataFrame({
+        "team": ["Grade 7", "Grade 8", "Grade 7"], "assessment_id": [1, 1, 2],
+        "label": ["Fall", "Fall", "Winter"], "skill": ["RI.7.6", "RI.7.6", "W.7.1"],
+        "students": [24, 20, 24], "pct_proficient": [25.0, 30.0, 40.0],
+        "below": [29.2, 22.5, 11.0], "lags_in": [2, 2, 1], "repeated": [True, True, False],
+    })
+    fig = charts.coach_chart(df)
+    bar = fig.data[0]
+    assert list(bar.y) == ["W.7.1 · Grade 7 · Winter", "RI.7.6 · Grade 8 · Fall",
+                           "RI.7.6 · Grade 7 · Fall"]
+    assert list(bar.x) == [11.0, 22.5, 29.2]
+    assert bar.text[2] == "29 points below (25%, n=24) · lags in 2"
+    assert bar.marker.color[2] == STATUS_COLORS["lagging"]
+    assert fig.layout.title.text == "1 skill lags in more than one team or window; most often RI.7.6"

@@ -15,6 +15,7 @@ from collabplan.charts.progress import (  # noqa: F401
     progress_title,
 )
 from collabplan.charts.review import (  # noqa: F401
+    coach_chart,
     equity_gap_chart,
     growth_chart,
     item_analysis_chart,

@@ -348,3 +348,38 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
     fig.update_xaxes(**PERCENT_AXIS, title="Points earned")
     fig.update_yaxes(automargin=True, type="category")
     return fig
+
+
+# -- coach view --------------------------------------------------------------------------
+
+
+def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
+    """Lagging skills across teams, ranked by points below their median; skills that lag
+    in more than one team or window are marked "· repeated". ``df``: metrics.coach_lagging."""
+    if df.empty:
+        return empty_figure("No skill lags in any team")
+    rows = df.head(max_rows).iloc[::-1]
+    labels = [f"{r.skill} · {r.team} · {r.label}" for r in rows.itertuples()]
+    text = [f"{r.below:.0f} points below ({pct(r.pct_proficient)}, n={r.students})"
+            + (f" · lags in {r.lags_in}" if r.repeated else "") for r in rows.itertuples()]
+    fig = go.Figure(go.Bar(
+        x=rows["below"].tolist(), y=labels, orientation="h",
+        marker={"color": [STATUS_COLORS["lagging"] if r else STATUS_COLORS["typical"]
+                          for r in rows["repeated"]]},
+        text=text, textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    repeated = df[df["repeated"]].drop_duplicates(["assessment_id", "skill"])
+    if repeated.empty:
+        first = df.iloc[0]
+        title = f"Furthest behind: {first['skill']} in {first['team']}, {first['below']:.0f} points below"
+    else:
+        many = len(repeated) > 1
+        title = (f"{len(repeated)} skill{'s lag' if many else ' lags'} in more than one "
+                 f"team or window; most often {repeated.sort_values('lags_in').iloc[-1]['skill']}")
+    reach = max(float(df["below"].max()), 10.0) * 1.6
+    fig.update_layout(**base_layout(title), height=_height(len(rows), per_row=40))
+    fig.update_xaxes(range=[0, reach], title="Points below the team's median skill",
+                     gridcolor=COLORS["grid"])
+    fig.update_yaxes(automargin=True, type="category")
+    return fig

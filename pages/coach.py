@@ -1,0 +1,37 @@
+"""Coach view: lagging skills across every team and assessment, ranked, with the skills that
+lag in more than one team or testing window called out."""
+
+import streamlit as st
+
+from collabplan import charts, metrics
+from collabplan.ui import filters as review_filters
+from collabplan.ui.cache import cached
+
+coach_lagging = cached(metrics.coach_lagging)
+filter_options = cached(metrics.filter_options)
+
+st.title("Coach view")
+if filter_options(None, None)["assessments"].empty:
+    review_filters.no_data()
+    st.stop()
+
+st.caption("Every team, every assessment, every testing window. A skill lags when it is at least "
+           "10 points below the median of that team's skills in that window.")
+lagging = coach_lagging()
+if lagging.empty:
+    st.success("No skill lags in any team: every skill is within 10 points of its team's median.")
+    st.stop()
+
+repeated = lagging[lagging["repeated"]].drop_duplicates(["assessment_id", "skill"])
+for r in repeated.sort_values("lags_in", ascending=False).itertuples():
+    st.warning(f"**{r.skill}** ({r.assessment}) lags in {r.lags_in} team windows: {r.teams}.",
+               icon=":material/repeat:")
+
+st.plotly_chart(charts.coach_chart(lagging), width="stretch", key="coach_chart")
+table = lagging.rename(columns={
+    "team": "Team", "assessment": "Assessment", "label": "Testing window", "skill": "Skill",
+    "students": "Students", "pct_proficient": "% proficient", "median": "Team median",
+    "below": "Points below", "lags_in": "Lags in",
+})
+st.dataframe(table[["Skill", "Team", "Assessment", "Testing window", "% proficient",
+                    "Team median", "Points below", "Students", "Lags in"]], hide_index=True)

@@ -1,0 +1,125 @@
+"""Data review: where students are strong, where they need more, which skills lag, where
+growth stalled, and who needs re-teaching or extension."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from collabplan import charts, metrics, review, ui
+from collabplan.ui import filters as review_filters
+from collabplan.ui.cache import cached
+
+skill_summary = cached(metrics.skill_summary)
+growth = cached(metrics.growth)
+equity_gap = cached(metrics.equity_gap)
+level_distribution = cached(metrics.level_distribution)
+item_analysis = cached(metrics.item_analysis)
+skill_bands = cached(metrics.skill_bands)
+load_note = cached(review.load_note)
+
+GOAL_PAGE = "pages/goal_draft.py"
+VIEWS = ["Skills by class", "Skills by teacher", "Growth", "Equity gap", "Levels", "Questions"]
+
+st.title("Data review")
+choice = review_filters.review_filters()
+if choice is None:
+    review_filters.no_data()
+    st.stop()
+
+present = ui.projection_mode()
+flt = choice.filters
+st.caption(review_filters.describe(choice))
+summary = skill_summary(choice.window)
+if summary.empty:
+    st.info("No skill scores for these filters: choose another class, teacher or group in the "
+            "sidebar, or **All**.", icon=":material/filter_alt_off:")
+    st.stop()
+
+earlier = choice.earlier
+since_id = int(earlier["id"].iloc[0]) if not earlier.empty else None
+since_label = str(earlier["label"].iloc[0]) if not earlier.empty else None
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.plotly_chart(charts.skill_profile(summary), width="stretch", key="skill_profile")
+    lagging = summary[summary["status"] == "lagging"].sort_values("pct_proficient")
+    if not lagging.empty:
+        st.markdown("**Start a goal from a lagging skill**")
+        has_goal_page = (Path(__file__).parent / "goal_draft.py").exists()
+        for skill in lagging["skill"]:
+            if st.button(f"Start a goal: {skill}", key=f"goal_from_{skill}",
+                         icon=":material/flag:", disabled=not has_goal_page,
+                         help=None if has_goal_page else "Goal drafting is not available yet."):
+                st.session_state[ui.GOAL_SEED_KEY] = {
+                    "team_id": flt.team_id,
+                    "assessment_id": flt.assessment_id,
+                    "skill": skill,
+                    "population": choice.population,
+                    "baseline_administration_id": choice.administration_id,
+                    "metric": "pct_below_proficient",
+                }
+                st.switch_page(GOAL_PAGE)
+
+    st.divider()
+    view = st.segmented_control("Look closer", VIEWS, default=VIEWS[0], key="review_view")
+    admin = choice.administration_id
+    if view in ("Skills by class", "Skills by teacher", None):
+        by = "teacher" if view == "Skills by teacher" else "class"
+        by_summary = skill_summary(choice.window, by)
+        st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch", key="heatmap")
+        with st.expander("The numbers (the same as `skills --by " + by + "`)"):
+            st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+    elif view == "Growth":
+        if since_id is None:
+            st.info("Growth shows once this assessment has an earlier testing window: upload "
+                    "the earlier (or next) round of results.", icon=":material/timeline:")
+        else:
+            options = earlier["id"].tolist()
+            labels = dict(zip(earlier["id"], earlier["label"], strict=True))
+            since_id = st.selectbox("Compared with", options, format_func=labels.get,
+                                    key="review_since")
+            since_label = labels[since_id]
+            g = growth(flt, since_id, admin)
+            st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
+                            width="stretch", key="growth")
+            st.caption("Only students scored in both windows are counted.")
+    elif view == "Equity gap":
+        if not choice.groups:
+            st.info("No student groups in these results: map group columns (ELL, SPED …) "
+                    "when uploading, or upload a roster.", icon=":material/groups:")
+        else:
+            group = st.selectbox("Student group", choice.groups, key="review_gap_group")
+            st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group), group),
+                            width="stretch", key="equity")
+    elif view == "Levels":
+        st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin)),
+                        width="stretch", key="levels")
+    elif view == "Questions":
+        items = item_analysis(flt, admin)
+        if items.empty:
+            st.info("These results were not scored by question. Upload the item-level file "
+                    "(one column per question) to see the most-missed questions.",
+                    icon=":material/quiz:")
+        else:
+            st.plotly_chart(charts.item_analysis_chart(items), width="stretch", key="items")
+
+with right:
+    st.subheader("Review questions")
+    g = growth(flt, since_id, choice.administration_id) if since_id is not None else None
+    bands = skill_bands(flt, choice.administration_id)
+    for answer in review.review_answers(summary, g, since_label, bands):
+        st.markdown(f"**{answer.question}**  \n{answer.answer}")
+    if not present:
+        st.page_link("pages/students.py", label="Students by skill", icon=":material/groups:")
+
+    st.subheader("Our notes")
+    note = load_note(flt.team_id, choice.administration_id)
+    with st.form("review_notes"):
+        body = st.text_area(
+            "What we noticed, what we wonder, what we will do",
+            value=note, height=180,
+            help="Saved for this team and testing window; shown again next time.",
+        )
+        if st.form_submit_button("Save notes", icon=":material/save:"):
+            review.save_note(ui.get_db(), flt.team_id, choice.administration_id, body)
+            st.toast("Notes saved.")

@@ -1,0 +1,74 @@
+"""Students by skill: who has not reached proficiency on a skill, and who is already well
+past it, as lists a team can act on and download (never in projection mode)."""
+
+import streamlit as st
+
+from collabplan import audit, exports, metrics, ui
+from collabplan.review import student_lists
+from collabplan.ui import filters as review_filters
+from collabplan.ui.cache import cached
+
+skill_summary = cached(metrics.skill_summary)
+students_by_skill = cached(metrics.students_by_skill)
+skill_bands = cached(metrics.skill_bands)
+
+st.title("Students by skill")
+choice = review_filters.review_filters()
+if choice is None:
+    review_filters.no_data()
+    st.stop()
+
+st.caption(review_filters.describe(choice))
+summary = skill_summary(choice.window)
+if summary.empty:
+    st.info("No skill scores for these filters: choose another class, teacher or group in the "
+            "sidebar, or **All**.", icon=":material/filter_alt_off:")
+    st.stop()
+
+# The lowest skill first: the one a team most likely wants to plan re-teaching for.
+skills = summary.sort_values("pct_proficient")["skill"].tolist()
+saved = review_filters.state()
+if st.session_state.get("students_skill") not in skills:
+    st.session_state["students_skill"] = saved.get("skill") if saved.get("skill") in skills \
+        else skills[0]
+skill = st.selectbox("Skill", skills, key="students_skill")
+saved["skill"] = skill
+
+if ui.projection_mode():
+    bands = skill_bands(choice.filters, choice.administration_id)
+    row = bands[bands["skill"] == skill].iloc[0]
+    st.info("Student lists are hidden in projection mode. "
+            f"{skill}: {row['not_yet']} students not yet proficient, "
+            f"{row['well_past']} already well past it.", icon=":material/visibility_off:")
+    st.stop()
+
+lists = student_lists(students_by_skill(choice.filters, choice.administration_id, skill))
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(f"Not yet proficient ({len(lists.not_yet)})")
+    st.caption("What will we do if they don't learn it? Lowest scores first.")
+    if lists.not_yet.empty:
+        st.success("Every student scored is proficient on this skill.")
+    else:
+        st.dataframe(lists.not_yet, hide_index=True)
+with right:
+    st.subheader(f"Already well past it ({len(lists.well_past)})")
+    st.caption("What will we do if they already have? Highest scores first.")
+    if lists.well_past.empty:
+        st.info("No student is well past this skill yet.")
+    else:
+        st.dataframe(lists.well_past, hide_index=True)
+
+name = f"{choice.assessment_name} {choice.administration_label} {skill}"
+c1, c2, _ = st.columns([1, 1, 2])
+on_download = lambda: audit.record(ui.get_db(), None, "export", f"students by skill: {name}")  # noqa: E731
+c1.download_button(
+    "Download csv", exports.to_csv_bytes(lists.combined), file_name=f"{name} students.csv",
+    mime="text/csv", icon=":material/download:", on_click=on_download,
+)
+c2.download_button(
+    "Download xlsx",
+    exports.to_xlsx_bytes({"Not yet proficient": lists.not_yet, "Well past": lists.well_past}),
+    file_name=f"{name} students.xlsx", icon=":material/download:", on_click=on_download,
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

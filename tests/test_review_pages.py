@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collabplan import metrics, ui
+from collabplan.metrics import Filters
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parent.parent
+REVIEW_PAGES = ["pages/review.py", "pages/students.py", "pages/coach.py"]
+
+
+@pytest.fixture
+def school(db):
+    """Two classes of grade-7 students with a fall and a winter CFA (see test_metrics)."""
+    team = f.team(db, "Grade 7 ELA")
+    up = f.upload(db, team)
+    cfa = f.assessment(db, "Unit 2 CFA")
+    fall = f.administration(db, cfa, "Fall", "2025-10-01")
+    winter = f.administration(db, cfa, "Winter", "2026-01-15")
+    ids = (f.class_of_students(db, 12, "7A", "Ms. Lee", start=1, groups_every={"ELL": 2})
+           + f.class_of_students(db, 12, "7B", "Mr. Kim", start=13, groups_every={"ELL": 2}))
+    for admin, counts in ((fall, {"RL.7.1": 20, "RI.7.6": 6, "L.7.4": 12, "RL.7.2": 14}),
+                          (winter, {"RL.7.1": 22, "RI.7.6": 14, "L.7.4": 13, "RL.7.2": 20})):
+        for skill, n in counts.items():
+            f.skill_scores(db, up, admin, ids, skill, n)
+    return {"team": team, "cfa": cfa, "fall": fall, "winter": winter}
+
+
+def open_page(page: str, present: bool = False) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def rendered_text(at: AppTest) -> str:
+    """Everything a page put on screen: text elements, tables and chart JSON (hover too)."""
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "title", "subheader", "header", "info", "warning",
+                 "success", "error", "text", "code", "json", "metric"):
+        for el in getattr(at, kind, []):
+            parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for table in at.table:
+        parts.append(table.value.to_csv())
+    for chart in at.get("plotly_chart"):
+        parts.append(chart.proto.spec)
+    for el in at.selectbox:
+        parts.append(json.dumps([str(o) for o in el.options]))
+    for el in at.button:
+        parts.append(el.label)
+    return "\n".join(parts)
+
+
+def student_identifiers(db) -> list[str]:
+    rows = db.rows("SELECT display_name, local_id FROM student")
+    return sorted({str(v) for row in rows for v in row if v}, key=len, reverse=True)
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_review_pages_say_what_to_do_on_an_empty_database(db, page):
+    at = open_page(page)
+    assert not at.exception
+    assert any("upload a file" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_review_pages_render_on_a_small_school(school, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+
+
+def test_review_page_titles_the_finding_and_drafts_answers(school):
+    at = open_page("pages/review.py")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [s["layout"]["title"]["text"] for s in specs]
+    # winter is reviewed by default: L.7.4 54%, 71% median
+    assert titles[0] == "L.7.4 lags: 54% proficient, 17 points below the median"
+    text = rendered_text(at)
+    assert "Stagnant: L.7.4, +4 points since Fall (2025-10-01)." in text
+    assert [b.label for b in at.button if b.label.startswith("Start a goal")] == [
+        "Start a goal: L.7.4", "Start a goal: RI.7.6"]
+
+
+def test_filters_are_kept_when_moving_between_review_pages(school):
+    at = open_page("pages/review.py")
+    at.selectbox(key="review_filter_class_name").set_value("7B").run()
+    at.selectbox(key="review_filter_administration_id").set_value(school["fall"]).run()
+    assert at.session_state[ui.FILTERS_KEY]["class_name"] == "7B"
+    at.switch_page("pages/students.py").run()
+    assert not at.exception
+    assert at.selectbox(key="review_filter_class_name").value == "7B"
+    assert at.selectbox(key="review_filter_administration_id").value == school["fall"]
+    at.switch_page("pages/review.py").run()
+    assert at.selectbox(key="review_filter_class_name").value == "7B"
+
+
+def test_review_numbers_match_skill_summary_by_class(db, school):
+    at = open_page("pages/review.py")
+    table = at.dataframe[0].value.set_index(["Skill", "Class"])
+    expected = metrics.skill_summary(db, Filters(administration_ids=(school["winter"],)),
+                                     by="class").set_index(["skill", "by"])
+    for (skill, cls), row in expected.iterrows():
+        assert table.loc[(skill, cls), "Students"] == row["students"]
+        assert table.loc[(skill, cls), "% proficient"] == f"{row['pct_proficient']:.1f}%"
+
+
+def test_start_a_goal_puts_the_seed_in_session(school, tmp_path):
+    at = open_page("pages/review.py")
+    button = next(b for b in at.button if b.label == "Start a goal: RI.7.6")
+    if button.disabled:
+        pytest.skip("the goal drafting page is not there yet")
+    button.click().run()
+    seed = at.session_state[ui.GOAL_SEED_KEY]
+    assert seed == {
+        "team_id": None, "assessment_id": school["cfa"], "skill": "RI.7.6",
+        "population": {"grade": None, "class": None, "teacher": None, "group": None},
+        "baseline_administration_id": school["winter"], "metric": "pct_below_proficient",
+    }
+
+
+def test_review_notes_are_saved_and_shown_again(school):
+    at = open_page("pages/review.py")
+    at.text_area[0].input("Re-teach author's point of view with paired texts.")
+    at.button(key="FormSubmitter:review_notes-Save notes").click().run()
+    assert not at.exception
+    again = open_page("pages/review.py")
+    assert again.text_area[0].value == "Re-teach author's point of view with paired texts."
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_present_mode_shows_no_student_name_or_id(db, school, page):
+    at = open_page(page, present=True)
+    assert not at.exception
+    text = rendered_text(at)
+    leaked = [s for s in student_identifiers(db) if s in text]
+    assert leaked == []
