@@ -1,0 +1,77 @@
+"""Streamlit pieces shared by the progress, signposts, staff-meeting and reports pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from collabplan import monitoring
+from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, fmt_pct
+from collabplan.privacy import suppressed_label
+from collabplan.ui import home
+
+#: Session key holding the goal id the progress pages last showed (an id, never data).
+GOAL_KEY = "progress_goal"
+
+STATUS_ICONS = {
+    "on track": ":material/trending_up:",
+    "behind": ":material/warning:",
+    "met": ":material/celebration:",
+    "not enough data yet": ":material/hourglass_empty:",
+}
+
+
+def no_goals() -> None:
+    """The empty state of every progress page: what to do next."""
+    st.info(
+        "No goals yet. A team starts one on **Draft a goal** (or from a lagging skill on "
+        "**Data review**); its progress shows here as soon as it is saved. No results at all? "
+        "Upload a file on **Upload results** or load the demo school on **Home**.",
+        icon=":material/flag:",
+    )
+    home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:")
+    home.page_link("home.py", "Home", icon=":material/home:")
+
+
+def goal_label(row: pd.Series) -> str:
+    status = STATUS_WORDS.get(row["status"], row["status"])
+    mark = f" {CELEBRATION}" if row["status"] == "met" else ""
+    return f"{monitoring.goal_short_name(row)} · {status}{mark}"
+
+
+def goal_picker(overview: pd.DataFrame, label: str = "Goal", key: str = "progress_goal_pick") -> int:
+    """A select box of goals that remembers the choice across the progress pages.
+
+    ``?goal=ID`` in the address opens that goal.
+    """
+    ids = [int(i) for i in overview["goal_id"]]
+    labels = {int(r["goal_id"]): goal_label(r) for _, r in overview.iterrows()}
+    wanted = st.query_params.get("goal")
+    current = st.session_state.get(GOAL_KEY)
+    if wanted and str(wanted).isdigit() and int(wanted) in ids:
+        current = int(wanted)
+    index = ids.index(current) if current in ids else 0
+    chosen = st.selectbox(label, ids, index=index, format_func=labels.get, key=key)
+    st.session_state[GOAL_KEY] = int(chosen)
+    return int(chosen)
+
+
+def status_line(row: pd.Series) -> None:
+    """Where the goal stands, in words, with an icon (never colour alone)."""
+    status = row["status"]
+    words = STATUS_WORDS.get(status, status)
+    text = f"**{words}** · {monitoring.journey_text(row)}"
+    if status == "behind":
+        st.warning(text, icon=STATUS_ICONS[status])
+    elif status in ("on track", "met"):
+        st.success(text, icon=STATUS_ICONS[status])
+    else:
+        st.info(text + " · a checkpoint appears when the next results that score this skill "
+                "are uploaded.", icon=STATUS_ICONS[status])
+
+
+def value_text(value: object, missing: str | None = None) -> str:
+    """A percentage for a metric tile; a hidden small group reads "fewer than 10 students"."""
+    if value is None or pd.isna(value):
+        return missing or suppressed_label()
+    return fmt_pct(float(value))

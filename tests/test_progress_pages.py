@@ -1,0 +1,85 @@
+"""The progress, signposts, staff-meeting and reports pages, driven through AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collabplan import audit, signposts
+from collabplan import db as db_module
+from tests.progress_data import add_goal, expected, load_school
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def school_db(db_path):
+    db = db_module.connect(db_path)
+    school = load_school(db)
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    met = add_goal(db, school, target=latest - 1, what_worked="Daily word walls",
+                   next_step="Share word walls with grade 4")
+    behind = add_goal(db, school, skill="Fluency", target=99.0)
+    return db, school, met, behind
+
+
+def _open(page: str, present: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info",
+                                  "success", "warning", "error") for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def _figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_progress_page_without_goals_says_what_to_do(db_path):
+    db_module.connect(db_path)
+    at = _open("pages/progress.py")
+    assert "No goals yet" in _text(at)
+
+
+def test_progress_page_shows_the_chart_and_checkpoints(school_db):
+    db, school, met, behind = school_db
+    at = _open("pages/progress.py")
+    at.selectbox(key="progress_goal_pick").set_value(behind).run()
+    assert not at.exception
+    text = _text(at)
+    assert "Behind" in text
+    fig = _figures(at)[0]
+    names = [t.get("name") for t in fig["data"]]
+    assert {"Results", "Target", "Straight line to target", "On-track region"} <= set(names)
+    results = next(t for t in fig["data"] if t.get("name") == "Results")
+    winter, _ = expected(school, "MAP Reading", "Winter", "Fluency")
+    assert winter in results["y"]
+    table = at.dataframe[0].value
+    assert list(table["when"]) == ["Fall 2025", "Winter 2026", "Spring 2026"]
+
+
+def test_progress_page_follows_a_common_assessment(school_db):
+    db, school, met, behind = school_db
+    with db.transaction() as cur:   # "being revised" goals may change what they follow
+        cur.execute("UPDATE goal SET status = 'revised' WHERE id = ?", [behind])
+    at = _open("pages/progress.py")
+    at.selectbox(key="progress_goal_pick").set_value(behind).run()
+    at.multiselect[0].set_value([school.common_id])
+    form_submit = [b for b in at.button if b.label == "Save"][0]
+    form_submit.click().run()
+    assert not at.exception
+    assert "Unit 4 2025" in list(at.dataframe[0].value["when"])
