@@ -83,3 +83,25 @@ def test_progress_page_follows_a_common_assessment(school_db):
     form_submit.click().run()
     assert not at.exception
     assert "Unit 4 2025" in list(at.dataframe[0].value["when"])
+
+
+def test_signposts_page_adds_notes_and_undoes_a_delete(school_db):
+    db, school, met, behind = school_db
+    sid = signposts.add_signpost(db, behind, dt.date.today() + dt.timedelta(days=3))
+    at = _open("pages/signposts.py")
+    text = _text(at)
+    assert "Grade 3 team: Fluency" in text            # listed as behind
+    assert list(at.dataframe[0].value["when"]) == ["in 3 days"]
+    at.selectbox(key="signpost_goal_pick").set_value(behind).run()
+    form = [t for t in at.text_area if t.label == "What resources does the team need?"][0]
+    form.set_value("an extra coach hour")
+    [t for t in at.text_area if t.label == "Decisions taken"][0].set_value("regroup weekly")
+    [b for b in at.button if b.label == "Save notes"][0].click().run()
+    assert not at.exception
+    assert signposts.signpost(db, sid)["resources"] == "an extra coach hour"
+    at.button(key=f"delete_signpost_{sid}").click().run()
+    assert signposts.signposts_for_goal(db, behind).empty
+    assert audit.recent(db).iloc[0]["action"] == "delete"
+    at.button(key="undo_signpost").click().run()
+    assert not at.exception
+    assert list(signposts.signposts_for_goal(db, behind)["decisions"]) == ["regroup weekly"]

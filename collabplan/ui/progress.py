@@ -12,6 +12,8 @@ from collabplan.ui import home
 
 #: Session key holding the goal id the progress pages last showed (an id, never data).
 GOAL_KEY = "progress_goal"
+#: Session key for the name a person gives for the audit log of exports and deletions.
+WHO_KEY = "audit_who"
 
 STATUS_ICONS = {
     "on track": ":material/trending_up:",

@@ -1,0 +1,114 @@
+"""Signposts: scheduled check-ins where leadership joins a team's conversation about a goal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from collabplan import goals, monitoring, signposts, ui
+from collabplan.ui import progress as pui
+from collabplan.ui.cache import cached
+
+db = ui.get_db()
+goal_overview = cached(monitoring.goal_overview)
+upcoming_signposts = cached(signposts.upcoming_signposts)
+goals_behind = cached(signposts.goals_behind)
+signposts_for_goal = cached(signposts.signposts_for_goal)
+
+UNDO_KEY = "signpost_undo"   # the row of the signpost just deleted (team notes, no student data)
+
+st.title("Signposts")
+st.caption(
+    "Monitoring is support, not supervision: at each signpost leadership joins the team to "
+    "ask how progress is going and what resources it needs. Write down what you decided."
+)
+
+overview, _ = goal_overview()
+if overview.empty:
+    pui.no_goals()
+    st.stop()
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Coming up")
+    upcoming = upcoming_signposts(60)
+    if upcoming.empty:
+        st.caption("No signposts in the next 60 days: schedule some below.")
+    else:
+        st.dataframe(upcoming[["date", "when", "team", "skill"]], hide_index=True, width="stretch")
+with right:
+    st.subheader("Goals behind their line")
+    behind = goals_behind()
+    if behind.empty:
+        st.caption("No goal is behind: every goal with a checkpoint is on track or met.")
+    else:
+        for _, b in behind.iterrows():
+            st.warning(f"**{b['goal']}**: {pui.value_text(b['latest_value'])} at "
+                       f"{b['latest_label']}, the straight line says "
+                       f"{pui.value_text(b['latest_expected'])}.", icon=":material/warning:")
+
+st.divider()
+goal_id = pui.goal_picker(overview, key="signpost_goal_pick")
+row = overview.set_index("goal_id").loc[goal_id].copy()
+row["goal_id"] = goal_id
+pui.status_line(row)
+
+undo = st.session_state.get(UNDO_KEY)
+if undo:
+    cols = st.columns([4, 1])
+    cols[0].info(f"Signpost of {undo['date']} deleted.", icon=":material/delete:")
+    if cols[1].button("Undo", key="undo_signpost", icon=":material/undo:"):
+        signposts.restore_signpost(db, undo)
+        del st.session_state[UNDO_KEY]
+        ui.after_write()
+        st.rerun()
+
+add_col, plan_col = st.columns(2, gap="large")
+with add_col, st.form("add_signpost", clear_on_submit=True):
+    st.markdown("**Add a signpost**")
+    day = st.date_input("Date", value=dt.date.today() + dt.timedelta(days=14), format="YYYY-MM-DD")
+    if st.form_submit_button("Add", type="primary", icon=":material/add:"):
+        signposts.add_signpost(db, goal_id, day)
+        ui.after_write()
+        st.rerun()
+with plan_col, st.form("plan_signposts"):
+    st.markdown("**Plan the year**")
+    start = st.date_input("First check-in", value=dt.date.today(), format="YYYY-MM-DD")
+    end = st.date_input("Until", format="YYYY-MM-DD",
+                        value=goals.to_date(goals._none(row["target_date"]))
+                        or dt.date.today() + dt.timedelta(days=180))
+    weeks = st.number_input("Every how many weeks", min_value=1, max_value=26, value=6)
+    if st.form_submit_button("Schedule", icon=":material/calendar_month:"):
+        try:
+            made = signposts.schedule_signposts(db, goal_id, start, end, int(weeks))
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            ui.after_write()
+            st.success(f"{len(made)} signpost(s) scheduled.")
+            st.rerun()
+
+st.subheader("This goal's signposts")
+posts = signposts_for_goal(goal_id)
+if posts.empty:
+    st.caption("None yet: add one above, or plan the year in one go.")
+for _, post in posts.iterrows():
+    pid = int(post["id"])
+    title = f"{post['date']:%d %B %Y}" + (" · done" if post["done"] else "")
+    with st.expander(title, expanded=not post["done"] and post["date"] <= dt.date.today()):
+        with st.form(f"signpost_{pid}"):
+            how = st.text_area("How is progress going?", value=post["how_going"] or "")
+            needs = st.text_area("What resources does the team need?", value=post["resources"] or "")
+            decided = st.text_area("Decisions taken", value=post["decisions"] or "")
+            done = st.checkbox("This conversation has happened", value=bool(post["done"]))
+            if st.form_submit_button("Save notes", type="primary"):
+                signposts.update_signpost(db, pid, how_going=how, resources=needs,
+                                          decisions=decided, done=done)
+                ui.after_write()
+                st.rerun()
+        if st.button("Delete this signpost", key=f"delete_signpost_{pid}", icon=":material/delete:"):
+            st.session_state[UNDO_KEY] = signposts.delete_signpost(
+                db, pid, who=st.session_state.get(pui.WHO_KEY))
+            ui.after_write()
+            st.rerun()
