@@ -729,7 +729,8 @@ class _Normaliser:
                 CASE WHEN nonblank = 0 THEN 'blank row'
                      WHEN sid_n IS NOT NULL AND ?::VARCHAR IS NOT NULL AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
                      WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
-                     WHEN sid_n IS NULL AND regexp_matches(lower(coalesce(name_t, first_t || ' ' || last_t, '')), ?)
+                     WHEN (sid_n IS NULL OR regexp_matches(lower(sid_n), ?))
+                          AND regexp_matches(lower(coalesce(name_t, first_t || ' ' || last_t, sid_n, '')), ?)
                          THEN 'not a student (a summary row)'
                 END AS skip_reason,
                 nullif(trim(regexp_replace(grade, '^(\\d+)\\.0+$', '\\1')), '') AS grade_n,
@@ -743,6 +744,7 @@ class _Normaliser:
             [
                 id_header,
                 id_header,
+                SUMMARY_ROW,
                 SUMMARY_ROW,
                 self.m.assessment_name or PurePath(self.file_name).stem,
             ],
