@@ -18,9 +18,12 @@ scale (RIT and Low..High, i-Ready placements, Star percentile ranks, DIBELS leve
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import random
+import re
+import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -189,6 +192,24 @@ def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: boo
         writer.writerow(["" if v is None else v for v in row])
     text = buf.getvalue()
     return (("\ufeff" + text) if bom else text).encode("utf-8")
+
+
+def _xlsx_bytes(wb: openpyxl.Workbook) -> bytes:
+    """The workbook's bytes, identical on every run: fixed document dates and zip timestamps
+    (so re-importing a regenerated demo file is recognised as the same upload)."""
+    stamp = dt.datetime(2025, 8, 1, 8, 0, 0)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-08-01T08:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2025, 8, 1, 8, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _yn(flag: bool) -> str:
@@ -468,8 +489,6 @@ def cfa_tracker(
         ws.cell(r, 1, "Class average").font = bold
         ws.cell(r, total_col, f"=AVERAGE({tl}{first}:{tl}{r - 2})")
         ws.column_dimensions["A"].width = 24
-    buf = io.BytesIO()
-    wb.save(buf)
     result = truth.result()
     mapping = (
         "# A teacher-made CFA tracker: one sheet per class, questions mapped to standards in row 5.\n"
@@ -478,7 +497,7 @@ def cfa_tracker(
         '[columns]\nstudent_name = "Student"\nstudent_id = "ID"\nclass = "$sheet"\n'
         '[scores]\nlayout = "wide"\npattern = "^Q\\\\d+$"\nkind = "points"\nproficient = 0.8\n'
     )
-    return Generated(file_name, buf.getvalue(), result, mapping, students=list(students))
+    return Generated(file_name, _xlsx_bytes(wb), result, mapping, students=list(students))
 
 
 # -- Canvas Outcome Results (long) --------------------------------------------------------
