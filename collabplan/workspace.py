@@ -1170,10 +1170,11 @@ def close_round(db: Database, round_id: int) -> None:
 
 
 def rounds(db: Database) -> pd.DataFrame:
-    """Rounds in order: id, label, opened_on, closed, responses (a count, never who)."""
+    """Rounds in order: id, label, opened_on, closed, state (open/closed), responses (a count)."""
     return _query(
         db,
-        "SELECT id, label, opened_on, closed, responses FROM survey_round ORDER BY opened_on, id",
+        "SELECT id, label, opened_on, closed, CASE WHEN closed THEN 'closed' ELSE 'open' END AS state,"
+        " responses FROM survey_round ORDER BY opened_on, id",
     )
 
 
@@ -1230,18 +1231,34 @@ def _closed_tallies(db: Database) -> pd.DataFrame:
 
 
 def _summarise(tallies: pd.DataFrame, keys: list[str], min_size: int) -> pd.DataFrame:
-    columns = ["round_id", "round", "opened_on", *keys, "n", "mean", "pct_agree", "suppressed"]
+    columns = [
+        "round_id",
+        "round",
+        "opened_on",
+        *keys,
+        "n",
+        "responses",
+        "mean",
+        "pct_agree",
+        "suppressed",
+    ]
     if tallies.empty:
         return pd.DataFrame(columns=columns)
     grouped = tallies.groupby(["round_id", "round", "opened_on", *keys], as_index=False).agg(
         answers=("answers", "sum"),
         points=("points", "sum"),
         agree=("agree", "sum"),
-        responses=("responses", "max"),
+        round_responses=("responses", "max"),
     )
     # n is people: per item the answers; per area every response answered each of its items.
-    grouped["n"] = (grouped["answers"] if "item" in keys else grouped["responses"]).astype(int)
+    grouped["n"] = (grouped["answers"] if "item" in keys else grouped["round_responses"]).astype(
+        int
+    )
     grouped["suppressed"] = grouped["n"] < min_size
+    grouped["responses"] = [
+        suppressed_responses_label(min_size) if hidden else str(n)
+        for hidden, n in zip(grouped["suppressed"], grouped["n"], strict=True)
+    ]
     safe = grouped["answers"].where(grouped["answers"] > 0)
     grouped["mean"] = (grouped["points"] / safe).round(2).where(~grouped["suppressed"])
     grouped["pct_agree"] = (100 * grouped["agree"] / safe).round(1).where(~grouped["suppressed"])
@@ -1254,7 +1271,8 @@ def _summarise(tallies: pd.DataFrame, keys: list[str], min_size: int) -> pd.Data
 
 def survey_results(db: Database, min_size: int | None = None) -> pd.DataFrame:
     """Per closed round and item: round_id, round, opened_on, area, item, n, mean (1-5),
-    pct_agree (answered 4 or 5), suppressed, area_label, statement.
+    responses (n as text, or "fewer than 10 responses"), pct_agree (answered 4 or 5),
+    suppressed, area_label, statement.
 
     Open rounds are left out (results show only once a round is closed). When n is under
     the minimum group size, mean and pct_agree are None and suppressed is True.
@@ -1278,6 +1296,62 @@ def survey_area_results(db: Database, min_size: int | None = None) -> pd.DataFra
     return out.sort_values(["opened_on", "round_id", "_order"], ignore_index=True).drop(
         columns="_order"
     )
+
+
+def goal_progress_beside(db: Database) -> pd.DataFrame:
+    """Every goal's progress, to read next to the survey: team, goal, status, baseline,
+    latest, latest_label, gap_closed (0-100 %, None when not measured).
+
+    Uses ``collabplan.goals.goal_progress``; a goal it cannot compute is listed with its
+    status "not enough data yet", and no goals (or no goals module) gives an empty frame.
+    """
+    columns = [
+        "goal_id",
+        "team",
+        "goal",
+        "status",
+        "baseline",
+        "latest",
+        "latest_label",
+        "gap_closed",
+    ]
+    rows = _rows(
+        db,
+        "SELECT g.id, t.name, g.skill, g.metric FROM goal g LEFT JOIN team t ON t.id = g.team_id"
+        " ORDER BY t.name, g.id",
+    )
+    try:
+        from collabplan.goals import goal_progress
+    except ImportError:  # the goals module is not installed in this build
+        goal_progress = None
+    metric_words = {"pct_below_proficient": "% below proficient", "pct_proficient": "% proficient"}
+    out = []
+    for goal_id, team, skill, metric in rows:
+        record = {
+            "goal_id": goal_id,
+            "team": team or "—",
+            "goal": f"{skill} ({metric_words.get(metric, metric)})",
+            "status": "not enough data yet",
+            "baseline": None,
+            "latest": None,
+            "latest_label": None,
+            "gap_closed": None,
+        }
+        if goal_progress is not None:
+            try:
+                progress = goal_progress(db, goal_id)
+            except Exception:  # noqa: BLE001 - one goal that cannot be computed must not hide the rest
+                progress = None
+            if progress is not None:
+                record["status"] = progress.status
+                record["baseline"] = getattr(progress.baseline, "value", None)
+                if progress.latest is not None:
+                    record["latest"] = progress.latest.value
+                    record["latest_label"] = progress.latest.label
+                if progress.gap_closed is not None:
+                    record["gap_closed"] = round(100 * progress.gap_closed)
+        out.append(record)
+    return pd.DataFrame(out, columns=columns)
 
 
 def health_progress(db: Database) -> list[tuple[str, bool, str]]:

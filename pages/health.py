@@ -1,0 +1,189 @@
+"""Collaboration health: a short anonymous staff survey, its results across rounds, next to goals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from collabplan import charts, config, ui
+from collabplan import workspace as ws
+from collabplan.ui import workspace as wsui
+
+PAGE = "health"
+db = ui.get_db()
+
+st.title("Collaboration health")
+st.caption(
+    "A ten-statement staff survey on trust, protected time, shared leadership, focus on student "
+    "work and collective teacher efficacy (our shared belief that together we can lift "
+    "learning). Answers are anonymous and only ever shown as totals."
+)
+wsui.flash(PAGE)
+wsui.progress(ws.health_progress(db))
+
+tabs = st.tabs(["1 · Answer the survey", "2 · Results & goals", "3 · Survey rounds"])
+
+# 1. Answer -------------------------------------------------------------------------------
+with tabs[0]:
+    open_now = ws.open_rounds(db)
+    if open_now.empty:
+        st.info(
+            "No survey is open right now. A leader opens a round on the Survey rounds tab, then "
+            "shares this page with staff."
+        )
+    else:
+        st.markdown(
+            "**Choose how much you agree with each statement, then submit.** Your name is not "
+            "asked and nothing about you is stored: each answer only adds one to a count."
+        )
+        labels = wsui.option_label(open_now, "id", "label")
+        round_id = st.selectbox(
+            "Survey round", list(labels), format_func=labels.get, key="survey_round"
+        )
+        with st.form(f"survey_{round_id}", clear_on_submit=True):
+            answers: dict[str, int | None] = {}
+            for area, area_label in ws.SURVEY_AREAS.items():
+                st.markdown(f"**{area_label}**")
+                for item, (item_area, statement) in ws.SURVEY_ITEMS.items():
+                    if item_area == area:
+                        answers[item] = st.radio(
+                            statement,
+                            list(ws.SCALE),
+                            index=None,
+                            format_func=lambda v: f"{v} {ws.SCALE[v]}",
+                            horizontal=True,
+                            key=f"answer_{item}",
+                        )
+            if st.form_submit_button("Submit my answers", type="primary"):
+                wsui.save(
+                    PAGE,
+                    ws.submit_survey,
+                    round_id,
+                    answers,
+                    done="Thank you. Your answers were counted anonymously; nothing links them to you.",
+                )
+
+# 2. Results next to goal progress --------------------------------------------------------------
+with tabs[1]:
+    st.markdown(
+        "**How collaboration is going across survey rounds, next to how the school's goals are "
+        "going.** Results appear once a round is closed, and only when at least "
+        f"{config.MIN_GROUP_SIZE} people answered."
+    )
+    areas = ws.survey_area_results(db)
+    survey_side, goal_side = st.columns([3, 2])
+    with survey_side:
+        if areas.empty:
+            st.info(
+                "No results yet: open a round on the Survey rounds tab, collect answers, then "
+                "close the round to see results."
+            )
+        else:
+            st.plotly_chart(
+                charts.survey_rounds_chart(areas, ws.suppressed_responses_label()),
+                key="survey_chart",
+            )
+            st.dataframe(
+                areas[["round", "area_label", "responses", "mean", "pct_agree"]],
+                hide_index=True,
+                column_config={
+                    "round": "Round",
+                    "area_label": "Area",
+                    "responses": "Responses",
+                    "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
+                    "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
+                },
+            )
+            items = ws.survey_results(db)
+            latest_round = items["round"].iloc[-1] if len(items) else None
+            if latest_round is not None:
+                with st.expander(f"Each statement in {latest_round}"):
+                    latest = items[items["round"] == latest_round]
+                    if latest["suppressed"].all():
+                        st.caption(f"Not shown: {ws.suppressed_responses_label()}.")
+                    else:
+                        st.dataframe(
+                            latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
+                            hide_index=True,
+                            column_config={
+                                "area_label": "Area",
+                                "statement": "Statement",
+                                "responses": "Responses",
+                                "mean": st.column_config.NumberColumn(
+                                    "Average (1–5)", format="%.2f"
+                                ),
+                                "pct_agree": st.column_config.NumberColumn(
+                                    "Agree", format="%.0f%%"
+                                ),
+                            },
+                        )
+    with goal_side:
+        st.markdown("**Goal progress**")
+        goals = ws.goal_progress_beside(db)
+        if goals.empty:
+            st.info("No goals yet: draft one on Draft a goal to see its progress here.")
+        else:
+            st.dataframe(
+                goals[["team", "goal", "status", "baseline", "latest", "gap_closed"]],
+                hide_index=True,
+                column_config={
+                    "team": "Team",
+                    "goal": "Goal",
+                    "status": "Status",
+                    "baseline": st.column_config.NumberColumn("Baseline", format="%.1f%%"),
+                    "latest": st.column_config.NumberColumn("Latest", format="%.1f%%"),
+                    "gap_closed": st.column_config.NumberColumn("Gap closed", format="%d%%"),
+                },
+            )
+
+# 3. Rounds --------------------------------------------------------------------------------
+with tabs[2]:
+    st.markdown(
+        "**Open a round, share the Answer tab with staff, then close the round to see results.** "
+        "A closed round cannot be reopened, so results never change after people have seen them."
+    )
+    with st.form("round_open", clear_on_submit=True):
+        left, right = st.columns([2, 1])
+        label = left.text_input("Round name", placeholder="e.g. Fall 2025")
+        opened_on = right.date_input("Opens on", value=dt.date.today())
+        if st.form_submit_button("Open the round", type="primary"):
+            wsui.save(
+                PAGE, ws.open_round, label, opened_on, done="Round opened: staff can answer now."
+            )
+    all_rounds = ws.rounds(db)
+    if all_rounds.empty:
+        st.info("No rounds yet: open the first one above (for example at the start of the year).")
+    else:
+        st.dataframe(
+            all_rounds[["label", "opened_on", "state", "responses"]],
+            hide_index=True,
+            column_config={
+                "label": "Round",
+                "opened_on": st.column_config.DateColumn("Opened"),
+                "state": "State",
+                "responses": "Responses so far",
+            },
+        )
+        still_open = ws.open_rounds(db)
+        if not still_open.empty:
+            open_labels = wsui.option_label(still_open, "id", "label")
+            with st.form("round_close"):
+                pick = st.selectbox("Close a round", list(open_labels), format_func=open_labels.get)
+                sure = st.checkbox(
+                    "I understand no more answers will be taken and it cannot be reopened"
+                )
+                if st.form_submit_button("Close the round", type="primary"):
+                    if sure:
+                        wsui.save(
+                            PAGE, ws.close_round, pick, done="Round closed: see Results & goals."
+                        )
+                    else:
+                        st.warning("Tick the box to confirm, then close the round.")
+        round_labels = wsui.option_label(all_rounds, "id", "label")
+        with st.form("round_delete"):
+            pick = st.selectbox(
+                "Delete a round and its answers", list(round_labels), format_func=round_labels.get
+            )
+            if st.form_submit_button("Delete"):
+                wsui.delete(PAGE, ws.delete_round, pick)
