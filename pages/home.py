@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from collabplan import overview, ui
@@ -64,7 +66,7 @@ with steps[2]:
     home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:",
                    help="Turn a lagging skill into a SMART goal.")
 
-frames = signpost_frames()
+frames = signpost_frames(dt.date.today().isoformat())
 if frames is not None:
     upcoming, behind = frames
     st.subheader("Coming up")
@@ -74,14 +76,29 @@ if frames is not None:
         if upcoming.empty:
             st.caption("No signposts scheduled in the next 60 days.")
         else:
-            st.dataframe(upcoming, hide_index=True)
+            st.dataframe(
+                home.shown(upcoming, ["date", "when", "team", "skill"]),
+                hide_index=True,
+                column_config={"date": "Date", "when": "When", "team": "Team", "skill": "Skill"},
+            )
         home.page_link("signposts.py", "All signposts", icon=":material/event:")
     with right:
         st.markdown("**Goals that are behind**")
         if behind.empty:
             st.caption("No goal is behind its line to the target.")
         else:
-            st.dataframe(behind, hide_index=True)
+            st.dataframe(
+                home.shown(behind, ["team", "goal", "latest_label", "latest_value", "latest_expected",
+                                    "target_value", "target_date"]),
+                hide_index=True,
+                column_config={
+                    "team": "Team", "goal": "Goal", "latest_label": "Latest results",
+                    "latest_value": st.column_config.NumberColumn("Now", format="%.1f"),
+                    "latest_expected": st.column_config.NumberColumn("On track would be", format="%.1f"),
+                    "target_value": st.column_config.NumberColumn("Target", format="%.1f"),
+                    "target_date": "Target date",
+                },
+            )
         home.page_link("progress.py", "Progress", icon=":material/trending_up:")
 
 st.subheader("Latest uploads")

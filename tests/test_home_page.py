@@ -7,6 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
+from collabplan import ingest
+from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -56,6 +58,28 @@ def test_home_page_shows_counts_after_an_import(db_path) -> None:
     assert not any("collabplan is empty" in m.value for m in at.markdown)
 
 
+def test_home_page_counts_match_an_imported_tracker(db_path) -> None:
+    db = db_module.connect(db_path)
+    ingest.import_file(db, tracker_xlsx(12), "cfa.xlsx", team="Grade 3", uploaded_by="Ms Lee")
+    at = _home(db_path)
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Teams"], tiles["Assessments"], tiles["Testing windows"]) == ("1", "1", "1")
+    assert tiles["Students"] == "12"
+    assert tiles["Scores"] == str(tracker_skill_scores(12))
+    uploads = at.dataframe[-1].value
+    assert uploads[["file", "team", "who"]].values.tolist() == [["cfa.xlsx", "Grade 3", "Ms Lee"]]
+
+
+def test_home_page_reads_fresh_counts_after_a_new_import(db_path) -> None:
+    db = db_module.connect(db_path)
+    ingest.import_file(db, tracker_xlsx(12), "p1.xlsx")
+    at = _home(db_path)
+    assert {m.label: m.value for m in at.metric}["Students"] == "12"
+    ingest.import_file(db, tracker_xlsx(15, period="Period 2", seed=3), "p2.xlsx")
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Students"] == "15"
+
+
 def test_load_demo_button_fills_the_database_or_says_it_is_not_there(db_path) -> None:
     at = _home(db_path)
     at.button(key="load_demo").click().run(timeout=120)
@@ -66,3 +90,4 @@ def test_load_demo_button_fills_the_database_or_says_it_is_not_there(db_path) ->
         assert "not available" in at.warning[0].value
     else:
         assert at.metric, "after loading the demo the home page shows its counts"
+        assert any("Goals that are behind" in m.value for m in at.markdown)

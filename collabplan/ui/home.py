@@ -38,8 +38,11 @@ def page_link(page: str, label: str, icon: str | None = None, help: str | None =
     return True
 
 
-def signpost_frames(db: Database) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """(signposts in the next 60 days, goals that are behind), or None before those exist."""
+def signpost_frames(db: Database, today: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(signposts in the next 60 days, goals that are behind), or None before those exist.
+
+    ``today`` (ISO date) is only part of the cache key, so "in the next 60 days" moves daily.
+    """
     signposts = optional_module("signposts")
     if signposts is None:
         return None
@@ -48,6 +51,11 @@ def signpost_frames(db: Database) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     if upcoming is None or behind is None:
         return None
     return upcoming(db, days=60), behind(db)
+
+
+def shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The wanted columns of ``frame`` that it has, in that order."""
+    return frame[[c for c in columns if c in frame.columns]]
 
 
 def load_demo_school(db: Database) -> bool:
