@@ -105,3 +105,25 @@ def test_signposts_page_adds_notes_and_undoes_a_delete(school_db):
     at.button(key="undo_signpost").click().run()
     assert not at.exception
     assert list(signposts.signposts_for_goal(db, behind)["decisions"]) == ["regroup weekly"]
+
+
+def test_staff_meeting_steps_through_slides_and_celebrates_a_met_goal(school_db):
+    db, school, met, behind = school_db
+    at = _open("pages/staff_meeting.py")
+    assert "How our goals are going" in _text(at)
+    bars = _figures(at)[0]["data"][0]
+    assert bars["y"][1] == ["Grade 3 team: Vocabulary", "Grade 3 team: Fluency"]
+    assert "★ met" in bars["text"][0]
+    assert at.button(key="slide_prev").disabled
+    at.button(key="slide_next").click().run()
+    assert not at.exception
+    text = _text(at)
+    assert "Goal met!" in text and "Grade 3 team: Vocabulary" in text
+    assert "Share word walls with grade 4" in text and "Daily word walls" in text
+    fig = _figures(at)[0]
+    assert fig["layout"]["font"]["size"] == 22
+    assert fig["layout"]["title"]["text"].startswith("★ Goal met")
+    at.button(key="slide_next").click().run()
+    assert "Behind" in _text(at) and at.button(key="slide_next").disabled
+    at.button(key="slide_prev").click().run()
+    assert "Grade 3 team: Vocabulary" in _text(at)

@@ -1,0 +1,136 @@
+"""Staff meeting: one slide per goal, large enough to read from the back of the room.
+
+Projection mode is always on here: the slides carry only aggregated numbers and the teams'
+own words, never a student's name or id.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from collabplan import charts, goals, monitoring
+from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
+from collabplan.ui import progress as pui
+from collabplan.ui.cache import cached
+
+SLIDE_KEY = "staff_slide"
+CELEBRATED_KEY = "staff_celebrated"   # goal ids whose balloons already flew this session
+SLIDE_FONT = 22
+
+goal_overview = cached(monitoring.goal_overview)
+list_actions = cached(goals.list_actions)
+
+st.markdown(
+    """<style>
+    .slide-title { font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: 0 0 .3rem; }
+    .slide-statement { font-size: 1.9rem; line-height: 1.3; margin: .2rem 0 .6rem; }
+    .slide-journey { font-size: 1.7rem; font-weight: 600; margin-bottom: .4rem; }
+    .slide-body { font-size: 1.45rem; line-height: 1.4; white-space: pre-line; }
+    .slide-badge { display: inline-block; padding: .1rem .8rem; border-radius: 1rem;
+                   background: #d6e4f5; font-size: 1.5rem; font-weight: 700; }
+    .slide-badge.behind { background: #fde7cc; }
+    </style>""",
+    unsafe_allow_html=True,
+)
+
+
+def big(text: str, css: str) -> None:
+    st.markdown(f'<div class="{css}">{html.escape(text)}</div>', unsafe_allow_html=True)
+
+
+overview, points = goal_overview()
+shared = overview[overview["lifecycle"] != goals.LIFECYCLE_LABELS["draft"]]
+if overview.empty:
+    st.title("Staff meeting")
+    pui.no_goals()
+    st.stop()
+if shared.empty:
+    shared = overview   # only drafts so far: show them rather than an empty room
+    st.caption("Every goal is still a draft; these slides show the drafts.")
+
+slides = ["summary", *[int(g) for g in shared["goal_id"]]]
+index = min(int(st.session_state.get(SLIDE_KEY, 0)), len(slides) - 1)
+
+
+def go_to(step: int | None = None) -> None:
+    """Move a slide (button callbacks run before the page redraws, so buttons stay in step)."""
+    current = int(st.session_state.get(SLIDE_KEY, 0))
+    target = current + step if step is not None else int(st.session_state["slide_jump"])
+    st.session_state[SLIDE_KEY] = min(max(target, 0), len(slides) - 1)
+    st.session_state["slide_jump"] = st.session_state[SLIDE_KEY]
+
+
+st.session_state[SLIDE_KEY] = index
+st.session_state["slide_jump"] = index
+names = {0: "Summary: every goal"}
+names.update({i: pui.goal_label(r) for i, (_, r) in enumerate(shared.iterrows(), start=1)})
+nav = st.columns([1, 1, 3, 2])
+nav[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", on_click=go_to,
+              args=(-1,), disabled=index == 0, key="slide_prev", width="stretch")
+nav[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", on_click=go_to,
+              args=(1,), disabled=index == len(slides) - 1, key="slide_next", width="stretch")
+nav[2].selectbox("Go to slide", list(names), format_func=names.get, on_change=go_to,
+                 label_visibility="collapsed", key="slide_jump")
+nav[3].caption(f"Slide {index + 1} of {len(slides)} · ← → keys move · F11 for full screen · "
+               "projection mode is always on here")
+if nav[3].toggle("Hide the menu", key="staff_hide_menu"):
+    st.markdown('<style>section[data-testid="stSidebar"], header[data-testid="stHeader"]'
+                " { display: none; }</style>", unsafe_allow_html=True)
+
+slide = slides[index]
+if slide == "summary":
+    counts = shared["status"].value_counts()
+    big("How our goals are going", "slide-title")
+    big(" · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
+                   for s in ("met", "on track", "behind", "not enough data yet")),
+        "slide-journey")
+    fig = charts.gap_closed_figure(monitoring.gap_summary(shared), font_size=SLIDE_FONT)
+    st.plotly_chart(fig, width="stretch", key="staff_summary")
+    st.stop()
+
+row = shared.set_index("goal_id").loc[slide].copy()
+row["goal_id"] = slide
+status = row["status"]
+met = status == "met"
+if met:
+    big(f"{CELEBRATION} Goal met! {CELEBRATION}", "slide-badge")
+    celebrated = st.session_state.setdefault(CELEBRATED_KEY, [])
+    if slide not in celebrated:
+        celebrated.append(slide)
+        st.balloons()
+big(monitoring.goal_short_name(row), "slide-title")
+big(row["statement"], "slide-statement")
+st.markdown(
+    f'<div class="slide-journey">{html.escape(monitoring.journey_text(row))} '
+    f'<span class="slide-badge {"behind" if status == "behind" else ""}">'
+    f"{html.escape(STATUS_WORDS.get(status, status))}</span></div>",
+    unsafe_allow_html=True,
+)
+
+chart_col, words_col = st.columns([3, 2], gap="large")
+with chart_col:
+    fig = charts.progress_figure(
+        points[slide], metric=row["metric"],
+        target_value=None if pd.isna(row["target_value"]) else float(row["target_value"]),
+        target_date=goals.to_date(goals._none(row["target_date"])), status=status,
+        font_size=SLIDE_FONT,
+    )
+    fig.update_layout(height=560)
+    st.plotly_chart(fig, width="stretch", key=f"staff_chart_{slide}")
+with words_col:
+    actions = list_actions(slide)
+    st.markdown("### What we tried")
+    if actions.empty:
+        big("No actions written down yet.", "slide-body")
+    else:
+        big("\n".join(f"• {a['what']} ({a['status']})" for _, a in actions.iterrows()),
+            "slide-body")
+    st.markdown("### What worked")
+    big(row["what_worked"] if isinstance(row["what_worked"], str) else "Not written yet.",
+        "slide-body")
+    st.markdown("### Next step")
+    big(row["next_step"] if isinstance(row["next_step"], str) else "Not written yet.",
+        "slide-body")
