@@ -278,7 +278,7 @@ def _tracker_shape(sheet: Any) -> dict[str, Any] | None:
             question_like = False
         else:
             question_like = True
-        if len(question) < 2:
+        if not question:
             continue
         observed = 0.0
         for r in data_rows:

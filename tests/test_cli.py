@@ -1,0 +1,130 @@
+"""The command line contract: exit codes, one-line errors, database unchanged on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from collabplan import cli
+from tests import badfiles
+
+BAD = [
+    ("empty.csv", badfiles.empty_file),
+    ("results.xlsx", badfiles.text_renamed_xlsx),
+    ("results.xlsx", badfiles.truncated_xlsx),
+    ("results.xlsx", badfiles.not_a_workbook_zip),
+    ("results.xlsx", badfiles.empty_sheets_xlsx),
+    ("results.xlsx", badfiles.password_protected_xlsx),
+    ("results.xls", badfiles.legacy_xls),
+    ("results.xlsx", badfiles.entity_bomb_xlsx),
+    ("results.xlsx", badfiles.external_entity_xlsx),
+    ("results.csv", badfiles.binary_renamed_csv),
+    ("results.csv", badfiles.undecodable_csv),
+]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def db_state(db_path: Path) -> dict[str, int]:
+    from collabplan import db as db_module
+
+    db = db_module.connect(db_path)
+    return {t: db.scalar(f"SELECT count(*) FROM {t}") for t in ("upload", "student", "score")}  # noqa: S608 (fixed names)
+
+
+@pytest.fixture
+def seeded(db_path: Path, tmp_path: Path, capsys) -> Path:
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    code, _, err = run(capsys, "import", str(good), "--db", str(db_path))
+    assert code == 0, err
+    return db_path
+
+
+@pytest.mark.parametrize(("name", "make"), BAD, ids=[m.__name__ for _, m in BAD])
+def test_bad_file_exits_2_with_one_line_and_changes_nothing(seeded, tmp_path, capsys, name, make):
+    before = db_state(seeded)
+    path = tmp_path / name
+    path.write_bytes(make())
+    code, out, err = run(capsys, "import", str(path), "--db", str(seeded), "--json")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.strip()
+    assert db_state(seeded) == before
+
+
+def test_import_json_is_one_object_per_file_and_a_second_import_is_a_duplicate(
+    db_path, tmp_path, capsys
+):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    code, out, _ = run(capsys, "import", str(good), "--db", str(db_path), "--json")
+    first = json.loads(out)
+    assert code == 0 and first["duplicate"] is False and first["students"] == 3
+    assert set(first) >= {
+        "upload_id",
+        "assessment",
+        "administrations",
+        "students",
+        "scores",
+        "skills",
+        "warnings",
+        "duplicate",
+    }
+    code, out, _ = run(capsys, "import", str(good), "--db", str(db_path), "--json")
+    assert json.loads(out)["duplicate"] is True and db_state(db_path)["upload"] == 1
+
+
+def test_no_score_columns_says_which_mapping_keys_to_give(db_path, tmp_path, capsys):
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Colour\nAna,blue\n")
+    code, _, err = run(capsys, "import", str(path), "--db", str(db_path))
+    assert code == 2 and "[scores]" in err and err.count("\n") == 1
+
+
+def test_missing_file_and_bad_arguments_exit_2(db_path, capsys):
+    assert run(capsys, "import", "/no/such/file.csv", "--db", str(db_path))[0] == 2
+    assert run(capsys, "skills", "--by", "colour", "--db", str(db_path))[0] == 2
+    assert run(capsys, "uploads", "delete", "99", "--db", str(db_path))[0] == 2
+    code, _, err = run(capsys, "goal", "add", "--team", "T", "--db", str(db_path))
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_uploads_delete_undoes_an_import(seeded, capsys):
+    code, out, _ = run(capsys, "uploads", "--db", str(seeded), "--json")
+    uploads = json.loads(out)
+    assert code == 0 and len(uploads) == 1
+    code, out, _ = run(capsys, "uploads", "delete", str(uploads[0]["id"]), "--db", str(seeded))
+    assert code == 0 and "Undid upload" in out
+    assert db_state(seeded) == {"upload": 0, "student": 0, "score": 0}
+
+
+def test_skills_by_class_names_the_column(seeded, capsys):
+    code, out, _ = run(capsys, "skills", "--db", str(seeded), "--json", "--by", "grade")
+    rows = json.loads(out)
+    assert code == 0 and rows and all("grade" in r for r in rows)
+
+
+def test_where_filters_parse_and_refuse_unknown_keys():
+    assert cli.parse_where(["grade=3", "group=ELL"]) == {"grade": "3", "group": "ELL"}
+    with pytest.raises(cli.UsageError):
+        cli.parse_where(["colour=blue"])
+
+
+def test_a_locked_database_exits_2_with_an_explanation(db_path, capsys, monkeypatch):
+    from collabplan import db as db_module
+
+    def busy(path=None):
+        raise db_module.DatabaseBusyError(
+            f"{path}: the database is open in another program (is the app running?)"
+        )
+
+    monkeypatch.setattr(db_module, "connect", busy)
+    code, _, err = run(capsys, "skills", "--db", str(db_path))
+    assert code == 2 and "app running" in err
