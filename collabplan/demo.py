@@ -75,7 +75,7 @@ def demo_files() -> list[dict[str, Any]]:
     # Grade 3 Reading ------------------------------------------------------------------
     reading3 = [
         S("Phonological Awareness", 0.7, 0.3), S("Phonics", 0.3, 0.35), S("High-Frequency Words", 0.6, 0.3),
-        S("Vocabulary", -0.95, 0.18, {"ELL": -0.8}),
+        S("Vocabulary", -0.9, 0.18, {"ELL": -1.1}),
         S("Reading Comprehension: Literature", 0.1, 0.3, {"ELL": -0.3}),
         S("Reading Comprehension: Informational Text", -0.15, 0.35, {"ELL": -0.3}),
     ]
