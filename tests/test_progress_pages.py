@@ -127,3 +127,40 @@ def test_staff_meeting_steps_through_slides_and_celebrates_a_met_goal(school_db)
     assert "Behind" in _text(at) and at.button(key="slide_next").disabled
     at.button(key="slide_prev").click().run()
     assert "Grade 3 team: Vocabulary" in _text(at)
+
+
+def _click_download(at: AppTest, key: str) -> None:
+    """AppTest has no download-button element: stand a Button in its place and click it."""
+    from streamlit.testing.v1.element_tree import Block, Button
+
+    def walk(block):
+        for index, child in list(block.children.items()):
+            proto = getattr(child, "proto", None)
+            if getattr(child, "type", None) == "download_button" and key in proto.id:
+                button = Button(proto, at._tree)
+                block.children[index] = button
+                return button
+            if isinstance(child, Block) and (found := walk(child)):
+                return found
+        return None
+
+    walk(at._tree).click()
+    at.run()
+
+
+def test_reports_page_prepares_both_exports_and_logs_each_download(school_db):
+    db, school, met, behind = school_db
+    at = _open("pages/reports.py")
+    at.text_input(key="audit_who").set_value("Ms Rivera")
+    at.button(key="prepare_html").click().run()
+    at.button(key="prepare_xlsx").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2
+    _click_download(at, "download_html")
+    _click_download(at, "download_xlsx")
+    assert not at.exception
+    log = audit.recent(db)
+    assert list(log["action"]) == ["export", "export"]
+    assert set(log["who"]) == {"Ms Rivera"}
+    assert list(log["detail"]) == ["goals workbook (xlsx), 2 goals", "progress report (html), 2 goals"]
+    assert "Ms Rivera" in at.dataframe[0].value["who"].tolist()
