@@ -604,7 +604,8 @@ def create_goal(
 ) -> int:
     """Draft a goal. The baseline is computed now; a group too small or a bad target is refused.
 
-    ``team_id=None`` with ``new_team`` creates that team in the same transaction.
+    ``team_id=None`` with ``new_team``: the team of that name (any case), created in the
+    same transaction when there is none.
     """
     _check_metric(metric)
     pop = clean_population(population)
@@ -623,9 +624,12 @@ def create_goal(
         raise ValueError(f"status must be one of {', '.join(LIFECYCLE)}")
     with db.transaction() as cur:
         if team_id is None:
-            team_id = int(
+            found = cur.execute(
+                "SELECT id FROM team WHERE lower(name) = lower(?)", [new_team.strip()]
+            ).fetchone()
+            team_id = int(found[0]) if found else int(
                 cur.execute(
-                    "INSERT INTO team (name) VALUES (?) RETURNING id", [new_team]
+                    "INSERT INTO team (name) VALUES (?) RETURNING id", [new_team.strip()]
                 ).fetchone()[0]
             )
             by_team_id = team_id
@@ -1312,6 +1316,14 @@ def board_cards(
             }
         )
     return cards
+
+
+PROGRESS_STATUSES = ("on track", "behind", "met", "not enough data yet")
+
+
+def status_counts(cards: list[dict[str, Any]]) -> dict[str, int]:
+    """How many board cards are on track, behind, met, or waiting for data (in that order)."""
+    return {s: sum(1 for c in cards if c["status"] == s) for s in PROGRESS_STATUSES}
 
 
 # -- actions ---------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Streamlit pieces shared by the goal pages: which team is acting, which goal is open,
+cached reads, the SMART list and the empty states.
+
+Session state holds ids only (the open goal, the acting team, the draft being refined).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from collabplan import goals
+from collabplan.ui.cache import cached
+from collabplan.ui.home import page_link
+
+#: Session keys (ids only).
+GOAL_KEY = "goal_open_id"  # the goal open on Goal & actions
+DRAFT_KEY = "goal_draft_id"  # the goal being refined on Draft a goal
+TEAM_KEY = "goal_acting_team"  # the team making changes / giving feedback
+
+NO_DATA = "No results yet: upload a file on **Upload results** or load the demo school on **Home**."
+
+list_teams = cached(goals.list_teams)
+list_priorities = cached(goals.list_priorities)
+list_assessments = cached(goals.list_assessments)
+board_cards = cached(goals.board_cards)
+goal_progress = cached(goals.goal_progress)
+get_goal = cached(goals.get_goal)
+goal_history = cached(goals.goal_history)
+list_actions = cached(goals.list_actions)
+team_actions = cached(goals.team_actions)
+list_feedback = cached(goals.list_feedback)
+skills_of = cached(goals.skills_of)
+population_choices = cached(goals.population_choices)
+administrations_scoring = cached(goals.administrations_scoring)
+baseline_chart_data = cached(goals.baseline_chart_data)
+list_goals = cached(goals.list_goals)
+
+
+def _smart_for(db: Any, goal_id: int) -> list[goals.SmartItem]:
+    return goals.smart_check(db, goals.get_goal(db, goal_id))
+
+
+def _suggestions_for(db: Any, goal_id: int) -> list[goals.Suggestion]:
+    try:
+        return goals.suggestions(db, goals.get_goal(db, goal_id))
+    except ValueError:
+        return []  # the baseline no longer holds (its upload was undone): nothing to suggest
+
+
+def _statement_for(db: Any, goal_id: int) -> str:
+    return goals.goal_statement(db, goals.get_goal(db, goal_id))
+
+
+smart_for = cached(_smart_for)
+suggestions_for = cached(_suggestions_for)
+statement_for = cached(_statement_for)
+
+
+def no_data() -> None:
+    st.info(NO_DATA, icon=":material/upload_file:")
+    page_link("upload.py", "Upload results", icon=":material/upload_file:")
+    page_link("home.py", "Home", icon=":material/home:")
+
+
+def no_goals() -> None:
+    st.info(
+        "No goals yet. Start one on **Draft a goal**, or from a lagging skill on **Data review** "
+        "(the *Start a goal* button under the skill chart).",
+        icon=":material/flag:",
+    )
+    page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:")
+    page_link("review.py", "Data review", icon=":material/insights:")
+
+
+def acting_team(label: str = "Your team", default: int | None = None, exclude: int | None = None,
+                key: str = TEAM_KEY) -> int | None:
+    """A select box of teams; the choice is kept across pages. None when there are no teams."""
+    teams = list_teams()
+    ids = [int(i) for i in teams["id"] if exclude is None or int(i) != exclude]
+    if not ids:
+        return None
+    names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
+    saved = st.session_state.get(key)
+    if saved not in ids:
+        saved = default if default in ids else ids[0]
+    widget = f"{key}_widget_{exclude}"
+    st.session_state[widget] = saved
+    value = st.selectbox(label, ids, key=widget, format_func=names.get)
+    st.session_state[key] = value
+    return value
+
+
+def open_goal(goal_id: int, page: str = "pages/goal_detail.py") -> None:
+    st.session_state[GOAL_KEY] = int(goal_id)
+    st.switch_page(page)
+
+
+def goal_picker(label: str = "Goal", statuses: tuple[str, ...] | None = None,
+                key: str = "goal_detail_pick") -> int | None:
+    """Choose a goal (``?goal=ID`` in the address opens that one); remembered in GOAL_KEY."""
+    found = [g for g in list_goals() if statuses is None or g.status in statuses]
+    if not found:
+        return None
+    ids = [g.id for g in found]
+    names = {
+        g.id: f"{g.team}: {g.skill} ({goals.describe_population(g.population)}) · "
+        f"{goals.LIFECYCLE_LABELS[g.status]}"
+        for g in found
+    }
+    wanted = st.query_params.get("goal")
+    if wanted and str(wanted).isdigit() and int(wanted) in ids:
+        st.session_state[GOAL_KEY] = int(wanted)
+    current = st.session_state.get(GOAL_KEY)
+    st.session_state[key] = current if current in ids else ids[-1]
+    chosen = st.selectbox(label, ids, key=key, format_func=names.get)
+    st.session_state[GOAL_KEY] = chosen
+    return chosen
+
+
+def show_smart(items: list[goals.SmartItem]) -> None:
+    """Each SMART item met or not, with why: an icon and words, never colour alone."""
+    for item in items:
+        icon = ":material/check_circle:" if item.met else ":material/cancel:"
+        word = "met" if item.met else "not yet"
+        st.markdown(f"{icon} **{item.name}** ({word}): {item.why}")
+
+
+def show_refusal(exc: Exception) -> None:
+    st.error(str(exc).rstrip(".") + ".", icon=":material/block:")
+
+
+def value_text(point: Any) -> str:
+    """A point's value, or "fewer than 10 students" when the group is too small to show."""
+    return goals.point_text(point)

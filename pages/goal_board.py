@@ -1,0 +1,85 @@
+"""The goal board: every team's goals as cards, filtered by school priority, where other
+teams offer suggestions, resources and questions."""
+
+import streamlit as st
+
+from collabplan import charts, goals, ui
+from collabplan.ui import goals as gui
+
+STATUS_ICONS = {
+    "on track": ":material/trending_up:",
+    "behind": ":material/warning:",
+    "met": ":material/celebration:",
+    "not enough data yet": ":material/hourglass_empty:",
+}
+
+st.title("Goal board")
+st.caption("Every team's current goals, so leaders can see everyone rowing in the same direction "
+           "and teams can offer each other strategies and resources.")
+db = ui.get_db()
+if not gui.list_goals():
+    gui.no_goals()
+    st.stop()
+
+priorities = gui.list_priorities()
+teams = gui.list_teams()
+p_names = dict(zip(priorities["id"].astype(int), priorities["title"], strict=True))
+t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
+c1, c2, c3 = st.columns([3, 2, 1])
+priority_id = c1.selectbox("School priority", [None, *p_names], key="gb_priority",
+                           format_func=lambda v: "All priorities" if v is None else p_names[v])
+team_id = c2.selectbox("Team", [None, *t_names], key="gb_team",
+                       format_func=lambda v: "All teams" if v is None else t_names[v])
+drafts = c3.toggle("Show drafts", value=False, key="gb_drafts")
+
+cards = gui.board_cards(priority_id, team_id, drafts)
+if not cards:
+    st.info("No goals match: choose **All priorities** or **All teams**, or turn on *Show drafts*.",
+            icon=":material/filter_alt_off:")
+    st.stop()
+
+counts = goals.status_counts(cards)
+summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+heading = f"“{p_names[priority_id]}”" if priority_id is not None else "the school's priorities"
+st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
+
+for row_start in range(0, len(cards), 2):
+    columns = st.columns(2)
+    for card, column in zip(cards[row_start:row_start + 2], columns, strict=False):
+        gid = card["goal_id"]
+        prog = card["progress"]
+        with column, st.container(border=True):
+            st.markdown(f"**{card['statement']}**")
+            st.caption(f"{card['team']} · {card['priority'] or 'no priority named yet'} · "
+                       f"{card['lifecycle']}")
+            b, latest, t = st.columns(3)
+            b.metric("Baseline", card["baseline"])
+            latest.metric("Latest", card["latest"])
+            t.metric("Target", card["target"])
+            st.plotly_chart(
+                charts.progress_sparkline(goals.progress_frame(prog), prog.target_value, prog.metric),
+                width="stretch", key=f"gb_spark_{gid}", config={"displayModeBar": False},
+            )
+            st.markdown(f"{STATUS_ICONS[card['status']]} **{card['status'].capitalize()}**"
+                        + (f" · {card['open_feedback']} open feedback" if card["open_feedback"] else ""))
+            if st.button("Open goal & actions", key=f"gb_open_{gid}", icon=":material/open_in_new:"):
+                gui.open_goal(gid)
+            with st.expander("Offer a suggestion, resource or question"):
+                if len(t_names) < 2:
+                    st.caption("Other teams can leave feedback here once they exist.")
+                    continue
+                with st.form(f"gb_fb_{gid}", clear_on_submit=True):
+                    others = [i for i in t_names if i != card["team_id"]]
+                    sender = st.selectbox("From", others, format_func=t_names.get,
+                                          key=f"gb_fb_from_{gid}")
+                    kind = st.radio("Kind", goals.FEEDBACK_KINDS, horizontal=True,
+                                    key=f"gb_fb_kind_{gid}")
+                    body = st.text_area("Your note", key=f"gb_fb_body_{gid}")
+                    if st.form_submit_button(f"Send to {card['team']}"):
+                        try:
+                            goals.add_feedback(db, gid, sender, kind, body)
+                        except ValueError as exc:
+                            gui.show_refusal(exc)
+                        else:
+                            ui.after_write()
+                            st.toast(f"Sent to {card['team']}", icon=":material/send:")

@@ -1,0 +1,283 @@
+"""Draft a goal: choose a skill and population, see the baseline computed from the data,
+then refine it step by step (why, target and date, SMART check, first actions) and post it."""
+
+import datetime as dt
+
+import streamlit as st
+
+from collabplan import charts, goals, ui
+from collabplan.ui import goals as gui
+from collabplan.ui.home import page_link
+
+NEW = 0
+ALL = "All"
+
+st.title("Draft a goal")
+st.caption(
+    "One high-impact goal, tied to a school priority and refined against your data: every "
+    "number here is computed from the uploaded results."
+)
+db = ui.get_db()
+assessments = gui.list_assessments()
+if assessments.empty:
+    gui.no_data()
+    st.stop()
+
+# A "Start a goal" click on Data review leaves its choices here (ids and names only).
+seed = st.session_state.pop(ui.GOAL_SEED_KEY, None)
+if seed:
+    st.session_state[gui.DRAFT_KEY] = NEW
+    st.session_state["gd_assessment"] = seed.get("assessment_id")
+    st.session_state["gd_skill"] = seed.get("skill")
+    population = seed.get("population") or {}
+    for key in goals.POPULATION_KEYS:
+        st.session_state[f"gd_{key}"] = population.get(key) or None
+    st.session_state["gd_metric"] = seed.get("metric") or "pct_below_proficient"
+    st.session_state["gd_baseline"] = seed.get("baseline_administration_id")
+    if seed.get("team_id"):
+        st.session_state[gui.TEAM_KEY] = int(seed["team_id"])
+    st.info(f"Starting from the lagging skill **{seed.get('skill')}** on Data review.",
+            icon=":material/flag:")
+
+editable = [g for g in gui.list_goals() if g.status in goals.EDITABLE]
+choices = [NEW] + [g.id for g in editable]
+names = {NEW: "A new goal"} | {
+    g.id: f"{g.team}: {g.skill}, {goals.describe_population(g.population)} "
+    f"({goals.LIFECYCLE_LABELS[g.status]})"
+    for g in editable
+}
+if st.session_state.get(gui.DRAFT_KEY) not in choices:
+    st.session_state[gui.DRAFT_KEY] = NEW
+st.session_state["gd_mode"] = st.session_state[gui.DRAFT_KEY]
+mode = st.selectbox("Working on", choices, key="gd_mode", format_func=names.get)
+st.session_state[gui.DRAFT_KEY] = mode
+
+
+def _pick(label: str, key: str, options: list, fmt=None, **kw):
+    """A select box whose remembered value is dropped when it is no longer an option."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0] if options else None
+    return st.selectbox(label, options, key=key, format_func=fmt or (lambda v: str(v)), **kw)
+
+
+# -- step 0: what the goal measures -----------------------------------------------------
+if mode == NEW:
+    st.subheader("1. Start: skill, population, baseline")
+    teams = gui.list_teams()
+    left, right = st.columns(2)
+    with left:
+        team_id = gui.acting_team("Team") if not teams.empty else None
+        new_team = st.text_input(
+            "Or a new team" if team_id else "Team name",
+            key="gd_new_team",
+            placeholder="e.g. Grade 3 team",
+            help="Leave empty to use the team chosen above." if team_id else None,
+        )
+        a_names = dict(zip(assessments["id"].astype(int), assessments["name"], strict=True))
+        assessment_id = _pick("Assessment", "gd_assessment", list(a_names), a_names.get)
+        skills = gui.skills_of(assessment_id)
+        skill = _pick("Skill (or the overall score)", "gd_skill", skills)
+        metric = st.radio(
+            "Measure", list(goals.METRIC_LABELS), key="gd_metric", horizontal=True,
+            format_func=goals.METRIC_LABELS.get,
+        )
+    with right:
+        options = gui.population_choices(assessment_id)
+        population = {}
+        cols = st.columns(2)
+        for i, (key, label) in enumerate(
+            (("grade", "Grade"), ("class", "Class"), ("teacher", "Teacher"), ("group", "Student group"))
+        ):
+            with cols[i % 2]:
+                population[key] = _pick(
+                    label, f"gd_{key}", [None, *options[key]], lambda v: ALL if v is None else str(v)
+                )
+        windows = gui.administrations_scoring(assessment_id, skill, population)
+        if windows.empty:
+            baseline_id = None
+        else:
+            w_ids = [int(i) for i in windows["administration_id"]]
+            labels = dict(zip(w_ids, windows["label"], strict=True))
+            if st.session_state.get("gd_baseline") not in w_ids:
+                st.session_state["gd_baseline"] = w_ids[-1]  # the reality today
+            baseline_id = st.selectbox(
+                "Baseline window", w_ids, key="gd_baseline", format_func=labels.get,
+                help="Defaults to the latest window that scored this skill.",
+            )
+
+    base = None
+    try:
+        if baseline_id is None:
+            raise ValueError(
+                f"no {goals.describe_population(population)} were scored on {skill!r}; "
+                "choose another skill or population"
+            )
+        base = goals.compute_baseline(db, baseline_id, skill, metric, population)
+    except ValueError as exc:
+        gui.show_refusal(exc)
+
+    if base is not None:
+        m1, m2 = st.columns([1, 3])
+        with m1:
+            st.metric(f"Baseline: {goals.METRIC_LABELS[metric]}", goals.pct(base.value))
+            st.caption(f"{base.students} students scored in {base.assessment}, {base.label}.")
+        with m2:
+            chart = gui.baseline_chart_data(baseline_id, skill, metric, population)
+            st.plotly_chart(charts.baseline_chart(chart, skill, metric), width="stretch",
+                            key="gd_baseline_chart")
+        if st.button("Save this draft", type="primary", icon=":material/save:", key="gd_save"):
+            try:
+                if not team_id and not new_team.strip():
+                    raise ValueError("name the team this goal belongs to")
+                goal_id = goals.create_goal(
+                    db,
+                    team_id=None if new_team.strip() else team_id,
+                    new_team=new_team.strip() or None,
+                    assessment_id=assessment_id, skill=skill, metric=metric,
+                    baseline_administration_id=baseline_id, population=population,
+                )
+            except ValueError as exc:
+                gui.show_refusal(exc)
+            else:
+                ui.after_write()
+                st.session_state[gui.DRAFT_KEY] = goal_id
+                st.rerun()
+    st.stop()
+
+# -- refinement of a saved draft ----------------------------------------------------------
+goal_id = int(mode)
+goal = gui.get_goal(goal_id)
+st.markdown(f"### {gui.statement_for(goal_id)}")
+st.caption(
+    f"{goal.team} · {goal.assessment} · {goals.LIFECYCLE_LABELS[goal.status]}"
+    + (f" · serves “{goal.priority}”" if goal.priority else "")
+)
+try:
+    base = goals.compute_baseline(
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+    )
+except ValueError as exc:
+    gui.show_refusal(exc)
+    st.stop()
+
+st.subheader("1. Why this goal?")
+priorities = gui.list_priorities()
+p_ids = [None] + [int(i) for i in priorities["id"]]
+p_names = dict(zip(priorities["id"].astype(int), priorities["title"], strict=True))
+with st.form("gd_why_form"):
+    why = st.text_area(
+        "The team's purpose", value=goal.why or "",
+        placeholder="Why does this matter for our students now?",
+    )
+    priority_id = st.selectbox(
+        "School priority it serves", p_ids,
+        index=p_ids.index(goal.priority_id) if goal.priority_id in p_ids else 0,
+        format_func=lambda v: "Choose a priority…" if v is None else p_names[v],
+    )
+    if st.form_submit_button("Save why and priority"):
+        try:
+            goals.update_goal(db, goal_id, by_team_id=goal.team_id, why=why, priority_id=priority_id,
+                              change="why and priority")
+        except ValueError as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.rerun()
+if priorities.empty:
+    st.info("No school priorities yet: a leader adds them on **School priorities**.",
+            icon=":material/flag:")
+    page_link("priorities.py", "School priorities", icon=":material/flag:")
+
+st.subheader("2. Baseline: the reality today")
+st.metric(f"{goals.METRIC_LABELS[goal.metric]}, {base.label}", goals.pct(base.value))
+st.caption(f"Computed from {base.students} students scored in {base.assessment}, {base.label}.")
+with st.expander("The chart it came from"):
+    chart = gui.baseline_chart_data(goal.baseline_administration_id, goal.skill, goal.metric,
+                                    goal.population)
+    st.plotly_chart(charts.baseline_chart(chart, goal.skill, goal.metric), width="stretch",
+                    key="gd_refine_chart")
+
+st.subheader("3. Target and date")
+if "gd_target" not in st.session_state or st.session_state.get("gd_target_goal") != goal_id:
+    st.session_state["gd_target_goal"] = goal_id
+    st.session_state["gd_target"] = float(goal.target_value) if goal.target_value is not None else None
+    st.session_state["gd_date"] = goal.target_date
+
+
+def _use(value: float, date: dt.date | None) -> None:
+    st.session_state["gd_target"] = float(value)
+    if date is not None:
+        st.session_state["gd_date"] = date
+
+
+for i, s in enumerate(gui.suggestions_for(goal_id)):
+    c1, c2 = st.columns([4, 1])
+    c1.markdown(f"**{goals.pct(s.value)} by {goals.long_date(s.date)}**: {s.reason}")
+    c2.button("Use this", key=f"gd_use_{i}", on_click=_use, args=(s.value, s.date))
+with st.form("gd_target_form"):
+    c1, c2 = st.columns(2)
+    target = c1.number_input(
+        f"Target ({goals.METRIC_LABELS[goal.metric]})", min_value=None, max_value=None,
+        step=1.0, format="%.1f", key="gd_target",
+    )
+    date = c2.date_input("By", key="gd_date", format="YYYY-MM-DD")
+    if st.form_submit_button("Save target and date"):
+        try:
+            goals.update_goal(db, goal_id, by_team_id=goal.team_id, target_value=target,
+                              target_date=date, change=f"target {goals.pct(target)} by {date}")
+        except (ValueError, TypeError) as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.rerun()
+
+st.subheader("4. SMART check")
+gui.show_smart(gui.smart_for(goal_id))
+
+st.subheader("5. First actions")
+actions = gui.list_actions(goal_id)
+if actions.empty:
+    st.caption("Envision the actions right away: what will the team do first?")
+else:
+    st.dataframe(actions[["what", "who", "start_date", "due_date", "status"]], hide_index=True)
+with st.form("gd_action_form", clear_on_submit=True):
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    what = c1.text_input("What", placeholder="e.g. Daily vocabulary routine")
+    who = c2.text_input("Who")
+    start = c3.date_input("Start", value=None, format="YYYY-MM-DD")
+    due = c4.date_input("Due", value=None, format="YYYY-MM-DD")
+    if st.form_submit_button("Add action"):
+        try:
+            goals.add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due)
+        except ValueError as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.rerun()
+
+st.subheader("6. Post it where other teams can help")
+gaps = goals.refinement_gaps(db, goal)
+if gaps:
+    st.caption("Before posting: " + "; ".join(gaps) + ".")
+if st.button("Post to the goal board", type="primary", icon=":material/campaign:",
+             disabled=bool(gaps), key="gd_post"):
+    try:
+        if goal.status == "draft":
+            goals.set_status(db, goal_id, "refined", by_team_id=goal.team_id)
+        goals.set_status(db, goal_id, "active", by_team_id=goal.team_id, note="posted")
+    except ValueError as exc:
+        gui.show_refusal(exc)
+    else:
+        ui.after_write()
+        st.session_state[gui.DRAFT_KEY] = NEW
+        st.session_state[gui.GOAL_KEY] = goal_id
+        st.switch_page("pages/goal_board.py")
+
+if goal.status == "draft":
+    with st.expander("Delete this draft"):
+        sure = st.checkbox("Yes, delete this draft and its actions", key="gd_delete_sure")
+        if st.button("Delete draft", disabled=not sure, key="gd_delete"):
+            goals.delete_draft(db, goal_id)
+            ui.after_write()
+            st.session_state[gui.DRAFT_KEY] = NEW
+            st.rerun()
