@@ -126,23 +126,32 @@ def _tidy_xlsx_table(table: pa.Table, first_col: int) -> pa.Table:
     return pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
 
 
+_DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"
+_BOOLS = pa.array(["true", "false"])
+_NULL = pa.scalar(None, pa.string())
+
+
 def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """One column of fastexcel text: each fix-up runs only when a cell of its length exists."""
     if col.type != pa.string():
         col = col.cast(pa.string())
     if col.null_count == len(col):
         return col
+    lengths = pc.binary_length(col)
     # Dates arrive as "2025-10-14 00:00:00"; a time of day alone as "1899-12-31 09:05:00".
-    looks_datetime = pc.match_substring_regex(col, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
-    if pc.any(looks_datetime).as_py():
+    if (
+        pc.any(pc.equal(lengths, 19)).as_py()
+        and pc.any(pc.match_substring_regex(col, _DATETIME)).as_py()
+    ):
         col = pc.replace_substring_regex(col, r"^(\d{4}-\d\d-\d\d) 00:00:00$", r"\1")
         col = pc.replace_substring_regex(col, r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", r"\1")
         col = pc.replace_substring_regex(col, r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)$", r"\1T\2")
-    is_bool = pc.is_in(col, value_set=pa.array(["true", "false"]))
-    if pc.any(is_bool).as_py():
-        col = pc.if_else(is_bool, pc.utf8_upper(col), col)
-    empty = pc.equal(col, "")
-    if pc.any(empty).as_py():
-        col = pc.if_else(empty, pa.scalar(None, pa.string()), col)
+    if pc.any(pc.is_in(lengths, value_set=pa.array([4, 5], lengths.type))).as_py():
+        is_bool = pc.is_in(col, value_set=_BOOLS)
+        if pc.any(is_bool).as_py():
+            col = pc.if_else(is_bool, pc.utf8_upper(col), col)
+    if pc.min_max(lengths)["min"].as_py() == 0:
+        col = pc.if_else(pc.equal(lengths, 0), _NULL, col)
     return col
 
 

@@ -594,14 +594,28 @@ def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: 
 
 
 _CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(</(?:\w+:)?c>)?')
+_HEAD_BYTES = 1024 * 1024
+
+
+def _letters_to_col(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col
+
+
+def _has_value(m: re.Match) -> bool:
+    """A cell element with content (a value, inline string or formula), not a styled blank."""
+    return not (m.group(3) or m.group(4))
 
 
 def _origin(data: bytes, sheet, rows: int, cols: int) -> tuple[int, int]:
     """Sheet row (1-based) and column (0-based) of the parsed range's first cell.
 
-    calamine starts its range at the first cell holding a value. The declared dimension gives it
-    when its size equals the parsed range (the common case); otherwise the sheet XML is scanned
-    for the first row and column holding a value.
+    calamine starts its range at the first row and the first column holding a value. The declared
+    dimension gives both when its size equals the parsed range (the common case). Otherwise the
+    sheet XML is searched: the first cell with a value gives the row (rows are stored in order)
+    and a column bound; only the columns left of it are then searched in the whole part.
     """
     if rows == 0 or sheet is None:
         return 1, 0
@@ -611,19 +625,24 @@ def _origin(data: bytes, sheet, rows: int, cols: int) -> tuple[int, int]:
         if (r2 - r1 + 1, c2 - c1 + 1) == (rows, cols):
             return r1, c1 - 1
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(part) as fh:
-        xml = fh.read()
-    min_row = min_col = None
-    for m in _CELL.finditer(xml):
-        if m.group(3) or m.group(4):
-            continue  # a styled cell without a value
-        row = int(m.group(2))
-        col = 0
-        for ch in m.group(1):
-            col = col * 26 + ch - 64
-        if min_row is None or row < min_row:
-            min_row = row
-        if min_col is None or col < min_col:
+        xml = fh.read(_HEAD_BYTES)
+        first = next((m for m in _CELL.finditer(xml) if _has_value(m)), None)
+        if first is None:
+            xml += fh.read()
+            first = next((m for m in _CELL.finditer(xml) if _has_value(m)), None)
+            if first is None:
+                return 1, 0
+        min_row, first_col = int(first.group(2)), _letters_to_col(first.group(1))
+        if first_col == 1:
+            return min_row, 0
+        xml += fh.read()
+    min_col = first_col
+    for col in range(1, first_col):
+        letters = column_letters(col).encode()
+        pattern = re.compile(
+            rb'<(?:\w+:)?c\b[^>]*?\br="' + letters + rb'\d{1,7}"[^>]*?(/?)>(</(?:\w+:)?c>)?'
+        )
+        if any(not (m.group(1) or m.group(2)) for m in pattern.finditer(xml)):
             min_col = col
-    if min_row is None:
-        return 1, 0
+            break
     return min_row, min_col - 1
