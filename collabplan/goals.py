@@ -1265,6 +1265,30 @@ def progress_frame(progress: GoalProgress) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def checkpoint_rows(progress: GoalProgress) -> pd.DataFrame:
+    """Checkpoints as a table to show: window, date, value, students, expected, on track.
+
+    Small groups read "fewer than 10 students" and show no count.
+    """
+    from collabplan.privacy import suppressed_label
+
+    rows = []
+    for p in progress.checkpoints:
+        rows.append(
+            {
+                "window": p.label if p.assessment is None else f"{p.assessment}, {p.label}",
+                "date": p.date,
+                "value": suppressed_label() if p.suppressed else pct(p.value),
+                "students": "–" if p.suppressed else str(p.students),
+                "expected": pct(p.expected),
+                "on track": "–" if p.on_track is None else ("yes" if p.on_track else "no"),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["window", "date", "value", "students", "expected", "on track"]
+    )
+
+
 # -- board -----------------------------------------------------------------------------
 def point_text(p: Point | None) -> str:
     if p is None:

@@ -1,0 +1,155 @@
+"""One goal: its statement and progress, the action plan, other teams' feedback, the
+lifecycle buttons and every change kept with when and by which team."""
+
+import streamlit as st
+
+from collabplan import charts, goals, ui
+from collabplan.ui import goals as gui
+from collabplan.ui.home import page_link
+
+TRANSITION_LABELS = {
+    "refined": "Mark refined",
+    "active": "Mark active",
+    "met": "Mark met",
+    "not_met": "Mark not met",
+    "revised": "Mark being revised",
+    "draft": "Back to draft",
+}
+
+st.title("Goal & actions")
+db = ui.get_db()
+goal_id = gui.goal_picker()
+if goal_id is None:
+    gui.no_goals()
+    st.stop()
+
+goal = gui.get_goal(goal_id)
+prog = gui.goal_progress(goal_id)
+st.markdown(f"### {gui.statement_for(goal_id)}")
+st.caption(f"{goal.team} · {goal.priority or 'no priority named yet'} · "
+           f"{goals.LIFECYCLE_LABELS[goal.status]}")
+if goal.why:
+    st.markdown(f"**Why:** {goal.why}")
+
+teams = gui.list_teams()
+t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
+by_key = f"gdt_by_{goal_id}"
+if st.session_state.get(by_key) not in t_names:
+    st.session_state[by_key] = goal.team_id
+by_team = st.selectbox("Changes made by", list(t_names), key=by_key, format_func=t_names.get,
+                       help="Kept in the goal's history with each change.")
+
+# -- progress ----------------------------------------------------------------------------
+st.subheader("Progress")
+b, latest, t, s = st.columns(4)
+b.metric(f"Baseline ({prog.baseline.label})", gui.value_text(prog.baseline))
+latest.metric("Latest" + (f" ({prog.latest.label})" if prog.latest else ""),
+              gui.value_text(prog.latest))
+t.metric("Target" + (f" ({goals.long_date(goal.target_date)})" if goal.target_date else ""),
+         goals.pct(goal.target_value))
+s.metric("Status", prog.status.capitalize())
+if goal.target_value is not None:
+    st.plotly_chart(
+        charts.progress_figure(goals.progress_frame(prog), metric=goal.metric,
+                               target_value=goal.target_value, target_date=goal.target_date,
+                               status=prog.status),
+        width="stretch", key="gdt_progress",
+    )
+if prog.checkpoints:
+    st.dataframe(goals.checkpoint_rows(prog), hide_index=True)
+else:
+    st.caption("No later testing window yet: upload the next round of results and the "
+               "checkpoint appears here.")
+
+# -- lifecycle ---------------------------------------------------------------------------
+st.subheader("Where the goal is")
+next_steps = goals.TRANSITIONS[goal.status]
+note = st.text_input("Note for the history (optional)", key=f"gdt_note_{goal_id}")
+cols = st.columns(max(len(next_steps), 1))
+for col, status in zip(cols, next_steps, strict=False):
+    if col.button(TRANSITION_LABELS[status], key=f"gdt_to_{status}"):
+        try:
+            goals.set_status(db, goal_id, status, by_team_id=by_team, note=note)
+        except ValueError as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.rerun()
+if goal.status in goals.EDITABLE:
+    st.caption("To change the target, date, why or priority, refine it on **Draft a goal**.")
+    if st.button("Refine on Draft a goal", key="gdt_refine", icon=":material/edit_note:"):
+        st.session_state[gui.DRAFT_KEY] = goal_id
+        st.switch_page("pages/goal_draft.py")
+
+# -- actions -----------------------------------------------------------------------------
+st.subheader("Action plan")
+actions = gui.list_actions(goal_id)
+edited = st.data_editor(
+    actions,
+    key=f"gdt_actions_{goal_id}",
+    num_rows="dynamic",
+    hide_index=True,
+    column_order=["what", "who", "start_date", "due_date", "status", "evidence"],
+    column_config={
+        "what": st.column_config.TextColumn("What", required=True),
+        "who": st.column_config.TextColumn("Who"),
+        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+        "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+        "status": st.column_config.SelectboxColumn("Status", options=list(goals.ACTION_STATUSES),
+                                                   default="planned", required=True),
+        "evidence": st.column_config.TextColumn("Evidence of effect"),
+    },
+)
+if st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
+    try:
+        saved = goals.save_actions(db, goal_id, edited, by_team_id=by_team)
+    except ValueError as exc:
+        gui.show_refusal(exc)
+    else:
+        ui.after_write()
+        st.toast(f"Saved {saved} action{'s' if saved != 1 else ''}", icon=":material/save:")
+        st.rerun()
+team_actions = gui.team_actions(goal.team_id)
+if not team_actions.empty:
+    st.plotly_chart(charts.action_timeline(team_actions, title=f"{goal.team}: actions across goals"),
+                    width="stretch", key="gdt_timeline")
+
+# -- feedback ----------------------------------------------------------------------------
+st.subheader("Feedback from other teams")
+feedback = gui.list_feedback(goal_id)
+if feedback.empty:
+    st.caption("No feedback yet. Other teams offer suggestions, resources and questions on the "
+               "**Goal board**.")
+    page_link("goal_board.py", "Goal board", icon=":material/dashboard:")
+for row in feedback.to_dict("records"):
+    fid = int(row["id"])
+    with st.container(border=True):
+        st.markdown(f"**{str(row['kind']).capitalize()}** from {row['team'] or 'another team'}: "
+                    f"{row['body']}")
+        if row["answered"]:
+            st.caption("Answered" + (f": {row['answer']}" if row["answer"] else ""))
+        else:
+            answer = st.text_input("Reply (optional)", key=f"gdt_answer_{fid}")
+            if st.button("Mark answered", key=f"gdt_answered_{fid}"):
+                try:
+                    goals.answer_feedback(db, fid, answer, by_team_id=goal.team_id)
+                except ValueError as exc:
+                    gui.show_refusal(exc)
+                else:
+                    ui.after_write()
+                    st.rerun()
+
+# -- reflection and history ----------------------------------------------------------------
+with st.form(f"gdt_notes_{goal_id}"):
+    st.markdown("**Reflection**")
+    worked = st.text_area("What worked", value=goal.what_worked or "")
+    step = st.text_area("Next step", value=goal.next_step or "")
+    if st.form_submit_button("Save reflection"):
+        goals.update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
+                          change="reflection")
+        ui.after_write()
+        st.rerun()
+
+st.subheader("History")
+history = gui.goal_history(goal_id)
+st.dataframe(history[["when", "team", "change"]], hide_index=True)

@@ -1,0 +1,77 @@
+"""School priorities: the short list a leader keeps; every goal names the one it serves."""
+
+import streamlit as st
+
+from collabplan import goals, ui
+from collabplan.ui import goals as gui
+from collabplan.ui.home import page_link
+
+st.title("School priorities")
+st.caption("Leaders stay tight on alignment and loose on process: keep this list short, and "
+           "every team's goal names the priority it serves.")
+db = ui.get_db()
+
+with st.form("pr_add", clear_on_submit=True):
+    title = st.text_input("New priority", key="pr_title",
+                          placeholder="e.g. Reading success for every student")
+    description = st.text_input("What it means (optional)", key="pr_description")
+    if st.form_submit_button("Add priority", icon=":material/add:"):
+        try:
+            goals.add_priority(db, title, description)
+        except ValueError as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.rerun()
+
+show_archived = st.toggle("Show archived priorities", key="pr_archived")
+priorities = gui.list_priorities(show_archived)
+if priorities.empty:
+    st.info("No school priorities yet: add the first one above (for example “Reading success "
+            "for every student”). Teams then name it when they draft a goal.",
+            icon=":material/flag:")
+    st.stop()
+
+for row in priorities.to_dict("records"):
+    pid = int(row["id"])
+    with st.container(border=True):
+        head, up, down, arch = st.columns([6, 1, 1, 2])
+        archived = "" if row["active"] else " (archived)"
+        head.markdown(f"**{row['title']}**{archived}  \n"
+                      + (f"{row['description']}  \n" if row["description"] else "")
+                      + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
+        if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
+            goals.move_priority(db, pid, -1)
+            ui.after_write()
+            st.rerun()
+        if down.button("↓", key=f"pr_down_{pid}", help="Move down"):
+            goals.move_priority(db, pid, 1)
+            ui.after_write()
+            st.rerun()
+        label = "Archive" if row["active"] else "Restore"
+        if arch.button(label, key=f"pr_arch_{pid}"):
+            goals.update_priority(db, pid, active=not row["active"])
+            ui.after_write()
+            st.rerun()
+        with st.expander("Edit or delete"):
+            with st.form(f"pr_edit_{pid}"):
+                new_title = st.text_input("Title", value=row["title"])
+                new_desc = st.text_input("What it means", value=row["description"] or "")
+                if st.form_submit_button("Save"):
+                    try:
+                        goals.update_priority(db, pid, title=new_title, description=new_desc)
+                    except ValueError as exc:
+                        gui.show_refusal(exc)
+                    else:
+                        ui.after_write()
+                        st.rerun()
+            if row["goals"]:
+                st.caption("Goals name this priority, so it can be archived but not deleted.")
+            else:
+                sure = st.checkbox("Yes, delete this priority", key=f"pr_sure_{pid}")
+                if st.button("Delete", key=f"pr_delete_{pid}", disabled=not sure):
+                    goals.delete_priority(db, pid)
+                    ui.after_write()
+                    st.rerun()
+
+page_link("goal_board.py", "See the goal board by priority", icon=":material/dashboard:")
