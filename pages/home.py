@@ -110,6 +110,9 @@ else:
         uploads[["file", "team", "who", "when", "students", "scores"]],
         hide_index=True,
 
-        column_config={"when": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm")},
+        column_config={
+            "file": "File", "team": "Team", "who": "Who", "students": "Students", "scores": "Scores",
+            "when": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+        },
     )
     home.page_link("upload.py", "Upload history and undo", icon=":material/history:")

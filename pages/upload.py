@@ -194,8 +194,9 @@ else:
             if no.button("Cancel", key="undo_no"):
                 st.session_state.pop(up.UNDO_KEY, None)
                 st.rerun()
-    widths = [3, 2, 2, 2, 1, 1, 1]
-    for column, title in zip(st.columns(widths), ["File", "Team", "Who", "When", "Students", "Scores", ""], strict=True):
+    widths = [3, 2, 2, 2, 1, 1, 1.4]
+    titles = ["File", "Team", "Who", "When", "Students", "Scores"]
+    for column, title in zip(st.columns(widths)[: len(titles)], titles, strict=True):
         column.markdown(f"**{title}**")
     for _, r in uploads.head(up.HISTORY_ROWS).iterrows():
         cells = st.columns(widths, vertical_alignment="center")

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
+import pyarrow.compute as pc
 import streamlit as st
 
 from collabplan import ingest
@@ -140,17 +141,25 @@ def report_warnings(report: Any, projection: bool) -> list[str]:
     return out
 
 
+PREVIEW_COLUMNS = {
+    "sheet": "Sheet", "row": "Row", "local_id": "Student id", "display_name": "Student",
+    "assessment": "Assessment", "term": "Term", "date": "Date", "skill": "Skill", "raw": "Raw",
+    "points": "Points", "max_points": "Out of", "fraction": "Score", "level": "Level",
+    "proficient": "Proficient", "grade": "Grade", "class_name": "Class", "teacher": "Teacher",
+}
+
+
 def normalised_preview(prepared: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
-    """The first normalised score rows, with the columns a teacher checks."""
-    frame = prepared.scores.slice(0, rows).to_pandas()
-    wanted = [
-        "sheet", "row", "local_id", "display_name", "assessment", "term", "date", "skill", "item",
-        "raw", "points", "max_points", "fraction", "level", "proficient", "grade", "class_name",
-        "teacher",
-    ]
-    shown = [c for c in wanted if c in frame.columns]
-    frame = frame[shown] if shown else frame
-    return frame.dropna(axis=1, how="all")
+    """The first skill-score rows as they will be saved (question-level rows are left out:
+    they roll up into these), with plain column names; Score is a percentage."""
+    table = prepared.scores
+    if "item" in table.column_names:
+        table = table.filter(pc.is_null(table.column("item")))
+    frame = table.slice(0, rows).to_pandas()
+    frame = frame[[c for c in PREVIEW_COLUMNS if c in frame.columns]].dropna(axis=1, how="all")
+    if "fraction" in frame.columns:
+        frame["fraction"] = (frame["fraction"] * 100).round(1)
+    return frame.rename(columns=PREVIEW_COLUMNS)
 
 
 def result_line(result: dict[str, Any]) -> str:
@@ -364,7 +373,7 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
     else:
         picked = file.sheets[:1]
     guess = guess_header_row(picked[0]) if picked else 1
-    header_row = middle.number_input(
+    header_row = (middle if len(names) > 1 else left).number_input(
         "Header row", min_value=1, value=int(src.get("header_row") or guess), step=1, key=k + "header",
         help="The spreadsheet row number that holds the column names.",
     )
