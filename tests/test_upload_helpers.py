@@ -1,0 +1,113 @@
+"""The upload page's pure helpers: previews, report wording, results and undo lines, the form."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from collabplan import ingest
+from collabplan.ingest.read import RawSheet
+from collabplan.ingest.validate import Report
+from collabplan.ui import upload as up
+
+
+def _sheet(rows: list[list[str | None]], first_row: int = 1, name: str = "S") -> RawSheet:
+    columns = {f"c{j}": [r[j] for r in rows] for j in range(len(rows[0]))}
+    return RawSheet(name, pa.table(columns, schema=pa.schema([(c, pa.string()) for c in columns])), first_row)
+
+
+def test_column_letter_names_spreadsheet_columns() -> None:
+    assert [up.column_letter(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "ZZ", "AAA"
+    ]
+
+
+def test_raw_preview_numbers_rows_like_the_spreadsheet() -> None:
+    sheet = _sheet([["Student", "Q1"], ["Lee, Ann", "2"]], first_row=4)
+    preview = up.raw_preview(sheet)
+    assert list(preview.columns) == ["A", "B"]
+    assert list(preview.index) == [4, 5]
+    assert preview.loc[5, "A"] == "Lee, Ann"
+
+
+def test_headers_at_reads_the_header_row_of_every_sheet_once() -> None:
+    a = _sheet([["title", None, None], ["Student", "ID", "Q1"]], name="P1")
+    b = _sheet([["title", None, None], ["Student", "ID", "Q2"]], name="P2")
+    assert up.headers_at([a, b], 2) == ["Student", "ID", "Q1", "Q2"]
+    assert up.headers_at([a], 9) == []
+
+
+def test_guess_header_row_picks_the_fullest_row() -> None:
+    sheet = _sheet([["Unit 4 CFA", None, None], [None, None, None], ["Student", "ID", "Q1"]])
+    assert up.guess_header_row(sheet) == 3
+
+
+def test_skipped_rows_list_blank_rows_last_and_drop_a_single_sheet_column() -> None:
+    report = Report(skipped=[("S", 3, "blank row"), ("S", 9, "not a student (a summary row)")])
+    frame = up.skipped_frame(report)
+    assert list(frame.columns) == ["row", "reason"]
+    assert frame["row"].tolist() == [9, 3]
+
+
+def test_projection_mode_report_counts_duplicate_students_without_names() -> None:
+    report = Report(
+        duplicate_students=["Ann Lee", "Bo Chan"],
+        warnings=["2 students appear twice in one administration (Ann Lee, Bo Chan): the last row counts",
+                  "3 scores out of range were left out"],
+    )
+    shown = up.report_warnings(report, projection=True)
+    assert not any("Ann Lee" in w for w in shown)
+    assert "3 scores out of range were left out" in shown
+    assert any(w.startswith("2 students appear twice") for w in shown)
+    assert up.report_warnings(report, projection=False) == report.warnings
+
+
+def test_result_line_says_counts_or_already_imported() -> None:
+    assert up.result_line(
+        {"file_name": "a.xlsx", "students": 12, "scores": 24, "skills": ["x", "y"], "administrations": 1}
+    ) == "a.xlsx: imported 12 students, 24 scores on 2 skills (1 testing window)"
+    assert up.result_line(
+        {"file_name": "a.xlsx", "duplicate": True, "imported_on": "14 Oct 2025 09:05"}
+    ) == "a.xlsx: Already imported on 14 Oct 2025 09:05: nothing added"
+
+
+def test_imported_on_finds_the_first_import_by_id() -> None:
+    uploads = pd.DataFrame({"id": [2, 1], "uploaded_at": [pd.Timestamp("2025-10-15 08:00"),
+                                                          pd.Timestamp("2025-10-14 09:05")]})
+    assert up.imported_on(uploads, 1) == "14 Oct 2025 09:05"
+    assert up.imported_on(uploads, 7) is None
+
+
+def test_undo_line_uses_the_skill_score_count_the_history_showed() -> None:
+    removed = {"upload_id": 3, "file_name": "a.xlsx", "scores": 72, "student_groups": 0,
+               "administrations": 1, "assessments": 1, "students": 12}
+    line = up.undo_line("a.xlsx", removed, skill_scores=24)
+    assert line == ("Removed a.xlsx: 24 scores (and 48 question-level rows), "
+                    "12 students no longer in any file, 1 testing window, 1 assessment")
+    assert up.undo_line("b.csv", {"scores": 5}) == "Removed b.csv: 5 scores"
+
+
+def test_untouched_form_values_give_back_the_start_mapping() -> None:
+    start = ingest.Mapping.from_toml(
+        '[source]\nheader_row = 4\n[columns]\nstudent_name = "Student"\n'
+        '[scores]\npattern = "^Q\\\\d+$"\nkind = "points"\nproficient = 0.85\n',
+        name="cfa",
+    )
+    values = up._tidy(start.to_dict())
+    assert up.mapping_from_form(values, start, "cfa") == (start, False)
+    values["scores"]["proficient"] = 0.7
+    mapping, adjusted = up.mapping_from_form(values, start, "cfa")
+    assert adjusted and mapping.scores.proficient == 0.7 and mapping.header_row == 4
+
+
+def test_normalised_preview_shows_skill_rows_with_plain_names() -> None:
+    class Prepared:
+        scores = pa.table({
+            "local_id": ["1", "1"], "display_name": ["Ann Lee", "Ann Lee"], "skill": ["RL.1", "RL.1"],
+            "item": [None, "Q1"], "fraction": [0.5, 1.0], "teacher": [None, None],
+        })
+
+    preview = up.normalised_preview(Prepared())
+    assert preview.to_dict("records") == [
+        {"Student id": "1", "Student": "Ann Lee", "Skill": "RL.1", "Score": 50.0}
+    ]
