@@ -62,6 +62,7 @@ with tabs[0]:
                     round_id,
                     answers,
                     done="Thank you. Your answers were counted anonymously; nothing links them to you.",
+                    clear=tuple(f"answer_{item}" for item in ws.SURVEY_ITEMS),
                 )
 
 # 2. Results next to goal progress --------------------------------------------------------------

@@ -41,16 +41,26 @@ def flash(page: str) -> None:
             st.rerun()
 
 
-def save(page: str, action: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> Any:
+def save(
+    page: str,
+    action: Callable[..., Any],
+    *args: Any,
+    done: str,
+    clear: tuple[str, ...] = (),
+    **kwargs: Any,
+) -> Any:
     """Run a write; on a problem the teacher can fix, say what to fix and return None.
 
-    On success the page reruns with ``done`` shown at the top (so progress updates).
+    On success the widget state under the ``clear`` keys is forgotten and the page reruns
+    with ``done`` shown at the top (so progress updates).
     """
     try:
         result = action(ui.get_db(), *args, **kwargs)
     except workspace.WorkspaceError as exc:
         st.error(str(exc))
         return None
+    for key in clear:
+        st.session_state.pop(key, None)
     st.session_state[_FLASH + page] = done
     st.session_state.pop(_UNDO + page, None)
     ui.after_write()
