@@ -131,14 +131,7 @@ def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = N
     by_group = ", by_value" if by_sql else ""
     # Only whitelisted fragments are formatted in; every value is a ? parameter.
     sql = f"""
-        WITH s AS (
-            SELECT s.administration_id, s.skill, s.student_id, s.proficient{by_select}
-            FROM score s LEFT JOIN student st ON st.id = s.student_id
-            WHERE {w.sql} AND s.proficient IS NOT NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY s.administration_id, s.skill, s.student_id
-                ORDER BY s.upload_id DESC) = 1
-        )
+        WITH s AS ({_latest_scores_cte(db, filters, w, by_select)})
         SELECT a.assessment_id, t.name AS assessment, s.administration_id, a.term, a.date,
                a.label, s.skill{by_group},
                count(*)::INTEGER AS students,
@@ -222,17 +215,99 @@ def _one_administration(filters: Filters, administration_id: int) -> Filters:
     return replace(filters, administration_ids=(int(administration_id),))
 
 
-def _latest_scores_cte(w: Where, extra: str = "") -> str:
-    """SQL (for ``WITH s AS (…)``) of the scores a metric counts, one per student and skill."""
+def _latest_scores_cte(
+    db: Database, filters: Filters, w: Where, extra: str = "", partition: str = ""
+) -> str:
+    """SQL (for ``WITH s AS (…)``) of the scores a metric counts, one per student and skill.
+
+    The "later upload wins" rule needs a window over every row; it is skipped when the
+    administrations read hold no student scored twice on a skill (the usual case), which
+    the database answers once per administration and write version.
+    ``extra`` adds selected columns; ``partition`` adds a leading partition expression.
+    """
+    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in w.sql + extra else ""
+    qualify = ""
+    if not _duplicate_free(db, filters):
+        qualify = f"""
+        QUALIFY row_number() OVER (
+            PARTITION BY {partition}s.administration_id, s.skill, s.student_id
+            ORDER BY s.upload_id DESC) = 1"""
     return f"""
         SELECT s.administration_id, s.skill, s.student_id, s.proficient, s.fraction, s.level,
                s.upload_id{extra}
-        FROM score s LEFT JOIN student st ON st.id = s.student_id
-        WHERE {w.sql} AND s.proficient IS NOT NULL
-        QUALIFY row_number() OVER (
-            PARTITION BY s.administration_id, s.skill, s.student_id
-            ORDER BY s.upload_id DESC) = 1
+        FROM score s{join}
+        WHERE {w.sql} AND s.proficient IS NOT NULL{qualify}
     """  # noqa: S608 (only the whitelisted WHERE of where_for and fixed column lists)
+
+
+# -- answers kept per database write version ------------------------------------------------
+#
+# A few facts about the whole table are read once per write (Database.version bumps on every
+# commit), so that each page run does not re-scan every score for them.
+
+_MEMO: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+
+
+def _memo(db: Database) -> dict[str, Any]:
+    key = (id(db), db.path)
+    version, memo = _MEMO.get(key, (-1, {}))
+    if version != db.version:
+        memo = {}
+        _MEMO[key] = (db.version, memo)
+    return memo
+
+
+def _administration_ids(db: Database, filters: Filters) -> list[int]:
+    if filters.administration_ids:
+        return [int(i) for i in filters.administration_ids]
+    if filters.assessment_id is not None:
+        return [i for (i,) in db.rows("SELECT id FROM administration WHERE assessment_id = ?",
+                                      [filters.assessment_id])]
+    return [i for (i,) in db.rows("SELECT id FROM administration")]
+
+
+def _duplicate_free(db: Database, filters: Filters) -> bool:
+    """True when no student has two skill scores for one skill in the filters' windows."""
+    memo = _memo(db).setdefault("duplicates", {})
+    ids = _administration_ids(db, filters)
+    missing = [i for i in ids if i not in memo]
+    if missing:
+        twice = {
+            a
+            for (a,) in db.rows(
+                f"""
+                SELECT DISTINCT administration_id FROM (
+                    SELECT administration_id FROM score
+                    WHERE item IS NULL AND proficient IS NOT NULL
+                      AND administration_id IN ({', '.join('?' * len(missing))})
+                    GROUP BY administration_id, skill, student_id HAVING count(*) > 1)
+                """,  # noqa: S608 (placeholders only)
+                missing,
+            )
+        }
+        for i in missing:
+            memo[i] = i in twice
+    return not any(memo[i] for i in ids)
+
+
+def catalog(db: Database) -> pd.DataFrame:
+    """What the scores hold: one row per team × assessment × administration × grade × class ×
+    teacher that has skill scores (read once per write version; filter lists come from it)."""
+    memo = _memo(db)
+    if "catalog" not in memo:
+        memo["catalog"] = db.query(
+            f"""
+            SELECT u.team_id, a.assessment_id, s.administration_id,
+                   {BY_COLUMNS['grade']} AS grade, {BY_COLUMNS['class']} AS class_name,
+                   {BY_COLUMNS['teacher']} AS teacher
+            FROM score s LEFT JOIN student st ON st.id = s.student_id
+            LEFT JOIN upload u ON u.id = s.upload_id
+            JOIN administration a ON a.id = s.administration_id
+            WHERE s.item IS NULL
+            GROUP BY ALL
+            """  # noqa: S608 (whitelisted column expressions)
+        )
+    return memo["catalog"]
 
 
 def administrations(db: Database, assessment_id: int, team_id: int | None = None) -> pd.DataFrame:
@@ -240,21 +315,15 @@ def administrations(db: Database, assessment_id: int, team_id: int | None = None
 
     Columns: id, term, date, label.
     """
-    params: list[Any] = [assessment_id]
-    team_sql = ""
+    cat = catalog(db)
+    cat = cat[cat["assessment_id"] == assessment_id]
     if team_id is not None:
-        team_sql = " AND s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)"
-        params.append(team_id)
+        cat = cat[cat["team_id"] == team_id]
+    ids = sorted({int(i) for i in cat["administration_id"]})
     return db.query(
-        f"""
-        SELECT a.id, a.term, a.date, a.label
-        FROM administration a
-        WHERE a.assessment_id = ?
-          AND EXISTS (SELECT 1 FROM score s WHERE s.administration_id = a.id
-                      AND s.item IS NULL{team_sql})
-        ORDER BY a.date NULLS FIRST, a.term, a.id
-        """,  # noqa: S608 (team_sql is a fixed fragment)
-        params,
+        "SELECT id, term, date, label FROM administration WHERE list_contains(?, id)"
+        " ORDER BY date NULLS FIRST, term, id",
+        [ids],
     )
 
 
@@ -268,18 +337,12 @@ def filter_options(
     lists of text (grades, classes, teachers, groups).
     """
     teams = db.query("SELECT id, name FROM team ORDER BY name")
-    team_sql, team_params = "", []
+    cat = catalog(db)
     if team_id is not None:
-        team_sql = " AND s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)"
-        team_params = [team_id]
+        cat = cat[cat["team_id"] == team_id]
     assessments = db.query(
-        f"""
-        SELECT t.id, t.name, t.kind FROM assessment t
-        WHERE EXISTS (SELECT 1 FROM administration a JOIN score s ON s.administration_id = a.id
-                      WHERE a.assessment_id = t.id AND s.item IS NULL{team_sql})
-        ORDER BY t.name
-        """,  # noqa: S608 (team_sql is a fixed fragment)
-        team_params,
+        "SELECT id, name, kind FROM assessment WHERE list_contains(?, id) ORDER BY name",
+        [sorted({int(i) for i in cat["assessment_id"]})],
     )
     out: dict[str, Any] = {
         "teams": teams,
@@ -293,29 +356,11 @@ def filter_options(
     if assessment_id is None:
         return out
     out["administrations"] = administrations(db, assessment_id, team_id)
-    w = where_for(Filters(team_id=team_id, assessment_id=assessment_id))
-    row = db.rows(
-        f"""
-        SELECT list(DISTINCT {BY_COLUMNS['grade']}) FILTER (WHERE {BY_COLUMNS['grade']} IS NOT NULL),
-               list(DISTINCT {BY_COLUMNS['class']}) FILTER (WHERE {BY_COLUMNS['class']} IS NOT NULL),
-               list(DISTINCT {BY_COLUMNS['teacher']}) FILTER (WHERE {BY_COLUMNS['teacher']} IS NOT NULL),
-               list(DISTINCT s.student_id)
-        FROM score s LEFT JOIN student st ON st.id = s.student_id
-        WHERE {w.sql}
-        """,  # noqa: S608 (whitelisted column expressions and where_for's clause)
-        w.params,
-    )[0]
-    out["grades"] = sorted(row[0] or [], key=natural_key)
-    out["classes"] = sorted(row[1] or [], key=natural_key)
-    out["teachers"] = sorted(row[2] or [], key=natural_key)
-    out["groups"] = [
-        g
-        for (g,) in db.rows(
-            "SELECT DISTINCT group_name FROM student_group"
-            " WHERE list_contains(?, student_id) ORDER BY group_name",
-            [row[3] or []],
-        )
-    ]
+    cat = cat[cat["assessment_id"] == assessment_id]
+    for key, col in (("grades", "grade"), ("classes", "class_name"), ("teachers", "teacher")):
+        out[key] = sorted({str(v) for v in cat[col].dropna()}, key=natural_key)
+    out["groups"] = [g for (g,) in db.rows(
+        "SELECT DISTINCT group_name FROM student_group ORDER BY group_name")]
     return out
 
 
@@ -338,9 +383,10 @@ def growth(
     suppressed (fewer matched students than the minimum group size).
     """
     a, b = int(from_administration_id), int(to_administration_id)
-    w = where_for(replace(filters, administration_ids=(a, b)))
+    both = replace(filters, administration_ids=(a, b))
+    w = where_for(both)
     sql = f"""
-        WITH s AS ({_latest_scores_cte(w)}),
+        WITH s AS ({_latest_scores_cte(db, both, w)}),
         p AS (
             SELECT skill, student_id,
                    bool_or(proficient) FILTER (WHERE administration_id = ?) AS before,
@@ -436,7 +482,7 @@ def level_distribution(db: Database, filters: Filters, administration_id: int) -
         value_sql = "CASE WHEN s.fraction >= ? THEN ? WHEN s.fraction >= ? THEN ? ELSE ? END"
         extra = [info["cut"], names[2], info["cut"] - 0.2, names[1], names[0]]
     sql = f"""
-        WITH s AS ({_latest_scores_cte(w)})
+        WITH s AS ({_latest_scores_cte(db, _one_administration(filters, administration_id), w)})
         SELECT s.skill, {value_sql} AS level, count(*)::INTEGER AS students
         FROM s GROUP BY ALL
     """  # noqa: S608 (value_sql is one of two fixed fragments)
@@ -502,7 +548,7 @@ def students_by_skill(
         f", {BY_COLUMNS['class']} AS class_name, {BY_COLUMNS['teacher']} AS teacher_name"
     )
     sql = f"""
-        WITH s AS ({_latest_scores_cte(w, extra)})
+        WITH s AS ({_latest_scores_cte(db, _one_administration(filters, administration_id), w, extra)})
         SELECT s.student_id, st.display_name AS student, st.local_id,
                s.class_name AS class, s.teacher_name AS teacher,
                s.fraction, s.level, s.proficient, {BAND_SQL} AS band,
@@ -535,7 +581,7 @@ def skill_bands(db: Database, filters: Filters, administration_id: int) -> pd.Da
     """
     w = where_for(_one_administration(filters, administration_id))
     sql = f"""
-        WITH s AS ({_latest_scores_cte(w)}),
+        WITH s AS ({_latest_scores_cte(db, _one_administration(filters, administration_id), w)}),
         b AS (
             SELECT s.skill, {BAND_SQL} AS band FROM s
             JOIN administration a ON a.id = s.administration_id
@@ -559,19 +605,24 @@ def coach_lagging(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     lags_in (how many team × administration windows the same assessment skill lags in),
     teams (names of the teams where it lags), repeated (lags_in > 1).
     """
-    w = where_for(replace(filters, team_id=None))
+    everyone = replace(filters, team_id=None)
+    w = where_for(everyone)
     if filters.team_id is not None:
         w.add("u.team_id = ?", filters.team_id)
+    qualify = ""
+    if not _duplicate_free(db, everyone):
+        qualify = """
+            QUALIFY row_number() OVER (
+                PARTITION BY coalesce(u.team_id, 0), s.administration_id, s.skill, s.student_id
+                ORDER BY s.upload_id DESC) = 1"""
+    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in w.sql else ""
     sql = f"""
         WITH s AS (
             SELECT coalesce(u.team_id, 0) AS team_id, s.administration_id, s.skill,
                    s.student_id, s.proficient
-            FROM score s LEFT JOIN student st ON st.id = s.student_id
+            FROM score s{join}
             LEFT JOIN upload u ON u.id = s.upload_id
-            WHERE {w.sql} AND s.proficient IS NOT NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY coalesce(u.team_id, 0), s.administration_id, s.skill, s.student_id
-                ORDER BY s.upload_id DESC) = 1
+            WHERE {w.sql} AND s.proficient IS NOT NULL{qualify}
         )
         SELECT s.team_id, coalesce(tm.name, 'No team') AS team, a.assessment_id,
                t.name AS assessment, s.administration_id, a.label, a.date, s.skill,

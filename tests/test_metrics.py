@@ -59,12 +59,16 @@ def test_skill_summary_by_class_counts_each_class(db, school):
 
 
 def test_later_upload_wins_when_a_student_is_scored_twice(db, school):
+    flt = Filters(administration_ids=(school["fall"],), skill="RI.7.6")
+    assert metrics.skill_summary(db, flt)["proficient"].item() == 6  # no duplicates yet
     up2 = f.upload(db, school["team"], "again.xlsx")
     sid = school["b"][-1]
     f.scores(db, [{"upload_id": up2, "administration_id": school["fall"], "student_id": sid,
                    "skill": "RI.7.6", "fraction": 1.0}])
-    df = metrics.skill_summary(db, Filters(administration_ids=(school["fall"],), skill="RI.7.6"))
+    df = metrics.skill_summary(db, flt)
     assert df["students"].item() == 24 and df["proficient"].item() == 7
+    coach = metrics.coach_lagging(db)
+    assert coach.loc[coach["skill"] == "RI.7.6", "students"].tolist() == [24, 24]
 
 
 def test_growth_uses_matched_students_and_flags_stagnant_skills(db, school):

@@ -1,0 +1,170 @@
+"""How long the data review pages' queries take on a district's year of scores.
+
+    python benchmarks/review_bench.py [--students 21000] [--runs 5] [--keep PATH]
+
+Generates (with DuckDB's generate_series, in a few seconds) a temporary database holding
+about 2 million skill scores: 21,000 students in 40 teams, four assessments (one reported in
+levels), three testing windows each, eight skills, plus per-question rows for one window of a
+CFA. Then it times every query the review pages run, straight on the database (no
+st.cache_data): the first ("cold") call and the median of the next ``--runs`` calls, for the
+whole district ("All teams", the heaviest case) and for one team.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from collabplan import db as db_module  # noqa: E402
+from collabplan import metrics, review  # noqa: E402
+from collabplan.metrics import Filters  # noqa: E402
+
+TEAMS = 40
+SKILLS = 8
+ITEMS = 10
+LEVELS = ["Low", "LoAvg", "Avg", "HiAvg", "High"]
+
+
+def generate(db: db_module.Database, students: int) -> int:
+    """Fill ``db`` with a district's year; return the number of score rows."""
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO team (id, name) SELECT i, 'Team ' || lpad(i::VARCHAR, 2, '0')"
+            " FROM generate_series(1, ?) t(i)", [TEAMS])
+        cur.execute(
+            "INSERT INTO assessment (id, name, kind, levels, proficient_level, cut) VALUES"
+            " (1, 'MAP Reading', 'level', ?, 'Avg', 0.8),"
+            " (2, 'MAP Math', 'points', NULL, NULL, 0.8),"
+            " (3, 'Unit 1 CFA', 'points', NULL, NULL, 0.8),"
+            " (4, 'Unit 2 CFA', 'percent', NULL, NULL, 0.75)", [LEVELS])
+        cur.execute(
+            "INSERT INTO administration (id, assessment_id, term, date, label)"
+            " SELECT (a - 1) * 3 + w, a, ['Fall', 'Winter', 'Spring'][w],"
+            " DATE '2025-09-15' + INTERVAL (w * 90) DAY,"
+            " ['Fall', 'Winter', 'Spring'][w] || ' 2025-26'"
+            " FROM generate_series(1, 4) x(a), generate_series(1, 3) y(w)")
+        cur.execute(
+            "INSERT INTO upload (id, file_name, sha256, team_id)"
+            " SELECT (ad - 1) * ? + t, 'file ' || ad || '-' || t, 'sha ' || ad || '-' || t, t"
+            " FROM generate_series(1, 12) x(ad), generate_series(1, ?) y(t)", [TEAMS, TEAMS])
+        cur.execute(
+            "INSERT INTO student (id, student_key, local_id, display_name, grade, class_name,"
+            " teacher)"
+            " SELECT i, 'id:' || (300000 + i), (300000 + i)::VARCHAR, 'Student ' || i,"
+            " (3 + i % 6)::VARCHAR, 'Class ' || (i % 840), 'Teacher ' || (i % 420)"
+            " FROM generate_series(1, ?) t(i)", [students])
+        cur.execute(
+            "INSERT INTO student_group (student_id, group_name)"
+            " SELECT i, g FROM generate_series(1, ?) t(i), (VALUES ('ELL', 7), ('SPED', 8),"
+            " ('FRL', 2)) v(g, k) WHERE hash(i, g) % k = 0", [students])
+        # One skill score per student × skill × window, in upload order (as imports arrive).
+        cur.execute(
+            """
+            INSERT INTO score (upload_id, administration_id, student_id, skill, fraction, level,
+                               proficient, grade, class_name, teacher)
+            WITH g AS (
+                SELECT ad, i, k, ((ad - 1) // 3) + 1 AS a, (ad - 1) % 3 AS w,
+                       least(1.0, greatest(0.0, 0.45 + 0.04 * k + 0.05 * ((ad - 1) % 3)
+                             + (hash(i, k, ad) % 1000) / 2500.0 - 0.2)) AS f
+                FROM generate_series(1, 12) x(ad), generate_series(1, ?) y(i),
+                     generate_series(1, ?) z(k)
+            )
+            SELECT (ad - 1) * ? + 1 + i % ?, ad, i, 'Skill ' || a || '.' || k,
+                   CASE WHEN a = 1 THEN NULL ELSE f END,
+                   CASE WHEN a = 1 THEN ? [1 + least(4, floor(f * 5)::INTEGER)] END,
+                   CASE WHEN a = 1 THEN f >= 0.4 ELSE f >= CASE a WHEN 4 THEN 0.75 ELSE 0.8 END END,
+                   (3 + i % 6)::VARCHAR, 'Class ' || (i % 840), 'Teacher ' || (i % 420)
+            FROM g ORDER BY ad, i, k
+            """,
+            [students, SKILLS, TEAMS, TEAMS, LEVELS],
+        )
+        # Per-question rows for the winter Unit 1 CFA (administration 8).
+        cur.execute(
+            """
+            INSERT INTO score (upload_id, administration_id, student_id, skill, item, points,
+                               max_points, fraction, proficient)
+            SELECT 7 * ? + 1 + i % ?, 8, i, 'Skill 3.' || (1 + q % ?), 'Q' || q,
+                   (hash(i, q) % 3)::DOUBLE, 2.0, (hash(i, q) % 3) / 2.0, hash(i, q) % 3 = 2
+            FROM generate_series(1, ?) y(i), generate_series(1, ?) z(q)
+            """,
+            [TEAMS, TEAMS, SKILLS, students, ITEMS],
+        )
+        return cur.execute("SELECT count(*) FROM score").fetchone()[0]
+
+
+def page_queries(db: db_module.Database, team_id: int | None) -> list[tuple[str, Callable[[], Any]]]:
+    """The queries of the review pages, in the order a page run makes them."""
+    flt = Filters(team_id=team_id, assessment_id=3)
+    window = Filters(team_id=team_id, assessment_id=3, administration_ids=(9,))
+    return [
+        ("review  filter_options (teams)", lambda: metrics.filter_options(db, None, None)),
+        ("review  filter_options (assessments)", lambda: metrics.filter_options(db, team_id, None)),
+        ("review  filter_options (windows, classes …)", lambda: metrics.filter_options(db, team_id, 3)),
+        ("review  skill_summary (skill profile)", lambda: metrics.skill_summary(db, window)),
+        ("review  skill_summary by class (heatmap)", lambda: metrics.skill_summary(db, window, "class")),
+        ("review  growth (review answers)", lambda: metrics.growth(db, flt, 8, 9)),
+        ("review  skill_bands (review answers)", lambda: metrics.skill_bands(db, flt, 9)),
+        ("review  load_note", lambda: review.load_note(db, team_id, 9)),
+        ("view    skill_summary by teacher", lambda: metrics.skill_summary(db, window, "teacher")),
+        ("view    equity_gap ELL", lambda: metrics.equity_gap(db, flt, 9, "ELL")),
+        ("view    level_distribution (levels)", lambda: metrics.level_distribution(db, Filters(team_id=team_id), 3)),
+        ("view    item_analysis", lambda: metrics.item_analysis(db, Filters(team_id=team_id), 8)),
+        ("students students_by_skill", lambda: metrics.students_by_skill(db, flt, 9, "Skill 3.1")),
+        ("coach   coach_lagging (every team)", lambda: metrics.coach_lagging(db)),
+    ]
+
+
+def time_call(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    fn()
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        warm.append(time.perf_counter() - start)
+    return cold * 1000, statistics.median(warm) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=21_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="write the database here and keep it")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "review_bench.duckdb"
+        if path.exists():
+            path.unlink()
+        db = db_module.connect(path)
+        start = time.perf_counter()
+        rows = generate(db, args.students)
+        print(f"generated {rows:,} score rows ({args.students:,} students) in "
+              f"{time.perf_counter() - start:.1f} s\n")
+        for label, team_id in (("All teams (whole district)", None), ("One team", 7)):
+            print(f"{label}: milliseconds, no st.cache_data")
+            print(f"  {'query':<46} {'cold':>8} {'median':>8}")
+            review_total = [0.0, 0.0]
+            for name, fn in page_queries(db, team_id):
+                cold, median = time_call(fn, args.runs)
+                print(f"  {name:<46} {cold:8.1f} {median:8.1f}")
+                if name.startswith("review"):
+                    review_total[0] += cold
+                    review_total[1] += median
+            print(f"  {'data review page, default view (sum)':<46} "
+                  f"{review_total[0]:8.1f} {review_total[1]:8.1f}\n")
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
