@@ -49,4 +49,4 @@ with st.sidebar:
         help="Hides student names and ids and student-level tables, for a shared screen.",
     )
 
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()
