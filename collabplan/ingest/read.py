@@ -66,6 +66,7 @@ def read_upload(
     """
     kind = safety.check_upload(data, file_name)
     if kind == "xlsx":
+        safety.prestart()  # the parser's process starts while the workbook is inspected
         return _read_xlsx(data, file_name, sheets)
     return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
 

@@ -28,6 +28,12 @@ import signal
 import threading
 import zipfile
 from dataclasses import dataclass, field
+from multiprocessing import context as _mp_ctx
+from multiprocessing import forkserver as _mp_forkserver
+from multiprocessing import popen_forkserver as _mp_popen
+from multiprocessing import reduction as _mp_reduction
+from multiprocessing import spawn as _mp_spawn
+from multiprocessing import util as _mp_util
 from pathlib import PurePath, PurePosixPath
 
 import defusedxml
@@ -434,12 +440,15 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         return _context
 
 
-from multiprocessing import context as _mp_ctx  # noqa: E402
-from multiprocessing import forkserver as _mp_forkserver  # noqa: E402
-from multiprocessing import popen_forkserver as _mp_popen  # noqa: E402
-from multiprocessing import reduction as _mp_reduction  # noqa: E402
-from multiprocessing import spawn as _mp_spawn  # noqa: E402
-from multiprocessing import util as _mp_util  # noqa: E402
+def prestart() -> None:
+    """Start the parsing forkserver now, in the background (idempotent, returns at once).
+
+    The first workbook read of a process waits for a fresh interpreter to import fastexcel and
+    pyarrow (about half a second); calling this when an upload page opens, or when the command
+    line starts, overlaps that with other work. Later reads fork from it in milliseconds.
+    """
+    _mp_context()
+    _mp_forkserver.ensure_running()
 
 
 class _NoMainPopen(_mp_popen.Popen):
