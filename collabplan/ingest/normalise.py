@@ -465,11 +465,7 @@ class _Normaliser:
             p.append(self.m.assessment_name or PurePath(self.file_name).stem)
             sel["assessment"] = "?::VARCHAR"
         nonblank = (
-            " + ".join(
-                f"(nullif(trim(c{j}), '') IS NOT NULL)::INTEGER"
-                for j in range(raw.table.num_columns)
-            )
-            or "0"
+            " + ".join(f"(c{j} IS NOT NULL)::INTEGER" for j in range(raw.table.num_columns)) or "0"
         )
         group_sel = []
         for g, (gname, header) in enumerate(self.m.groups.items()):
@@ -786,13 +782,19 @@ class _Normaliser:
                 FROM cells_raw c
                 JOIN rows_n r ON r.sheet = c.sheet AND r.row = c.row AND r.skip_reason IS NULL
             ), w AS (
-                SELECT *,
-                    bool_or(NOT marked_missing AND num0 IS NOT NULL)
-                        OVER (PARTITION BY sheet, row) AS row_scored,
-                    coalesce(bool_and(num0 BETWEEN 0 AND 1)
-                        FILTER (WHERE num0 IS NOT NULL AND NOT has_pct AND NOT marked_missing)
-                        OVER (PARTITION BY col), false) AS col_fractions
+                SELECT c.*, coalesce(rs.row_scored, false) AS row_scored,
+                    coalesce(cf.col_fractions, false) AS col_fractions
                 FROM c
+                LEFT JOIN (
+                    SELECT sheet, row, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
+                    FROM c WHERE ? GROUP BY sheet, row
+                ) rs USING (sheet, row)
+                LEFT JOIN (
+                    SELECT col, bool_and(num0 BETWEEN 0 AND 1) AS col_fractions
+                    FROM c WHERE ? = 'percent' AND num0 IS NOT NULL AND NOT has_pct
+                        AND NOT marked_missing
+                    GROUP BY col
+                ) cf USING (col)
             ), v AS (
                 SELECT *,
                     CASE WHEN ? AND blank AND row_scored THEN 0.0
@@ -821,6 +823,8 @@ class _Normaliser:
             [
                 self.m.missing_marks,
                 [lv.lower() for lv in levels],
+                rollup,
+                kind,
                 rollup,
                 kind,
                 kind,
