@@ -89,6 +89,10 @@ for i, upload in enumerate(uploaded or []):
             f.error = str(exc)
             st.error(f.error, icon=":material/error:")
             continue
+        except Exception as exc:  # a reader bug must not take the whole page down
+            f.error = f"{f.name}: could not be read with these settings ({type(exc).__name__}: {exc})"
+            st.error(f.error, icon=":material/error:")
+            continue
 
         if st.session_state.get(up.SAVED_KEY):
             st.success(

@@ -187,3 +187,25 @@ def test_nwea_results_and_roster_import_together(db_path, samples) -> None:
     db = db_module.connect(db_path)
     assert db.scalar("SELECT count(*) FROM upload") == 2
     assert db.scalar("SELECT count(*) FROM student WHERE display_name IS NULL") == 0
+
+
+def test_a_file_nobody_recognises_can_be_mapped_by_hand_and_imported(db_path) -> None:
+    rows = "\n".join(f"Kid {i},{i % 5},{(i + 2) % 5}" for i in range(12))
+    data = f"Kid,Fluency,Comprehension\n{rows}\n".encode()
+    at = _upload_page()
+    at.file_uploader[0].set_value(("reading_check.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("could not tell which columns hold scores" in w.value for w in at.warning)
+    assert not any(b.label.startswith("Import") for b in at.button)
+
+    next(s for s in at.selectbox if s.label == "Student name (full)").set_value("Kid").run()
+    next(m for m in at.multiselect if m.label.startswith("Score columns")).set_value(
+        ["Fluency", "Comprehension"]
+    ).run()
+    next(s for s in at.selectbox if s.label == "Score kind").set_value("points").run()
+    next(t for t in at.text_input if t.label.startswith("Points possible")).input("4").run()
+    assert not at.exception
+    tiles = _tiles(at)
+    assert (tiles["Students"], tiles["Skills"], tiles["Scores"]) == ("12", "2", "24")
+    at = _import(at)
+    assert _counts(db_path) == (1, 12, 24)

@@ -414,7 +414,10 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
 
     st.markdown("**The scores**")
     scores = d.get("scores")
-    layout_now = (scores or {}).get("layout", "wide") if scores is not None else "none"
+    if scores is not None:
+        layout_now = scores.get("layout", "wide")
+    else:  # a mapping without [scores] is a roster; a blank start most likely has scores
+        layout_now = "none" if start is not None else "wide"
     layouts = list(LAYOUT_LABELS)
     layout = st.selectbox(
         "Layout", layouts, index=layouts.index(layout_now), key=k + "layout", format_func=LAYOUT_LABELS.get
