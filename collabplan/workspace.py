@@ -13,6 +13,7 @@ closed rounds with at least ``config.MIN_GROUP_SIZE`` responses.
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -838,22 +839,36 @@ def save_stage_support(db: Database, stage: str, support: str | None) -> None:
         )
 
 
+_METRIC_WORDS = {"pct_below_proficient": "% below proficient", "pct_proficient": "% proficient"}
+
+
+def _goal_label(skill: str, metric: str, population: str | None) -> str:
+    """ "Vocabulary, grade 3 ELL students (% proficient)": who the goal is about, in words."""
+    who = ""
+    try:
+        from collabplan.goals import describe_population
+
+        who = describe_population(json.loads(population or "{}"))
+    except (ImportError, ValueError, TypeError):
+        who = ""
+    words = f"{skill}, {who}" if who and who != "students" else skill
+    return f"{words} ({_METRIC_WORDS.get(metric, metric)})"
+
+
 def team_goals(db: Database, team_id: int) -> pd.DataFrame:
     """The team's goals to link a meeting to: id, label."""
-    frame = _query(
+    rows = _rows(
         db,
-        "SELECT g.id, a.name AS assessment, g.skill, g.metric, g.status FROM goal g "
-        "LEFT JOIN assessment a ON a.id = g.assessment_id WHERE g.team_id = ? ORDER BY g.id",
+        "SELECT id, skill, metric, population, status FROM goal WHERE team_id = ? ORDER BY id",
         [team_id],
     )
-    metric_words = {"pct_below_proficient": "% below proficient", "pct_proficient": "% proficient"}
-    frame["label"] = [
-        f"{skill} ({metric_words.get(metric, metric)}, {assessment or 'assessment'}) · {status}"
-        for skill, metric, assessment, status in zip(
-            frame["skill"], frame["metric"], frame["assessment"], frame["status"], strict=True
-        )
-    ]
-    return frame[["id", "label"]]
+    return pd.DataFrame(
+        [
+            {"id": gid, "label": f"{_goal_label(skill, metric, pop)} · {status}"}
+            for gid, skill, metric, pop, status in rows
+        ],
+        columns=["id", "label"],
+    )
 
 
 MEETING_FIELDS = (
@@ -1317,20 +1332,20 @@ def goal_progress_beside(db: Database) -> pd.DataFrame:
     ]
     rows = _rows(
         db,
-        "SELECT g.id, t.name, g.skill, g.metric FROM goal g LEFT JOIN team t ON t.id = g.team_id"
+        "SELECT g.id, t.name, g.skill, g.metric, g.population FROM goal g"
+        " LEFT JOIN team t ON t.id = g.team_id"
         " ORDER BY t.name, g.id",
     )
     try:
         from collabplan.goals import goal_progress
     except ImportError:  # the goals module is not installed in this build
         goal_progress = None
-    metric_words = {"pct_below_proficient": "% below proficient", "pct_proficient": "% proficient"}
     out = []
-    for goal_id, team, skill, metric in rows:
+    for goal_id, team, skill, metric, population in rows:
         record = {
             "goal_id": goal_id,
             "team": team or "—",
-            "goal": f"{skill} ({metric_words.get(metric, metric)})",
+            "goal": _goal_label(skill, metric, population),
             "status": "not enough data yet",
             "baseline": None,
             "latest": None,
@@ -1687,9 +1702,8 @@ def seed_demo(db: Database, seed: int = 7) -> None:
     for n, (team_id, team_name) in enumerate(
         zip(team_rows["id"].tolist(), team_rows["name"].tolist(), strict=True)
     ):
-        have = set(members(db, team_id)["name"])
-        for person in staff[(2 * n) % len(staff) : (2 * n) % len(staff) + 3]:
-            if person not in have:
+        if members(db, team_id).empty:  # keep the demo school's own members when it has them
+            for person in staff[(2 * n) % len(staff) : (2 * n) % len(staff) + 3]:
                 add_member(db, team_id, person, "Teacher")
         save_team_workspace(
             db,
