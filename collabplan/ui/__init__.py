@@ -5,17 +5,10 @@ Pages import from here; nothing else in ``collabplan`` imports Streamlit.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
-
 import streamlit as st
 
 from collabplan import db as db_module
 from collabplan.db import Database
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 #: Session-state keys shared between pages (ids and choices only, never student data).
 PRESENT_KEY = "present"
@@ -33,23 +26,11 @@ def get_db() -> Database:
     return _database(str(db_module.config.database_path()))
 
 
-def cached(fn: Callable[..., R]) -> Callable[..., R]:
-    """Cache ``fn(db, *args)`` results until the next committed write.
+def cached(fn):  # noqa: ANN001, ANN201 - re-exported for `ui.cached`
+    """``cached(fn)(*args)`` = ``fn(db, *args)``, cached until the next committed write."""
+    from collabplan.ui.cache import cached as _cached
 
-    The database's write version is part of the cache key, so an import, an undo or any
-    other write makes every page read fresh numbers.
-    """
-
-    @st.cache_data(show_spinner=False, max_entries=512)
-    def inner(_fn_key: str, _version: int, _path: str, *args: Any, **kwargs: Any) -> R:
-        return fn(get_db(), *args, **kwargs)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> R:
-        db = get_db()
-        return inner(f"{fn.__module__}.{fn.__qualname__}", db.version, db.path, *args, **kwargs)
-
-    return wrapper
+    return _cached(fn)
 
 
 def after_write() -> None:
