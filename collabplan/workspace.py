@@ -278,7 +278,11 @@ def add_stakeholder(db: Database, name: str, role: str) -> int:
 
 
 def stakeholders(db: Database) -> pd.DataFrame:
-    return _query(db, "SELECT id, name, role FROM vision_stakeholder ORDER BY id")
+    """id, name, role, label ("Ms. Chen (Instructional coach)")."""
+    return _query(
+        db,
+        "SELECT id, name, role, name || ' (' || role || ')' AS label FROM vision_stakeholder ORDER BY id",
+    )
 
 
 def delete_stakeholder(db: Database, stakeholder_id: int) -> Removed:
@@ -628,9 +632,11 @@ def set_communication_status(db: Database, step_id: int, status: str) -> None:
 
 
 def communication_plan(db: Database) -> pd.DataFrame:
+    """id, planned_on, way, audience, status, label ("Sep 01, 2025 · Newsletter")."""
     return _query(
         db,
-        "SELECT id, planned_on, way, audience, status FROM communication_step ORDER BY planned_on, id",
+        "SELECT id, planned_on, way, audience, status, strftime(planned_on, '%b %d, %Y') || ' · ' || way"
+        " AS label FROM communication_step ORDER BY planned_on, id",
     )
 
 

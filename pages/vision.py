@@ -54,9 +54,7 @@ with tabs[0]:
             hide_index=True,
             column_config={"name": "Name", "role": "Role"},
         )
-        labels = wsui.option_label(
-            people.assign(l=people["name"] + " (" + people["role"] + ")"), "id", "l"
-        )
+        labels = wsui.option_label(people, "id", "label")
         with st.form("stakeholder_remove"):
             pick = st.selectbox("Remove someone", list(labels), format_func=labels.get)
             if st.form_submit_button("Remove"):
@@ -303,11 +301,7 @@ with tabs[5]:
                 "status": "Status",
             },
         )
-        labels = wsui.option_label(
-            plan.assign(l=plan["planned_on"].dt.strftime("%b %d, %Y") + " · " + plan["way"]),
-            "id",
-            "l",
-        )
+        labels = wsui.option_label(plan, "id", "label")
         with st.form("communication_edit"):
             pick = st.selectbox("Step", list(labels), format_func=labels.get)
             left, mid, right = st.columns(3)
