@@ -920,7 +920,7 @@ class _Normaliser:
                 FROM cells_n k {join} WHERE k.problem IS NULL
             """  # noqa: S608 (fixed fragments only)
         scores = con.execute(
-            f"SELECT {score_cols} FROM skills_p k {join} {item_sql} ORDER BY k.sheet, k.row, k.skill, k.item NULLS FIRST",  # noqa: S608
+            f"SELECT {score_cols} FROM skills_p k {join} {item_sql}",  # noqa: S608
             [self.cut] if self.item_level else [],
         ).to_arrow_table()
         group_parts, group_params = [], []
