@@ -18,7 +18,7 @@ from collabplan.db import Database
 from collabplan.privacy import suppressed_label
 
 OVERVIEW_COLUMNS = [
-    "goal_id", "team", "priority", "priority_order", "assessment", "skill", "metric",
+    "goal_id", "name", "team", "priority", "priority_order", "assessment", "skill", "metric",
     "statement", "baseline_label", "baseline_value", "latest_label", "latest_value",
     "latest_expected", "target_value", "target_date", "status", "gap_closed", "checkpoints",
     "lifecycle", "what_worked", "next_step",
@@ -32,7 +32,7 @@ def goal_overview(
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
     """One row per goal (columns OVERVIEW_COLUMNS) and each goal's chart points by goal id.
 
-    ``gap_closed`` is 0–100 (it passes 100 when the goal is beaten; None until a checkpoint).
+    ``name`` is "Team: skill", made distinct when two goals share it. ``gap_closed`` is 0–100 (it passes 100 when the goal is beaten; None until a checkpoint).
     Points are ``goals.progress_frame`` rows: baseline first, then checkpoints in order.
     """
     positions = dict(db.rows("SELECT id, position FROM priority"))
@@ -46,6 +46,8 @@ def goal_overview(
         base, latest = progress.baseline, progress.latest
         rows.append({
             "goal_id": goal.id,
+            "name": f"{goal.team}: {goal.skill}",
+            "who": goals.describe_population(goal.population),
             "team": goal.team,
             "priority": goal.priority,
             "priority_order": positions.get(goal.priority_id),
@@ -69,18 +71,25 @@ def goal_overview(
             "what_worked": goal.what_worked,
             "next_step": goal.next_step,
         })
-    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS), points
+    df = pd.DataFrame(rows, columns=[*OVERVIEW_COLUMNS, "who"])
+    df["name"] = _distinct_names(df)
+    return df[OVERVIEW_COLUMNS], points
 
 
-def goal_short_name(row: pd.Series | dict[str, Any]) -> str:
-    """How a bar or a slide names a goal: "Grade 3 team: Vocabulary"."""
-    return f"{row['team']}: {row['skill']}"
+def _distinct_names(df: pd.DataFrame) -> pd.Series:
+    """"Team: skill", plus who the goal is about (then its number) when two goals share it."""
+    names = df["name"].copy()
+    twins = names.duplicated(keep=False)
+    names[twins] = names[twins] + " (" + df.loc[twins, "who"] + ")"
+    twins = names.duplicated(keep=False)
+    names[twins] = names[twins] + " #" + df.loc[twins, "goal_id"].astype(str)
+    return names
 
 
 def gap_summary(overview: pd.DataFrame) -> pd.DataFrame:
     """The rows the gap-closed chart reads: goal, priority, priority_order, gap_closed, status."""
     return pd.DataFrame({
-        "goal": [goal_short_name(r) for _, r in overview.iterrows()],
+        "goal": overview["name"],
         "priority": overview["priority"],
         "priority_order": overview["priority_order"],
         "gap_closed": overview["gap_closed"],

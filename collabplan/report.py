@@ -123,7 +123,7 @@ def _goal_section(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
         "how_going": "how it is going", "resources": "resources needed",
         "decisions": "decisions taken"}) if not signposts.empty else signposts
     return "\n".join([
-        f"<h2>{_esc(row['team'])}: {_esc(row['skill'])}{mark}</h2>",
+        f"<h2>{_esc(row['name'])}{mark}</h2>",
         f'<p class="meta">{_esc(row["assessment"])} · priority: '
         f'{_esc(row["priority"]) or "none yet"} · goal {_esc(row["lifecycle"])}</p>',
         f'<p class="statement">{_esc(row["statement"])}</p>',

@@ -14,7 +14,7 @@ import pandas as pd
 
 from collabplan import audit, goals
 from collabplan.db import Database
-from collabplan.monitoring import goal_overview, goal_short_name
+from collabplan.monitoring import goal_overview
 
 NOTE_FIELDS = ("how_going", "resources", "decisions")
 SIGNPOST_COLUMNS = ["id", "goal_id", "date", "how_going", "resources", "decisions", "done"]
@@ -157,8 +157,7 @@ def goals_behind(db: Database) -> pd.DataFrame:
     latest_expected, target_value, target_date.
     """
     overview, _ = goal_overview(db)
-    behind = overview[overview["status"] == "behind"].copy()
-    behind.insert(1, "goal", [goal_short_name(r) for _, r in behind.iterrows()])
+    behind = overview[overview["status"] == "behind"].rename(columns={"name": "goal"})
     return behind[["goal_id", "goal", "team", "skill", "statement", "latest_label",
                    "latest_value", "latest_expected", "target_value", "target_date"]
                   ].reset_index(drop=True)

@@ -101,7 +101,7 @@ if met:
     if slide not in celebrated:
         celebrated.append(slide)
         st.balloons()
-big(monitoring.goal_short_name(row), "slide-title")
+big(row["name"], "slide-title")
 big(row["statement"], "slide-statement")
 st.markdown(
     f'<div class="slide-journey">{html.escape(monitoring.journey_text(row))} '
@@ -112,11 +112,14 @@ st.markdown(
 
 chart_col, words_col = st.columns([3, 2], gap="large")
 with chart_col:
+    target = None if pd.isna(row["target_value"]) else float(row["target_value"])
+    latest = None if pd.isna(row["latest_value"]) else float(row["latest_value"])
     fig = charts.progress_figure(
-        points[slide], metric=row["metric"],
-        target_value=None if pd.isna(row["target_value"]) else float(row["target_value"]),
+        points[slide], metric=row["metric"], target_value=target,
         target_date=goals.to_date(goals._none(row["target_date"])), status=status,
         font_size=SLIDE_FONT,
+        # the target is on the slide already: a short title fits the column
+        title=charts.progress_title(status, row["metric"], latest, target, None, with_target=False),
     )
     fig.update_layout(height=560)
     st.plotly_chart(fig, width="stretch", key=f"staff_chart_{slide}")

@@ -252,4 +252,19 @@ def test_goals_behind_lists_only_goals_below_their_line(db):
     hard = add_goal(db, school, target=99.0)
     behind = signposts.goals_behind(db)
     assert list(behind["goal_id"]) == [hard]
-    assert behind.iloc[0]["goal"] == "Grade 3 team: Vocabulary"
+    assert behind.iloc[0]["goal"] == f"Grade 3 team: Vocabulary (grade 3 students) #{hard}"
+
+
+def test_two_goals_on_one_skill_get_distinct_names(db):
+    from collabplan import monitoring
+    from tests.progress_data import add_goal, load_school
+
+    school = load_school(db, students=12)
+    first = add_goal(db, school)
+    second = add_goal(db, school, target=90.0)
+    overview, _ = monitoring.goal_overview(db)
+    names = dict(zip(overview["goal_id"], overview["name"], strict=True))
+    assert names[first] == f"Grade 3 team: Vocabulary (grade 3 students) #{first}"
+    assert names[first] != names[second]
+    bars = gap_closed_figure(monitoring.gap_summary(overview)).data[0]
+    assert len(set(bars.y[1])) == 2

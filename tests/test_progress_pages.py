@@ -123,6 +123,7 @@ def test_staff_meeting_steps_through_slides_and_celebrates_a_met_goal(school_db)
     fig = _figures(at)[0]
     assert fig["layout"]["font"]["size"] == 22
     assert fig["layout"]["title"]["text"].startswith("★ Goal met")
+    assert "target" not in fig["layout"]["title"]["text"]
     at.button(key="slide_next").click().run()
     assert "Behind" in _text(at) and at.button(key="slide_next").disabled
     at.button(key="slide_prev").click().run()

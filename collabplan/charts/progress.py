@@ -96,14 +96,20 @@ def _suppressed(row: pd.Series) -> bool:
 
 
 def progress_title(status: str, metric: str, latest_value: float | None,
-                   target_value: float | None, target_date: dt.date | None) -> str:
-    """A title that states the message: "On track: 62% proficient (target 70% by Jun 2026)"."""
+                   target_value: float | None, target_date: dt.date | None,
+                   with_target: bool = True) -> str:
+    """A title that states the message: "On track: 62% proficient (target 70% by Jun 2026)".
+
+    ``with_target=False`` leaves the target out, for narrow charts that show it elsewhere.
+    """
     words = METRIC_WORDS.get(metric, metric)
     by = f" by {target_date:%b %Y}" if target_date else ""
     head = STATUS_WORDS.get(status, status.capitalize())
     if status == "met":
         head = f"{CELEBRATION} {head}"
     now = f"{fmt_pct(latest_value)} {words}" if latest_value is not None else "no checkpoint yet"
+    if not with_target:
+        return f"{head}: {now}"
     if target_value is None:
         return f"{head}: {now} (no target set yet)"
     return f"{head}: {now} (target {fmt_pct(target_value)}{by})"
@@ -190,10 +196,18 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
         **layout,
         yaxis={**PERCENT_AXIS, "title": {"text": f"% {words}"}},
         xaxis={"title": {"text": ""}, "gridcolor": COLORS["grid"],
-               **({"type": "date"} if dated else {"type": "category"})},
+               **({"type": "date", "range": _date_range(xs, target_x)} if dated
+                  else {"type": "category"})},
         hoverlabel={"font": {"size": font_size}},
     )
     return fig
+
+
+def _date_range(xs: list[Any], target_x: Any) -> list[str]:
+    """Room either side so the first label and the target's label are not cut off."""
+    first, last = min([*xs, target_x]), max([*xs, target_x])
+    pad = max((last - first) * 0.06, pd.Timedelta(days=10))
+    return [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]
 
 
 def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, words: str,
@@ -246,12 +260,12 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", name="Gap closed",
     ))
-    top = max(110.0, float(x.max()) + 35.0)
+    top = max(110.0, float(x.max()) * 1.35 + 30.0)   # room for the label beside the bar
     fig.update_layout(
         **base_layout(title, font={"size": font_size}),
         xaxis={"range": [0, top], "ticksuffix": "%", "gridcolor": COLORS["grid"],
                "title": {"text": "share of the gap from baseline to target closed"}},
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", "tickfont": {"size": font_size - 2}},
         height=max(320, 90 + 60 * len(df)),
     )
     fig.add_vline(x=100, line={"dash": "dash", "color": COLORS["target"]})

@@ -38,7 +38,7 @@ def no_goals() -> None:
 def goal_label(row: pd.Series) -> str:
     status = STATUS_WORDS.get(row["status"], row["status"])
     mark = f" {CELEBRATION}" if row["status"] == "met" else ""
-    return f"{monitoring.goal_short_name(row)} · {status}{mark}"
+    return f"{row['name']} · {status}{mark}"
 
 
 def goal_picker(overview: pd.DataFrame, label: str = "Goal", key: str = "progress_goal_pick") -> int:
