@@ -83,8 +83,11 @@ def where_for(filters: Filters) -> Where:
         )
     if filters.administration_ids:
         ids = [int(i) for i in filters.administration_ids]
-        # A plain IN list (placeholders only) lets DuckDB skip row groups by their min/max.
-        w.add(f"s.administration_id IN ({', '.join('?' * len(ids))})", *ids)
+        # A plain = or IN list (placeholders only) lets DuckDB skip row groups by min/max.
+        if len(ids) == 1:
+            w.add("s.administration_id = ?", ids[0])
+        else:
+            w.add(f"s.administration_id IN ({', '.join('?' * len(ids))})", *ids)
     if filters.grade is not None:
         w.add(f"{BY_COLUMNS['grade']} = ?", filters.grade)
     if filters.class_name is not None:
@@ -131,16 +134,19 @@ def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = N
     by_group = ", by_value" if by_sql else ""
     # Only whitelisted fragments are formatted in; every value is a ? parameter.
     sql = f"""
-        WITH s AS ({_latest_scores_cte(db, filters, w, by_select)})
-        SELECT a.assessment_id, t.name AS assessment, s.administration_id, a.term, a.date,
-               a.label, s.skill{by_group},
-               count(*)::INTEGER AS students,
-               count(*) FILTER (WHERE s.proficient)::INTEGER AS proficient
-        FROM s
-        JOIN administration a ON a.id = s.administration_id
+        WITH s AS ({_latest_scores_cte(db, filters, w, by_select)}),
+        c AS (
+            SELECT s.administration_id, s.skill{by_group},
+                   count(*)::INTEGER AS students,
+                   count(*) FILTER (WHERE s.proficient)::INTEGER AS proficient
+            FROM s GROUP BY ALL
+        )
+        SELECT a.assessment_id, t.name AS assessment, c.administration_id, a.term, a.date,
+               a.label, c.skill{by_group}, c.students, c.proficient
+        FROM c
+        JOIN administration a ON a.id = c.administration_id
         JOIN assessment t ON t.id = a.assessment_id
-        GROUP BY ALL
-        ORDER BY t.name, a.date NULLS FIRST, a.term, s.skill{by_group}
+        ORDER BY t.name, a.date NULLS FIRST, a.term, c.skill{by_group}
     """  # noqa: S608
     df = db.query(sql, [*by_params, *w.params])
     if by_sql:
@@ -295,17 +301,26 @@ def catalog(db: Database) -> pd.DataFrame:
     teacher that has skill scores (read once per write version; filter lists come from it)."""
     memo = _memo(db)
     if "catalog" not in memo:
+        # Group the big table on its own columns first; only rows missing a grade, class or
+        # teacher keep their student, to be completed from the student table afterwards.
         memo["catalog"] = db.query(
-            f"""
-            SELECT u.team_id, a.assessment_id, s.administration_id,
-                   {BY_COLUMNS['grade']} AS grade, {BY_COLUMNS['class']} AS class_name,
-                   {BY_COLUMNS['teacher']} AS teacher
-            FROM score s LEFT JOIN student st ON st.id = s.student_id
-            LEFT JOIN upload u ON u.id = s.upload_id
-            JOIN administration a ON a.id = s.administration_id
-            WHERE s.item IS NULL
+            """
+            WITH r AS (
+                SELECT upload_id, administration_id, grade, class_name, teacher,
+                       CASE WHEN grade IS NULL OR class_name IS NULL OR teacher IS NULL
+                            THEN student_id END AS student_id
+                FROM score WHERE item IS NULL
+                GROUP BY ALL
+            )
+            SELECT u.team_id, a.assessment_id, r.administration_id,
+                   coalesce(r.grade, st.grade) AS grade,
+                   coalesce(r.class_name, st.class_name) AS class_name,
+                   coalesce(r.teacher, st.teacher) AS teacher
+            FROM r LEFT JOIN student st ON st.id = r.student_id
+            LEFT JOIN upload u ON u.id = r.upload_id
+            JOIN administration a ON a.id = r.administration_id
             GROUP BY ALL
-            """  # noqa: S608 (whitelisted column expressions)
+            """
         )
     return memo["catalog"]
 
@@ -388,18 +403,18 @@ def growth(
     sql = f"""
         WITH s AS ({_latest_scores_cte(db, both, w)}),
         p AS (
-            SELECT skill, student_id,
-                   bool_or(proficient) FILTER (WHERE administration_id = ?) AS before,
-                   bool_or(proficient) FILTER (WHERE administration_id = ?) AS after
+            SELECT skill, sum(CASE WHEN administration_id = ? THEN 1 ELSE 2 END) AS seen,
+                   bool_or(proficient AND administration_id = ?) AS before,
+                   bool_or(proficient AND administration_id = ?) AS after
             FROM s GROUP BY skill, student_id
         )
         SELECT skill, count(*)::INTEGER AS students,
                count(*) FILTER (WHERE before)::INTEGER AS before_proficient,
                count(*) FILTER (WHERE after)::INTEGER AS after_proficient
-        FROM p WHERE before IS NOT NULL AND after IS NOT NULL
+        FROM p WHERE seen = 3
         GROUP BY skill ORDER BY skill
     """  # noqa: S608 (see _latest_scores_cte)
-    df = db.query(sql, [*w.params, a, b])
+    df = db.query(sql, [*w.params, a, a, b])
     df["before_pct"] = (100.0 * df["before_proficient"] / df["students"]).round(1)
     df["after_pct"] = (100.0 * df["after_proficient"] / df["students"]).round(1)
     df["growth"] = (df["after_pct"] - df["before_pct"]).round(1)

@@ -18,6 +18,7 @@ skill_bands = cached(metrics.skill_bands)
 load_note = cached(review.load_note)
 
 GOAL_PAGE = "pages/goal_draft.py"
+MAX_COLUMNS = 30  # a heatmap wider than this cannot be read from across a room
 VIEWS = ["Skills by class", "Skills by teacher", "Growth", "Equity gap", "Levels", "Questions"]
 
 st.title("Data review")
@@ -65,10 +66,18 @@ with left:
     admin = choice.administration_id
     if view in ("Skills by class", "Skills by teacher", None):
         by = "teacher" if view == "Skills by teacher" else "class"
-        by_summary = skill_summary(choice.window, by)
-        st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch", key="heatmap")
-        with st.expander("The numbers (the same as `skills --by " + by + "`)"):
-            st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+        columns = len(choice.teachers if by == "teacher" else choice.classes)
+        if columns > MAX_COLUMNS:
+            plural = {"class": "classes", "teacher": "teachers"}[by]
+            st.info(f"{columns} {plural} side by side are too many to read: choose a team, "
+                    "grade or teacher in the sidebar first.",
+                    icon=":material/filter_alt:")
+        else:
+            by_summary = skill_summary(choice.window, by)
+            st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
+                            key="heatmap")
+            with st.expander(f"The numbers (the same as `skills --by {by}`)"):
+                st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
     elif view == "Growth":
         if since_id is None:
             st.info("Growth shows once this assessment has an earlier testing window: upload "

@@ -36,6 +36,8 @@ class ReviewChoice:
     team_name: str | None
     administrations: pd.DataFrame  # id, term, date, label of the assessment, oldest first
     groups: list[str]
+    classes: list[str]
+    teachers: list[str]
 
     @property
     def population(self) -> dict[str, str | None]:
@@ -128,6 +130,8 @@ def review_filters(population: bool = True) -> ReviewChoice | None:
         team_name=team_name,
         administrations=admins,
         groups=list(opts["groups"]),
+        classes=[class_name] if class_name else list(opts["classes"]),
+        teachers=[teacher] if teacher else list(opts["teachers"]),
     )
 
 
