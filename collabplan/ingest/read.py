@@ -3,8 +3,10 @@
 Every cell comes back as text (``None`` for empty) in Arrow tables, so identifiers keep their
 leading zeros and nothing is guessed here: the mapping decides what a cell means later.
 Workbooks are parsed with fastexcel (calamine) in a child process with memory and time limits
-(see :mod:`collabplan.ingest.safety`); csv files are parsed with pyarrow after the encoding and
-delimiter are sniffed.
+(see :mod:`collabplan.ingest.safety`); csv files are parsed in this process with pyarrow (a
+bounded, well-tested parser; the upload size limit applies) after the encoding and delimiter are
+sniffed. Numbers come from fastexcel's text conversion, which rounds to about 9 decimals
+("0.333333333"), as Excel shows them; a text cell reading "true" becomes "TRUE".
 """
 
 from __future__ import annotations
