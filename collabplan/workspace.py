@@ -1307,6 +1307,16 @@ def survey_results(db: Database, min_size: int | None = None) -> pd.DataFrame:
     )
 
 
+def latest_statement_results(db: Database) -> tuple[str | None, pd.DataFrame]:
+    """The latest closed round with results (not suppressed) and its per-statement rows."""
+    items = survey_results(db)
+    items = items[~items["suppressed"].astype(bool)]
+    if items.empty:
+        return None, items
+    latest = items["round"].iloc[-1]
+    return latest, items[items["round"] == latest].reset_index(drop=True)
+
+
 def survey_area_results(db: Database, min_size: int | None = None) -> pd.DataFrame:
     """Per closed round and area: round_id, round, opened_on, area, n, mean, pct_agree,
     suppressed, area_label. n is the round's number of responses."""

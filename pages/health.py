@@ -96,29 +96,20 @@ with tabs[1]:
                     "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
                 },
             )
-            items = ws.survey_results(db)
-            latest_round = items["round"].iloc[-1] if len(items) else None
-            if latest_round is not None:
+            latest_round, latest = ws.latest_statement_results(db)
+            if latest_round:
                 with st.expander(f"Each statement in {latest_round}"):
-                    latest = items[items["round"] == latest_round]
-                    if latest["suppressed"].all():
-                        st.caption(f"Not shown: {ws.suppressed_responses_label()}.")
-                    else:
-                        st.dataframe(
-                            latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
-                            hide_index=True,
-                            column_config={
-                                "area_label": "Area",
-                                "statement": "Statement",
-                                "responses": "Responses",
-                                "mean": st.column_config.NumberColumn(
-                                    "Average (1–5)", format="%.2f"
-                                ),
-                                "pct_agree": st.column_config.NumberColumn(
-                                    "Agree", format="%.0f%%"
-                                ),
-                            },
-                        )
+                    st.dataframe(
+                        latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
+                        hide_index=True,
+                        column_config={
+                            "area_label": "Area",
+                            "statement": "Statement",
+                            "responses": "Responses",
+                            "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
+                            "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
+                        },
+                    )
     with goal_side:
         st.markdown("**Goal progress**")
         goals = ws.goal_progress_beside(db)

@@ -83,6 +83,10 @@ def test_timeline_draws_each_action_from_start_to_due_with_its_status():
     assert fig.layout.title.text == "1 of 3 actions done, 1 overdue"
     assert fig.layout.xaxis.type == "date"
     assert fig.layout.shapes[0].line.dash == "dash"
+    # Room after the last due date for the status written there.
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) > pd.Timestamp("2025-11-01") + pd.Timedelta(
+        days=20
+    )
 
 
 def test_timeline_without_actions_says_so():
@@ -107,12 +111,12 @@ def test_survey_chart_plots_each_area_on_a_fixed_one_to_five_axis():
     trust, time_, hidden = fig.data
     assert trust.name == "Trust" and list(trust.x) == ["Fall", "Spring"]
     assert list(trust.y) == [3.1, 3.8]
-    assert list(trust.text) == ["", "Trust 3.8"]
+    assert trust.marker.symbol != time_.marker.symbol  # told apart without colour
     assert list(time_.y) == [2.5, 3.0]
     assert list(fig.layout.yaxis.range) == [0.8, 5.2]
     assert list(fig.layout.yaxis.tickvals) == [1, 2, 3, 4, 5]
     assert list(fig.layout.xaxis.categoryarray) == ["Fall", "Winter", "Spring"]
-    assert fig.layout.title.text == "Spring: highest is Trust (3.8 of 5)"
+    assert fig.layout.title.text == "Trust highest in Spring: 3.8 of 5"
 
 
 def test_survey_chart_marks_suppressed_rounds_without_a_number():

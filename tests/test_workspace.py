@@ -354,6 +354,19 @@ def test_survey_results_give_aggregates_with_n_at_the_minimum_group_size(db):
     assert (areas["n"] == 10).all()
 
 
+def test_latest_statement_results_skip_suppressed_rounds(db):
+    big = ws.open_round(db, "Fall", date(2025, 10, 1))
+    for _ in range(config.MIN_GROUP_SIZE):
+        ws.submit_survey(db, big, all_answers(4))
+    ws.close_round(db, big)
+    small = ws.open_round(db, "Winter", date(2026, 1, 10))
+    ws.submit_survey(db, small, all_answers(1))
+    ws.close_round(db, small)
+    label, rows = ws.latest_statement_results(db)
+    assert label == "Fall" and len(rows) == len(ws.SURVEY_ITEMS)
+    assert (rows["mean"] == 4.0).all()
+
+
 def test_survey_results_never_carry_per_person_columns(db):
     round_id = ws.open_round(db, "Fall")
     for _ in range(12):

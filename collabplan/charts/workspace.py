@@ -20,11 +20,13 @@ RATING_STYLE: dict[str | None, tuple[str, str]] = {
 
 #: Okabe-Ito colours, told apart by colour-blind readers, one per survey area.
 AREA_COLORS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
+#: A marker shape per area too, so the lines are told apart without colour.
+MARKERS = ["circle", "square", "diamond", "triangle-up", "star", "hexagon"]
 
 SURVEY_AXIS = {
     "range": [0.8, 5.2],
     "tickvals": [1, 2, 3, 4, 5],
-    "ticktext": ["1 Strongly disagree", "2", "3", "4", "5 Strongly agree"],
+    "ticktext": ["1", "2", "3", "4", "5"],
     "gridcolor": COLORS["grid"],
     "zeroline": False,
 }
@@ -140,19 +142,31 @@ def theory_timeline_chart(actions: pd.DataFrame, today: date | None = None) -> g
     if today is not None and len(actions):
         fig.add_vline(x=pd.Timestamp(today), line={"dash": "dash", "color": COLORS["target"]})
         fig.add_annotation(
-            x=pd.Timestamp(today), y=1.02, yref="paper", text="today", showarrow=False
+            x=pd.Timestamp(today), y=0, yref="paper", yshift=-34, text="today", showarrow=False
         )
     done = statuses.count("done")
     title = f"{done} of {len(statuses)} actions done" if statuses else "No actions planned yet"
     if statuses.count("overdue"):
         title += f", {statuses.count('overdue')} overdue"
     fig.update_layout(
-        **base_layout(title, margin={"l": 10, "r": 160, "t": 70, "b": 40}),
-        xaxis={"type": "date", "gridcolor": COLORS["grid"]},
+        **base_layout(title, margin={"l": 10, "r": 20, "t": 70, "b": 60}),
+        xaxis={"type": "date", "gridcolor": COLORS["grid"], **_padded_range(actions, today)},
         yaxis={"autorange": "reversed"},
         height=max(260, 70 * len(statuses) + 140),
     )
     return fig
+
+
+def _padded_range(actions: pd.DataFrame, today: date | None) -> dict:
+    """An x range with room after the last due date for the status written there."""
+    dates = [pd.Timestamp(d) for d in [*actions["starts_on"], *actions["by_when"]] if pd.notna(d)]
+    if today is not None:
+        dates.append(pd.Timestamp(today))
+    if not dates:
+        return {}
+    first, last = min(dates), max(dates)
+    span = max(last - first, pd.Timedelta(days=14))
+    return {"range": [first - span * 0.05, last + span * 0.45]}
 
 
 def survey_rounds_chart(
@@ -175,14 +189,10 @@ def survey_rounds_chart(
             go.Scatter(
                 x=data["round"].tolist(),
                 y=means,
-                mode="lines+markers+text",
+                mode="lines+markers",
                 name=area,
                 line={"color": color, "width": 3},
-                marker={"color": color, "size": 10},
-                text=[
-                    f"{area} {m:.1f}" if i == len(means) - 1 else "" for i, m in enumerate(means)
-                ],
-                textposition="middle right",
+                marker={"color": color, "size": 11, "symbol": MARKERS[n % len(MARKERS)]},
                 hovertemplate=f"<b>{area}</b><br>%{{x}}: %{{y:.2f}} of 5<extra></extra>",
             )
         )
@@ -201,6 +211,7 @@ def survey_rounds_chart(
                 marker={"color": COLORS["muted"], "symbol": "x", "size": 12},
                 text=[suppressed_text] * len(hidden),
                 textposition="top center",
+                textfont={"size": 12, "color": COLORS["target"]},
                 hovertemplate=f"%{{x}}: {suppressed_text}, results not shown<extra></extra>",
             )
         )
@@ -208,12 +219,12 @@ def survey_rounds_chart(
         last_round = shown["round"].iloc[-1]
         latest = shown[shown["round"] == last_round]
         best = latest.loc[latest["mean"].astype(float).idxmax()]
-        title = f"{last_round}: highest is {best['area_label']} ({float(best['mean']):.1f} of 5)"
+        title = f"{best['area_label']} highest in {last_round}: {float(best['mean']):.1f} of 5"
     else:
         title = "No survey results to show yet"
     fig.update_layout(
-        **base_layout(title, showlegend=True, margin={"l": 10, "r": 190, "t": 70, "b": 40}),
-        yaxis={**SURVEY_AXIS, "title": "average answer"},
+        **base_layout(title, showlegend=True),
+        yaxis={**SURVEY_AXIS, "title": "average (1 disagree – 5 agree)"},
         xaxis={
             "type": "category",
             "categoryorder": "array",

@@ -20,7 +20,11 @@ def progress(steps: list[tuple[str, bool, str]], noun: str = "steps") -> None:
     done = sum(1 for _, ok, _ in steps if ok)
     st.progress(done / len(steps) if steps else 0.0, text=f"{done} of {len(steps)} {noun} done")
     st.caption(
-        "  ·  ".join(f"{'✅' if ok else '⬜'} {name} ({detail})" for name, ok, detail in steps)
+        "  ·  ".join(
+            f"{':material/check_circle:' if ok else ':material/radio_button_unchecked:'} "
+            f"{name} ({detail})"
+            for name, ok, detail in steps
+        )
     )
 
 
