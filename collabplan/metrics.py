@@ -163,8 +163,10 @@ def add_status(df: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
         df["status"] = pd.Series(dtype="object")
         return df
     ok = df["students"] >= config.MIN_GROUP_SIZE
-    medians = df[ok].groupby(group_by, dropna=False)["pct_proficient"].median().rename("median")
-    df = df.join(medians, on=group_by)
+    # The median of the skills with enough students, per group (a transform keeps groups
+    # whose key is missing, and groups where every skill is suppressed, without a join).
+    keys = [df[c] for c in group_by]
+    df["median"] = df["pct_proficient"].where(ok).groupby(keys, dropna=False).transform("median")
     diff = df["pct_proficient"] - df["median"]
     df["status"] = "typical"
     df.loc[diff >= config.STATUS_MARGIN, "status"] = "strength"

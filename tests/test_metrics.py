@@ -270,3 +270,18 @@ def test_review_notes_are_kept_per_team_and_administration(db, school):
     assert review.load_note(db, None, school["fall"]) == "Coach: compare with grade 8."
     review.save_note(db, school["team"], school["fall"], "  ")
     assert review.load_note(db, school["team"], school["fall"]) == ""
+
+
+def test_status_copes_with_missing_by_values_and_fully_suppressed_groups():
+    import pandas as pd
+
+    df = pd.DataFrame({
+        "administration_id": [1, 1, 1, 1, 1],
+        "by": ["7A", "7A", "7A", None, None],
+        "skill": ["A", "B", "C", "A", "B"],
+        "students": [20, 20, 20, 3, 4],
+        "proficient": [18, 10, 9, 1, 2],
+    })
+    out = metrics.add_status(df, ["administration_id", "by"])
+    assert out["status"].tolist() == ["strength", "typical", "typical", "suppressed", "suppressed"]
+    assert out["median"].iloc[0] == 50.0 and out["median"].isna().iloc[3:].all()

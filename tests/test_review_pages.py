@@ -145,3 +145,126 @@ def test_present_mode_shows_no_student_name_or_id(db, school, page):
     text = rendered_text(at)
     leaked = [s for s in student_identifiers(db) if s in text]
     assert leaked == []
+
+
+# -- on the demo school ------------------------------------------------------------------------
+
+VIEWS = ["Skills by class", "Skills by teacher", "Growth", "Equity gap", "Levels", "Questions"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo school, built once for this module and copied for each test."""
+    from collabplan import db as db_module
+    from collabplan.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    demo_db = db_module.connect(path)
+    load_demo(demo_db)
+    demo_db.close()
+    return path
+
+
+@pytest.fixture
+def demo(db_path: Path, demo_file: Path):
+    import shutil
+
+    from collabplan import db as db_module
+
+    shutil.copy(demo_file, db_path)
+    return db_module.connect(db_path)
+
+
+def walk_review(at: AppTest, check) -> int:
+    """Open every assessment of the demo school and every "Look closer" view; ``check(at)``
+    after each run. Returns how many screens were checked."""
+    screens = 0
+    assessments = at.selectbox(key="review_filter_assessment_id").options
+    for index in range(len(assessments)):
+        at.selectbox(key="review_filter_assessment_id").select_index(index).run()
+        for view in VIEWS:
+            controls = [b for b in at.button_group if b.key == "review_view"]
+            if not controls:
+                break
+            controls[0].set_value(view).run()
+            check(at)
+            screens += 1
+    return screens
+
+
+def test_every_review_view_renders_on_the_demo_school(demo):
+    at = open_page("pages/review.py")
+    assert not at.exception
+
+    def check(at: AppTest) -> None:
+        assert not at.exception, at.exception
+
+    assert walk_review(at, check) >= len(VIEWS) * 4
+
+
+@pytest.mark.parametrize("page", ["pages/students.py", "pages/coach.py"])
+def test_students_and_coach_pages_render_on_the_demo_school(demo, page):
+    at = open_page(page)
+    assert not at.exception
+    if page == "pages/students.py":
+        assert at.dataframe, "the student lists are shown outside projection mode"
+
+
+def test_present_mode_hides_every_student_on_the_demo_school(demo):
+    secrets = student_identifiers(demo)
+    assert len(secrets) > 100
+    for page in REVIEW_PAGES:
+        at = open_page(page, present=True)
+        assert not at.exception
+        assert [s for s in secrets if s in rendered_text(at)] == [], page
+        assert not at.dataframe or page != "pages/students.py"
+    at = open_page("pages/review.py", present=True)
+
+    def check(at: AppTest) -> None:
+        assert not at.exception
+        text = rendered_text(at)
+        assert [s for s in secrets if s in text] == []
+
+    assert walk_review(at, check) >= len(VIEWS) * 4
+
+
+def test_skill_summary_by_class_matches_the_cfa_tracker(db, samples):
+    """The tracker's own cells, read here with openpyxl, against skill_summary by class."""
+    import openpyxl
+
+    from collabplan.ingest import import_file, load_mapping
+
+    path = samples / "cfa_grade3_unit4_tracker.xlsx"
+    mapping = load_mapping((samples / "cfa_grade3_unit4_tracker.mapping.toml").read_text())
+    import_file(db, path.read_bytes(), path.name, mapping)
+
+    expected: dict[tuple[str, str], list[int]] = {}
+    for ws in openpyxl.load_workbook(path, data_only=False):
+        rows = list(ws.iter_rows(values_only=True))
+        header, standards, possible = rows[3], rows[4], rows[5]
+        questions = [i for i, h in enumerate(header) if isinstance(h, str) and h[:1] == "Q"]
+        for row in rows[6:]:
+            name, scores = row[0], [row[i] for i in questions]
+            if not name or name == "Class average" or not any(
+                    isinstance(v, int | float) for v in scores):
+                continue
+            by_skill: dict[str, list[float]] = {}
+            for i in questions:
+                got = row[i] if isinstance(row[i], int | float) else 0
+                by_skill.setdefault(standards[i], [0.0, 0.0])
+                by_skill[standards[i]][0] += got
+                by_skill[standards[i]][1] += possible[i]
+            for skill, (pts, out_of) in by_skill.items():
+                cell = expected.setdefault((skill, ws.title), [0, 0])
+                cell[0] += 1
+                cell[1] += pts / out_of >= 0.8
+
+    truth = json.loads((samples / "cfa_grade3_unit4_tracker.truth.json").read_text())
+    df = metrics.skill_summary(db, Filters(), by="class")
+    got = {(r.skill, r.by): [r.students, r.proficient] for r in df.itertuples()}
+    assert got == expected
+    totals = metrics.skill_summary(db, Filters()).set_index("skill")
+    for skill, want in truth["administrations"][0]["skills"].items():
+        assert totals.loc[skill, "students"] == want["students"]
+        assert totals.loc[skill, "proficient"] == want["proficient"]
+        assert totals.loc[skill, "pct_proficient"] == want["pct_proficient"]
