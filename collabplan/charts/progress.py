@@ -254,8 +254,13 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
     hover = [f"<b>{g}</b><br>{p}<br>{lab}<br>{STATUS_WORDS.get(s, s)}"
              for g, p, lab, s in zip(df["goal"], df["priority"], labels, df["status"], strict=True)]
     x = df["shown"].fillna(0).clip(lower=0)
+    # One label column: each priority is a bold heading row with its goals beneath it.
+    rows: list[str] = []
+    for priority, group in df.groupby("priority", sort=False):
+        rows.append(f"<b>{priority}</b>")
+        rows.extend(group["goal"])
     fig.add_trace(go.Bar(
-        y=[list(df["priority"]), list(df["goal"])], x=list(x), orientation="h",
+        y=list(df["goal"]), x=list(x), orientation="h",
         marker={"color": [STATUS_BAR_COLORS.get(s, COLORS["muted"]) for s in df["status"]]},
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", name="Gap closed",
@@ -265,8 +270,9 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
         **base_layout(title, font={"size": font_size}),
         xaxis={"range": [0, top], "ticksuffix": "%", "gridcolor": COLORS["grid"],
                "title": {"text": "share of the gap from baseline to target closed"}},
-        yaxis={"autorange": "reversed", "tickfont": {"size": font_size - 2}},
-        height=max(320, 90 + 60 * len(df)),
+        yaxis={"categoryorder": "array", "categoryarray": rows, "range": [len(rows) - 0.5, -0.5],
+               "tickfont": {"size": font_size - 2}},
+        height=max(320, 110 + 50 * len(rows)),
     )
     fig.add_vline(x=100, line={"dash": "dash", "color": COLORS["target"]})
     return fig
