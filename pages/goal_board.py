@@ -17,6 +17,9 @@ st.title("Goal board")
 st.caption("Every team's current goals, so leaders can see everyone rowing in the same direction "
            "and teams can offer each other strategies and resources.")
 db = ui.get_db()
+sent = st.session_state.pop("gb_sent", None)
+if sent:
+    st.toast(f"Sent to {sent}: they will see it on their goal page", icon=":material/send:")
 if not gui.list_goals():
     gui.no_goals()
     st.stop()
@@ -82,4 +85,5 @@ for row_start in range(0, len(cards), 2):
                             gui.show_refusal(exc)
                         else:
                             ui.after_write()
-                            st.toast(f"Sent to {card['team']}", icon=":material/send:")
+                            st.session_state["gb_sent"] = card["team"]
+                            st.rerun()
