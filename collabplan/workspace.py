@@ -165,7 +165,17 @@ def _tx(db: Database) -> Iterator[_Cursor]:
 
 
 def _query(db: Database, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-    return db.query(sql, _plain(params))
+    return _blanks_as_none(db.query(sql, _plain(params)))
+
+
+def _blanks_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain objects with None for blanks (pandas would use NaN, which
+    reads as true and prints as "nan" in a form)."""
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+    return frame
 
 
 def _rows(db: Database, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
@@ -253,7 +263,9 @@ def _delete(db: Database, what: str, parts: list[tuple[str, str, Sequence[Any]]]
 
 
 def _text(value: str | None) -> str | None:
-    value = (value or "").strip()
+    if not isinstance(value, str):  # None, or a NaN blank from a table
+        return None
+    value = value.strip()
     return value or None
 
 
@@ -348,7 +360,7 @@ def criteria_ratings(db: Database) -> pd.DataFrame:
                 "notes": notes,
             }
         )
-    return pd.DataFrame(rows)
+    return _blanks_as_none(pd.DataFrame(rows))
 
 
 def _themes(themes: Iterable[str] | str | None) -> list[str]:
@@ -830,8 +842,13 @@ def delete_norm(db: Database, norm_id: int) -> Removed:
 def stage_supports(db: Database) -> pd.DataFrame:
     """Every stage in order with what the school does to support it (blank if not written)."""
     saved = dict(_rows(db, "SELECT stage, support FROM stage_support"))
-    return pd.DataFrame(
-        [{"stage": s, "looks_like": text, "support": saved.get(s)} for s, text in STAGES.items()]
+    return _blanks_as_none(
+        pd.DataFrame(
+            [
+                {"stage": s, "looks_like": text, "support": saved.get(s)}
+                for s, text in STAGES.items()
+            ]
+        )
     )
 
 

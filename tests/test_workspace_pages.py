@@ -316,3 +316,14 @@ def test_database_is_the_one_the_app_uses(db_path):
     find(at, "text_input", "Round name", "round_open").input("Spring")
     submit(at, "round_open", "Open the round")
     assert ws.rounds(db_module.connect(db_path))["label"].tolist() == ["Spring"]
+
+
+def test_saving_the_demo_forms_unchanged_never_stores_nan_for_blanks(db):
+    ws.seed_demo(db)
+    at = open_page("pages/vision.py")
+    submit(at, "criteria", "Save the ratings")
+    notes = ws.criteria_ratings(db)["notes"].tolist()
+    assert "nan" not in notes and None in notes
+    at = open_page("pages/teams.py")
+    submit(at, "stage_support", "Save the support plan")
+    assert "nan" not in ws.stage_supports(db)["support"].tolist()
