@@ -268,3 +268,20 @@ def test_skill_summary_by_class_matches_the_cfa_tracker(db, samples):
         assert totals.loc[skill, "students"] == want["students"]
         assert totals.loc[skill, "proficient"] == want["proficient"]
         assert totals.loc[skill, "pct_proficient"] == want["pct_proficient"]
+
+
+@pytest.mark.parametrize("by", ["class", "teacher", "grade", "group:ELL"])
+def test_skills_command_by_gives_the_numbers_the_pages_show(demo, db_path, by, capsys):
+    from collabplan import cli
+
+    assert cli.main(["skills", "--db", str(db_path), "--by", by, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    column = by.split(":")[0]
+    df = metrics.skill_summary(demo, Filters(), by=by)
+    assert len(rows) == len(df) > 0
+    clean = lambda v: "(none)" if v is None or v != v else str(v)  # noqa: E731 (NaN != NaN)
+    want = sorted((r.assessment, r.skill, clean(r.by), r.students, r.pct_proficient, r.status)
+                  for r in df.itertuples())
+    got = sorted((r["assessment"], r["skill"], clean(r[column]), r["students"],
+                  r["pct_proficient"], r["status"]) for r in rows)
+    assert got == want
