@@ -33,7 +33,9 @@ def _button(at: AppTest, label: str):
 
 
 def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
+    parts = (
+        [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
+    )
     parts += [c.value for c in at.caption] + [s.value for s in at.subheader]
     return "\n".join(str(p) for p in parts)
 
@@ -73,7 +75,9 @@ def _seeded(at: AppTest, export, team, population=None):
 def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, school):
     export, team = school
     at = _seeded(_app(), export, team)
-    value, n = expected_metric(export, "Spring", "Vocabulary", "pct_below_proficient", {"grade": "3"})
+    value, n = expected_metric(
+        export, "Spring", "Vocabulary", "pct_below_proficient", {"grade": "3"}
+    )
     assert at.metric[0].value == goals.pct(value)
     assert f"{n} students scored" in _texts(at)
     assert len(at.get("plotly_chart")) == 1
@@ -150,10 +154,18 @@ def test_draft_from_scratch_with_new_team(db, school):
 def _posted_goal(db, export, team):
     pid = int(db.scalar("SELECT min(id) FROM priority"))
     return goals.create_goal(
-        db, team_id=team, assessment_id=export.assessment_id, skill="Vocabulary",
-        metric="pct_below_proficient", baseline_administration_id=export.windows["Fall"],
-        population={"grade": "3"}, priority_id=pid, why="Because", target_value=1,
-        target_date="2026-06-01", status="active",
+        db,
+        team_id=team,
+        assessment_id=export.assessment_id,
+        skill="Vocabulary",
+        metric="pct_below_proficient",
+        baseline_administration_id=export.windows["Fall"],
+        population={"grade": "3"},
+        priority_id=pid,
+        why="Because",
+        target_value=1,
+        target_date="2026-06-01",
+        status="active",
     )
 
 
@@ -214,4 +226,69 @@ def test_priorities_page_adds_and_lists(db):
     _button(at, "Add priority").click().run()
     assert not at.exception, at.exception
     assert goals.list_priorities(db)["title"].tolist() == ["Reading success for every student"]
+    assert "Reading success for every student" in _texts(at)
+
+
+def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
+    export, team = school
+    gid = goals.create_goal(
+        db,
+        team_id=team,
+        assessment_id=export.assessment_id,
+        skill="Vocabulary",
+        metric="pct_below_proficient",
+        baseline_administration_id=export.windows["Fall"],
+        population={"class": "3A"},
+        target_value=1,
+        target_date="2026-06-01",
+        status="active",
+    )
+    spring = export.windows["Spring"]
+    keep = [
+        r[0]
+        for r in db.rows(
+            "SELECT student_id FROM score WHERE administration_id = ? AND class_name = '3A'"
+            " AND skill = 'Vocabulary' ORDER BY student_id LIMIT 4",
+            [spring],
+        )
+    ]
+    with db.transaction() as cur:
+        cur.execute(
+            "DELETE FROM score WHERE administration_id = ? AND class_name = '3A'"
+            " AND skill = 'Vocabulary' AND NOT list_contains(?, student_id)",
+            [spring, keep],
+        )
+    at = _app()
+    at.session_state[ui.PRESENT_KEY] = True
+    at.switch_page("pages/goal_board.py")
+    at.run()
+    assert not at.exception, at.exception
+    latest = [m for m in at.metric if m.label == "Latest"][0]
+    winter, _ = expected_metric(
+        export, "Winter", "Vocabulary", "pct_below_proficient", {"class": "3A"}
+    )
+    assert latest.value == goals.pct(winter)  # Spring has 4 students: the latest shown is Winter
+    at.session_state["goal_open_id"] = gid
+    at.switch_page("pages/goal_detail.py")
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert table["value"].tolist()[-1] == "fewer than 10 students"
+    assert table["students"].tolist()[-1] == "–"
+
+
+def test_goal_pages_run_on_the_demo_school(db):
+    from collabplan import demo
+
+    demo.load_demo(db)
+    for page in (
+        "pages/goal_draft.py",
+        "pages/goal_board.py",
+        "pages/goal_detail.py",
+        "pages/priorities.py",
+    ):
+        at = _app()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, at.exception)
     assert "Reading success for every student" in _texts(at)
