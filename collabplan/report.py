@@ -115,7 +115,7 @@ def _goal_section(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
     status = str(row["status"])
     mark = f" {CELEBRATION}" if status == "met" else ""
     fig = progress_figure(pts, metric=row["metric"], target_value=_num(row["target_value"]),
-                          target_date=goals.to_date(goals._none(row["target_date"])), status=status)
+                          target_date=goals.to_date(row["target_date"]), status=status)
     shown_actions = actions[[c for c in ("what", "who", "status", "evidence") if c in actions]]
     shown_signposts = signposts.assign(
         done=signposts["done"].map(lambda d: "yes" if d else "not yet")

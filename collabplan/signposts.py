@@ -103,7 +103,7 @@ def signpost(db: Database, signpost_id: int) -> dict[str, Any]:
         " WHERE id = ?", [int(signpost_id)])
     if df.empty:
         raise ValueError(f"there is no signpost {signpost_id}")
-    row = {k: goals._none(v) for k, v in df.iloc[0].to_dict().items()}
+    row = {k: None if pd.isna(v) else v for k, v in df.iloc[0].to_dict().items()}
     row["date"] = goals.to_date(row["date"])
     return row
 

@@ -48,7 +48,7 @@ cols[3].metric("Gap closed", "–" if pd.isna(row["gap_closed"]) else f"{row['ga
 fig = charts.progress_figure(
     pts, metric=row["metric"],
     target_value=None if pd.isna(row["target_value"]) else float(row["target_value"]),
-    target_date=goals.to_date(goals._none(row["target_date"])), status=row["status"],
+    target_date=goals.to_date(row["target_date"]), status=row["status"],
 )
 st.plotly_chart(fig, width="stretch", key=f"progress_chart_{goal_id}")
 

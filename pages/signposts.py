@@ -76,7 +76,7 @@ with plan_col, st.form("plan_signposts"):
     st.markdown("**Plan the year**")
     start = st.date_input("First check-in", value=dt.date.today(), format="YYYY-MM-DD")
     end = st.date_input("Until", format="YYYY-MM-DD",
-                        value=goals.to_date(goals._none(row["target_date"]))
+                        value=goals.to_date(row["target_date"])
                         or dt.date.today() + dt.timedelta(days=180))
     weeks = st.number_input("Every how many weeks", min_value=1, max_value=26, value=6)
     if st.form_submit_button("Schedule", icon=":material/calendar_month:"):

@@ -116,7 +116,7 @@ with chart_col:
     latest = None if pd.isna(row["latest_value"]) else float(row["latest_value"])
     fig = charts.progress_figure(
         points[slide], metric=row["metric"], target_value=target,
-        target_date=goals.to_date(goals._none(row["target_date"])), status=status,
+        target_date=goals.to_date(row["target_date"]), status=status,
         font_size=SLIDE_FONT,
         # the target is on the slide already: a short title fits the column
         title=charts.progress_title(status, row["metric"], latest, target, None, with_target=False),
