@@ -28,7 +28,7 @@ priorities = gui.list_priorities()
 teams = gui.list_teams()
 p_names = dict(zip(priorities["id"].astype(int), priorities["title"], strict=True))
 t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
-c1, c2, c3 = st.columns([3, 2, 1])
+c1, c2, c3 = st.columns([3, 2, 2])
 priority_id = c1.selectbox("School priority", [None, *p_names], key="gb_priority",
                            format_func=lambda v: "All priorities" if v is None else p_names[v])
 team_id = c2.selectbox("Team", [None, *t_names], key="gb_team",

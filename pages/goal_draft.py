@@ -119,7 +119,7 @@ if mode == NEW:
     if base is not None:
         m1, m2 = st.columns([1, 3])
         with m1:
-            st.metric(f"Baseline: {goals.METRIC_LABELS[metric]}", goals.pct(base.value))
+            st.metric("Baseline", goals.pct(base.value), help=goals.METRIC_LABELS[metric])
             st.caption(f"{base.students} students scored in {base.assessment}, {base.label}.")
         with m2:
             chart = gui.baseline_chart_data(baseline_id, skill, metric, population)

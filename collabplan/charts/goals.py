@@ -54,7 +54,7 @@ def baseline_chart(
     chosen = data[data["chosen"]]
     if title is None:
         if not chosen.empty and pd.notna(chosen["value"].iloc[0]):
-            title = f"{skill}: {_pct(chosen['value'].iloc[0])} {words} (baseline)"
+            title = f"{skill}: {_pct(chosen['value'].iloc[0])} {words}"
         else:
             title = f"{skill}: baseline"
     values = [0.0 if pd.isna(v) else float(v) for v in data["value"]]
@@ -114,10 +114,12 @@ def progress_sparkline(points: pd.DataFrame, target_value: float | None, metric:
             y=float(target_value),
             line={"color": COLORS["target"], "dash": "dash", "width": 2},
             annotation_text=f"target {_pct(target_value)}",
-            annotation_position="bottom right",
+            annotation_position="right",
+            annotation_font_size=12,
         )
     layout = base_layout("")
-    layout.update(margin={"l": 5, "r": 5, "t": 20, "b": 5}, height=150, title=None)
+    # The right margin holds the target's label, clear of the points' own labels.
+    layout.update(margin={"l": 5, "r": 80, "t": 20, "b": 5}, height=150, title=None)
     fig.update_layout(**layout)
     fig.update_yaxes(**{**PERCENT_AXIS, "range": [0, 105]}, showticklabels=False)
     fig.update_xaxes(showgrid=False, tickfont={"size": 12})
