@@ -3,9 +3,11 @@ lag in more than one team or testing window called out."""
 
 import streamlit as st
 
-from collabplan import charts, metrics
+from collabplan import charts, metrics, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
+
+ui.page_setup()
 
 coach_lagging = cached(metrics.coach_lagging)
 filter_options = cached(metrics.filter_options)

@@ -38,6 +38,21 @@ def after_write() -> None:
     st.cache_data.clear()
 
 
+def page_setup() -> None:
+    """First line of every page: make sure the page runs inside app.py's router.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder: on a fresh server, the
+    first visit straight to a page URL (a bookmarked ``/staff_meeting?present=1``) runs the
+    page file alone, skipping app.py's projection-mode set-up and menu. Leave that mode and
+    rerun, so the router runs first and then opens the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def init_projection_mode() -> None:
     """``?present=1`` turns projection mode on for the whole session."""
     if st.query_params.get("present") in ("1", "true", "yes"):
