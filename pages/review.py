@@ -61,57 +61,6 @@ with left:
                 }
                 st.switch_page(GOAL_PAGE)
 
-    st.divider()
-    view = st.segmented_control("Look closer", VIEWS, default=VIEWS[0], key="review_view")
-    admin = choice.administration_id
-    if view in ("Skills by class", "Skills by teacher", None):
-        by = "teacher" if view == "Skills by teacher" else "class"
-        columns = len(choice.teachers if by == "teacher" else choice.classes)
-        if columns > MAX_COLUMNS:
-            plural = {"class": "classes", "teacher": "teachers"}[by]
-            st.info(f"{columns} {plural} side by side are too many to read: choose a team, "
-                    "grade or teacher in the sidebar first.",
-                    icon=":material/filter_alt:")
-        else:
-            by_summary = skill_summary(choice.window, by)
-            st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
-                            key="heatmap")
-            with st.expander(f"The numbers (the same as `skills --by {by}`)"):
-                st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
-    elif view == "Growth":
-        if since_id is None:
-            st.info("Growth shows once this assessment has an earlier testing window: upload "
-                    "the earlier (or next) round of results.", icon=":material/timeline:")
-        else:
-            options = earlier["id"].tolist()
-            labels = dict(zip(earlier["id"], earlier["label"], strict=True))
-            since_id = st.selectbox("Compared with", options, format_func=labels.get,
-                                    key="review_since")
-            since_label = labels[since_id]
-            g = growth(flt, since_id, admin)
-            st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
-                            width="stretch", key="growth")
-            st.caption("Only students scored in both windows are counted.")
-    elif view == "Equity gap":
-        if not choice.groups:
-            st.info("No student groups in these results: map group columns (ELL, SPED …) "
-                    "when uploading, or upload a roster.", icon=":material/groups:")
-        else:
-            group = st.selectbox("Student group", choice.groups, key="review_gap_group")
-            st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group), group),
-                            width="stretch", key="equity")
-    elif view == "Levels":
-        st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin)),
-                        width="stretch", key="levels")
-    elif view == "Questions":
-        items = item_analysis(flt, admin)
-        if items.empty:
-            st.info("These results were not scored by question. Upload the item-level file "
-                    "(one column per question) to see the most-missed questions.",
-                    icon=":material/quiz:")
-        else:
-            st.plotly_chart(charts.item_analysis_chart(items), width="stretch", key="items")
-
 with right:
     st.subheader("Review questions")
     g = growth(flt, since_id, choice.administration_id) if since_id is not None else None
@@ -132,3 +81,55 @@ with right:
         if st.form_submit_button("Save notes", icon=":material/save:"):
             review.save_note(ui.get_db(), flt.team_id, choice.administration_id, body)
             st.toast("Notes saved.")
+
+st.divider()
+view = st.segmented_control("Look closer", VIEWS, default=VIEWS[0], key="review_view")
+admin = choice.administration_id
+if view in ("Skills by class", "Skills by teacher", None):
+    by = "teacher" if view == "Skills by teacher" else "class"
+    columns = len(choice.teachers if by == "teacher" else choice.classes)
+    if columns > MAX_COLUMNS:
+        plural = {"class": "classes", "teacher": "teachers"}[by]
+        st.info(f"{columns} {plural} side by side are too many to read: choose a team, "
+                "grade or teacher in the sidebar first.",
+                icon=":material/filter_alt:")
+    else:
+        by_summary = skill_summary(choice.window, by)
+        st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
+                        key="heatmap")
+        with st.expander(f"The numbers (the same as `skills --by {by}`)"):
+            st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+elif view == "Growth":
+    if since_id is None:
+        st.info("Growth shows once this assessment has an earlier testing window: upload "
+                "the earlier (or next) round of results.", icon=":material/timeline:")
+    else:
+        options = earlier["id"].tolist()
+        labels = dict(zip(earlier["id"], earlier["label"], strict=True))
+        since_id = st.selectbox("Compared with", options, format_func=labels.get,
+                                key="review_since")
+        since_label = labels[since_id]
+        g = growth(flt, since_id, admin)
+        st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
+                        width="stretch", key="growth")
+        st.caption("Only students scored in both windows are counted.")
+elif view == "Equity gap":
+    if not choice.groups:
+        st.info("No student groups in these results: map group columns (ELL, SPED …) "
+                "when uploading, or upload a roster.", icon=":material/groups:")
+    else:
+        group = st.selectbox("Student group", choice.groups, key="review_gap_group")
+        st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group), group),
+                        width="stretch", key="equity")
+elif view == "Levels":
+    st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin)),
+                    width="stretch", key="levels")
+elif view == "Questions":
+    items = item_analysis(flt, admin)
+    if items.empty:
+        st.info("These results were not scored by question. Upload the item-level file "
+                "(one column per question) to see the most-missed questions.",
+                icon=":material/quiz:")
+    else:
+        st.plotly_chart(charts.item_analysis_chart(items), width="stretch", key="items")
+

@@ -8,6 +8,10 @@ from collabplan.charts.style import STATUS_COLORS
 from collabplan.metrics import add_status
 
 
+def title(fig) -> str:
+    return fig.layout.title.text.replace("<br>", " ")
+
+
 def summary(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["skill", "students", "proficient"])
     df["administration_id"] = 1
@@ -43,7 +47,7 @@ def test_skill_profile_sorts_bars_labels_them_and_colours_by_status():
 def test_skill_profile_title_states_the_finding_and_draws_the_median():
     fig = charts.skill_profile(PROFILE)
     # median of 37.8, 54.1, 55.4, 71.6 = 54.75; 54.75 - 37.8 = 16.95
-    assert fig.layout.title.text == "Vocabulary lags: 38% proficient, 17 points below the median"
+    assert title(fig) == "Vocabulary lags: 38% proficient, 17 points below the median"
     line = fig.layout.shapes[0]
     assert line.x0 == line.x1 == 54.75 and line.line.dash == "dash"
 
@@ -77,7 +81,7 @@ def test_heatmap_greys_and_marks_small_cells():
     assert z[1] is None and text[1] == SMALL_MARK and SMALL in hover[1]
     assert z[0] == 50.0 and text[0] == "50%"
     assert fig.layout.plot_bgcolor == STATUS_COLORS["suppressed"]
-    assert fig.layout.title.text == "RL.1 varies most by class: 30% to 90% proficient"
+    assert title(fig) == "RL.1 varies most by class: 30% to 90% proficient"
 
 
 def growth_frame() -> pd.DataFrame:
@@ -103,13 +107,13 @@ def test_growth_chart_draws_matched_dumbbells_and_flags_stagnant():
     assert after.marker.symbol[2] == "diamond"
     assert list(lines.x[:3]) == [25.0, 58.3, None]
     assert list(small.text) == [SMALL] and list(small.y) == ["W.7.1"]
-    assert fig.layout.title.text == "L.7.4 stalled: +2 points since Fall"
+    assert title(fig) == "L.7.4 stalled: +2 points since Fall"
 
 
 def test_growth_chart_title_when_nothing_stalled():
     df = growth_frame()
     df["stagnant"] = False
-    assert charts.growth_chart(df, "Fall", "Winter").layout.title.text.startswith(
+    assert title(charts.growth_chart(df, "Fall", "Winter")).startswith(
         "Every skill grew at least 5 points since Fall; most: RI.7.6 +33 points")
 
 
@@ -125,12 +129,13 @@ def test_equity_gap_chart_shows_points_and_both_n():
     })
     fig = charts.equity_gap_chart(df, "ELL")
     bar = fig.data[0]
-    assert list(bar.y) == ["L.7.4", "RL.7.1", "RI.7.6"]
+    assert list(bar.y) == ["L.7.4<br>ELL n=4 · others n=70", "RL.7.1<br>ELL n=30 · others n=44",
+                           "RI.7.6<br>ELL n=30 · others n=44"]
     assert list(bar.x) == [0.0, 2.0, -15.0]
-    assert bar.text[2] == "-15 points (ELL 20%, n=30; others 35%, n=44)"
+    assert bar.text[2] == "-15 points: 20% vs 35%"
     assert "fewer than" in bar.text[0]
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
-    assert fig.layout.title.text == "Largest gap: RI.7.6, ELL 15 points below everyone else"
+    assert title(fig) == "Largest gap: RI.7.6, ELL 15 points below everyone else"
 
 
 def test_level_distribution_chart_stacks_levels_in_the_assessments_order():
@@ -150,7 +155,7 @@ def test_level_distribution_chart_stacks_levels_in_the_assessments_order():
     assert list(fig.data[0].x) == [50.0, 20.0]
     assert list(fig.data[1].x) == [0.0, 20.0]
     assert fig.data[0].text[0] == "50%" and fig.data[1].text[0] == ""
-    assert fig.layout.title.text == "Vocab has the most at Low: 50%"
+    assert title(fig) == "Vocab has the most at Low: 50%"
 
 
 def test_item_analysis_chart_puts_most_missed_on_top_with_its_standard():
@@ -165,7 +170,7 @@ def test_item_analysis_chart_puts_most_missed_on_top_with_its_standard():
     assert list(bar.x) == [100.0, 50.0, 25.0]
     assert bar.text[2] == "25% of points (n=12)"
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
-    assert fig.layout.title.text == "Most missed: Q10 (3.NF.2), 25% of points earned"
+    assert title(fig) == "Most missed: Q10 (3.NF.2), 25% of points earned"
 
 
 def test_empty_frames_give_figures_that_say_why():
@@ -190,4 +195,4 @@ def test_coach_chart_ranks_lagging_skills_and_marks_repeats():
     assert list(bar.x) == [11.0, 22.5, 29.2]
     assert bar.text[2] == "29 points below (25%, n=24) · lags in 2"
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
-    assert fig.layout.title.text == "1 skill lags in more than one team or window; most often RI.7.6"
+    assert title(fig) == "1 skill lags in more than one team or window; most often RI.7.6"

@@ -36,6 +36,28 @@ def points(value: float) -> str:
     return f"{n:+d} point{'' if abs(n) == 1 else 's'}"
 
 
+def wrap(title: str, width: int = 52) -> str:
+    """Break a long title into lines (Plotly does not wrap titles)."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _layout(title: str, rows: int, per_row: int = 46, right: int = 30, **extra: object) -> dict:
+    """base_layout with the title wrapped, the top margin fitted to it, a height for the
+    rows, and room on the right for labels beyond the bars."""
+    text = wrap(title)
+    layout = base_layout(text, **extra)
+    lines = text.count("<br>") + 1
+    layout["margin"] = {**layout["margin"], "t": 40 + 32 * lines, "r": right}
+    layout["height"] = _height(rows, per_row) + 32 * (lines - 1)
+    return layout
+
+
 def _height(rows: int, per_row: int = 46, base: int = 150) -> int:
     return base + per_row * max(rows, 1)
 
@@ -104,7 +126,7 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(**base_layout(title or profile_finding(df)), height=_height(len(rows)))
+    fig.update_layout(**_layout(title or profile_finding(df), len(rows), right=190))
     fig.update_xaxes(**PERCENT_AXIS, title="Students proficient")
     fig.update_yaxes(automargin=True, title=None)
     if not ok.empty:
@@ -148,10 +170,9 @@ def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
             colorbar={"title": {"text": "proficient"}, "ticksuffix": "%"},
         )
     )
-    fig.update_layout(**base_layout(heatmap_finding(df, by_label),
-                                    plot_bgcolor=STATUS_COLORS["suppressed"]),
-                      height=_height(len(skills), per_row=52))
-    fig.update_xaxes(title=by_label.capitalize(), side="top", type="category")
+    fig.update_layout(**_layout(heatmap_finding(df, by_label), len(skills), per_row=52,
+                                plot_bgcolor=STATUS_COLORS["suppressed"]))
+    fig.update_xaxes(title=by_label.capitalize(), type="category", automargin=True)
     fig.update_yaxes(automargin=True, type="category")
     return fig
 
@@ -225,7 +246,7 @@ def growth_chart(df: pd.DataFrame, before: str = "before", after: str = "after")
             x=[0] * len(small), y=small["skill"].tolist(), mode="text",
             text=[SMALL] * len(small), textposition="middle right", hoverinfo="skip",
         ))
-    fig.update_layout(**base_layout(growth_finding(df, before)), height=_height(len(rows)))
+    fig.update_layout(**_layout(growth_finding(df, before), len(rows), right=230))
     fig.update_xaxes(**PERCENT_AXIS, title=f"Students proficient: ○ {before} → ● {after}")
     fig.update_yaxes(automargin=True, type="category",
                      categoryorder="array", categoryarray=rows["skill"].tolist()[::-1])
@@ -253,8 +274,9 @@ def equity_gap_chart(df: pd.DataFrame, group: str) -> go.Figure:
         return empty_figure(f"No scores to compare {group} with everyone else")
     rows = pd.concat([df[df["suppressed"]], df[~df["suppressed"]].sort_values("gap",
                                                                                 ascending=False)])
-    x, colors, text = [], [], []
+    x, colors, text, labels = [], [], [], []
     for r in rows.itertuples():
+        labels.append(f"{r.skill}<br>{group} n={r.group_students} · others n={r.others_students}")
         if r.suppressed or pd.isna(r.gap):
             x.append(0.0)
             colors.append(STATUS_COLORS["suppressed"])
@@ -262,15 +284,14 @@ def equity_gap_chart(df: pd.DataFrame, group: str) -> go.Figure:
             continue
         x.append(float(r.gap))
         colors.append(STATUS_COLORS["lagging"] if r.gap < 0 else STATUS_COLORS["strength"])
-        text.append(f"{points(r.gap)} ({group} {pct(r.group_pct)}, n={r.group_students}; "
-                    f"others {pct(r.others_pct)}, n={r.others_students})")
-    reach = max([abs(v) for v in x] + [10.0]) * 1.15
+        text.append(f"{points(r.gap)}: {pct(r.group_pct)} vs {pct(r.others_pct)}")
+    reach = max([abs(v) for v in x] + [10.0]) * 1.8
     fig = go.Figure(go.Bar(
-        x=x, y=rows["skill"].tolist(), orientation="h", marker={"color": colors},
+        x=x, y=labels, orientation="h", marker={"color": colors},
         text=text, textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
-    fig.update_layout(**base_layout(equity_finding(df, group)), height=_height(len(rows)))
+    fig.update_layout(**_layout(equity_finding(df, group), len(rows), per_row=60, right=30))
     fig.update_xaxes(range=[-reach, reach], zeroline=True, zerolinewidth=3,
                      zerolinecolor=COLORS["target"], gridcolor=COLORS["grid"],
                      title=f"Points: {group} minus everyone else")
@@ -313,9 +334,9 @@ def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
     else:
         row = lowest.sort_values("pct").iloc[-1]
         title = f"{row['skill']} has the most at {levels[0]}: {pct(row['pct'])}"
-    fig.update_layout(**base_layout(title, showlegend=True), barmode="stack",
-                      height=_height(len(skills)) + 40,
-                      legend={"orientation": "h", "y": -0.12, "traceorder": "normal"})
+    fig.update_layout(**_layout(title, len(skills), showlegend=True), barmode="stack",
+                      legend={"orientation": "h", "y": -0.15, "traceorder": "normal"})
+    fig.update_layout(height=fig.layout.height + 60)
     fig.update_xaxes(**PERCENT_AXIS, title=None)
     fig.update_yaxes(automargin=True, type="category")
     return fig
@@ -344,7 +365,7 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
     first = df.iloc[0]
     title = (f"Most missed: {first['item']} ({first['standard']}), "
              f"{pct(first['pct_earned'])} of points earned")
-    fig.update_layout(**base_layout(title), height=_height(len(rows), per_row=36))
+    fig.update_layout(**_layout(title, len(rows), per_row=36, right=190))
     fig.update_xaxes(**PERCENT_AXIS, title="Points earned")
     fig.update_yaxes(automargin=True, type="category")
     return fig
@@ -378,7 +399,7 @@ def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
         title = (f"{len(repeated)} skill{'s lag' if many else ' lags'} in more than one "
                  f"team or window; most often {repeated.sort_values('lags_in').iloc[-1]['skill']}")
     reach = max(float(df["below"].max()), 10.0) * 1.6
-    fig.update_layout(**base_layout(title), height=_height(len(rows), per_row=40))
+    fig.update_layout(**_layout(title, len(rows), per_row=40))
     fig.update_xaxes(range=[0, reach], title="Points below the team's median skill",
                      gridcolor=COLORS["grid"])
     fig.update_yaxes(automargin=True, type="category")

@@ -17,6 +17,7 @@ from collabplan.metrics import Filters
 from collabplan.ui.cache import cached
 
 ALL = "All"
+ANY = "\x00all"  # the selectbox value meaning "no filter"; never stored
 filter_options = cached(metrics.filter_options)
 
 NO_DATA = (
@@ -72,19 +73,24 @@ def _select(label: str, field: str, options: list[Any], labels: dict[Any, str],
     """
     saved = state()
     key = f"review_filter_{field}"
+    # A selectbox whose value is None shows "Choose an option": "all" gets its own value.
+    shown = [ANY if v is None else v for v in options]
     wanted = saved.get(field, default)
     if wanted not in options:
         wanted = default if default in options else options[0]
-    st.session_state[key] = wanted
-    value = st.selectbox(label, options, key=key, help=help, on_change=_remember,
+    st.session_state[key] = ANY if wanted is None else wanted
+    value = st.selectbox(label, shown, key=key, help=help, on_change=_remember,
                          args=(field, key),
-                         format_func=lambda v: labels.get(v, ALL if v is None else str(v)))
+                         format_func=lambda v: labels.get(None if v == ANY else v,
+                                                          ALL if v == ANY else str(v)))
+    value = None if value == ANY else value
     saved[field] = value
     return value
 
 
 def _remember(field: str, key: str) -> None:
-    state()[field] = st.session_state[key]
+    value = st.session_state[key]
+    state()[field] = None if value == ANY else value
 
 
 def review_filters(population: bool = True) -> ReviewChoice | None:
