@@ -304,6 +304,31 @@ def skills_of(db: Database, assessment_id: int) -> list[str]:
     ]
 
 
+def skills_by_need(db: Database, assessment_id: int) -> list[str]:
+    """The assessment's skills, lowest % proficient in its latest window first (then the rest)."""
+    df = skill_summary(db, Filters(assessment_id=assessment_id))
+    every = skills_of(db, assessment_id)
+    if df.empty:
+        return every
+    df = df.assign(_d=df["date"].map(to_date))
+    latest = df.sort_values(["_d", "administration_id"], na_position="first").iloc[-1]
+    window = df[df["administration_id"] == latest["administration_id"]]
+    window = window[window["students"] >= config.MIN_GROUP_SIZE]
+    ranked = list(window.sort_values(["pct_proficient", "skill"])["skill"])
+    return ranked + [s for s in every if s not in ranked]
+
+
+def default_team_for(db: Database, assessment_id: int) -> int | None:
+    """The team that most recently uploaded results of this assessment (None when none did)."""
+    found = db.scalar(
+        "SELECT u.team_id FROM upload u WHERE u.team_id IS NOT NULL AND u.id IN ("
+        " SELECT s.upload_id FROM score s JOIN administration a ON a.id = s.administration_id"
+        " WHERE a.assessment_id = ?) ORDER BY u.uploaded_at DESC, u.id DESC LIMIT 1",
+        [assessment_id],
+    )
+    return None if found is None else int(found)
+
+
 def population_choices(db: Database, assessment_id: int) -> dict[str, list[str]]:
     """The grades, classes, teachers and groups seen on an assessment (for select boxes)."""
     out: dict[str, list[str]] = {}
@@ -627,10 +652,14 @@ def create_goal(
             found = cur.execute(
                 "SELECT id FROM team WHERE lower(name) = lower(?)", [new_team.strip()]
             ).fetchone()
-            team_id = int(found[0]) if found else int(
-                cur.execute(
-                    "INSERT INTO team (name) VALUES (?) RETURNING id", [new_team.strip()]
-                ).fetchone()[0]
+            team_id = (
+                int(found[0])
+                if found
+                else int(
+                    cur.execute(
+                        "INSERT INTO team (name) VALUES (?) RETURNING id", [new_team.strip()]
+                    ).fetchone()[0]
+                )
             )
             by_team_id = team_id
         goal_id = int(
@@ -1027,7 +1056,10 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
     """Specific, measurable, achievable, relevant, time-bound: each judged from the goal itself."""
     items: list[SmartItem] = []
     who = describe_population(goal.population)
-    specific = bool(goal.skill) and bool(goal.population)
+    grade = None if goal.population else _only_grade(db, goal)
+    specific = bool(goal.skill) and (bool(goal.population) or grade is not None)
+    if specific and not goal.population:
+        who = f"the grade {grade} students this assessment scored"
     items.append(
         SmartItem(
             "S",
@@ -1035,7 +1067,8 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
             specific,
             f"names a skill ({goal.skill}) and a population ({who})."
             if specific
-            else f"names the skill {goal.skill} but every student: choose a grade, class, teacher or group."
+            else f"names the skill {goal.skill} but every student across grades: "
+            "choose a grade, class, teacher or group."
             if goal.skill
             else "choose a skill.",
         )
@@ -1085,6 +1118,17 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
         )
     )
     return items
+
+
+def _only_grade(db: Database, goal: Goal) -> str | None:
+    """The one grade scored on the goal's skill in its baseline window (None when several)."""
+    df = skill_summary(
+        db,
+        Filters(administration_ids=(goal.baseline_administration_id,), skill=goal.skill),
+        by="grade",
+    )
+    grades = [g for g in df["by"].dropna().unique()] if not df.empty else []
+    return str(grades[0]) if len(grades) == 1 and len(df) == 1 else None
 
 
 def _achievable(db: Database, goal: Goal, base: Baseline | None) -> SmartItem:

@@ -66,17 +66,21 @@ if mode == NEW:
     teams = gui.list_teams()
     left, right = st.columns(2)
     with left:
-        team_id = gui.acting_team("Team") if not teams.empty else None
+        a_names = dict(zip(assessments["id"].astype(int), assessments["name"], strict=True))
+        assessment_id = _pick("Assessment", "gd_assessment", list(a_names), a_names.get)
+        default_team = gui.default_team_for(assessment_id)
+        team_id = gui.acting_team("Team", default=default_team) if not teams.empty else None
         new_team = st.text_input(
             "Or a new team" if team_id else "Team name",
             key="gd_new_team",
             placeholder="e.g. Grade 3 team",
             help="Leave empty to use the team chosen above." if team_id else None,
         )
-        a_names = dict(zip(assessments["id"].astype(int), assessments["name"], strict=True))
-        assessment_id = _pick("Assessment", "gd_assessment", list(a_names), a_names.get)
-        skills = gui.skills_of(assessment_id)
-        skill = _pick("Skill (or the overall score)", "gd_skill", skills)
+        skills = gui.skills_by_need(assessment_id)
+        skill = _pick(
+            "Skill (or the overall score)", "gd_skill", skills,
+            help="Listed from the lowest % proficient in the latest window.",
+        )
         metric = st.radio(
             "Measure", list(goals.METRIC_LABELS), key="gd_metric", horizontal=True,
             format_func=goals.METRIC_LABELS.get,

@@ -600,3 +600,28 @@ def test_action_timeline_bars_span_start_to_due_on_a_date_axis():
     assert fig.layout.title.text == "Action plan: 1 of 2 actions done (1 without dates)"
     empty = charts.action_timeline(actions.iloc[0:0])
     assert "No actions yet" in empty.layout.title.text
+
+
+def test_skills_by_need_puts_lowest_latest_first_and_default_team_is_uploader(db):
+    team = make_team(db, "Grade 3 team")
+    export = school_export(
+        db,
+        team_id=team,
+        growth={"Vocabulary": 0.0, "Comprehension": 0.1, "Phonics": 0.1, "Fluency": 0.1},
+    )
+    ranked = goals.skills_by_need(db, export.assessment_id)
+    latest = {
+        sk: expected_metric(export, "Winter", sk, "pct_proficient")[0]
+        for sk in ("Vocabulary", "Comprehension", "Phonics", "Fluency")
+    }
+    assert ranked == sorted(latest, key=lambda sk: (latest[sk], sk))
+    assert goals.default_team_for(db, export.assessment_id) == team
+
+
+def test_smart_specific_accepts_all_students_of_a_single_grade(db):
+    export = school_export(db)
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM score WHERE grade <> '3'")
+    gid, _ = _draft(db, export, population={})
+    specific = goals.smart_check(db, goals.get_goal(db, gid))[0]
+    assert specific.met and "grade 3 students" in specific.why
