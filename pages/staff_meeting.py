@@ -11,10 +11,12 @@ import html
 import pandas as pd
 import streamlit as st
 
-from collabplan import charts, goals, monitoring
+from collabplan import charts, goals, monitoring, ui
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
+
+ui.page_setup()
 
 SLIDE_KEY = "staff_slide"
 CELEBRATED_KEY = "staff_celebrated"   # goal ids whose balloons already flew this session
