@@ -45,6 +45,12 @@ counts = goals.status_counts(cards)
 summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 heading = f"“{p_names[priority_id]}”" if priority_id is not None else "the school's priorities"
 st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
+with st.expander("How far each goal has come, by priority"):
+    gaps = gui.gap_rows(p_names.get(priority_id), drafts)
+    if gaps.empty:
+        st.caption("Nothing to show yet.")
+    else:
+        st.plotly_chart(charts.gap_closed_figure(gaps), width="stretch", key="gb_gaps")
 
 for row_start in range(0, len(cards), 2):
     columns = st.columns(2)

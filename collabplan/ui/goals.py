@@ -55,6 +55,17 @@ def _statement_for(db: Any, goal_id: int) -> str:
     return goals.goal_statement(db, goals.get_goal(db, goal_id))
 
 
+def _gap_rows(db: Any, priority: str | None, include_drafts: bool) -> Any:
+    """The gap-closed chart's rows (monitoring's overview), for one priority or all."""
+    from collabplan import monitoring
+
+    overview, _ = monitoring.goal_overview(db, include_drafts=include_drafts)
+    if priority is not None and not overview.empty:
+        overview = overview[overview["priority"] == priority]
+    return monitoring.gap_summary(overview)
+
+
+gap_rows = cached(_gap_rows)
 smart_for = cached(_smart_for)
 suggestions_for = cached(_suggestions_for)
 statement_for = cached(_statement_for)
