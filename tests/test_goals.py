@@ -625,3 +625,140 @@ def test_smart_specific_accepts_all_students_of_a_single_grade(db):
     gid, _ = _draft(db, export, population={})
     specific = goals.smart_check(db, goals.get_goal(db, gid))[0]
     assert specific.met and "grade 3 students" in specific.why
+
+
+# -- held-out export through the importer ------------------------------------------------------
+HELD_OUT_MAPPING = """
+[assessment]
+name = "Held-out Reading Check"
+[columns]
+student_id = "StudentID"
+student_name = "Student"
+grade = "Grade"
+class = "Class"
+teacher = "Teacher"
+term = "Term"
+date = "Date"
+[columns.groups]
+ELL = "ELL"
+[scores]
+layout = "long"
+skill = "Skill"
+score = "Score"
+kind = "percent"
+proficient = 0.8
+"""
+
+
+def _held_out_csv(seed: int) -> pd.DataFrame:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    windows = [("Fall", "2025-09-20", 0), ("Winter", "2026-01-25", 1)]
+    for i in range(70):
+        grade = "3" if i < 45 else "4"
+        cls = ["3A", "3B", "4A"][0 if i < 22 else 1 if i < 45 else 2]
+        teacher = {"3A": "Lee", "3B": "Diaz", "4A": "Park"}[cls]
+        ell = "Y" if rng.random() < 0.3 else "N"
+        level = rng.uniform(50, 95)
+        for term, date, w in windows:
+            for skill, bump in (("Vocabulary", 6), ("Main Idea", 3), ("Inference", 9)):
+                score = (
+                    "Absent"
+                    if rng.random() < 0.05
+                    else str(round(min(level + w * bump + rng.uniform(-8, 8), 100)))
+                )
+                rows.append(
+                    [
+                        f"S{seed}{i:03d}",
+                        f"Student {i}",
+                        grade,
+                        cls,
+                        teacher,
+                        ell,
+                        term,
+                        date,
+                        skill,
+                        score,
+                    ]
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "StudentID",
+            "Student",
+            "Grade",
+            "Class",
+            "Teacher",
+            "ELL",
+            "Term",
+            "Date",
+            "Skill",
+            "Score",
+        ],
+    )
+
+
+def _independent(
+    df: pd.DataFrame, term: str, skill: str, metric: str, where: dict
+) -> tuple[float, int]:
+    sel = df[(df["Term"] == term) & (df["Skill"] == skill) & (df["Score"] != "Absent")]
+    col = {"grade": "Grade", "class": "Class", "teacher": "Teacher"}
+    for key, value in where.items():
+        sel = sel[sel["ELL"] == "Y"] if key == "group" else sel[sel[col[key]] == value]
+    proficient = 100.0 * (sel["Score"].astype(float) >= 80).sum() / len(sel)
+    return round(proficient if metric == "pct_proficient" else 100 - proficient, 1), len(sel)
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+@pytest.mark.parametrize(
+    ("where", "metric", "skill"),
+    [
+        ({"grade": "3"}, "pct_below_proficient", "Vocabulary"),
+        ({}, "pct_proficient", "Inference"),
+        ({"group": "ELL"}, "pct_proficient", "Main Idea"),
+        ({"class": "4A"}, "pct_below_proficient", "Vocabulary"),
+    ],
+)
+def test_held_out_import_goal_numbers_equal_the_file(db, seed, where, metric, skill):
+    from collabplan.ingest import import_file, load_mapping
+
+    frame = _held_out_csv(seed)
+    import_file(
+        db,
+        frame.to_csv(index=False).encode(),
+        f"held_out_{seed}.csv",
+        load_mapping(HELD_OUT_MAPPING),
+        team="Grade 3 team",
+    )
+    base, n = _independent(frame, "Fall", skill, metric, where)
+    target = max(base - 10, 0) if metric == "pct_below_proficient" else min(base + 10, 100)
+    out = goals.cli_add_goal(
+        db,
+        team="Grade 3 team",
+        assessment="Held-out Reading Check",
+        skill=skill,
+        baseline_term="Fall",
+        where=where,
+        metric=metric,
+        target=target,
+        by="2026-05-30",
+    )
+    assert (out["baseline"]["value"], out["baseline"]["students"]) == (base, n)
+    later, later_n = _independent(frame, "Winter", skill, metric, where)
+    (cp,) = out["checkpoints"]
+    assert (cp["term"], cp["value"], cp["students"]) == ("Winter", later, later_n)
+    assert goals.goals_json(db)[0]["checkpoints"] == out["checkpoints"]
+    with pytest.raises(ValueError, match="not better|impossible"):
+        goals.cli_add_goal(
+            db,
+            team="Grade 3 team",
+            assessment="Held-out Reading Check",
+            skill=skill,
+            baseline_term="Fall",
+            where=where,
+            metric=metric,
+            target=base,
+            by="2026-05-30",
+        )
