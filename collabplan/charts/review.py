@@ -14,6 +14,7 @@ from collabplan import config
 from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout
 from collabplan.metrics import natural_key
 
+INK = COLORS["target"]  # dark text, for labels on light bars or on the page
 SMALL = f"fewer than {config.MIN_GROUP_SIZE} students"
 SMALL_MARK = f"n<{config.MIN_GROUP_SIZE}"
 #: Ordered level colours, lowest to highest: orange through grey to blue (colour-blind safe).
@@ -121,18 +122,24 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             orientation="h",
             marker={"color": [STATUS_COLORS[s] for s in rows["status"]]},
             text=text,
-            textposition="outside",
+            # Long bars carry their label inside (clear of the median line), short ones after.
+            textposition=["inside" if v >= 45 else "outside" for v in x],
+            insidetextanchor="end",
+            textfont={"color": [INK if s == "typical" else "white" if v >= 45 else INK
+                                for s, v in zip(rows["status"], x, strict=True)]},
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(**_layout(title or profile_finding(df), len(rows), right=190))
+    fig.update_layout(**_layout(title or profile_finding(df), len(rows), right=40),
+                      uniformtext={"minsize": 13, "mode": "show"})
     fig.update_xaxes(**PERCENT_AXIS, title="Students proficient")
     fig.update_yaxes(automargin=True, title=None)
     if not ok.empty:
         median = float(ok["median"].iloc[0])
         fig.add_vline(x=median, line={"dash": "dash", "color": COLORS["target"], "width": 2},
-                      annotation_text=f"median {pct(median)}", annotation_position="top")
+                      layer="below", annotation_text=f"median {pct(median)}",
+                      annotation_position="top")
     return fig
 
 
