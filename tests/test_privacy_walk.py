@@ -23,7 +23,7 @@ from collabplan import db as db_module
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = [p for p in re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
+PAGES = [p for p in dict.fromkeys(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
          if (ROOT / p).exists()]
 
 
