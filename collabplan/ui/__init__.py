@@ -48,7 +48,10 @@ def page_setup() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # Once per session: a rerun drops the click that started it, and the testing harness
+    # (AppTest) re-enters legacy mode on every run, so rerouting each time would lose input.
+    if PagesManager.uses_pages_directory and not st.session_state.get("_routed"):
+        st.session_state["_routed"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 
