@@ -34,6 +34,9 @@ PAGES = [
     ("pages/health.py", "Collaboration health", ":material/favorite:", "Collaboration"),
 ]
 
+#: Pages that are always in projection mode (url paths).
+ALWAYS_PROJECTED = {"staff_meeting"}
+
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:
     if (HERE / path).exists():
@@ -41,12 +44,20 @@ for path, title, icon, section in PAGES:
             st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
         )
 
+page = st.navigation(sections, expanded=True)
+
+# The staff-meeting slides are always projected: switch projection mode on before the
+# switch is drawn (it stays on afterwards until someone turns it off).
+always_projected = page.url_path in ALWAYS_PROJECTED
+if always_projected:
+    st.session_state[ui.PRESENT_KEY] = True
+
 with st.sidebar:
     st.toggle(
         "Projection mode",
         key=ui.PRESENT_KEY,
-        disabled=ui.projection_locked(),
+        disabled=ui.projection_locked() or always_projected,
         help="Hides student names and ids and student-level tables, for a shared screen.",
     )
 
-st.navigation(sections, expanded=True).run()
+page.run()
