@@ -862,6 +862,28 @@ def goal_history(db: Database, goal_id: int) -> pd.DataFrame:
     )
 
 
+def history_rows(db: Database, goal_id: int) -> pd.DataFrame:
+    """Every change in words, with the goal's status, target and date as they were after it."""
+    hist = goal_history(db, goal_id)
+    rows = []
+    for r in hist.to_dict("records"):
+        snap = json.loads(r["snapshot"] or "{}")
+        rows.append(
+            {
+                "when": r["when"],
+                "team": r["team"],
+                "change": r["change"],
+                "status": LIFECYCLE_LABELS.get(snap.get("status"), snap.get("status")),
+                "target": pct(snap.get("target_value")),
+                "by": snap.get("target_date") or "–",
+                "priority": snap.get("priority") or "–",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["when", "team", "change", "status", "target", "by", "priority"]
+    )
+
+
 # -- statement -------------------------------------------------------------------------
 def statement_text(
     metric: str,

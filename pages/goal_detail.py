@@ -151,5 +151,5 @@ with st.form(f"gdt_notes_{goal_id}"):
         st.rerun()
 
 st.subheader("History")
-history = gui.goal_history(goal_id)
-st.dataframe(history[["when", "team", "change"]], hide_index=True)
+st.caption("Every change, with when and by which team; the board shows the latest version.")
+st.dataframe(gui.history_rows(goal_id), hide_index=True)

@@ -762,3 +762,14 @@ def test_held_out_import_goal_numbers_equal_the_file(db, seed, where, metric, sk
             target=base,
             by="2026-05-30",
         )
+
+
+def test_history_rows_show_each_version(db):
+    export = school_export(db)
+    gid, team = _draft(db, export)
+    goals.update_goal(db, gid, by_team_id=team, target_value=10, target_date="2026-06-01")
+    goals.update_goal(db, gid, by_team_id=team, target_value=8)
+    rows = goals.history_rows(db, gid)
+    assert rows["target"].tolist() == ["–", "10%", "8%"]
+    assert rows["by"].tolist() == ["–", "2026-06-01", "2026-06-01"]
+    assert rows["status"].tolist() == ["draft"] * 3
