@@ -25,9 +25,11 @@ if lagging.empty:
     st.stop()
 
 repeated = lagging[lagging["repeated"]].drop_duplicates(["assessment_id", "skill"])
-for r in repeated.sort_values("lags_in", ascending=False).itertuples():
-    st.warning(f"**{r.skill}** ({r.assessment}) lags in {r.lags_in} team windows: {r.teams}.",
-               icon=":material/repeat:")
+if not repeated.empty:
+    lines = [f"- **{r.skill}** ({r.assessment}): {r.lags_in} windows, in {r.teams}"
+             for r in repeated.sort_values("lags_in", ascending=False).itertuples()]
+    st.warning("**Lagging more than once** (across teams or testing windows)\n\n"
+               + "\n".join(lines), icon=":material/repeat:")
 
 st.plotly_chart(charts.coach_chart(lagging), width="stretch", key="coach_chart")
 table = lagging.rename(columns={

@@ -405,7 +405,7 @@ def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
         many = len(repeated) > 1
         title = (f"{len(repeated)} skill{'s lag' if many else ' lags'} in more than one "
                  f"team or window; most often {repeated.sort_values('lags_in').iloc[-1]['skill']}")
-    reach = max(float(df["below"].max()), 10.0) * 1.6
+    reach = max(float(df["below"].max()), 10.0) * 2.1
     fig.update_layout(**_layout(title, len(rows), per_row=40))
     fig.update_xaxes(range=[0, reach], title="Points below the team's median skill",
                      gridcolor=COLORS["grid"])
