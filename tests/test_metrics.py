@@ -285,3 +285,17 @@ def test_status_copes_with_missing_by_values_and_fully_suppressed_groups():
     out = metrics.add_status(df, ["administration_id", "by"])
     assert out["status"].tolist() == ["strength", "typical", "typical", "suppressed", "suppressed"]
     assert out["median"].iloc[0] == 50.0 and out["median"].isna().iloc[3:].all()
+
+
+def test_student_lists_download_cannot_run_formulas(db, school):
+    from collabplan import exports, review
+
+    sid = f.student(db, "=1+1", "=HYPERLINK(\"http://x\")", class_name="7A")
+    f.scores(db, [{"upload_id": school["upload"], "administration_id": school["fall"],
+                   "student_id": sid, "skill": "RI.7.6", "fraction": 0.1}])
+    lists = review.student_lists(metrics.students_by_skill(db, Filters(), school["fall"], "RI.7.6"))
+    assert list(lists.not_yet.columns) == ["Student", "ID", "Class", "Teacher", "Score"]
+    assert lists.not_yet["Student"].iloc[0] == "=HYPERLINK(\"http://x\")"  # lowest score first
+    csv = exports.to_csv_bytes(lists.combined).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "'=1+1" in csv
+    assert "\n=" not in csv and ",=" not in csv
