@@ -719,13 +719,14 @@ def update_goal(
     """Change a goal's fields, re-checking baseline and target; keeps a revision row.
 
     The query and target may change only while the goal is a draft, refined or being
-    revised; notes (next step, what worked) may change at any time.
+    revised; notes (next step, what worked) and the assessments the goal follows (which add
+    checkpoints but change neither baseline nor target) may change at any time.
     """
     unknown = set(changes) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     goal = get_goal(db, goal_id)
-    locked = set(changes) - {"next_step", "what_worked"}
+    locked = set(changes) - {"next_step", "what_worked", "follow_assessment_ids"}
     if locked and goal.status not in EDITABLE:
         raise ValueError(
             f"the goal is {LIFECYCLE_LABELS[goal.status]}; mark it 'being revised' before changing it"

@@ -773,3 +773,29 @@ def test_history_rows_show_each_version(db):
     assert rows["target"].tolist() == ["–", "10%", "8%"]
     assert rows["by"].tolist() == ["–", "2026-06-01", "2026-06-01"]
     assert rows["status"].tolist() == ["draft"] * 3
+
+
+
+def test_an_active_goal_can_start_following_a_common_assessment(db):
+    export = school_export(db)
+    follow = school_export(
+        db, name="Spring check", seed=11, windows=(("Spring", dt.date(2026, 5, 1)),)
+    )
+    gid, team = _draft(db, export)
+    goals.update_goal(
+        db,
+        gid,
+        by_team_id=team,
+        why="Vocabulary holds back comprehension",
+        priority_id=make_priority(db, "Reading"),
+        target_value=1,
+        target_date="2026-06-01",
+    )
+    goals.set_status(db, gid, "refined", by_team_id=team)
+    goals.set_status(db, gid, "active", by_team_id=team)
+    goals.update_goal(db, gid, by_team_id=team, follow_assessment_ids=[follow.assessment_id])
+    goal = goals.get_goal(db, gid)
+    assert goal.status == "active" and goal.follow_assessment_ids == [follow.assessment_id]
+    assert [p.assessment for p in goals.goal_progress(db, gid).checkpoints] == ["Spring check"]
+    with pytest.raises(ValueError, match="being revised"):
+        goals.update_goal(db, gid, by_team_id=team, target_value=2)
