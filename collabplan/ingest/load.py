@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -264,7 +265,7 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
 
     # assessments and administrations: few rows, one statement each
     kinds = {a["name"]: a for a in p.assessments}
-    keys: dict[str, list] = {"assessment": [], "term": [], "administration_id": []}
+    admin_ids: list[int] = []  # by position in p.administrations
     for adm in p.administrations.to_pylist():
         name, term, date = adm["assessment"], adm["term"], adm["date"]
         info = kinds.get(name, {})
@@ -305,38 +306,75 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
             admin_id = found[0]
             if date is not None and (found[1] is None or date < found[1]):
                 cur.execute("UPDATE administration SET date = ? WHERE id = ?", [date, admin_id])
-        keys["assessment"].append(name)
-        keys["term"].append(term)
-        keys["administration_id"].append(admin_id)
+        admin_ids.append(admin_id)
 
     if p.scores.num_rows:
-        cur.register("new_scores", p.scores)
-        cur.register(
-            "new_admins",
-            pa.table(
-                {
-                    "assessment": pa.array(keys["assessment"], pa.string()),
-                    "term": pa.array(keys["term"], pa.string()),
-                    "administration_id": pa.array(keys["administration_id"], pa.int64()),
-                }
-            ),
-        )
-        try:
-            cur.execute(
-                """INSERT INTO score (upload_id, administration_id, student_id, skill, item, raw,
-                       points, max_points, fraction, level, proficient, grade, class_name, teacher)
-                   SELECT ?, m.administration_id, s.id, n.skill, n.item, n.raw, n.points,
-                       n.max_points, n.fraction, n.level, n.proficient, n.grade, n.class_name, n.teacher
-                   FROM new_scores n
-                   JOIN student s ON s.student_key = n.student_key
-                   JOIN new_admins m ON m.assessment = n.assessment
-                        AND m.term IS NOT DISTINCT FROM n.term""",
-                [upload_id],
-            )
-        finally:
-            cur.unregister("new_scores")
-            cur.unregister("new_admins")
+        _insert_scores(cur, p.scores, upload_id, _student_ids(cur, p.students), admin_ids)
     return int(upload_id)
+
+
+def _student_ids(cur: Any, students: pa.Table) -> np.ndarray:
+    """The database id of each row of ``students`` (already upserted), in the same order."""
+    cur.register(
+        "new_students",
+        students.select(["student_key"]).append_column(
+            "student_no", pa.array(np.arange(students.num_rows, dtype=np.int32))
+        ),
+    )
+    try:
+        found = cur.execute(
+            """SELECT n.student_no, s.id FROM new_students n
+               JOIN student s ON s.student_key = n.student_key"""
+        ).fetchnumpy()
+    finally:
+        cur.unregister("new_students")
+    ids = np.zeros(students.num_rows, dtype=np.int32)
+    ids[found["student_no"]] = found["id"]
+    return ids
+
+
+def _insert_scores(
+    cur: Any, scores: pa.Table, upload_id: int, student_ids: np.ndarray, admin_ids: list[int]
+) -> None:
+    """Insert the score rows with their student and administration ids already in place.
+
+    The normalised rows carry the position of their student and administration
+    (``student_no``, ``administration_no``); taking ids by position replaces two joins on
+    text keys over every score row.
+    """
+    rows = scores.select(
+        [
+            "skill",
+            "item",
+            "raw",
+            "points",
+            "max_points",
+            "fraction",
+            "level",
+            "proficient",
+            "grade",
+            "class_name",
+            "teacher",
+        ]
+    )
+    rows = rows.append_column(
+        "student_id", pa.array(student_ids).take(scores.column("student_no"))
+    ).append_column(
+        "administration_id",
+        pa.array(admin_ids, pa.int32()).take(scores.column("administration_no")),
+    )
+    cur.register("new_scores", rows)
+    try:
+        cur.execute(
+            """INSERT INTO score (upload_id, administration_id, student_id, skill, item, raw,
+                   points, max_points, fraction, level, proficient, grade, class_name, teacher)
+               SELECT ?, administration_id, student_id, skill, item, raw, points, max_points,
+                   fraction, level, proficient, grade, class_name, teacher
+               FROM new_scores""",
+            [upload_id],
+        )
+    finally:
+        cur.unregister("new_scores")
 
 
 # -------------------------------------------------------------------------------------- undo

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from collabplan import config
 from collabplan.ingest.errors import IngestError
@@ -331,6 +332,11 @@ class _Normaliser:
             self.scores_cfg.resolved_kind(mapping.max_row is not None) if self.scores_cfg else None
         )
         self.item_level = False
+        self.next_rid = 0
+        #: header of each score source column, by its number ``ci`` in the cells table
+        self.cell_cols: list[str] = []
+        #: (registered name, Arrow table with _row and _rid) of each sheet read
+        self.sheet_tables: list[tuple[str, pa.Table]] = []
 
     # -- helpers -----------------------------------------------------------------------
     def where(self, sheet: Any) -> str:
@@ -428,8 +434,15 @@ class _Normaliser:
             )
         )
         data = data.append_column("_row", rownum)
+        # a number for each source row across all sheets: cells and rows join on it, not on text
+        data = data.append_column(
+            "_rid",
+            pa.array(np.arange(self.next_rid, self.next_rid + data.num_rows, dtype=np.int64)),
+        )
+        self.next_rid += data.num_rows
         name = f"sheet_{n}"
         self.con.register(name, data)
+        self.sheet_tables.append((name, data))
         cols = self.m.columns
         p: list[Any] = [raw.name]
 
@@ -478,7 +491,7 @@ class _Normaliser:
             else:
                 group_sel.append(f"c{j} AS g{g}")
         rows_sql = (
-            f"SELECT ?::VARCHAR AS sheet, _row AS row, {sel['student_id']} AS sid, {sel['student_name']} AS name,"  # noqa: S608 (generated cN names; values are ?)
+            f"SELECT ?::VARCHAR AS sheet, _row AS row, _rid AS rid, {sel['student_id']} AS sid, {sel['student_name']} AS name,"  # noqa: S608 (generated cN names; values are ?)
             f" {sel['first_name']} AS first, {sel['last_name']} AS last, {sel['grade']} AS grade,"
             f" {sel['class']} AS class, {sel['teacher']} AS teacher, {sel['term']} AS term,"
             f" {sel['date']} AS date_raw, {sel['assessment']} AS assessment, {nonblank} AS nonblank"
@@ -569,11 +582,11 @@ class _Normaliser:
                         'works for layout = "long"; give a number or a table {Q1 = 2}'
                     )
                 parts.append(
-                    f"SELECT ?::VARCHAR AS sheet, _row AS row, ?::VARCHAR AS item, ?::VARCHAR AS skill,"  # noqa: S608 (generated cN names; values are ?)
-                    f" c{j} AS raw, ?::DOUBLE AS max_num, NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw,"
-                    f" ?::VARCHAR AS col FROM {name}"
+                    f"SELECT _rid AS rid, {self.cell_col(h)} AS ci, ?::VARCHAR AS item, ?::VARCHAR AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                    f" c{j} AS raw, ?::DOUBLE AS max_num, NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw"
+                    f" FROM {name}"
                 )
-                params += [raw.name, h, skills[j], mx, h]
+                params += [h, skills[j], mx]
         elif s.layout == "long":
             skill_c = self.col(sh, s.skill, "[scores] skill")
             score_c = self.col(sh, s.score, "[scores] score")
@@ -592,11 +605,11 @@ class _Normaliser:
                 else "NULL::VARCHAR"
             )
             parts.append(
-                f"SELECT ?::VARCHAR AS sheet, _row AS row, NULL::VARCHAR AS item, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names; values are ?)
-                f" c{score_c} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw,"
-                f" ?::VARCHAR AS col FROM {name}"
+                f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::VARCHAR AS item, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                f" c{score_c} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
+                f" FROM {name}"
             )
-            params += [raw.name, max_num, s.score]
+            params += [max_num]
         else:  # groups
             found = 0
             for n in range(1, 101):
@@ -618,14 +631,23 @@ class _Normaliser:
                     jc = sh.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
                     cut_expr = f"c{jc}" if jc is not None else "NULL::VARCHAR"
                 parts.append(
-                    f"SELECT ?::VARCHAR AS sheet, _row AS row, NULL::VARCHAR AS item, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names; values are ?)
-                    f" c{js} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw,"
-                    f" ?::VARCHAR AS col FROM {name} WHERE nullif(trim(c{jk}), '') IS NOT NULL"
+                    f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::VARCHAR AS item, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                    f" c{js} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
+                    f" FROM {name} WHERE nullif(trim(c{jk}), '') IS NOT NULL"
                 )
-                params += [raw.name, max_num, s.score]
+                params += [max_num]
             if not found:
                 self.col(sh, s.skill.replace("{n}", "1"), "[scores] skill")
         return " UNION ALL ".join(parts), params
+
+    def cell_col(self, header: str) -> int:
+        """The number of a score column's header (cells carry this small number, not the text).
+
+        Columns with the same header share a number: percent fractions are detected per header.
+        """
+        if header not in self.cell_cols:
+            self.cell_cols.append(header)
+        return self.cell_cols.index(header)
 
     def mapping_where(self) -> str:
         return f"{self.file_name}: mapping {self.m.name}"
@@ -678,15 +700,15 @@ class _Normaliser:
         con.execute(
             f"CREATE TEMP TABLE rows_raw AS {' UNION ALL BY NAME '.join(rows_parts)}", rows_params
         )  # noqa: S608
-        if cell_parts:
-            con.execute(
-                f"CREATE TEMP TABLE cells_raw AS {' UNION ALL '.join(cell_parts)}", cell_params
-            )  # noqa: S608
-        else:
-            con.execute(
-                "CREATE TEMP TABLE cells_raw (sheet VARCHAR, row BIGINT, item VARCHAR, skill VARCHAR,"
-                " raw VARCHAR, max_num DOUBLE, max_raw VARCHAR, cut_raw VARCHAR, col VARCHAR)"
-            )
+        # the score cells are read straight from the sheets by make_cells (never stored raw)
+        self.cells_source = (
+            " UNION ALL ".join(cell_parts)
+            if cell_parts
+            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS ci, NULL::VARCHAR AS item,"
+            " NULL::VARCHAR AS skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS max_num,"
+            " NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw WHERE false"
+        )
+        self.cells_params = cell_params
         self.make_rows()
         self.make_cells()
         return self.finish(detected, sha256)
@@ -747,7 +769,12 @@ class _Normaliser:
         )
 
     def make_cells(self) -> None:
-        """Numbers, missing marks, levels, percent forms, roll-ups and proficiency, in SQL."""
+        """Numbers, missing marks, levels, percent forms, roll-ups and proficiency, in SQL.
+
+        The text work (trimming, number parsing, missing marks, level lookup) runs once per
+        cell into ``cells_n``; what depends on a whole column (percent fractions) or a whole row
+        (blank items that count 0) is worked out from that table afterwards.
+        """
         s = self.scores_cfg or Scores()
         kind = self.kind or "points"
         levels = [lv.strip() for lv in s.levels]
@@ -764,44 +791,73 @@ class _Normaliser:
             cut = s.proficient
         self.cut = cut
         self.prof_level = prof_level
-        rollup = bool(self.item_level and kind == "points")
+        self.levels = levels
+        self.drop_skipped_rows()
+        # the sheets' score cells, read once
         self.con.execute(
-            """
+            f"""
             CREATE TEMP TABLE cells_n AS
-            WITH c AS (
-                SELECT c.*, r.student_key,
-                    nullif(trim(c.raw), '') AS t,
-                    nullif(trim(c.raw), '') IS NULL AS blank,
-                    nullif(trim(c.raw), '') IS NOT NULL
-                        AND list_contains(?, lower(trim(c.raw))) AS marked_missing,
-                    TRY_CAST(replace(replace(trim(c.raw), '%', ''), ' ', '') AS DOUBLE) AS num0,
-                    contains(coalesce(c.raw, ''), '%') AS has_pct,
-                    coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
-                    TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
-                    list_position(?, lower(trim(c.raw))) AS level_pos
-                FROM cells_raw c
-                JOIN rows_n r ON r.sheet = c.sheet AND r.row = c.row AND r.skip_reason IS NULL
-            ), w AS (
-                SELECT c.*, coalesce(rs.row_scored, false) AS row_scored,
-                    coalesce(cf.col_fractions, false) AS col_fractions
-                FROM c
-                LEFT JOIN (
-                    SELECT sheet, row, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
-                    FROM c WHERE ? GROUP BY sheet, row
-                ) rs USING (sheet, row)
-                LEFT JOIN (
-                    SELECT col, bool_and(num0 BETWEEN 0 AND 1) AS col_fractions
-                    FROM c WHERE ? = 'percent' AND num0 IS NOT NULL AND NOT has_pct
-                        AND NOT marked_missing
-                    GROUP BY col
-                ) cf USING (col)
-            ), v AS (
-                SELECT *,
-                    CASE WHEN ? AND blank AND row_scored THEN 0.0
-                         WHEN marked_missing THEN NULL
-                         ELSE num0 END AS num
-                FROM w
+            SELECT c.rid, c.ci, c.item, c.skill, c.raw,
+                nullif(trim(c.raw), '') IS NULL AS blank,
+                nullif(trim(c.raw), '') IS NOT NULL
+                    AND list_contains(?, lower(trim(c.raw))) AS marked_missing,
+                TRY_CAST(replace(replace(trim(c.raw), '%', ''), ' ', '') AS DOUBLE) AS num0,
+                contains(coalesce(c.raw, ''), '%') AS has_pct,
+                coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
+                TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
+                list_position(?, lower(trim(c.raw))) AS level_pos
+            FROM ({self.cells_source}) c
+            """,  # noqa: S608 (the source is built from generated names; values are ?)
+            [self.m.missing_marks, [lv.lower() for lv in levels], *self.cells_params],
+        )
+        self.fraction_cols = self.fraction_columns() if kind == "percent" else []
+
+    def drop_skipped_rows(self) -> None:
+        """Re-register each sheet without its skipped rows, so their cells are never read.
+
+        Done in Arrow rather than with a join: the sheets are Arrow scans, and a join would
+        cost a hash probe per cell.
+        """
+        for name, data in self.sheet_tables:
+            first = data.column("_rid")[0].as_py() if data.num_rows else 0
+            keep = (
+                self.con.execute(
+                    "SELECT skip_reason IS NULL AS keep FROM rows_n WHERE rid >= ? AND rid < ? ORDER BY rid",
+                    [first, first + data.num_rows],
+                )
+                .to_arrow_table()
+                .column("keep")
             )
+            if not pc.all(keep).as_py():
+                self.con.register(name, data.filter(keep))
+
+    def fraction_columns(self) -> list[int]:
+        """Percent columns (by header) whose plain numbers all lie between 0 and 1: fractions."""
+        return [
+            ci
+            for (ci,) in self.con.execute(
+                """SELECT ci FROM cells_n
+                   WHERE num0 IS NOT NULL AND NOT has_pct AND NOT marked_missing
+                   GROUP BY ci HAVING bool_and(num0 BETWEEN 0 AND 1)"""
+            ).fetchall()
+        ]
+
+    def cell_values_sql(self) -> tuple[str, list[Any]]:
+        """A SELECT over ``cells_n`` adding num, fraction0 and problem (why a cell is no score).
+
+        ``problem`` is NULL for a cell that gives a score. Computed where it is used (it is
+        cheap arithmetic) so the million-cell table is stored once.
+        """
+        kind = self.kind or "points"
+        rollup = bool(self.item_level and kind == "points")
+        # in a roll-up a blank item counts 0 when its row has other scores
+        scored = (
+            """LEFT JOIN (SELECT rid, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
+                          FROM cells_n GROUP BY rid) rs USING (rid)"""
+            if rollup
+            else "LEFT JOIN (SELECT NULL::BIGINT AS rid, false AS row_scored WHERE false) rs USING (rid)"
+        )
+        sql = f"""
             SELECT *,
                 CASE
                     WHEN ? = 'level' THEN NULL
@@ -818,32 +874,52 @@ class _Normaliser:
                      WHEN ? = 'percent' AND (num < 0 OR (CASE WHEN has_pct OR NOT col_fractions
                           THEN num / 100.0 ELSE num END) > 1 + 1e-9) THEN 'out of range'
                 END AS problem
-            FROM v
-            """,
-            [
-                self.m.missing_marks,
-                [lv.lower() for lv in levels],
-                rollup,
-                kind,
-                rollup,
-                kind,
-                kind,
-                rollup,
-                kind,
-                kind,
-                kind,
-                kind,
-                kind,
-            ],
-        )
-        # skill rows: one per row x skill (items rolled up when the file is item level)
-        level_names = levels or [""]
-        if self.item_level:
-            self.con.execute(
-                """
-                CREATE TEMP TABLE skills_n AS
-                SELECT sheet, row, any_value(student_key) AS student_key, skill,
-                    NULL::VARCHAR AS item,
+            FROM (
+                SELECT *,
+                    CASE WHEN ? AND blank AND row_scored THEN 0.0
+                         WHEN marked_missing THEN NULL
+                         ELSE num0 END AS num
+                FROM (
+                    SELECT c.*, coalesce(rs.row_scored, false) AS row_scored,
+                        list_contains(?::INTEGER[], c.ci) AS col_fractions
+                    FROM cells_n c {scored}
+                )
+            )
+        """  # noqa: S608 (fixed fragments only)
+        params = [kind, kind, rollup, kind, kind, kind, kind, kind, rollup, self.fraction_cols]
+        return sql, params
+
+    def make_skills(self) -> tuple[str, list[Any]]:
+        """The skill scores (a SELECT and its parameters): one per row x skill.
+
+        An item-level file's items are rolled up into a ``skills_p`` table; otherwise each
+        scored cell is a skill score and the SELECT reads the cells directly.
+        """
+        kind = self.kind or "points"
+        levels = self.levels
+        cells, cells_params = self.cell_values_sql()
+        proficient = """CASE WHEN ? = 'level' THEN list_position(?, lower(level)) >= ?
+                             WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
+                             ELSE fraction >= ? - 1e-9 END AS proficient"""
+        prof_params = [kind, [lv.lower() for lv in levels], self.prof_level, self.cut]
+        if not self.item_level:
+            sql = f"""
+                SELECT *, {proficient} FROM (
+                    SELECT rid, skill, NULL::VARCHAR AS item, raw,
+                        CASE WHEN ? = 'percent' THEN fraction0 * 100 ELSE num END AS points,
+                        CASE WHEN ? = 'percent' THEN 100.0 ELSE mx END AS max_points,
+                        fraction0 AS fraction,
+                        CASE WHEN ? = 'level' THEN list_extract(?, level_pos) END AS level,
+                        cut_num
+                    FROM ({cells}) WHERE problem IS NULL
+                )
+            """  # noqa: S608 (fixed fragments only)
+            return sql, [*prof_params, kind, kind, kind, levels or [""], *cells_params]
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE skills_p AS
+            SELECT *, {proficient} FROM (
+                SELECT rid, skill, NULL::VARCHAR AS item,
                     CASE WHEN ? = 'points' THEN printf('%g/%g', sum(num), sum(mx))
                          ELSE printf('%g', avg(num)) END AS raw,
                     CASE WHEN ? = 'points' THEN sum(num) ELSE avg(fraction0) * 100 END AS points,
@@ -851,110 +927,85 @@ class _Normaliser:
                     CASE WHEN ? = 'points' THEN sum(num) / nullif(sum(mx), 0) ELSE avg(fraction0) END AS fraction,
                     NULL::VARCHAR AS level,
                     NULL::DOUBLE AS cut_num
-                FROM cells_n WHERE problem IS NULL AND ? <> 'level'
-                GROUP BY sheet, row, skill
-                """,
-                [kind, kind, kind, kind, kind],
+                FROM ({cells}) WHERE problem IS NULL AND ? <> 'level'
+                GROUP BY rid, skill
             )
-        else:
-            self.con.execute(
-                """
-                CREATE TEMP TABLE skills_n AS
-                SELECT sheet, row, student_key, skill, NULL::VARCHAR AS item, raw,
-                    CASE WHEN ? = 'percent' THEN fraction0 * 100 ELSE num END AS points,
-                    CASE WHEN ? = 'percent' THEN 100.0 ELSE mx END AS max_points,
-                    fraction0 AS fraction,
-                    CASE WHEN ? = 'level' THEN list_extract(?, level_pos) END AS level,
-                    cut_num
-                FROM cells_n WHERE problem IS NULL
-                """,
-                [kind, kind, kind, level_names],
-            )
-        self.con.execute(
-            """
-            CREATE TEMP TABLE skills_p AS
-            SELECT *,
-                CASE WHEN ? = 'level' THEN list_position(?, lower(level)) >= ?
-                     WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
-                     ELSE fraction >= ? - 1e-9 END AS proficient
-            FROM skills_n
-            """,
-            [kind, [lv.lower() for lv in levels], prof_level, cut],
+            """,  # noqa: S608 (fixed fragments only)
+            [*prof_params, kind, kind, kind, kind, *cells_params, kind],
         )
+        return "SELECT * FROM skills_p", []
 
     def finish(self, detected: str, sha256: str) -> Prepared:
         con = self.con
         kind = self.kind
-        # administrations: assessment + term; date = earliest date among their rows
+        skills, skills_params = self.make_skills()
+        # the rows that gave a skill score: they make the administrations
+        con.execute(
+            f"CREATE TEMP TABLE scored_rows AS SELECT DISTINCT rid FROM ({skills})",  # noqa: S608
+            skills_params,
+        )
+        # administrations: assessment + term; date = earliest date among their rows;
+        # admin_no is the position in Prepared.administrations
         con.execute(
             """
             CREATE TEMP TABLE admins AS
-            SELECT r.assessment_n AS assessment, r.term_n AS term,
-                   coalesce(min(r.date_n), TRY_CAST(? AS DATE)) AS date
-            FROM rows_n r
-            WHERE r.skip_reason IS NULL
-              AND ? AND (EXISTS (SELECT 1 FROM skills_p k WHERE k.sheet = r.sheet AND k.row = r.row))
-            GROUP BY ALL
+            SELECT (row_number() OVER (ORDER BY assessment, date, term) - 1)::INTEGER AS admin_no, *
+            FROM (
+                SELECT r.assessment_n AS assessment, r.term_n AS term,
+                       coalesce(min(r.date_n), TRY_CAST(? AS DATE)) AS date
+                FROM rows_n r
+                WHERE r.skip_reason IS NULL
+                  AND ? AND r.rid IN (SELECT rid FROM scored_rows)
+                GROUP BY ALL
+            )
             """,
             [_iso_date(self.m.assessment_date, self.mapping_where()), self.scores_cfg is not None],
         )
+        self.make_students()
+        # what every score row repeats from its source row, looked up once per row
+        con.execute(
+            """
+            CREATE TEMP TABLE rows_k AS
+            SELECT r.rid, r.student_key, r.sid_n, r.display, r.assessment_n, r.term_n, a.date,
+                   r.grade_n, r.class_n, r.teacher_n, r.sheet, r.row, st.student_no, a.admin_no
+            FROM rows_n r
+            JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
+            JOIN students_n st ON st.student_key = r.student_key
+            WHERE r.skip_reason IS NULL
+            """
+        )
         score_cols = """
             r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
-            r.term_n AS term, a.date AS date, k.skill, k.item, k.raw, k.points, k.max_points,
+            r.term_n AS term, r.date, k.skill, k.item, k.raw, k.points, k.max_points,
             k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
-            r.teacher_n AS teacher, k.sheet, k.row
+            r.teacher_n AS teacher, r.sheet, r.row,
+            r.student_no, r.admin_no AS administration_no
         """
-        join = """
-            JOIN rows_n r ON r.sheet = k.sheet AND r.row = k.row
-            JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
-        """
+        params = list(skills_params)
         item_sql = ""
         if self.item_level:
+            cells, cells_params = self.cell_values_sql()
             item_sql = f"""
                 UNION ALL
-                SELECT r.student_key, r.sid_n AS local_id, r.display AS display_name,
-                    r.assessment_n AS assessment, r.term_n AS term, a.date AS date, k.skill, k.item,
-                    k.raw, k.num AS points, k.mx AS max_points, k.fraction0 AS fraction,
-                    NULL::VARCHAR AS level, (k.fraction0 >= ? - 1e-9) AS proficient,
-                    r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher, k.sheet, k.row
-                FROM cells_n k {join} WHERE k.problem IS NULL
+                SELECT {score_cols} FROM (
+                    SELECT rid, skill, item, raw, num AS points, mx AS max_points,
+                        fraction0 AS fraction, NULL::VARCHAR AS level,
+                        (fraction0 >= ? - 1e-9) AS proficient
+                    FROM ({cells}) WHERE problem IS NULL
+                ) k JOIN rows_k r USING (rid)
             """  # noqa: S608 (fixed fragments only)
+            params += [self.cut, *cells_params]
         scores = con.execute(
-            f"SELECT {score_cols} FROM skills_p k {join} {item_sql}",  # noqa: S608
-            [self.cut] if self.item_level else [],
+            f"SELECT {score_cols} FROM ({skills}) k JOIN rows_k r USING (rid) {item_sql}",  # noqa: S608
+            params,
         ).to_arrow_table()
-        group_parts, group_params = [], []
-        for g, (gname, _header) in enumerate(self.m.groups.items()):
-            # yes/no columns make a flag; anything else makes "Name: value" groups
-            group_parts.append(
-                f"""SELECT student_key, CASE WHEN flag THEN ? ELSE ? || ': ' || v END AS grp
-                FROM (SELECT student_key, nullif(trim(g{g}), '') AS v,
-                        bool_and(lower(coalesce(trim(g{g}), '')) IN {_sql_list(YES_VALUES + NO_VALUES)}) OVER () AS flag
-                      FROM rows_n WHERE skip_reason IS NULL)
-                WHERE v IS NOT NULL AND (NOT flag OR lower(v) IN {_sql_list(YES_VALUES)})"""  # noqa: S608
-            )
-            group_params += [gname, gname]
-        groups_cte = (
-            " UNION ALL ".join(group_parts)
-            if group_parts
-            else "SELECT NULL::VARCHAR AS student_key, NULL::VARCHAR AS grp WHERE false"
-        )
         students = con.execute(
-            f"""
-            WITH g AS ({groups_cte}),
-            gl AS (SELECT student_key, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_key)
-            SELECT r.student_key, max(r.sid_n) AS local_id, max(r.display) AS display_name,
-                   max(r.first_n) AS first_name, max(r.last_n) AS last_name,
-                   max(r.grade_n) AS grade, max(r.class_n) AS class_name, max(r.teacher_n) AS teacher,
-                   coalesce(any_value(gl.groups), []::VARCHAR[]) AS groups
-            FROM rows_n r LEFT JOIN gl USING (student_key)
-            WHERE r.skip_reason IS NULL
-            GROUP BY r.student_key ORDER BY r.student_key
-            """,  # noqa: S608 (fragments use generated column names only)
-            group_params,
+            """SELECT student_key, local_id, display_name, first_name, last_name, grade,
+                      class_name, teacher, groups
+               FROM students_n ORDER BY student_no"""
         ).to_arrow_table()
         administrations = con.execute(
-            "SELECT * FROM admins ORDER BY assessment, date, term"
+            "SELECT assessment, term, date FROM admins ORDER BY admin_no"
         ).to_arrow_table()
         s = self.scores_cfg
         assessments = [
@@ -972,7 +1023,7 @@ class _Normaliser:
                 "SELECT DISTINCT assessment FROM admins ORDER BY 1"
             ).fetchall()
         ]
-        report = build_report(con, self, students.num_rows)
+        report = build_report(con, self, students.num_rows, scores)
         return Prepared(
             file_name=self.file_name,
             sha256=sha256,
@@ -984,6 +1035,41 @@ class _Normaliser:
             report=report,
             administrations=administrations,
             assessments=assessments,
+        )
+
+    def make_students(self) -> None:
+        """One row per student key (``student_no`` = its position in Prepared.students)."""
+        group_parts, group_params = [], []
+        for g, (gname, _header) in enumerate(self.m.groups.items()):
+            # yes/no columns make a flag; anything else makes "Name: value" groups
+            group_parts.append(
+                f"""SELECT student_key, CASE WHEN flag THEN ? ELSE ? || ': ' || v END AS grp
+                FROM (SELECT student_key, nullif(trim(g{g}), '') AS v,
+                        bool_and(lower(coalesce(trim(g{g}), '')) IN {_sql_list(YES_VALUES + NO_VALUES)}) OVER () AS flag
+                      FROM rows_n WHERE skip_reason IS NULL)
+                WHERE v IS NOT NULL AND (NOT flag OR lower(v) IN {_sql_list(YES_VALUES)})"""  # noqa: S608
+            )
+            group_params += [gname, gname]
+        groups_cte = (
+            " UNION ALL ".join(group_parts)
+            if group_parts
+            else "SELECT NULL::VARCHAR AS student_key, NULL::VARCHAR AS grp WHERE false"
+        )
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE students_n AS
+            WITH g AS ({groups_cte}),
+            gl AS (SELECT student_key, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_key)
+            SELECT (row_number() OVER (ORDER BY r.student_key) - 1)::INTEGER AS student_no,
+                   r.student_key, max(r.sid_n) AS local_id, max(r.display) AS display_name,
+                   max(r.first_n) AS first_name, max(r.last_n) AS last_name,
+                   max(r.grade_n) AS grade, max(r.class_n) AS class_name, max(r.teacher_n) AS teacher,
+                   coalesce(any_value(gl.groups), []::VARCHAR[]) AS groups
+            FROM rows_n r LEFT JOIN gl USING (student_key)
+            WHERE r.skip_reason IS NULL
+            GROUP BY r.student_key
+            """,  # noqa: S608 (fragments use generated column names only)
+            group_params,
         )
 
 

@@ -48,8 +48,12 @@ def _where(sheet: str, row: int, multi: bool, col: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def build_report(con: Any, norm: Any, students: int) -> Report:
-    """Count rows, skips, scores and problems from the normaliser's temp tables."""
+def build_report(con: Any, norm: Any, students: int, scores: Any) -> Report:
+    """Count rows, skips, scores and problems from the normaliser's temp tables.
+
+    ``scores`` is the normalised score table (Arrow); skill counts and duplicates are read
+    from it, so the million-cell tables are scanned once for problems and not again.
+    """
     multi = norm._is_book()
     r = Report(students=students)
     r.rows_read, r.rows_skipped = con.execute(
@@ -63,28 +67,62 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             [MAX_LISTED],
         ).fetchall()
     ]
-    r.skills = [
-        s for (s,) in con.execute("SELECT DISTINCT skill FROM skills_p ORDER BY 1").fetchall()
-    ]
-    r.scores, r.scored_rows = con.execute(
-        "SELECT count(*), count(DISTINCT (sheet, row)) FROM skills_p"
-    ).fetchone()
-    if norm.item_level:
-        r.item_scores = con.execute(
-            "SELECT count(*) FROM cells_n WHERE problem IS NULL"
-        ).fetchone()[0]
+    con.register("scores_out", scores)
+    try:
+        # skill scores only: question-level rows of an item-level file have an item
+        r.skills = [
+            s
+            for (s,) in con.execute(
+                "SELECT DISTINCT skill FROM scores_out WHERE item IS NULL ORDER BY 1"
+            ).fetchall()
+        ]
+        r.scores, r.item_scores = con.execute(
+            "SELECT count(*) FILTER (WHERE item IS NULL), count(item) FROM scores_out"
+        ).fetchone()
+        # a student scored twice on a skill in one administration, from different rows;
+        # only possible when some student has two scored rows in one administration, which
+        # the row table (one row per source row) answers without scanning every score
+        two_rows = con.execute(
+            """SELECT count(*) FROM rows_k WHERE rid IN (SELECT rid FROM scored_rows)
+               GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
+        ).fetchall()
+        dups = (
+            con.execute(
+                """SELECT any_value(coalesce(display_name, local_id)) FROM scores_out
+                   WHERE item IS NULL
+                   GROUP BY administration_no, student_no, skill
+                   HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)"""
+            ).fetchall()
+            if two_rows
+            else []
+        )
+    finally:
+        con.unregister("scores_out")
+    r.scored_rows = con.execute("SELECT count(*) FROM scored_rows").fetchone()[0]
     r.administrations = [
         f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
         for a, t, d in con.execute(
             "SELECT assessment, term, date FROM admins ORDER BY 1, 3, 2"
         ).fetchall()
     ]
+    # every problem in one pass over the cells: counts, one example each, unknown levels by text
+    cells, cells_params = norm.cell_values_sql()
     problems = con.execute(
-        """SELECT problem, count(*), any_value(sheet), any_value(row), any_value(col), any_value(t)
-           FROM cells_n WHERE problem IS NOT NULL AND problem <> 'missing' GROUP BY problem"""
+        f"""SELECT problem, level_text, count(*), arg_min(rid, (rid, ci)), arg_min(ci, (rid, ci)),
+                  arg_min(nullif(trim(raw), ''), (rid, ci))
+           FROM (SELECT *, CASE WHEN problem = 'unknown level' THEN nullif(trim(raw), '') END AS level_text
+                 FROM ({cells}))
+           WHERE problem IS NOT NULL AND problem <> 'missing'
+           GROUP BY problem, level_text""",  # noqa: S608 (the normaliser's fixed fragments)
+        cells_params,
     ).fetchall()
-    for problem, n, sheet, row, col, text in problems:
-        at = _where(sheet, row, multi, col)
+    unknown: list[tuple[str, int]] = []
+    for problem, level_text, n, rid, ci, text in problems:
+        if problem == "unknown level":
+            unknown.append((level_text, n))
+            continue
+        sheet, row = con.execute("SELECT sheet, row FROM rows_n WHERE rid = ?", [rid]).fetchone()
+        at = _where(sheet, row, multi, norm.cell_cols[ci])
         if problem == "out of range":
             r.out_of_range = n
             r.warnings.append(f"{n} scores out of range were left out (e.g. {text!r} at {at})")
@@ -96,21 +134,10 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             r.warnings.append(
                 f"{n} scores have no points possible and were left out (e.g. {at}): give [scores] max"
             )
-    r.unknown_levels = {
-        t: n
-        for t, n in con.execute(
-            "SELECT t, count(*) FROM cells_n WHERE problem = 'unknown level' GROUP BY t ORDER BY 2 DESC, 1"
-        ).fetchall()
-    }
+    r.unknown_levels = dict(sorted(unknown, key=lambda kv: (-kv[1], kv[0] is None, kv[0])))
     if r.unknown_levels:
         shown = ", ".join(f"{k!r} ({v})" for k, v in list(r.unknown_levels.items())[:5])
         r.warnings.append(f"values that are not a level of the scale were left out: {shown}")
-    dups = con.execute(
-        """SELECT any_value(coalesce(r.display, r.sid_n)) FROM skills_p k
-           JOIN rows_n r ON r.sheet = k.sheet AND r.row = k.row
-           GROUP BY r.assessment_n, r.term_n, k.student_key, k.skill
-           HAVING count(DISTINCT (k.sheet, k.row)) > 1"""
-    ).fetchall()
     r.duplicate_students = sorted({d for (d,) in dups if d})
     if r.duplicate_students:
         shown = ", ".join(r.duplicate_students[:5])
