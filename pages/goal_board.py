@@ -6,6 +6,8 @@ import streamlit as st
 from collabplan import charts, goals, ui
 from collabplan.ui import goals as gui
 
+ui.page_setup()
+
 STATUS_ICONS = {
     "on track": ":material/trending_up:",
     "behind": ":material/warning:",

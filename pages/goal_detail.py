@@ -7,6 +7,8 @@ from collabplan import charts, goals, ui
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
+ui.page_setup()
+
 TRANSITION_LABELS = {
     "refined": "Mark refined",
     "active": "Mark active",

@@ -9,6 +9,8 @@ from collabplan import charts, goals, ui
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
+ui.page_setup()
+
 NEW = 0
 ALL = "All"
 

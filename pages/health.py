@@ -10,6 +10,8 @@ from collabplan import charts, config, ui
 from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
 
+ui.page_setup()
+
 PAGE = "health"
 db = ui.get_db()
 

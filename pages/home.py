@@ -10,6 +10,8 @@ from collabplan import overview, ui
 from collabplan.ui import home
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 db = ui.get_db()
 database_overview = cached(overview.database_overview)
 latest_uploads = cached(overview.latest_uploads)

@@ -6,6 +6,8 @@ from collabplan import goals, ui
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
+ui.page_setup()
+
 st.title("School priorities")
 st.caption("Leaders stay tight on alignment and loose on process: keep this list short, and "
            "every team's goal names the priority it serves.")

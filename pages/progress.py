@@ -10,6 +10,8 @@ from collabplan.ui import home
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 db = ui.get_db()
 goal_overview = cached(monitoring.goal_overview)
 follow_candidates = cached(monitoring.follow_candidates)

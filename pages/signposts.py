@@ -10,6 +10,8 @@ from collabplan import goals, monitoring, signposts, ui
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 db = ui.get_db()
 goal_overview = cached(monitoring.goal_overview)
 upcoming_signposts = cached(signposts.upcoming_signposts)

@@ -10,6 +10,8 @@ from collabplan import ui
 from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
 
+ui.page_setup()
+
 PAGE = "teams"
 db = ui.get_db()
 

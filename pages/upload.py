@@ -9,6 +9,8 @@ from collabplan.ingest import IngestError
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 db = ui.get_db()
 projection = ui.projection_mode()
 list_uploads = cached(ingest.list_uploads)

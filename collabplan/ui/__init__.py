@@ -50,8 +50,9 @@ def page_setup() -> None:
 
     # Once per session: a rerun drops the click that started it, and the testing harness
     # (AppTest) re-enters legacy mode on every run, so rerouting each time would lose input.
-    if PagesManager.uses_pages_directory and not st.session_state.get("_routed"):
-        st.session_state["_routed"] = True
+    routed_before = st.session_state.get("_routed", False)
+    st.session_state["_routed"] = True
+    if PagesManager.uses_pages_directory and not routed_before:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
