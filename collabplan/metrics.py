@@ -455,6 +455,18 @@ def equity_gap(db: Database, filters: Filters, administration_id: int, group: st
     return out[cols]
 
 
+def skill_summary_by_groups(db: Database, filters: Filters, groups: list[str]) -> pd.DataFrame:
+    """skill_summary with one ``by`` column value per student group: each group's own
+    students (the rows of ``skills --by group:NAME`` for NAME), for a skills × groups heatmap."""
+    parts = []
+    for group in groups:
+        df = skill_summary(db, replace(filters, group=None), by=f"group:{group}")
+        parts.append(df[df["by"] == group])
+    if not parts:
+        return skill_summary(db, replace(filters, skill="\x00none"), by="class")
+    return pd.concat(parts, ignore_index=True)
+
+
 def assessment_info(db: Database, assessment_id: int) -> dict[str, Any]:
     """name, kind, levels (lowest first), proficient_level and cut of one assessment."""
     row = db.rows(

@@ -15,11 +15,13 @@ equity_gap = cached(metrics.equity_gap)
 level_distribution = cached(metrics.level_distribution)
 item_analysis = cached(metrics.item_analysis)
 skill_bands = cached(metrics.skill_bands)
+skill_summary_by_groups = cached(metrics.skill_summary_by_groups)
 load_note = cached(review.load_note)
 
 GOAL_PAGE = "pages/goal_draft.py"
 MAX_COLUMNS = 30  # a heatmap wider than this cannot be read from across a room
-VIEWS = ["Skills by class", "Skills by teacher", "Growth", "Equity gap", "Levels", "Questions"]
+VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "Equity gap",
+         "Levels", "Questions"]
 
 st.title("Data review")
 choice = review_filters.review_filters()
@@ -99,6 +101,16 @@ if view in ("Skills by class", "Skills by teacher", None):
                         key="heatmap")
         with st.expander(f"The numbers (the same as `skills --by {by}`)"):
             st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+elif view == "Skills by group":
+    if not choice.groups:
+        st.info("No student groups in these results: map group columns (ELL, SPED …) "
+                "when uploading, or upload a roster.", icon=":material/groups:")
+    else:
+        by_group = skill_summary_by_groups(choice.window, choice.groups)
+        st.plotly_chart(charts.skill_heatmap(by_group, "group"), width="stretch",
+                        key="group_heatmap")
+        st.caption("Each column is that group's own students; compare one group with everyone "
+                   "else under **Equity gap**.")
 elif view == "Growth":
     if since_id is None:
         st.info("Growth shows once this assessment has an earlier testing window: upload "

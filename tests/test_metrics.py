@@ -299,3 +299,14 @@ def test_student_lists_download_cannot_run_formulas(db, school):
     csv = exports.to_csv_bytes(lists.combined).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "'=1+1" in csv
     assert "\n=" not in csv and ",=" not in csv
+
+
+def test_skill_summary_by_groups_gives_each_groups_own_students(db, school):
+    f.student(db, "Z1", "Only, Sped", groups=["SPED"])
+    df = metrics.skill_summary_by_groups(db, Filters(administration_ids=(school["fall"],)),
+                                         ["ELL", "SPED"])
+    assert set(df["by"]) == {"ELL"}  # the SPED student has no scores
+    ell = metrics.skill_summary(db, Filters(administration_ids=(school["fall"],), group="ELL"))
+    assert df.set_index("skill")["proficient"].to_dict() == \
+        ell.set_index("skill")["proficient"].to_dict()
+    assert metrics.skill_summary_by_groups(db, Filters(), []).empty

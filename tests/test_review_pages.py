@@ -149,7 +149,8 @@ def test_present_mode_shows_no_student_name_or_id(db, school, page):
 
 # -- on the demo school ------------------------------------------------------------------------
 
-VIEWS = ["Skills by class", "Skills by teacher", "Growth", "Equity gap", "Levels", "Questions"]
+VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "Equity gap",
+         "Levels", "Questions"]
 
 
 @pytest.fixture(scope="module")
