@@ -480,6 +480,18 @@ def assessment_info(db: Database, assessment_id: int) -> dict[str, Any]:
             "proficient_level": proficient_level, "cut": cut}
 
 
+def band_rule(info: dict[str, Any]) -> str:
+    """In words, what "not yet" and "well past" mean for one assessment (see BAND_SQL)."""
+    if info["kind"] == "level" and info["levels"]:
+        levels = info["levels"]
+        prof = info["proficient_level"]
+        above = levels[levels.index(prof) + 1:] if prof in levels else []
+        past = f"{', '.join(above)}" if above else "no level is above it"
+        return f"Proficient from {prof}; well past: {past}."
+    cut = round(100 * info["cut"])
+    return f"Proficient from {cut}%; well past: {round(50 * (1 + info['cut']))}% or more."
+
+
 def _assessment_of(db: Database, administration_id: int) -> dict[str, Any]:
     aid = db.scalar("SELECT assessment_id FROM administration WHERE id = ?", [administration_id])
     if aid is None:

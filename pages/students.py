@@ -11,6 +11,7 @@ from collabplan.ui.cache import cached
 skill_summary = cached(metrics.skill_summary)
 students_by_skill = cached(metrics.students_by_skill)
 skill_bands = cached(metrics.skill_bands)
+assessment_info = cached(metrics.assessment_info)
 
 st.title("Students by skill")
 choice = review_filters.review_filters()
@@ -33,6 +34,7 @@ if st.session_state.get("students_skill") not in skills:
         else skills[0]
 skill = st.selectbox("Skill", skills, key="students_skill")
 saved["skill"] = skill
+st.caption(metrics.band_rule(assessment_info(choice.filters.assessment_id)))
 
 if ui.projection_mode():
     bands = skill_bands(choice.filters, choice.administration_id)

@@ -310,3 +310,11 @@ def test_skill_summary_by_groups_gives_each_groups_own_students(db, school):
     assert df.set_index("skill")["proficient"].to_dict() == \
         ell.set_index("skill")["proficient"].to_dict()
     assert metrics.skill_summary_by_groups(db, Filters(), []).empty
+
+
+def test_band_rule_says_what_well_past_means():
+    points = {"kind": "points", "levels": [], "proficient_level": None, "cut": 0.8}
+    assert metrics.band_rule(points) == "Proficient from 80%; well past: 90% or more."
+    levels = {"kind": "level", "levels": ["Low", "LoAvg", "Avg", "HiAvg", "High"],
+              "proficient_level": "Avg", "cut": 0.8}
+    assert metrics.band_rule(levels) == "Proficient from Avg; well past: HiAvg, High."
