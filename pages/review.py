@@ -9,6 +9,8 @@ from collabplan import charts, metrics, review, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 skill_summary = cached(metrics.skill_summary)
 growth = cached(metrics.growth)
 equity_gap = cached(metrics.equity_gap)

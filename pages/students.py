@@ -8,6 +8,8 @@ from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
 
+ui.page_setup()
+
 skill_summary = cached(metrics.skill_summary)
 students_by_skill = cached(metrics.students_by_skill)
 skill_bands = cached(metrics.skill_bands)

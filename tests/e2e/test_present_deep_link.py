@@ -40,7 +40,6 @@ def test_staff_meeting_deep_link_runs_inside_the_router_on_a_fresh_server(tmp_pa
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=False, reason="pages/students.py does not call ui.page_setup() yet")
 def test_students_deep_link_with_present_hides_lists_on_a_fresh_server(tmp_path, page):
     text, school = _fresh_server_text(tmp_path, page, "students?present=1")
     assert "Students by skill" in text
