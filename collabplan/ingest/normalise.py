@@ -722,14 +722,15 @@ class _Normaliser:
             WITH r AS (
                 SELECT *,
                     nullif(regexp_replace(trim(sid), '^(\\d+)\\.0+$', '\\1'), '') AS sid_n,
-                    nullif(trim(regexp_replace(name, '\\s+', ' ', 'g')), '') AS name_t,
+                    nullif(trim(CASE WHEN {_HAS_WHITESPACE_RUN.format(x="name")}
+                        THEN regexp_replace(name, '\\s+', ' ', 'g') ELSE name END), '') AS name_t,
                     nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
                 FROM rows_raw
             ), n AS (
                 SELECT *,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN first_t
                          WHEN contains(name_t, ',') THEN nullif(trim(substr(name_t, strpos(name_t, ',') + 1)), '')
-                         WHEN contains(name_t, ' ') THEN trim(regexp_extract(name_t, '^(.*) [^ ]+$', 1))
+                         WHEN contains(name_t, ' ') THEN trim(regexp_replace(name_t, ' [^ ]+$', ''))
                          ELSE name_t END AS first_n,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN last_t
                          WHEN contains(name_t, ',') THEN trim(split_part(name_t, ',', 1))
@@ -1072,6 +1073,13 @@ class _Normaliser:
             group_params,
         )
 
+
+#: True when ``\s+`` -> ' ' would change the text (a run of spaces, or a tab or line break;
+#: RE2's ``\s`` is [\t\n\f\r ]): the regex replace then runs only on those few cells.
+_HAS_WHITESPACE_RUN = (
+    "(contains({x}, '  ') OR contains({x}, chr(9)) OR contains({x}, chr(10))"
+    " OR contains({x}, chr(12)) OR contains({x}, chr(13)))"
+)
 
 _DATE_SQL = (
     "coalesce(TRY_CAST(CASE WHEN regexp_matches(trim({x}), '^\\d{{4}}-\\d{{2}}-\\d{{2}}') "

@@ -1,0 +1,65 @@
+"""Row ids, names and duplicate checks that the fast normaliser works out without text joins."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from collabplan.ingest import Mapping
+from collabplan.ingest.normalise import prepare_sheets
+from collabplan.ingest.read import RawSheet
+
+
+def sheet(rows: list[list], name: str = "Sheet1") -> RawSheet:
+    width = max(len(r) for r in rows)
+    cols = {
+        f"c{j}": pa.array(
+            [None if j >= len(r) or r[j] is None else str(r[j]) for r in rows], pa.string()
+        )
+        for j in range(width)
+    }
+    return RawSheet(name=name, table=pa.table(cols))
+
+
+def mapping(text: str) -> Mapping:
+    return Mapping.from_toml(text, name="test")
+
+
+def test_names_with_tabs_line_breaks_and_middle_names_split_like_before():
+    m = mapping('[columns]\nstudent_name = "Name"\n[scores]\ncolumns = ["S"]\nmax = 1')
+    rows = [["Name", "S"], ["Ana\tMaria  Diaz", "1"], ["Leo\nRossi", "1"], ["Kim", "1"]]
+    p = prepare_sheets([sheet(rows)], "f.csv", m)
+    students = {s["display_name"]: s for s in p.students.to_pylist()}
+    assert set(students) == {"Ana Maria Diaz", "Leo Rossi", "Kim"}
+    assert (students["Ana Maria Diaz"]["first_name"], students["Ana Maria Diaz"]["last_name"]) == (
+        "Ana Maria",
+        "Diaz",
+    )
+    assert students["Leo Rossi"]["last_name"] == "Rossi"
+    assert students["Kim"]["first_name"] == "Kim" and students["Kim"]["last_name"] is None
+
+
+def test_same_skill_twice_in_one_row_is_not_a_duplicate_student():
+    m = mapping(
+        '[columns]\nstudent_id = "ID"\n[scores]\nlayout = "groups"\nskill = "Goal{n}Name"\n'
+        'score = "Goal{n}Score"\nkind = "percent"'
+    )
+    rows = [
+        ["ID", "Goal1Name", "Goal1Score", "Goal2Name", "Goal2Score"],
+        ["7", "Read", "80", "Read", "90"],
+    ]
+    p = prepare_sheets([sheet(rows)], "f.csv", m)
+    assert p.report.scores == 2 and p.report.duplicate_students == []
+
+
+def test_same_student_on_two_sheets_is_a_duplicate_and_scores_point_at_their_rows():
+    m = mapping(
+        '[source]\nsheet = "*"\n[columns]\nstudent_id = "ID"\n[scores]\ncolumns = ["S"]\nmax = 1'
+    )
+    a = sheet([["ID", "S"], ["7", "1"], ["8", "0"]], name="A")
+    b = sheet([["ID", "S"], ["7", "0"]], name="B")
+    p = prepare_sheets([a, b], "f.xlsx", m)
+    assert p.report.duplicate_students == ["7"]
+    rows = sorted((r["sheet"], r["row"], r["student_key"]) for r in p.scores.to_pylist())
+    assert rows == [("A", 2, "id:7"), ("A", 3, "id:8"), ("B", 2, "id:7")]
+    keys = p.students.column("student_key").to_pylist()
+    assert all(keys[r["student_no"]] == r["student_key"] for r in p.scores.to_pylist())
