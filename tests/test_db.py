@@ -31,10 +31,12 @@ def test_commit_bumps_version(db):
 
 
 def test_each_thread_gets_its_own_cursor(db):
-    seen = []
+    seen = []  # the cursors themselves, so no id can be reused after a thread ends
 
     def work():
-        seen.append(id(db.cursor()))
+        cur = db.cursor()
+        assert db.cursor() is cur  # the same cursor for the whole thread
+        seen.append(cur)
         db.scalar("SELECT 1")
 
     threads = [threading.Thread(target=work) for _ in range(3)]
@@ -42,7 +44,8 @@ def test_each_thread_gets_its_own_cursor(db):
         t.start()
     for t in threads:
         t.join()
-    assert len(set(seen)) == 3 and id(db.cursor()) not in seen
+    mine = db.cursor()
+    assert len({id(c) for c in seen}) == 3 and all(c is not mine for c in seen)
 
 
 def test_database_path_follows_env(db_path, monkeypatch):
