@@ -127,11 +127,20 @@ def test_child_memory_limit_becomes_an_ingest_error():
         safety.parse_workbook(data, "m.xlsx", None, info=info, memory=32 * 1024 * 1024)
 
 
+def _sleeping_child(conn, seconds: float) -> None:
+    """A child job that outlasts any small timeout, then answers (too late)."""
+    import time
+
+    time.sleep(seconds)
+    conn.send(("ok", []))
+
+
 def test_child_timeout_becomes_an_ingest_error():
-    data = badfiles.good_xlsx()
-    info = safety.inspect_workbook(data, "slow.xlsx")
-    with pytest.raises(IngestError, match=r"slow\.xlsx took longer than"):
-        safety.parse_workbook(data, "slow.xlsx", None, info=info, timeout=0.0001)
+    with pytest.raises(IngestError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
+        safety.run_in_child(_sleeping_child, (60,), "slow.xlsx", timeout=0.3)
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
 
 
 def test_child_processes_are_reaped():

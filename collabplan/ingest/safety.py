@@ -35,6 +35,7 @@ from multiprocessing import reduction as _mp_reduction
 from multiprocessing import spawn as _mp_spawn
 from multiprocessing import util as _mp_util
 from pathlib import PurePath, PurePosixPath
+from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -504,11 +505,30 @@ def parse_workbook(
     memory = config.PARSE_MEMORY_BYTES if memory is None else memory
     sheets = {s.name: (s.part, s.dimension) for s in info.sheets}
     order = [s.name for s in info.sheets]
+    message = run_in_child(
+        _child_main, (data, wanted, order, sheets, memory, timeout), file_name, timeout
+    )
+    status, payload = message
+    if status == "error":
+        where, reason = payload
+        where = f" (sheet {where!r})" if where else ""
+        raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
+    out = []
+    for name, ipc, first_row, first_col in payload:
+        with pa.ipc.open_stream(ipc) as stream:
+            out.append((name, stream.read_all(), first_row, first_col))
+    return out
+
+
+def run_in_child(target, args: tuple, file_name: str, timeout: float) -> Any:
+    """Run ``target(conn, *args)`` in a fresh child and return what it sends on ``conn``.
+
+    The child is killed after ``timeout`` seconds; a child that dies or sends nothing, and one
+    that runs out of time, become an :class:`IngestError` naming the file.
+    """
     receiver, sender = multiprocessing.Pipe(duplex=False)
     _mp_context()
-    proc = _ParseProcess(
-        target=_child_main, args=(sender, data, wanted, order, sheets, memory, timeout), daemon=True
-    )
+    proc = _ParseProcess(target=target, args=(sender, *args), daemon=True)
     try:
         proc.start()
     except OSError as exc:  # pragma: no cover - the machine is out of processes
@@ -542,16 +562,7 @@ def parse_workbook(
         raise IngestError(
             f"{file_name} is too large or too damaged to read safely (the reader stopped: {how}). {_RESAVE}."
         )
-    status, payload = message
-    if status == "error":
-        where, reason = payload
-        where = f" (sheet {where!r})" if where else ""
-        raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
-    out = []
-    for name, ipc, first_row, first_col in payload:
-        with pa.ipc.open_stream(ipc) as stream:
-            out.append((name, stream.read_all(), first_row, first_col))
-    return out
+    return message
 
 
 def _limit_child(memory: int, timeout: float) -> None:
