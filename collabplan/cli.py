@@ -116,6 +116,8 @@ def _clean(value: Any) -> Any:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    if type(value).__name__ == "NaTType":  # pandas' missing date: an undated administration
+        return None
     if hasattr(value, "tolist") and getattr(value, "ndim", 0):  # numpy arrays (list columns)
         return value.tolist()
     if hasattr(value, "isoformat"):

@@ -128,3 +128,26 @@ def test_a_locked_database_exits_2_with_an_explanation(db_path, capsys, monkeypa
     monkeypatch.setattr(db_module, "connect", busy)
     code, _, err = run(capsys, "skills", "--db", str(db_path))
     assert code == 2 and "app running" in err
+
+
+def test_skills_json_gives_null_for_an_undated_administration(db_path, capsys):
+    csv = db_path.parent / "state.csv"
+    csv.write_text(
+        "Local Student ID,Admin,Claim 1\n"
+        + "".join(f"{100 + i},Spring 2026,{'Above' if i % 2 else 'Below'}\n" for i in range(12)),
+        encoding="utf-8",
+    )
+    mapping = db_path.parent / "state.toml"
+    mapping.write_text(
+        '[assessment]\nname = "State ELA"\n[columns]\nstudent_id = "Local Student ID"\n'
+        'term = "Admin"\n[scores]\nlayout = "wide"\ncolumns = ["Claim 1"]\nkind = "level"\n'
+        'levels = ["Below", "Above"]\nproficient = "Above"\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 0
+    capsys.readouterr()
+    assert cli.main(["skills", "--db", str(db_path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["term"], r["date"], r["students"], r["pct_proficient"]) for r in rows] == [
+        ("Spring 2026", None, 12, 50.0)
+    ]
