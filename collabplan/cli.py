@@ -129,7 +129,8 @@ def _clean(value: Any) -> Any:
 
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
-    from collabplan.ingest import import_files, load_mapping
+    from collabplan.ingest.mapping import load_mapping
+    from collabplan.ingest.read import read_arguments, read_in_background
 
     files = []
     for name in args.files:
@@ -139,6 +140,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
     mapping = load_mapping(Path(args.mapping)) if args.mapping else None
+    # the files are parsed (in a child process) while the database and import code load
+    for name, data in files:
+        read_in_background(data, name, **read_arguments(mapping))
+    # DuckDB loads pandas the first time it scans an Arrow table; load it now, while waiting
+    import pandas  # noqa: F401
+
+    from collabplan.ingest.load import import_files
+
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None
     db = _connect(args.db)

@@ -277,3 +277,33 @@ def test_sniff_delimiter_prefers_consistent_splits():
     assert sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n") == ";"
     assert sniff_delimiter("a^b\n1^2\n") == "^"
     assert sniff_delimiter("just one column\n") == ","
+
+
+def test_background_read_is_picked_up_by_the_same_read():
+    from collabplan.ingest import read
+
+    data = badfiles.good_xlsx()
+    read.read_in_background(data, "fine.xlsx", sheets="*")
+    assert read._pending
+    [sheet] = read_upload(data, "fine.xlsx", sheets="*")
+    assert not read._pending
+    assert rows_of(sheet) == rows_of(read_upload(data, "fine.xlsx", sheets="*")[0])
+
+
+def test_background_read_with_other_arguments_is_not_used():
+    from collabplan.ingest import read
+
+    data = b"ID;Score\n1;5\n"
+    read.read_in_background(data, "a.csv", delimiter=",")
+    assert rows_of(read_upload(data, "a.csv")[0])[0] == ["ID", "Score"]
+    assert len(read._pending) == 1
+    read._pending.clear()
+
+
+def test_background_read_errors_come_from_read_upload():
+    from collabplan.ingest import read
+
+    data = badfiles.pdf_renamed()
+    read.read_in_background(data, "scores.xlsx")
+    with pytest.raises(IngestError, match="is a PDF"):
+        read_upload(data, "scores.xlsx")

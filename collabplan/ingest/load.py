@@ -10,16 +10,18 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from collabplan.db import Database
 from collabplan.ingest.errors import IngestError
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise import Prepared, prepare
+
+if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
+    import pandas as pd
 
 Progress = Callable[[float, str], None]
 

@@ -90,23 +90,16 @@ def prepare(
     progress: Callable[[float, str], None] | None = None,
 ) -> Prepared:
     """Read, map, normalise and validate one upload; raises IngestError for unreadable input."""
-    from collabplan.ingest.read import read_upload
+    from collabplan.ingest.read import read_arguments, read_upload
 
     if progress:
         progress(0.05, f"Reading {file_name}")
     sha = hashlib.sha256(data).hexdigest()
+    sheets = read_upload(data, file_name, **read_arguments(mapping))
     if mapping is None:
-        sheets = read_upload(data, file_name, sheets="*")
         mapping, detected = detect_mapping(sheets, file_name)
         sheets = _pick_sheets(sheets, mapping, file_name)
     else:
-        sheets = read_upload(
-            data,
-            file_name,
-            sheets=mapping.sheet,
-            delimiter=mapping.delimiter,
-            encoding=mapping.encoding,
-        )
         detected = f"{mapping.label or mapping.name} (mapping)"
     if progress:
         progress(0.35, "Working out students and scores")

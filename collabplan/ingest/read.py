@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -66,11 +67,86 @@ def read_upload(
     empty), ``"*"`` = every sheet that has data, a sheet name or a list of names. csv files have
     one sheet named after the file. Raises :class:`IngestError` for anything that cannot be read.
     """
+    kwargs = {"sheets": sheets, "delimiter": delimiter, "encoding": encoding}
+    if _pending:
+        pending = _take_pending(data, file_name, kwargs)
+        if pending is not None:
+            return pending.wait()
+    return _read(data, file_name, **kwargs)
+
+
+def _read(
+    data: bytes,
+    file_name: str,
+    *,
+    sheets: str | list[str] | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> list[RawSheet]:
     kind = safety.check_upload(data, file_name)
     if kind == "xlsx":
         safety.prestart()  # the parser's process starts while the workbook is inspected
         return _read_xlsx(data, file_name, sheets)
     return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+
+
+def read_arguments(mapping) -> dict:
+    """The ``read_upload`` keywords an import with ``mapping`` uses (``None``: every sheet, to detect)."""
+    if mapping is None:
+        return {"sheets": "*"}
+    return {"sheets": mapping.sheet, "delimiter": mapping.delimiter, "encoding": mapping.encoding}
+
+
+class _Pending:
+    """A read running in a background thread (see :func:`read_in_background`)."""
+
+    def __init__(self, data: bytes, file_name: str, kwargs: dict) -> None:
+        self.data, self.file_name, self.kwargs = data, file_name, kwargs
+        self.result: list[RawSheet] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="read-upload", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.result = _read(self.data, self.file_name, **self.kwargs)
+        except BaseException as exc:  # handed to the caller of read_upload
+            self.error = exc
+
+    def matches(self, data: bytes, file_name: str, kwargs: dict) -> bool:
+        return self.data is data and self.file_name == file_name and self.kwargs == kwargs
+
+    def wait(self) -> list[RawSheet]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+_pending: list[_Pending] = []
+_pending_lock = threading.Lock()
+
+
+def read_in_background(data: bytes, file_name: str, **kwargs) -> None:
+    """Start ``read_upload(data, file_name, **kwargs)`` now, in a background thread.
+
+    The command line calls this first thing, so the workbook is parsed (in its child process,
+    on another core) while the database and the import code load. The next ``read_upload``
+    of the same bytes object with the same arguments waits for this read instead of starting
+    another; its errors are raised there.
+    """
+    kwargs = {"sheets": None, "delimiter": None, "encoding": None} | kwargs
+    with _pending_lock:
+        _pending.append(_Pending(data, file_name, kwargs))
+
+
+def _take_pending(data: bytes, file_name: str, kwargs: dict) -> _Pending | None:
+    with _pending_lock:
+        for i, pending in enumerate(_pending):
+            if pending.matches(data, file_name, kwargs):
+                return _pending.pop(i)
+    return None
 
 
 def sheet_names(data: bytes, file_name: str) -> list[str]:
