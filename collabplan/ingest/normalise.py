@@ -787,22 +787,38 @@ class _Normaliser:
         self.prof_level = prof_level
         self.levels = levels
         self.drop_skipped_rows()
+        marks = self.m.missing_marks
+        # A cell that reads as a number can only be a missing mark when some mark reads as one
+        # too (the same parse; it ignores case): otherwise only non-numbers are looked up.
+        (numeric_marks,) = self.con.execute(
+            f"SELECT coalesce(bool_or({_NUMBER_SQL.format(x='m')} IS NOT NULL), false)"  # noqa: S608
+            " FROM unnest(?::VARCHAR[]) t(m)",
+            [marks],
+        ).fetchone()
+        # the level of a cell is only looked up on a level scale
+        level_pos = (
+            "list_position(?, lower(trim(c.raw)))" if kind == "level" else "NULL::INTEGER"
+        )
+        level_params = [[lv.lower() for lv in levels]] if kind == "level" else []
         # the sheets' score cells, read once
         self.con.execute(
             f"""
             CREATE TEMP TABLE cells_n AS
-            SELECT c.rid, c.ci, c.item, c.skill, c.raw,
-                nullif(trim(c.raw), '') IS NULL AS blank,
-                nullif(trim(c.raw), '') IS NOT NULL
-                    AND list_contains(?, lower(trim(c.raw))) AS marked_missing,
-                TRY_CAST(replace(replace(trim(c.raw), '%', ''), ' ', '') AS DOUBLE) AS num0,
-                contains(coalesce(c.raw, ''), '%') AS has_pct,
-                coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
-                TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
-                list_position(?, lower(trim(c.raw))) AS level_pos
-            FROM ({self.cells_source}) c
-            """,  # noqa: S608 (the source is built from generated names; values are ?)
-            [self.m.missing_marks, [lv.lower() for lv in levels], *self.cells_params],
+            SELECT *,
+                NOT blank AND (num0 IS NULL OR ?)
+                    AND list_contains(?, lower(trim(raw))) AS marked_missing
+            FROM (
+                SELECT c.rid, c.ci, c.item, c.skill, c.raw,
+                    nullif(trim(c.raw), '') IS NULL AS blank,
+                    {_NUMBER_SQL.format(x="c.raw")} AS num0,
+                    contains(coalesce(c.raw, ''), '%') AS has_pct,
+                    coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
+                    TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
+                    {level_pos} AS level_pos
+                FROM ({self.cells_source}) c
+            )
+            """,  # noqa: S608 (fixed fragments and generated names; values are ?)
+            [numeric_marks, marks, *level_params, *self.cells_params],
         )
         self.fraction_cols = self.fraction_columns() if kind == "percent" else []
 
@@ -1073,6 +1089,9 @@ _HAS_WHITESPACE_RUN = (
     "(contains({x}, '  ') OR contains({x}, chr(9)) OR contains({x}, chr(10))"
     " OR contains({x}, chr(12)) OR contains({x}, chr(13)))"
 )
+
+#: A score cell's number: "85", " 85 % ", "0.85" (the percent sign is looked at separately).
+_NUMBER_SQL = "TRY_CAST(replace(replace(trim({x}), '%', ''), ' ', '') AS DOUBLE)"
 
 _DATE_SQL = (
     "coalesce(TRY_CAST(CASE WHEN regexp_matches(trim({x}), '^\\d{{4}}-\\d{{2}}-\\d{{2}}') "
