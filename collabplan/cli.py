@@ -130,7 +130,7 @@ def _clean(value: Any) -> Any:
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
     from collabplan.ingest.mapping import load_mapping
-    from collabplan.ingest.read import read_arguments, read_in_background
+    from collabplan.ingest.read import forget_background_reads, read_arguments, read_in_background
 
     files = []
     for name in args.files:
@@ -143,6 +143,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     # the files are parsed (in a child process) while the database and import code load
     for name, data in files:
         read_in_background(data, name, **read_arguments(mapping))
+    try:
+        return _import_read_files(args, files, mapping)
+    finally:
+        forget_background_reads()
+
+
+def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]], mapping) -> int:
     # DuckDB loads pandas the first time it scans an Arrow table; load it now, while waiting
     import pandas  # noqa: F401
 

@@ -141,6 +141,12 @@ def read_in_background(data: bytes, file_name: str, **kwargs) -> None:
         _pending.append(_Pending(data, file_name, kwargs))
 
 
+def forget_background_reads() -> None:
+    """Drop background reads nobody asked for (a duplicate file, or an import that failed)."""
+    with _pending_lock:
+        _pending.clear()
+
+
 def _take_pending(data: bytes, file_name: str, kwargs: dict) -> _Pending | None:
     with _pending_lock:
         for i, pending in enumerate(_pending):
