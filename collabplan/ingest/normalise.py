@@ -328,6 +328,8 @@ class _Normaliser:
         self.next_rid = 0
         #: header of each score source column, by its number ``ci`` in the cells table
         self.cell_cols: list[str] = []
+        #: (part, item, skill) of each wide score column: its cells carry only the part number
+        self.parts: list[tuple[int, str, str]] = []
         #: (registered name, Arrow table with _row and _rid) of each sheet read
         self.sheet_tables: list[tuple[str, pa.Table]] = []
 
@@ -575,11 +577,12 @@ class _Normaliser:
                         'works for layout = "long"; give a number or a table {Q1 = 2}'
                     )
                 parts.append(
-                    f"SELECT _rid AS rid, {self.cell_col(h)} AS ci, ?::VARCHAR AS item, ?::VARCHAR AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                    f"SELECT _rid AS rid, {self.cell_col(h)} AS ci, {len(self.parts)} AS part, NULL::VARCHAR AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
                     f" c{j} AS raw, ?::DOUBLE AS max_num, NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw"
                     f" FROM {name}"
                 )
-                params += [h, skills[j], mx]
+                self.parts.append((len(self.parts), h, skills[j]))
+                params += [mx]
         elif s.layout == "long":
             skill_c = self.col(sh, s.skill, "[scores] skill")
             score_c = self.col(sh, s.score, "[scores] score")
@@ -598,7 +601,7 @@ class _Normaliser:
                 else "NULL::VARCHAR"
             )
             parts.append(
-                f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::VARCHAR AS item, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::INTEGER AS part, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
                 f" c{score_c} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
                 f" FROM {name}"
             )
@@ -624,7 +627,7 @@ class _Normaliser:
                     jc = sh.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
                     cut_expr = f"c{jc}" if jc is not None else "NULL::VARCHAR"
                 parts.append(
-                    f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::VARCHAR AS item, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
+                    f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::INTEGER AS part, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
                     f" c{js} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
                     f" FROM {name} WHERE nullif(trim(c{jk}), '') IS NOT NULL"
                 )
@@ -697,7 +700,7 @@ class _Normaliser:
         self.cells_source = (
             " UNION ALL ".join(cell_parts)
             if cell_parts
-            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS ci, NULL::VARCHAR AS item,"
+            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS ci, NULL::INTEGER AS part,"
             " NULL::VARCHAR AS skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS max_num,"
             " NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw WHERE false"
         )
@@ -800,15 +803,19 @@ class _Normaliser:
             "list_position(?, lower(trim(c.raw)))" if kind == "level" else "NULL::INTEGER"
         )
         level_params = [[lv.lower() for lv in levels]] if kind == "level" else []
-        # the sheets' score cells, read once
+        # the sheets' score cells, read once; a wide column's item and skill are not repeated
+        # in every cell but joined from the few-row parts table
+        self.con.execute("CREATE TEMP TABLE parts (part INTEGER, item VARCHAR, skill VARCHAR)")
+        if self.parts:
+            self.con.executemany("INSERT INTO parts VALUES (?, ?, ?)", self.parts)
         self.con.execute(
             f"""
-            CREATE TEMP TABLE cells_n AS
+            CREATE TEMP TABLE cells_t AS
             SELECT *,
                 NOT blank AND (num0 IS NULL OR ?)
                     AND list_contains(?, lower(trim(raw))) AS marked_missing
             FROM (
-                SELECT c.rid, c.ci, c.item, c.skill, c.raw,
+                SELECT c.rid, c.ci, c.part, c.skill AS row_skill, c.raw,
                     nullif(trim(c.raw), '') IS NULL AS blank,
                     {_NUMBER_SQL.format(x="c.raw")} AS num0,
                     contains(coalesce(c.raw, ''), '%') AS has_pct,
@@ -819,6 +826,11 @@ class _Normaliser:
             )
             """,  # noqa: S608 (fixed fragments and generated names; values are ?)
             [numeric_marks, marks, *level_params, *self.cells_params],
+        )
+        self.con.execute(
+            """CREATE TEMP VIEW cells_n AS
+               SELECT c.* EXCLUDE (part, row_skill), p.item, coalesce(c.row_skill, p.skill) AS skill
+               FROM cells_t c LEFT JOIN parts p USING (part)"""
         )
         self.fraction_cols = self.fraction_columns() if kind == "percent" else []
 
