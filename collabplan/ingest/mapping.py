@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from collabplan.ingest.errors import IngestError
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
@@ -244,10 +246,7 @@ class Mapping:
 
     def to_toml(self) -> str:
         """The mapping as TOML text that :meth:`from_toml` reads back to an equal mapping."""
-        lines: list[str] = [f"# mapping: {self.name}"]
-        for section, body in self.to_dict().items():
-            lines.extend(_toml_table(section, body))
-        return "\n".join(lines) + "\n"
+        return f"# mapping: {self.name}\n\n" + tomli_w.dumps(self.to_dict())
 
     # -- helpers -----------------------------------------------------------------------
     @property
@@ -342,45 +341,6 @@ def _opt_str(value: Any) -> str | None:
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != [] and v != {} and v != ""}
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        escaped = (
-            value.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\t", "\\t")
-        )
-        return f'"{escaped}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
-
-
-def _toml_table(name: str, body: dict[str, Any]) -> list[str]:
-    lines = ["", f"[{name}]"]
-    nested = []
-    for key, value in body.items():
-        if isinstance(value, dict) and name == "columns":
-            nested.append((key, value))
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key, value in nested:
-        lines.append("")
-        lines.append(f"[{name}.{key}]")
-        lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-    return lines
 
 
 def load_mapping(path_or_text: str | Path) -> Mapping:
