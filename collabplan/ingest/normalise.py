@@ -21,7 +21,14 @@ import pyarrow.compute as pc
 
 from collabplan import config
 from collabplan.ingest.errors import IngestError
-from collabplan.ingest.mapping import SHEET_CLASS, Mapping, Scores, header_key, presets
+from collabplan.ingest.mapping import (
+    COLUMN_ROLES,
+    SHEET_CLASS,
+    Mapping,
+    Scores,
+    header_key,
+    presets,
+)
 from collabplan.ingest.validate import Report, build_report
 
 #: How many rows from the top are searched for the header row / preset headers.
@@ -453,17 +460,7 @@ class _Normaliser:
         # identifiers below are generated column names cN of our own Arrow table
         sel = {
             role: c(role)
-            for role in (
-                "student_id",
-                "student_name",
-                "first_name",
-                "last_name",
-                "grade",
-                "class",
-                "teacher",
-                "term",
-                "date",
-            )
+            for role in COLUMN_ROLES
         }
         if self.m.assessment_name_column:
             sel["assessment"] = (
