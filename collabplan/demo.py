@@ -212,6 +212,69 @@ DEMO_GOALS = (
 )
 
 
+#: What each demo team tried, per (team, skill): actions (what, who, start, due, status,
+#: evidence), then what worked and the next step, so the slides and reports have a story.
+DEMO_ACTIONS = {
+    ("Grade 3 Reading", "Vocabulary"): (
+        [
+            ("Teach three Tier 2 words a day with student-friendly definitions", "All grade 3 teachers",
+             dt.date(2025, 9, 29), dt.date(2026, 1, 16), "done",
+             "Exit tickets: 70% use the week's words correctly by Friday"),
+            ("Context-clues mini-lessons in small groups", "Reading interventionist",
+             dt.date(2025, 10, 13), dt.date(2026, 3, 13), "done",
+             "Context Clues CFA rose from 30% to 74% proficient on L.3.4"),
+            ("Word walls and sentence frames for English learners", "EL teacher with each class",
+             dt.date(2026, 1, 26), dt.date(2026, 5, 8), "in progress", ""),
+        ],
+        "Daily word work and the context-clues lessons: the CFA moved most where we taught "
+        "context clues explicitly.",
+        "Keep the daily routine and add a vocabulary check to each unit CFA.",
+    ),
+    ("Grade 4 Math", "Number and Operations"): (
+        [
+            ("Fraction number-line routine at the start of every lesson", "Grade 4 team",
+             dt.date(2025, 9, 22), dt.date(2026, 2, 27), "done",
+             "Unit 5 CFA: 4.NF.1 at 40% proficient, up from the unit 4 quiz"),
+            ("Re-teach groups after each CFA, three times a week", "Math coach and teachers",
+             dt.date(2025, 11, 3), dt.date(2026, 5, 15), "done",
+             "Most re-taught students proficient on the retake"),
+        ],
+        "Re-teach groups right after each CFA; the winter MAP goal score rose for most of them.",
+        "Share the re-teach schedule with grade 3 and grade 5 at the next staff meeting.",
+    ),
+    ("Grade 7 ELA", "RI.7.6"): (
+        [
+            ("Paired texts with opposing viewpoints every second week", "Grade 7 ELA team",
+             dt.date(2025, 10, 6), dt.date(2026, 3, 27), "done",
+             "Discussion notes show more students naming the author's purpose"),
+            ("Point-of-view sentence starters in written responses", "All grade 7 teachers",
+             dt.date(2026, 1, 12), dt.date(2026, 5, 22), "in progress", ""),
+        ],
+        "Not much yet: the tracker has barely moved, so the team asked the coach for model lessons.",
+        "Coach models two point-of-view lessons; re-check on the next common assessment.",
+    ),
+}
+
+
+def _add_story(db: Database, goals: Any, goal_id: int, team: str, skill: str) -> None:
+    """Actions, what worked, next step and past check-ins for a new demo goal."""
+    story = DEMO_ACTIONS.get((team, skill))
+    if story is None:
+        return
+    actions, worked, next_step = story
+    for what, who, start, due, status, evidence in actions:
+        goals.add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due,
+                         status=status, evidence=evidence)
+    goals.update_goal(db, goal_id, what_worked=worked, next_step=next_step)
+    try:
+        signposts = importlib.import_module("collabplan.signposts")
+    except ImportError:
+        return
+    for day, going in ((dt.date(2025, 11, 14), "Started well; routines are in place."),
+                       (dt.date(2026, 2, 6), "Winter results are in: see the progress chart.")):
+        signposts.add_signpost(db, goal_id, day, how_going=going, done=True)
+
+
 def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
     """One or two goals per team through collabplan.goals, when that module is present."""
     try:
@@ -243,13 +306,15 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
         try:
             base = goals.compute_baseline(db, first[0][0], skill, metric, population)
             target = round(min(100.0, max(0.0, base.value + change)), 1)
-            goals.create_goal(
+            goal_id = goals.create_goal(
                 db, team_id=int(team_id), assessment_id=int(assessment_id), skill=skill, metric=metric,
                 baseline_administration_id=int(first[0][0]), population=population,
                 priority_id=priorities.get(priority), why=why, target_value=target,
                 target_date=dt.date(2026, 5, 29), status="active",
             )
             created += 1
+            if "group" not in population:  # one story per team: its main goal
+                _add_story(db, goals, int(goal_id), team, skill)
         except (ValueError, TypeError):
             continue  # a goal the current rules refuse is left out of the demo
     return created

@@ -103,6 +103,19 @@ def test_demo_has_priorities_and_goals_per_team(demo):
         assert len(teams) >= 3
 
 
+def test_each_team_main_goal_has_actions_a_story_and_check_ins(demo):
+    db, _, _, _ = demo
+    rows = db.rows(
+        """SELECT g.id, g.what_worked, g.next_step,
+                  (SELECT count(*) FROM action a WHERE a.goal_id = g.id),
+                  (SELECT count(*) FROM checkpoint c WHERE c.goal_id = g.id AND c.done)
+           FROM goal g WHERE g.population NOT LIKE '%group%' ORDER BY g.id"""
+    )
+    assert len(rows) == 3  # loaded twice, still one of each
+    for _, worked, next_step, actions, check_ins in rows:
+        assert worked and next_step and actions >= 2 and check_ins == 2
+
+
 def test_loading_the_demo_twice_adds_nothing(demo):
     _, first, second, _ = demo
     for key in ("teams", "students", "assessments", "administrations", "uploads", "scores", "priorities", "goals"):
