@@ -215,7 +215,8 @@ def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, word
     fig.add_trace(go.Scatter(
         x=[x], y=[value], mode="markers+text",
         marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
-        text=[f"Target {fmt_pct(value)}"], textposition="top center",
+        # The target is the last point in time: its label reads leftwards, inside the chart.
+        text=[f"Target {fmt_pct(value)}"], textposition="top left",
         hovertext=[f"<b>Target</b><br>{fmt_pct(value)} {words}"
                    + (f"<br>by {date:%d %b %Y}" if date else "")],
         hoverinfo="text", name="Target",
