@@ -310,8 +310,9 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                 cur.execute("UPDATE administration SET date = ? WHERE id = ?", [date, admin_id])
         admin_ids.append(admin_id)
 
-    if p.scores.num_rows:
-        _insert_scores(cur, p.scores, upload_id, _student_ids(cur, p.students), admin_ids)
+    rows = p.rows_to_save()
+    if rows.num_rows:
+        _insert_scores(cur, rows, upload_id, _student_ids(cur, p.students), admin_ids)
     return int(upload_id)
 
 
@@ -340,25 +341,11 @@ def _insert_scores(
 ) -> None:
     """Insert the score rows with their student and administration ids already in place.
 
-    The normalised rows carry the position of their student and administration
-    (``student_no``, ``administration_no``); taking ids by position replaces two joins on
-    text keys over every score row.
+    The rows (:meth:`Prepared.rows_to_save`) carry the position of their student and
+    administration (``student_no``, ``administration_no``); taking ids by position replaces
+    two joins on text keys over every score row.
     """
-    rows = scores.select(
-        [
-            "skill",
-            "item",
-            "raw",
-            "points",
-            "max_points",
-            "fraction",
-            "level",
-            "proficient",
-            "grade",
-            "class_name",
-            "teacher",
-        ]
-    )
+    rows = scores.drop_columns(["student_no", "administration_no"])
     rows = rows.append_column(
         "student_id", pa.array(student_ids).take(scores.column("student_no"))
     ).append_column(

@@ -8,8 +8,10 @@ worked out in SQL. Nothing here touches the application database.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -63,18 +65,104 @@ _DATE_IN_TEXT = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b")
 
 @dataclass
 class Prepared:
-    """Everything an import would write, computed in memory; the database is untouched."""
+    """Everything an import would write, computed in memory; the database is untouched.
+
+    The long score rows (``scores``, one per student x skill or question with its student's
+    key, name, sheet and row) are built only when asked for (previews, tests): saving reads
+    the compact :meth:`rows_to_save` straight from the normaliser's tables instead.
+    """
 
     file_name: str
     sha256: str
     mapping: Mapping
     detected: str
     sheets: list[Any]
-    scores: pa.Table
     students: pa.Table
     report: Report
     administrations: pa.Table = field(default_factory=lambda: pa.table({}))
     assessments: list[dict[str, Any]] = field(default_factory=list)
+    _source: _Normalised | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def scores(self) -> pa.Table:
+        """The normalised long rows (see the ingest API); computed once, on first use."""
+        cached = self.__dict__.get("_scores")
+        if cached is None:
+            cached = self._source.scores() if self._source is not None else _EMPTY_SCORES
+            self.__dict__["_scores"] = cached
+        return cached
+
+    def rows_to_save(self) -> pa.Table:
+        """Only what the score table needs: positions of student and administration, values."""
+        if self._source is not None:
+            return self._source.rows_to_save()
+        return self.scores.select(list(SAVE_COLUMNS))
+
+
+#: The columns of :meth:`Prepared.rows_to_save`.
+SAVE_COLUMNS = (
+    "student_no",
+    "administration_no",
+    "skill",
+    "item",
+    "raw",
+    "points",
+    "max_points",
+    "fraction",
+    "level",
+    "proficient",
+    "grade",
+    "class_name",
+    "teacher",
+)
+
+#: The long score rows: what every score row repeats from its source row (``r``, rows_k)
+#: and its own values (``k``, the score values by source row).
+_SCORE_COLUMNS = """
+    r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
+    r.term_n AS term, r.date, k.skill, k.item, k.raw, k.points, k.max_points,
+    k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
+    r.teacher_n AS teacher, r.sheet, r.row,
+    r.student_no, r.admin_no AS administration_no
+"""
+
+_EMPTY_SCORES = pa.table({})
+
+
+class _Normalised:
+    """The normaliser's in-memory database, kept for the score rows of one prepared file.
+
+    The score values are computed again from its cells table when asked for (cheap
+    arithmetic, cheaper than storing a million rows twice); ``rows_k`` holds what each source
+    row repeats. The tables nothing reads again are dropped once prepared.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> None:
+        self.con = con
+        self.sql = sql  # the score values by source row (rid, skill, item, raw, points, ...)
+        self.params = params
+        self.lock = threading.Lock()
+
+    def scores(self) -> pa.Table:
+        with self.lock:
+            return self.con.execute(
+                f"SELECT {_SCORE_COLUMNS} FROM ({self.sql}) k JOIN rows_k r USING (rid)",  # noqa: S608 (fixed text)
+                self.params,
+            ).to_arrow_table()
+
+    def rows_to_save(self) -> pa.Table:
+        with self.lock:
+            return self.con.execute(
+                f"""SELECT r.student_no, r.admin_no AS administration_no, k.skill, k.item, k.raw,
+                          k.points, k.max_points, k.fraction, k.level, k.proficient,
+                          r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher
+                   FROM ({self.sql}) k JOIN rows_k r USING (rid)""",  # noqa: S608 (fixed text)
+                self.params,
+            ).to_arrow_table()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # at interpreter exit closing may fail harmlessly
+            self.con.close()
 
 
 @dataclass
@@ -142,8 +230,9 @@ def prepare_sheets(
     con = duckdb.connect()
     try:
         return _Normaliser(con, sheets, file_name, mapping).run(detected or mapping.name, sha256)
-    finally:
+    except BaseException:
         con.close()
+        raise
 
 
 # --------------------------------------------------------------------------------- detection
@@ -458,10 +547,7 @@ class _Normaliser:
             return f"c{self.col(sh, header, f'[columns] {role}')}"
 
         # identifiers below are generated column names cN of our own Arrow table
-        sel = {
-            role: c(role)
-            for role in COLUMN_ROLES
-        }
+        sel = {role: c(role) for role in COLUMN_ROLES}
         if self.m.assessment_name_column:
             sel["assessment"] = (
                 f"c{self.col(sh, self.m.assessment_name_column, '[assessment] name_column')}"
@@ -796,9 +882,7 @@ class _Normaliser:
             [marks],
         ).fetchone()
         # the level of a cell is only looked up on a level scale
-        level_pos = (
-            "list_position(?, lower(trim(c.raw)))" if kind == "level" else "NULL::INTEGER"
-        )
+        level_pos = "list_position(?, lower(trim(c.raw)))" if kind == "level" else "NULL::INTEGER"
         level_params = [[lv.lower() for lv in levels]] if kind == "level" else []
         # the sheets' score cells, read once; a wide column's item and skill are not repeated
         # in every cell but joined from the few-row parts table
@@ -993,31 +1077,22 @@ class _Normaliser:
             WHERE r.skip_reason IS NULL
             """
         )
-        score_cols = """
-            r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
-            r.term_n AS term, r.date, k.skill, k.item, k.raw, k.points, k.max_points,
-            k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
-            r.teacher_n AS teacher, r.sheet, r.row,
-            r.student_no, r.admin_no AS administration_no
-        """
+        # the score values, keyed by source row; what a row repeats is joined from rows_k
         params = list(skills_params)
         item_sql = ""
         if self.item_level:
             cells, cells_params = self.cell_values_sql()
             item_sql = f"""
                 UNION ALL
-                SELECT {score_cols} FROM (
-                    SELECT rid, skill, item, raw, num AS points, mx AS max_points,
-                        fraction0 AS fraction, NULL::VARCHAR AS level,
-                        (fraction0 >= ? - 1e-9) AS proficient
-                    FROM ({cells}) WHERE problem IS NULL
-                ) k JOIN rows_k r USING (rid)
+                SELECT rid, skill, item, raw, num AS points, mx AS max_points,
+                    fraction0 AS fraction, NULL::VARCHAR AS level,
+                    (fraction0 >= ? - 1e-9) AS proficient
+                FROM ({cells}) WHERE problem IS NULL
             """  # noqa: S608 (fixed fragments only)
             params += [self.cut, *cells_params]
-        scores = con.execute(
-            f"SELECT {score_cols} FROM ({skills}) k JOIN rows_k r USING (rid) {item_sql}",  # noqa: S608
-            params,
-        ).to_arrow_table()
+        self.scores_sql = f"""SELECT rid, skill, item, raw, points, max_points, fraction, level,
+                proficient FROM ({skills}) {item_sql}"""  # noqa: S608 (fixed fragments only)
+        self.scores_params = params
         students = con.execute(
             """SELECT student_key, local_id, display_name, first_name, last_name, grade,
                       class_name, teacher, groups
@@ -1042,18 +1117,25 @@ class _Normaliser:
                 "SELECT DISTINCT assessment FROM admins ORDER BY 1"
             ).fetchall()
         ]
-        report = build_report(con, self, students.num_rows, scores)
+        report = build_report(con, self, students.num_rows)
+        # only the cells, parts and rows_k are read again (for the score rows); free the rest
+        for name, _data in self.sheet_tables:
+            con.unregister(name)
+        con.execute(
+            "DROP TABLE IF EXISTS rows_raw; DROP TABLE IF EXISTS rows_n;"
+            " DROP TABLE IF EXISTS students_n; DROP TABLE IF EXISTS scored_rows"
+        )
         return Prepared(
             file_name=self.file_name,
             sha256=sha256,
             mapping=self.m,
             detected=detected,
             sheets=self.sheets,
-            scores=scores,
             students=students,
             report=report,
             administrations=administrations,
             assessments=assessments,
+            _source=_Normalised(con, self.scores_sql, self.scores_params),
         )
 
     def make_students(self) -> None:

@@ -48,11 +48,11 @@ def _where(sheet: str, row: int, multi: bool, col: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def build_report(con: Any, norm: Any, students: int, scores: Any) -> Report:
+def build_report(con: Any, norm: Any, students: int) -> Report:
     """Count rows, skips, scores and problems from the normaliser's temp tables.
 
-    ``scores`` is the normalised score table (Arrow); skill counts and duplicates are read
-    from it, so the million-cell tables are scanned once for problems and not again.
+    Skill counts and duplicates are read from the score values by source row (``norm.scores_sql``),
+    so the million-cell tables are scanned once for problems and not again.
     """
     multi = norm._is_book()
     r = Report(students=students)
@@ -67,37 +67,36 @@ def build_report(con: Any, norm: Any, students: int, scores: Any) -> Report:
             [MAX_LISTED],
         ).fetchall()
     ]
-    con.register("scores_out", scores)
-    try:
-        # skill scores only: question-level rows of an item-level file have an item
-        r.skills = [
-            s
-            for (s,) in con.execute(
-                "SELECT DISTINCT skill FROM scores_out WHERE item IS NULL ORDER BY 1"
-            ).fetchall()
-        ]
-        r.scores, r.item_scores = con.execute(
-            "SELECT count(*) FILTER (WHERE item IS NULL), count(item) FROM scores_out"
-        ).fetchone()
-        # a student scored twice on a skill in one administration, from different rows;
-        # only possible when some student has two scored rows in one administration, which
-        # the row table (one row per source row) answers without scanning every score
-        two_rows = con.execute(
-            """SELECT count(*) FROM rows_k WHERE rid IN (SELECT rid FROM scored_rows)
-               GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
+    # skill scores only: question-level rows of an item-level file have an item
+    r.skills = [
+        s
+        for (s,) in con.execute(
+            f"SELECT DISTINCT skill FROM ({norm.scores_sql}) WHERE item IS NULL ORDER BY 1",  # noqa: S608
+            norm.scores_params,
         ).fetchall()
-        dups = (
-            con.execute(
-                """SELECT any_value(coalesce(display_name, local_id)) FROM scores_out
-                   WHERE item IS NULL
-                   GROUP BY administration_no, student_no, skill
-                   HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)"""
-            ).fetchall()
-            if two_rows
-            else []
-        )
-    finally:
-        con.unregister("scores_out")
+    ]
+    r.scores, r.item_scores = con.execute(
+        f"SELECT count(*) FILTER (WHERE item IS NULL), count(item) FROM ({norm.scores_sql})",  # noqa: S608
+        norm.scores_params,
+    ).fetchone()
+    # a student scored twice on a skill in one administration, from different rows;
+    # only possible when some student has two scored rows in one administration, which
+    # the row table (one row per source row) answers without scanning every score
+    two_rows = con.execute(
+        """SELECT count(*) FROM rows_k WHERE rid IN (SELECT rid FROM scored_rows)
+           GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
+    ).fetchall()
+    dups = (
+        con.execute(
+            f"""SELECT any_value(coalesce(r.display, r.sid_n)) FROM ({norm.scores_sql}) k
+               JOIN rows_k r USING (rid) WHERE k.item IS NULL
+               GROUP BY r.admin_no, r.student_no, k.skill
+               HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)""",  # noqa: S608
+            norm.scores_params,
+        ).fetchall()
+        if two_rows
+        else []
+    )
     r.scored_rows = con.execute("SELECT count(*) FROM scored_rows").fetchone()[0]
     r.administrations = [
         f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
