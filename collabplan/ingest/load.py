@@ -233,14 +233,7 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
     # students: one per key across uploads; a newer file's names, grade, class, teacher win
     cur.register("new_students", p.students)
     try:
-        cur.execute(
-            """INSERT INTO student (student_key, local_id, display_name, first_name, last_name,
-                   grade, class_name, teacher)
-               SELECT n.student_key, n.local_id, n.display_name, n.first_name, n.last_name,
-                   n.grade, n.class_name, n.teacher
-               FROM new_students n
-               WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.student_key = n.student_key)"""
-        )
+        # existing students first, so the ones this file adds are not rewritten right away
         cur.execute(
             """UPDATE student SET
                    local_id = coalesce(n.local_id, student.local_id),
@@ -254,6 +247,14 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                WHERE student.student_key = n.student_key
                  AND (n.display_name IS NOT NULL OR n.grade IS NOT NULL
                       OR n.class_name IS NOT NULL OR n.teacher IS NOT NULL)"""
+        )
+        cur.execute(
+            """INSERT INTO student (student_key, local_id, display_name, first_name, last_name,
+                   grade, class_name, teacher)
+               SELECT n.student_key, n.local_id, n.display_name, n.first_name, n.last_name,
+                   n.grade, n.class_name, n.teacher
+               FROM new_students n
+               WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.student_key = n.student_key)"""
         )
         cur.execute(
             """INSERT INTO student_group (student_id, group_name, upload_id)

@@ -128,6 +128,10 @@ _SCORE_COLUMNS = """
 
 _EMPTY_SCORES = pa.table({})
 
+#: Rows per Arrow batch of :meth:`Prepared.rows_to_save`: the database inserts batches in
+#: parallel, so a million rows in one batch would be written by one thread.
+SAVE_BATCH_ROWS = 122_880
+
 
 class _Normalised:
     """The normaliser's in-memory database, kept for the score rows of one prepared file.
@@ -158,7 +162,7 @@ class _Normalised:
                           r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher
                    FROM ({self.sql}) k JOIN rows_k r USING (rid)""",  # noqa: S608 (fixed text)
                 self.params,
-            ).to_arrow_table()
+            ).to_arrow_table(SAVE_BATCH_ROWS)
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter exit closing may fail harmlessly
