@@ -33,6 +33,8 @@ from collabplan.ingest.mapping import (
 )
 from collabplan.ingest.validate import Report, build_report
 
+#: Rows per Arrow batch of a sheet's data rows as the normaliser scans them.
+SHEET_BATCH_ROWS = 10_240
 #: How many rows from the top are searched for the header row / preset headers.
 HEADER_SEARCH_ROWS = 30
 #: Rows that name no student: "Class average", "Total", a repeated "Points possible" …
@@ -535,6 +537,9 @@ class _Normaliser:
             pa.array(np.arange(self.next_rid, self.next_rid + data.num_rows, dtype=np.int64)),
         )
         self.next_rid += data.num_rows
+        # DuckDB scans an Arrow table a batch per thread: a sheet read as one big batch
+        # would be reshaped by one thread (zero-copy slices)
+        data = pa.Table.from_batches(data.to_batches(max_chunksize=SHEET_BATCH_ROWS), data.schema)
         name = f"sheet_{n}"
         self.con.register(name, data)
         self.sheet_tables.append((name, data))
