@@ -481,11 +481,16 @@ def test_priorities_crud_and_archive_when_used(db):
     assert goals.list_priorities(db, include_archived=True)["goals"].tolist() == [1]
 
 
-def test_follow_assessment_adds_its_later_windows_as_checkpoints(db):
-    export = school_export(db)
-    follow = school_export(
+def _spring_check(db):
+    """A common assessment given once, in spring, that scores the same skill."""
+    return school_export(
         db, name="Spring check", seed=11, windows=(("Spring", dt.date(2026, 5, 1)),)
     )
+
+
+def test_follow_assessment_adds_its_later_windows_as_checkpoints(db):
+    export = school_export(db)
+    follow = _spring_check(db)
     gid, team = _draft(db, export)
     goals.update_goal(
         db,
@@ -775,12 +780,9 @@ def test_history_rows_show_each_version(db):
     assert rows["status"].tolist() == ["draft"] * 3
 
 
-
 def test_an_active_goal_can_start_following_a_common_assessment(db):
     export = school_export(db)
-    follow = school_export(
-        db, name="Spring check", seed=11, windows=(("Spring", dt.date(2026, 5, 1)),)
-    )
+    follow = _spring_check(db)
     gid, team = _draft(db, export)
     goals.update_goal(
         db,
