@@ -51,16 +51,10 @@ with tabs[0]:
             "Nobody named yet: add the first person above (a principal, a coach, teacher leaders …)."
         )
     else:
-        st.dataframe(
-            people[["name", "role"]],
-            hide_index=True,
-            column_config={"name": "Name", "role": "Role"},
+        wsui.table_with_remove(
+            PAGE, people, {"name": "Name", "role": "Role"}, key="stakeholder_remove",
+            prompt="Remove someone", label_column="label", remove=ws.delete_stakeholder,
         )
-        labels = wsui.option_label(people, "id", "label")
-        with st.form("stakeholder_remove"):
-            pick = st.selectbox("Remove someone", list(labels), format_func=labels.get)
-            if st.form_submit_button("Remove"):
-                wsui.delete(PAGE, ws.delete_stakeholder, pick)
 
 # 2. Definition and the seven criteria ------------------------------------------------------
 with tabs[1]:
@@ -260,16 +254,10 @@ with tabs[4]:
     if values.empty:
         st.info("No shared values yet: name two or three the group holds in common.")
     else:
-        st.dataframe(
-            values[["name", "meaning"]],
-            hide_index=True,
-            column_config={"name": "Value", "meaning": "Meaning"},
+        wsui.table_with_remove(
+            PAGE, values, {"name": "Value", "meaning": "Meaning"}, key="value_remove",
+            prompt="Remove a value", label_column="name", remove=ws.delete_value,
         )
-        labels = wsui.option_label(values, "id", "name")
-        with st.form("value_remove"):
-            pick = st.selectbox("Remove a value", list(labels), format_func=labels.get)
-            if st.form_submit_button("Remove"):
-                wsui.delete(PAGE, ws.delete_value, pick)
 
 # 6. Communication plan ----------------------------------------------------------------------
 with tabs[5]:

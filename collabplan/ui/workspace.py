@@ -106,6 +106,28 @@ def summary(db: Database, title: str, file_stem: str) -> None:
     )
 
 
+def table_with_remove(
+    page: str,
+    frame: Any,
+    columns: dict[str, str],
+    *,
+    key: str,
+    prompt: str,
+    label_column: str,
+    remove: Callable[..., workspace.Removed],
+) -> None:
+    """A saved list as a table, and a form to remove one entry (with Undo afterwards).
+
+    ``columns`` maps the frame's columns to their headings, in order; ``key`` names the form.
+    """
+    st.dataframe(frame[list(columns)], hide_index=True, column_config=columns)
+    labels = option_label(frame, "id", label_column)
+    with st.form(key):
+        pick = st.selectbox(prompt, list(labels), format_func=labels.get)
+        if st.form_submit_button("Remove"):
+            delete(page, remove, pick)
+
+
 def option_label(frame: Any, id_column: str, label_column: str) -> dict[int, str]:
     """{id: label} for a selectbox's format_func (ids as plain ints)."""
     return {
