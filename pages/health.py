@@ -12,6 +12,14 @@ from collabplan.ui import workspace as wsui
 
 ui.page_setup()
 
+#: Headings shared by the survey's result tables (aggregates only, never answers).
+RESULT_COLUMNS = {
+    "area_label": "Area",
+    "responses": "Responses",
+    "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
+    "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
+}
+
 PAGE = "health"
 db = ui.get_db()
 
@@ -90,13 +98,7 @@ with tabs[1]:
             st.dataframe(
                 areas[["round", "area_label", "responses", "mean", "pct_agree"]],
                 hide_index=True,
-                column_config={
-                    "round": "Round",
-                    "area_label": "Area",
-                    "responses": "Responses",
-                    "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
-                    "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
-                },
+                column_config={"round": "Round", **RESULT_COLUMNS},
             )
             latest_round, latest = ws.latest_statement_results(db)
             if latest_round:
@@ -104,13 +106,7 @@ with tabs[1]:
                     st.dataframe(
                         latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
                         hide_index=True,
-                        column_config={
-                            "area_label": "Area",
-                            "statement": "Statement",
-                            "responses": "Responses",
-                            "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
-                            "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
-                        },
+                        column_config={"statement": "Statement", **RESULT_COLUMNS},
                     )
     with goal_side:
         st.markdown("**Goal progress**")
