@@ -1,4 +1,6 @@
-"""The only Streamlit-aware helpers: the cached connection, cached queries, session keys.
+"""The only Streamlit-aware helpers: the cached connection, session keys, page set-up.
+
+Query results are cached with ``collabplan.ui.cache.cached``.
 
 Pages import from here; nothing else in ``collabplan`` imports Streamlit.
 """
@@ -24,13 +26,6 @@ def _database(path: str) -> Database:
 def get_db() -> Database:
     """The process's database (COLLABPLAN_DB or data/collabplan.duckdb)."""
     return _database(str(db_module.config.database_path()))
-
-
-def cached(fn):  # noqa: ANN001, ANN201 - re-exported for `ui.cached`
-    """``cached(fn)(*args)`` = ``fn(db, *args)``, cached until the next committed write."""
-    from collabplan.ui.cache import cached as _cached
-
-    return _cached(fn)
 
 
 def after_write() -> None:
