@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pyarrow as pa
+
 from collabplan.db import Database
+from collabplan.ingest import store
 
 
 def team(db: Database, name: str = "Grade 7 ELA") -> int:
@@ -73,23 +76,56 @@ def student(
     return sid
 
 
+def score_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """Score rows (dicts in the ``score`` view's shape) as an Arrow table for
+    :func:`store.write_score_rows`; a key missing from a dict is NULL."""
+    rows = list(rows)
+    cols = [c for c in store.SCORE_COLUMNS if any(c in r for r in rows)]
+    unknown = {k for r in rows for k in r} - set(store.SCORE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not score columns: {sorted(unknown)}")
+    arrays = []
+    for c in cols:
+        values = [r.get(c) for r in rows]
+        try:
+            arrays.append(pa.array(values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. grade given as 3 and as "3"
+            arrays.append(pa.array([None if v is None else str(v) for v in values]))
+    return pa.table(dict(zip(cols, arrays, strict=True)))
+
+
 def scores(db: Database, rows: Iterable[dict[str, Any]]) -> None:
-    """Insert score rows; each dict needs upload_id, administration_id, student_id, skill and
-    either fraction (points/percent; proficient derived from ``cut``) or level + proficient."""
-    cols = (
-        "upload_id", "administration_id", "student_id", "skill", "item", "raw", "points",
-        "max_points", "fraction", "level", "proficient", "grade", "class_name", "teacher",
-    )
+    """Insert score rows; each dict needs upload_id, administration_id, student_id and skill,
+    and either fraction (points/percent; proficient derived from ``cut``, default 0.8) or
+    level + proficient; item, points, max_points, grade, class_name, teacher are optional."""
+    prepared = []
+    for row in rows:
+        row = dict(row)
+        cut = row.pop("cut", 0.8)
+        if "proficient" not in row and row.get("fraction") is not None:
+            row["proficient"] = row["fraction"] >= cut
+        prepared.append(row)
+    if not prepared:
+        return
     with db.transaction() as cur:
-        for row in rows:
-            row = dict(row)
-            cut = row.pop("cut", 0.8)
-            if "proficient" not in row and row.get("fraction") is not None:
-                row["proficient"] = row["fraction"] >= cut
-            cur.execute(
-                f"INSERT INTO score ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608 fixed column list
-                [row.get(c) for c in cols],
-            )
+        store.write_score_rows(cur, score_table(prepared))
+
+
+def delete_scores(cur: Any, where: str, params: Sequence[Any] = ()) -> None:
+    """Delete the score rows matching ``where`` (SQL over the ``score`` view's columns other
+    than upload_id), then any sitting or measure left without a score value, as an undo would.
+    ``where`` is fixed test text; values go in ``params``."""
+    cur.execute(
+        f"""DELETE FROM score_value v USING sitting si, measure m
+            WHERE si.id = v.sitting_id AND m.id = v.measure_id AND ({where})""",  # noqa: S608 fixed test text
+        list(params),
+    )
+    cur.execute(
+        "DELETE FROM sitting WHERE NOT EXISTS (SELECT 1 FROM score_value v WHERE v.sitting_id = sitting.id)"
+    )
+    cur.execute(
+        "DELETE FROM measure WHERE NOT EXISTS (SELECT 1 FROM score_value v WHERE v.measure_id = measure.id)"
+    )
 
 
 def class_of_students(

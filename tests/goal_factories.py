@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass, field
 
 from collabplan.db import Database
+from collabplan.ingest import store
+from tests.factories import score_table
 
 SKILLS = ("Vocabulary", "Comprehension", "Phonics", "Fluency")
 
@@ -109,6 +111,7 @@ def school_export(
                 ).fetchone()[0]
             )
         rows: list[Row] = []
+        score_rows: list[dict] = []
         n = 0
         for grade, cls, teacher, size in classes:
             for _ in range(size):
@@ -149,24 +152,21 @@ def school_export(
                             1.0,
                         )
                         frac = round(frac, 3)
-                        cur.execute(
-                            "INSERT INTO score (upload_id, administration_id, student_id, skill,"
-                            " raw, fraction, proficient, grade, class_name, teacher)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [
-                                upload_id,
-                                admin_ids[term],
-                                sid,
-                                skill,
-                                str(frac),
-                                frac,
-                                frac >= 0.8,
-                                grade,
-                                cls,
-                                teacher,
-                            ],
+                        score_rows.append(
+                            {
+                                "upload_id": upload_id,
+                                "administration_id": admin_ids[term],
+                                "student_id": sid,
+                                "skill": skill,
+                                "fraction": frac,
+                                "proficient": frac >= 0.8,
+                                "grade": grade,
+                                "class_name": cls,
+                                "teacher": teacher,
+                            }
                         )
                         rows.append(Row(key, grade, cls, teacher, groups, term, skill, frac))
+        store.write_score_rows(cur, score_table(score_rows))
     return Export(assessment_id, name, upload_id, admin_ids, dict(windows), rows)
 
 

@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 
 from collabplan.db import Database
+from collabplan.ingest import store
+from tests.factories import score_table
 
 BENCHMARK = (("Fall", dt.date(2025, 9, 15)), ("Winter", dt.date(2026, 1, 20)),
              ("Spring", dt.date(2026, 5, 10)))
@@ -56,6 +58,7 @@ def load_school(db: Database, students: int = 24, seed: int = 3,
                     [ids[name], term, day, f"{term} {day.year}"]).fetchone()[0]
         school = School(team_id, priority_id, ids["MAP Reading"], ids["Unit 4 CFA"], windows)
         sittings = [("MAP Reading", t, d) for t, d in BENCHMARK] + [("Unit 4 CFA", t, d) for t, d in COMMON]
+        score_rows: list[dict] = []
         for n in range(students):
             first, last = f"Zorbina{n:02d}", f"Quillfeather{n:02d}"
             local_id = f"77{n:04d}"
@@ -72,12 +75,13 @@ def load_school(db: Database, students: int = 24, seed: int = 3,
                     if rng.random() < 0.08:
                         continue  # absent
                     frac = round(min(max(ability + growth * step + rng.uniform(-0.06, 0.06), 0), 1), 3)
-                    cur.execute(
-                        "INSERT INTO score (upload_id, administration_id, student_id, skill, raw,"
-                        " fraction, proficient, grade, class_name, teacher)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, '3', '3A', 'Ms Lee')",
-                        [upload_id, windows[(name, term)], sid, skill, str(frac), frac, frac >= 0.8])
+                    score_rows.append({
+                        "upload_id": upload_id, "administration_id": windows[(name, term)],
+                        "student_id": sid, "skill": skill, "fraction": frac,
+                        "proficient": frac >= 0.8, "grade": "3", "class_name": "3A",
+                        "teacher": "Ms Lee"})
                     school.rows.append((name, term, f"id:{local_id}", skill, frac))
+        store.write_score_rows(cur, score_table(score_rows))
     return school
 
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collabplan import goals, ui
+from tests import factories as f
 from tests.goal_factories import expected_metric, make_priority, make_team, school_export
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -253,8 +254,9 @@ def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
         )
     ]
     with db.transaction() as cur:
-        cur.execute(
-            "DELETE FROM score WHERE administration_id = ? AND class_name = '3A'"
+        f.delete_scores(
+            cur,
+            "administration_id = ? AND class_name = '3A'"
             " AND skill = 'Vocabulary' AND NOT list_contains(?, student_id)",
             [spring, keep],
         )

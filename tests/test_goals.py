@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from collabplan import goals
+from tests import factories as f
 from tests.goal_factories import expected_metric, make_priority, make_team, school_export
 
 THREE = (
@@ -156,8 +157,9 @@ def test_checkpoint_under_min_group_size_is_suppressed(db):
         [export.windows["Winter"]],
     )
     with db.transaction() as cur:
-        cur.execute(
-            "DELETE FROM score WHERE administration_id = ? AND skill = 'Vocabulary' AND class_name = '3A'"
+        f.delete_scores(
+            cur,
+            "administration_id = ? AND skill = 'Vocabulary' AND class_name = '3A'"
             " AND NOT list_contains(?, student_id)",
             [export.windows["Winter"], [k for (k,) in keep]],
         )
@@ -626,7 +628,7 @@ def test_skills_by_need_puts_lowest_latest_first_and_default_team_is_uploader(db
 def test_smart_specific_accepts_all_students_of_a_single_grade(db):
     export = school_export(db)
     with db.transaction() as cur:
-        cur.execute("DELETE FROM score WHERE grade <> '3'")
+        f.delete_scores(cur, "grade <> '3'")
     gid, _ = _draft(db, export, population={})
     specific = goals.smart_check(db, goals.get_goal(db, gid))[0]
     assert specific.met and "grade 3 students" in specific.why

@@ -8,6 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
 from collabplan import ingest
+from collabplan.ingest import store
+from tests.factories import score_table
 from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -31,10 +33,10 @@ def _fill(path) -> None:
         cur.execute("INSERT INTO assessment (name, kind) VALUES ('CFA', 'points')")
         cur.execute("INSERT INTO administration (assessment_id, term, label) VALUES (1, 'Fall', 'Fall')")
         cur.execute("INSERT INTO student (student_key, display_name) VALUES ('id:1', 'A'), ('id:2', 'B')")
-        cur.execute(
-            "INSERT INTO score (upload_id, administration_id, student_id, skill) VALUES"
-            " (1, 1, 1, 'RL.3.1'), (1, 1, 2, 'RL.3.1'), (1, 1, 2, 'RL.3.2')"
-        )
+        store.write_score_rows(cur, score_table([
+            {"upload_id": 1, "administration_id": 1, "student_id": s, "skill": skill}
+            for s, skill in ((1, "RL.3.1"), (2, "RL.3.1"), (2, "RL.3.2"))
+        ]))
 
 
 def test_home_page_welcomes_an_empty_database(db_path) -> None:

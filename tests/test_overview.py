@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collabplan.ingest import store
 from collabplan.overview import assessment_windows, database_overview, latest_uploads
+from tests.factories import score_table
 
 
 def _fill(db) -> None:
@@ -15,11 +17,11 @@ def _fill(db) -> None:
         cur.execute("INSERT INTO assessment (name, kind) VALUES ('CFA', 'points')")
         cur.execute("INSERT INTO administration (assessment_id, term, label) VALUES (1, 'Fall', 'Fall')")
         cur.execute("INSERT INTO student (student_key, display_name) VALUES ('id:1', 'A'), ('id:2', 'B')")
-        cur.execute(
-            "INSERT INTO score (upload_id, administration_id, student_id, skill, item) VALUES"
-            " (1, 1, 1, 'RL.3.1', NULL), (1, 1, 2, 'RL.3.1', NULL), (1, 1, 2, 'RL.3.2', NULL),"
-            " (1, 1, 2, 'RL.3.2', 'Q4')"
-        )
+        store.write_score_rows(cur, score_table([
+            {"upload_id": 1, "administration_id": 1, "student_id": s, "skill": skill, "item": item}
+            for s, skill, item in (
+                (1, "RL.3.1", None), (2, "RL.3.1", None), (2, "RL.3.2", None), (2, "RL.3.2", "Q4"))
+        ]))
 
 
 def test_overview_of_empty_database_says_empty(db) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from collabplan.db import Database
+from collabplan.ingest import store
 from collabplan.ingest.errors import IngestError
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise import Prepared, prepare
@@ -132,21 +133,22 @@ def _existing(db: Database, sha: str, file_name: str) -> ImportResult | None:
     if not row:
         return None
     upload_id, students, scores, _warnings = row[0]
+    # An upload's sittings and measures are its own (see ingest/store.py): no score join needed.
     names = [
         n
         for (n,) in db.rows(
-            """SELECT DISTINCT t.name FROM score s JOIN administration a ON a.id = s.administration_id
-               JOIN assessment t ON t.id = a.assessment_id WHERE s.upload_id = ? ORDER BY 1""",
+            """SELECT DISTINCT t.name FROM sitting si JOIN administration a ON a.id = si.administration_id
+               JOIN assessment t ON t.id = a.assessment_id WHERE si.upload_id = ? ORDER BY 1""",
             [upload_id],
         )
     ]
     admins = db.scalar(
-        "SELECT count(DISTINCT administration_id) FROM score WHERE upload_id = ?", [upload_id]
+        "SELECT count(DISTINCT administration_id) FROM sitting WHERE upload_id = ?", [upload_id]
     )
     skills = [
         s
         for (s,) in db.rows(
-            "SELECT DISTINCT skill FROM score WHERE upload_id = ? AND item IS NULL ORDER BY 1",
+            "SELECT DISTINCT skill FROM measure WHERE upload_id = ? AND item IS NULL ORDER BY 1",
             [upload_id],
         )
     ]
@@ -311,9 +313,17 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                 cur.execute("UPDATE administration SET date = ? WHERE id = ?", [date, admin_id])
         admin_ids.append(admin_id)
 
-    rows = p.rows_to_save()
-    if rows.num_rows:
-        _insert_scores(cur, rows, upload_id, _student_ids(cur, p.students), admin_ids)
+    values = p.rows_to_save()
+    if values.num_rows:
+        store.insert_slim(
+            cur,
+            upload_id,
+            p.sittings(),
+            p.measures(),
+            values,
+            _student_ids(cur, p.students),
+            np.asarray(admin_ids, dtype=np.int32),
+        )
     return int(upload_id)
 
 
@@ -344,27 +354,24 @@ def _insert_scores(
 
     The rows (:meth:`Prepared.rows_to_save`) carry the position of their student and
     administration (``student_no``, ``administration_no``); taking ids by position replaces
-    two joins on text keys over every score row.
+    two joins on text keys over every score row. They are written through
+    :func:`store.write_score_rows`, which splits them into sittings, measures and values
+    (the importer's own fast path is :func:`store.insert_slim`).
     """
-    rows = scores.drop_columns(["student_no", "administration_no"])
-    rows = rows.append_column(
-        "student_id", pa.array(student_ids).take(scores.column("student_no"))
-    ).append_column(
-        "administration_id",
-        pa.array(admin_ids, pa.int32()).take(scores.column("administration_no")),
+    rows = scores.drop_columns(
+        [c for c in ("student_no", "administration_no", "raw") if c in scores.column_names]
     )
-    cur.register("new_scores", rows)
-    try:
-        cur.execute(
-            """INSERT INTO score (upload_id, administration_id, student_id, skill, item, raw,
-                   points, max_points, fraction, level, proficient, grade, class_name, teacher)
-               SELECT ?, administration_id, student_id, skill, item, raw, points, max_points,
-                   fraction, level, proficient, grade, class_name, teacher
-               FROM new_scores""",
-            [upload_id],
+    rows = (
+        rows.append_column(
+            "upload_id", pa.array(np.full(scores.num_rows, upload_id, dtype=np.int32))
         )
-    finally:
-        cur.unregister("new_scores")
+        .append_column("student_id", pa.array(student_ids).take(scores.column("student_no")))
+        .append_column(
+            "administration_id",
+            pa.array(admin_ids, pa.int32()).take(scores.column("administration_no")),
+        )
+    )
+    store.write_score_rows(cur, rows)
 
 
 # -------------------------------------------------------------------------------------- undo
@@ -386,18 +393,15 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
         )
         cur.execute(
             """INSERT INTO undo_touched
-               SELECT DISTINCT 'administration', administration_id FROM score WHERE upload_id = ?
-               UNION SELECT DISTINCT 'student', student_id FROM score WHERE upload_id = ?
+               SELECT DISTINCT 'administration', administration_id FROM sitting WHERE upload_id = ?
+               UNION SELECT DISTINCT 'student', student_id FROM sitting WHERE upload_id = ?
                UNION SELECT DISTINCT 'student', student_id FROM student_group WHERE upload_id = ?""",
             [upload_id, upload_id, upload_id],
         )
-        scores = cur.execute(
-            "SELECT count(*) FROM score WHERE upload_id = ?", [upload_id]
-        ).fetchone()[0]
         groups = cur.execute(
             "SELECT count(*) FROM student_group WHERE upload_id = ?", [upload_id]
         ).fetchone()[0]
-        cur.execute("DELETE FROM score WHERE upload_id = ?", [upload_id])
+        scores = store.delete_upload_scores(cur, upload_id)
         cur.execute("DELETE FROM student_group WHERE upload_id = ?", [upload_id])
         cur.execute("DELETE FROM upload WHERE id = ?", [upload_id])
         cur.execute(
@@ -407,7 +411,7 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
         admins = cur.execute(
             """DELETE FROM administration a
                WHERE a.id IN (SELECT id FROM undo_touched WHERE kind = 'administration')
-                 AND NOT EXISTS (SELECT 1 FROM score s WHERE s.administration_id = a.id)
+                 AND NOT EXISTS (SELECT 1 FROM sitting s WHERE s.administration_id = a.id)
                  AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.baseline_administration_id = a.id)
                  AND NOT EXISTS (SELECT 1 FROM review_note r WHERE r.administration_id = a.id)
                RETURNING id"""
@@ -423,7 +427,7 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
         students = cur.execute(
             """DELETE FROM student st
                WHERE st.id IN (SELECT id FROM undo_touched WHERE kind = 'student')
-                 AND NOT EXISTS (SELECT 1 FROM score s WHERE s.student_id = st.id)
+                 AND NOT EXISTS (SELECT 1 FROM sitting s WHERE s.student_id = st.id)
                  AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)
                RETURNING id"""
         ).fetchall()
