@@ -1,4 +1,5 @@
-"""The reading layer: every cell as text, rows and columns where the sheet has them."""
+"""The reading layer: raw cells (typed for workbooks, text for csv, the top rows as text),
+rows and columns where the sheet has them."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from tests import badfiles
 
 
 def rows_of(sheet: RawSheet) -> list[list[str | None]]:
-    return [list(r.values()) for r in sheet.table.to_pylist()]
+    return sheet.text_rows()
 
 
 def cell(sheet: RawSheet, sheet_row: int, col: int) -> str | None:
     """The text of a cell by its Excel row number and 0-based column."""
-    return sheet.table.column(f"c{col}")[sheet_row - sheet.first_row].as_py()
+    i = sheet_row - sheet.first_row
+    return sheet.text_rows(i, i + 1)[0][col]
 
 
 def openpyxl_bytes(fill) -> bytes:

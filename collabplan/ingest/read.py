@@ -1,28 +1,38 @@
-"""Read an uploaded spreadsheet (xlsx or csv) into raw text cells.
+"""Read an uploaded spreadsheet (xlsx or csv) into Arrow tables of raw cells.
 
-Every cell comes back as text (``None`` for empty) in Arrow tables, so identifiers keep their
-leading zeros and nothing is guessed here: the mapping decides what a cell means later.
+Nothing is guessed here: the mapping decides what a cell means later. A csv comes back as text
+(``None`` for empty), so identifiers keep their leading zeros. A workbook comes back typed, as
+Excel stores it (numbers, dates, booleans, text), which is much faster to read; its top
+``HEAD_ROWS`` rows are also given as text (``RawSheet.head``) exactly as Excel shows them, so
+headers, titles and the first rows read the same as a csv. :meth:`RawSheet.text_rows` gives any
+rows as text (:func:`cell_text` formats a typed cell).
+
 Workbooks are parsed with fastexcel (calamine) in a child process with memory and time limits
 (see :mod:`collabplan.ingest.safety`); csv files are parsed in this process with pyarrow (a
 bounded, well-tested parser; the upload size limit applies) after the encoding and delimiter are
-sniffed. Numbers come from fastexcel's text conversion, which rounds to about 9 decimals
-("0.333333333"), as Excel shows them; a text cell reading "true" becomes "TRUE".
+sniffed. In the head, numbers come from fastexcel's text conversion, which rounds to about 9
+decimals ("0.333333333"), as Excel shows them; a text cell reading "true" becomes "TRUE".
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import threading
 from dataclasses import dataclass
 from pathlib import PurePath
-
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
+from typing import TYPE_CHECKING
 
 from collabplan.ingest import safety
 from collabplan.ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where it is used, not here: the command line imports this module and then
+# starts the workbook's parser, which is fastest as a plain fork of a process that has no
+# threads yet (importing pyarrow starts some; see safety.can_fork_now).
 
 #: Delimiters tried when a csv does not say, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t", "|", "^")
@@ -34,23 +44,98 @@ _SAVE_AS_CSV_UTF8 = (
 )
 
 
+#: Rows at the top of a workbook sheet that come as text too (``RawSheet.head``).
+HEAD_ROWS = safety.HEAD_ROWS
+
+
 @dataclass
 class RawSheet:
-    """One sheet of an upload, every cell as text.
+    """One sheet of an upload.
 
     Row ``i`` of ``table`` is sheet row ``first_row + i`` (1-based, like Excel). Column ``cK`` is
     sheet column K (0 = A), so a workbook whose data starts in column B still has column B as
-    ``c1`` (``c0`` is then all empty).
+    ``c1`` (``c0`` is then all empty). Columns are text (string) or, for a workbook, typed:
+    double, int64, bool, timestamp, date32, duration or null.
+
+    ``head`` (workbooks; all text, the same columns as ``table``) holds the first
+    ``head.num_rows`` rows as Excel shows them; for those rows it is the text to use (the typed
+    ``table`` may hold nulls there).
     """
 
     name: str
     table: pa.Table
     first_row: int = 1
+    head: pa.Table | None = None
 
     @property
     def last_row(self) -> int:
         """Sheet row number of the last table row."""
         return self.first_row + self.table.num_rows - 1
+
+    def text_rows(self, start: int = 0, stop: int | None = None) -> list[list[str | None]]:
+        """Table rows ``start:stop`` as text: the head where it covers them, else :func:`cell_text`."""
+        total = self.table.num_rows
+        stop = total if stop is None else max(0, min(stop, total))
+        start = max(0, start)
+        names = self.table.column_names
+        rows: list[list[str | None]] = []
+        covered = min(self.head.num_rows if self.head is not None else 0, stop)
+        for source, lo, hi in (
+            (self.head, start, covered),
+            (self.table, max(start, covered), stop),
+        ):
+            if lo >= hi:
+                continue
+            part = source.slice(lo, hi - lo)
+            present = set(part.column_names)
+            columns = [
+                [cell_text(v) for v in part.column(name).to_pylist()]
+                if name in present
+                else [None] * (hi - lo)
+                for name in names
+            ]
+            rows.extend(
+                [list(r) for r in zip(*columns, strict=True)] if columns else [[]] * (hi - lo)
+            )
+        return rows
+
+
+def cell_text(value) -> str | None:
+    """A cell as text, by the same rules the normaliser applies to typed columns.
+
+    None -> None; text as is ("" -> None); booleans "TRUE"/"FALSE"; whole numbers without a
+    decimal point (below 1e15), other numbers by ``repr``; a date-time at midnight as its date,
+    a time of day alone (Excel's day 0, 1899-12-30/31) as "HH:MM:SS", other date-times as
+    "YYYY-MM-DDTHH:MM:SS"; dates ISO; durations "HH:MM:SS".
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        if value.year == 1899 and value.month == 12 and value.day in (30, 31):
+            return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+        return value.replace(microsecond=0, tzinfo=None).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    if isinstance(value, datetime.timedelta):
+        seconds = int(value.total_seconds())
+        sign = "-" if seconds < 0 else ""
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return str(value)
 
 
 def read_upload(
@@ -82,12 +167,18 @@ def _read(
     sheets: str | list[str] | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    job: safety.ChildJob | None = None,
 ) -> list[RawSheet]:
-    kind = safety.check_upload(data, file_name)
-    if kind == "xlsx":
-        safety.prestart()  # the parser's process starts while the workbook is inspected
-        return _read_xlsx(data, file_name, sheets)
-    return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+    try:
+        kind = safety.check_upload(data, file_name)
+        if kind == "xlsx":
+            if job is None:
+                safety.prestart()  # the parser's process starts while the workbook is inspected
+            return _read_xlsx(data, file_name, sheets, job)
+        return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+    finally:
+        if job is not None:
+            job.close()
 
 
 def read_arguments(mapping) -> dict:
@@ -98,18 +189,28 @@ def read_arguments(mapping) -> dict:
 
 
 class _Pending:
-    """A read running in a background thread (see :func:`read_in_background`)."""
+    """A read running in a background thread (see :func:`read_in_background`).
+
+    In a single-threaded process a workbook's parser is forked right here, before the thread
+    starts (see :func:`safety.start_parse`): no interpreter to start, nothing to copy.
+    """
 
     def __init__(self, data: bytes, file_name: str, kwargs: dict) -> None:
         self.data, self.file_name, self.kwargs = data, file_name, kwargs
         self.result: list[RawSheet] | None = None
         self.error: BaseException | None = None
+        self.job: safety.ChildJob | None = None
+        if safety.sniff_kind(data) == "zip" and safety.can_fork_now():
+            try:
+                self.job = safety.start_parse(data, file_name, kwargs["sheets"])
+            except IngestError:  # no process to spare: read the usual way
+                self.job = None
         self.thread = threading.Thread(target=self._run, name="read-upload", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
-            self.result = _read(self.data, self.file_name, **self.kwargs)
+            self.result = _read(self.data, self.file_name, job=self.job, **self.kwargs)
         except BaseException as exc:  # handed to the caller of read_upload
             self.error = exc
 
@@ -122,6 +223,11 @@ class _Pending:
             raise self.error
         assert self.result is not None
         return self.result
+
+    def cancel(self) -> None:
+        """Stop the parser's process if it still runs (the thread then ends with an error)."""
+        if self.job is not None:
+            self.job.close()
 
 
 _pending: list[_Pending] = []
@@ -144,7 +250,10 @@ def read_in_background(data: bytes, file_name: str, **kwargs) -> None:
 def forget_background_reads() -> None:
     """Drop background reads nobody asked for (a duplicate file, or an import that failed)."""
     with _pending_lock:
+        dropped = list(_pending)
         _pending.clear()
+    for pending in dropped:
+        pending.cancel()
 
 
 def _take_pending(data: bytes, file_name: str, kwargs: dict) -> _Pending | None:
@@ -166,7 +275,9 @@ def sheet_names(data: bytes, file_name: str) -> list[str]:
 # ---------------------------------------------------------------------------------------- xlsx
 
 
-def _read_xlsx(data: bytes, file_name: str, sheets: str | list[str] | None) -> list[RawSheet]:
+def _read_xlsx(
+    data: bytes, file_name: str, sheets: str | list[str] | None, job: safety.ChildJob | None
+) -> list[RawSheet]:
     info = safety.inspect_workbook(data, file_name)
     names = [s.name for s in info.sheets]
     if not names:
@@ -184,11 +295,8 @@ def _read_xlsx(data: bytes, file_name: str, sheets: str | list[str] | None) -> l
             raise IngestError(
                 f"{file_name}: there is no sheet named {missing[0]!r} (its sheets are: {', '.join(names)})."
             )
-    result = safety.parse_workbook(data, file_name, wanted, info=info)
-    raw = [
-        RawSheet(name, _tidy_xlsx_table(table, first_col), first_row)
-        for name, table, first_row, first_col in result
-    ]
+    parsed = safety.parse_workbook(data, file_name, wanted, info=info, job=job)
+    raw = [_sheet_from_parsed(p) for p in parsed]
     if sheets is None or sheets == "*":
         raw = [r for r in raw if r.table.num_rows]
         if not raw:
@@ -204,20 +312,76 @@ def _read_xlsx(data: bytes, file_name: str, sheets: str | list[str] | None) -> l
     return raw
 
 
-def _tidy_xlsx_table(table: pa.Table, first_col: int) -> pa.Table:
-    """fastexcel's text cells -> the contract's: c0.. names, ISO dates, TRUE/FALSE, '' -> None."""
-    columns = [pa.nulls(table.num_rows, pa.string())] * first_col
-    columns += [_tidy_xlsx_column(col) for col in table.columns]
-    return pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
+def _sheet_from_parsed(parsed: safety.ParsedSheet) -> RawSheet:
+    """The child's head (text of rows 1 …) and body (typed rows 2 …) -> one :class:`RawSheet`.
+
+    ``first_row`` is the first row holding a value, as calamine starts a sheet's range there.
+    ``table`` = an empty row standing for row 1 + the body, from ``first_row`` on; ``head`` the
+    text of its first rows. Both get the same ``cK`` columns.
+    """
+    import pyarrow as pa
+
+    head, body = parsed.head, parsed.body
+    first = _first_filled(head)
+    if first is None:  # nothing in the cut copy (should not happen): the body says
+        first = _first_filled(body) if body is not None else None
+        if first is None:
+            return RawSheet(parsed.name, pa.table({}), 1)
+        first += 1  # body row 0 is sheet row 2
+    first_row = first + 1
+    width = 1 + max(_last_column(head), _last_column(body) if body is not None else -1)
+    table = _padded(body if body is not None else pa.table({}), width, pa.null())
+    if first_row == 1:
+        blank = pa.table([pa.nulls(1, t) for t in table.schema.types], schema=table.schema)
+        table = pa.concat_tables([blank, table])
+    else:
+        table = table.slice(first_row - 2)
+    table = pa.table(
+        [_tidy_xlsx_column(c) if c.type == pa.string() else c for c in table.columns],
+        names=table.column_names,
+    )
+    head = _padded(head.slice(first_row - 1, HEAD_ROWS), width, pa.string())
+    head = pa.table([_tidy_xlsx_column(c) for c in head.columns], names=head.column_names)
+    return RawSheet(parsed.name, table, first_row, head)
+
+
+def _first_filled(table: pa.Table) -> int | None:
+    """Index of the first row with any cell that is not null."""
+    import pyarrow.compute as pc
+
+    if not table.num_columns or not table.num_rows:
+        return None
+    filled = pc.is_valid(table.column(0))
+    for col in table.columns[1:]:
+        filled = pc.or_(filled, pc.is_valid(col))
+    index = pc.index(filled, True).as_py()
+    return None if index < 0 else index
+
+
+def _last_column(table: pa.Table) -> int:
+    return max((int(n[1:]) for n in table.column_names), default=-1)
+
+
+def _padded(table: pa.Table, width: int, empty: pa.DataType) -> pa.Table:
+    """Columns c0 … c{width-1}: the table's own by name, the others all null of type ``empty``."""
+    import pyarrow as pa
+
+    present = dict(zip(table.column_names, table.columns, strict=True))
+    rows = table.num_rows
+    columns = [present.get(f"c{k}") for k in range(width)]
+    columns = [c if c is not None else pa.nulls(rows, empty) for c in columns]
+    return pa.table(columns, names=[f"c{k}" for k in range(width)])
 
 
 _DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"
-_BOOLS = pa.array(["true", "false"])
-_NULL = pa.scalar(None, pa.string())
+_BOOLS = ("true", "false")
 
 
 def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """One column of fastexcel text: each fix-up runs only when a cell of its length exists."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if col.type != pa.string():
         col = col.cast(pa.string())
     if col.null_count == len(col):
@@ -232,11 +396,11 @@ def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
         col = pc.replace_substring_regex(col, r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", r"\1")
         col = pc.replace_substring_regex(col, r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)$", r"\1T\2")
     if pc.any(pc.is_in(lengths, value_set=pa.array([4, 5], lengths.type))).as_py():
-        is_bool = pc.is_in(col, value_set=_BOOLS)
+        is_bool = pc.is_in(col, value_set=pa.array(_BOOLS))
         if pc.any(is_bool).as_py():
             col = pc.if_else(is_bool, pc.utf8_upper(col), col)
     if pc.min_max(lengths)["min"].as_py() == 0:
-        col = pc.if_else(pc.equal(lengths, 0), _NULL, col)
+        col = pc.if_else(pc.equal(lengths, 0), pa.scalar(None, pa.string()), col)
     return col
 
 
@@ -318,6 +482,9 @@ def sniff_delimiter(sample: str) -> str:
 
 def _parse_csv_arrow(body: bytes, encoding: str, delimiter: str) -> pa.Table | None:
     """The fast path; ``None`` when rows have different numbers of fields (then Python's csv reads it)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
     try:
         first = next(
             csv.reader(
@@ -353,6 +520,8 @@ def _parse_csv_arrow(body: bytes, encoding: str, delimiter: str) -> pa.Table | N
 
 
 def _parse_csv_python(body: bytes, encoding: str, delimiter: str) -> pa.Table:
+    import pyarrow as pa
+
     text = body.decode(encoding)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     width = max((len(r) for r in rows), default=0)

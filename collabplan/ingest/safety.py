@@ -19,6 +19,7 @@ milliseconds. Tables come back as Arrow IPC bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ import re
 import resource
 import signal
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from multiprocessing import context as _mp_ctx
@@ -35,14 +37,16 @@ from multiprocessing import reduction as _mp_reduction
 from multiprocessing import spawn as _mp_spawn
 from multiprocessing import util as _mp_util
 from pathlib import PurePath, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
-import pyarrow as pa
 
 from collabplan import config
 from collabplan.ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -426,6 +430,23 @@ def workbook_sheets(data: bytes, file_name: str) -> list[tuple[str, str]]:
 
 # ----------------------------------------------------------------------- parsing in a child
 
+#: Rows at the top of each sheet that are also read as text (headers, titles, keys).
+HEAD_ROWS = 30
+
+
+@dataclass
+class ParsedSheet:
+    """One parsed sheet as the child sends it (columns named ``cK`` after sheet column K).
+
+    ``head``: text of sheet rows 1, 2 … as far as the cut copy of the sheet reaches (at least
+    ``HEAD_ROWS`` rows from the first row holding a value). ``body``: typed cells of sheet rows
+    2 … last (``None`` for a sheet without any value).
+    """
+
+    name: str
+    head: pa.Table
+    body: pa.Table | None
+
 
 _forkserver_lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
@@ -445,11 +466,28 @@ def prestart() -> None:
     """Start the parsing forkserver now, in the background (idempotent, returns at once).
 
     The first workbook read of a process waits for a fresh interpreter to import fastexcel and
-    pyarrow (about half a second); calling this when an upload page opens, or when the command
-    line starts, overlaps that with other work. Later reads fork from it in milliseconds.
+    pyarrow (about half a second); calling this when an upload page opens overlaps that with
+    other work. Later reads fork from it in milliseconds.
     """
     _mp_context()
     _mp_forkserver.ensure_running()
+
+
+def can_fork_now() -> bool:
+    """True when this process runs a single thread, so a plain ``fork`` is safe.
+
+    A fork copies only the calling thread; locks held by any other thread (the import lock,
+    allocator locks inside native libraries) would stay locked forever in the child. With one
+    thread there is nothing to inherit half-done, and the child starts in a millisecond with
+    everything this process already imported (the command line's case). Otherwise the
+    forkserver is used.
+    """
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # native threads too
+    except OSError:
+        return False
 
 
 class _NoMainPopen(_mp_popen.Popen):
@@ -485,39 +523,143 @@ class _ParseProcess(_mp_ctx.ForkServerProcess):
         return _NoMainPopen(process_obj)
 
 
-def parse_workbook(
-    data: bytes,
-    file_name: str,
-    wanted: list[str] | None,
-    *,
-    info: WorkbookInfo | None = None,
-    timeout: float | None = None,
-    memory: int | None = None,
-) -> list[tuple[str, pa.Table, int, int]]:
-    """Parse sheets in a child process: [(name, table of text cells, first_row, first_col)].
+class _PassFd:
+    """A file descriptor handed to a forkserver child (duplicated into it while pickling)."""
 
-    ``wanted=None`` reads the first sheet, or the first sheet with data when it is empty.
-    ``first_row``/``first_col`` are the 1-based row and 0-based column of the table's first cell.
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self):
+        return _rebuild_fd, (_mp_reduction.DupFd(self.fd),)
+
+
+def _rebuild_fd(dup) -> int:
+    return dup.detach()
+
+
+def _shared_memory_fd() -> int | None:
+    """An anonymous in-memory file the child writes its tables into (``None``: use the pipe).
+
+    The parent maps it without copying; it has no name, so nothing is left behind whatever
+    happens to either process.
     """
-    if info is None:
-        info = inspect_workbook(data, file_name)
-    timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
-    memory = config.PARSE_MEMORY_BYTES if memory is None else memory
-    sheets = {s.name: (s.part, s.dimension) for s in info.sheets}
-    order = [s.name for s in info.sheets]
-    message = run_in_child(
-        _child_main, (data, wanted, order, sheets, memory, timeout), file_name, timeout
-    )
-    status, payload = message
-    if status == "error":
-        where, reason = payload
-        where = f" (sheet {where!r})" if where else ""
-        raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
-    out = []
-    for name, ipc, first_row, first_col in payload:
-        with pa.ipc.open_stream(ipc) as stream:
-            out.append((name, stream.read_all(), first_row, first_col))
-    return out
+    try:
+        return os.memfd_create("collabplan-read", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+
+
+class ChildJob:
+    """A job running in a child process; :meth:`result` waits for what it sends.
+
+    ``fork=True`` forks this (single-threaded) process; otherwise the child comes from the
+    forkserver. The target is called as ``target(conn, out_fd, *args)``.
+    """
+
+    def __init__(self, target, args: tuple, file_name: str, *, fork: bool = False, out_fd=False):
+        self.file_name = file_name
+        self.out_fd = _shared_memory_fd() if out_fd else None
+        self.proc = None
+        self.pid: int | None = None
+        self.status: int | None = None
+        self.receiver, sender = multiprocessing.Pipe(duplex=False)
+        try:
+            if fork:
+                self._fork(target, sender, args)
+            else:
+                passed = _PassFd(self.out_fd) if self.out_fd is not None else None
+                _mp_context()
+                self.proc = _ParseProcess(target=target, args=(sender, passed, *args), daemon=True)
+                self.proc.start()
+        except OSError as exc:  # pragma: no cover - the machine is out of processes
+            self.close()
+            raise IngestError(
+                f"{file_name} could not be read right now ({exc}). Try again in a minute."
+            ) from None
+        finally:
+            sender.close()
+
+    def _fork(self, target, sender, args: tuple) -> None:
+        pid = os.fork()
+        if pid == 0:  # the child: run the job, never return into the caller's code
+            code = 1
+            try:
+                self.receiver.close()
+                target(sender, self.out_fd, *args)
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid = pid
+
+    def _kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+        elif self.pid is not None and self.status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def _join(self, timeout: float) -> None:
+        if self.proc is not None:
+            self.proc.join(timeout)
+            if self.proc.is_alive():  # pragma: no cover
+                self.proc.kill()
+                self.proc.join(5)
+            return
+        if self.pid is None or self.status is not None:
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                return
+            if time.monotonic() > deadline:  # pragma: no cover
+                os.kill(self.pid, signal.SIGKILL)
+                _pid, status = os.waitpid(self.pid, 0)
+                self.status = os.waitstatus_to_exitcode(status)
+                return
+            time.sleep(0.002)
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.proc.exitcode if self.proc is not None else self.status
+
+    def result(self, timeout: float) -> Any:
+        """What the child sent; a child that dies, sends nothing or runs out of time raises."""
+        message = None
+        try:
+            if self.receiver.poll(timeout):
+                try:
+                    message = self.receiver.recv()
+                except (EOFError, OSError):
+                    message = None
+            else:
+                self._kill()
+                self._join(5)
+                raise IngestError(
+                    f"{self.file_name} took longer than {timeout:g} seconds to read, so reading was stopped. "
+                    "Export only the students and columns you need, or split it into several files."
+                )
+        finally:
+            self.receiver.close()
+            self._join(10)
+        if message is None:
+            code = self.exitcode
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise IngestError(
+                f"{self.file_name} is too large or too damaged to read safely (the reader stopped: {how}). {_RESAVE}."
+            )
+        return message
+
+    def close(self) -> None:
+        """Stop the child if it still runs, reap it and free the shared memory (idempotent)."""
+        if not self.receiver.closed:
+            self.receiver.close()
+            self._kill()
+            self._join(5)
+        if self.out_fd is not None:
+            os.close(self.out_fd)
+            self.out_fd = None
 
 
 def run_in_child(target, args: tuple, file_name: str, timeout: float) -> Any:
@@ -526,43 +668,85 @@ def run_in_child(target, args: tuple, file_name: str, timeout: float) -> Any:
     The child is killed after ``timeout`` seconds; a child that dies or sends nothing, and one
     that runs out of time, become an :class:`IngestError` naming the file.
     """
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    _mp_context()
-    proc = _ParseProcess(target=target, args=(sender, *args), daemon=True)
+    job = ChildJob(_without_fd, (target, *args), file_name)
     try:
-        proc.start()
-    except OSError as exc:  # pragma: no cover - the machine is out of processes
-        raise IngestError(
-            f"{file_name} could not be read right now ({exc}). Try again in a minute."
-        ) from None
-    sender.close()
-    message = None
-    try:
-        if receiver.poll(timeout):
-            try:
-                message = receiver.recv()
-            except (EOFError, OSError):
-                message = None
-        else:
-            proc.kill()
-            proc.join(5)
-            raise IngestError(
-                f"{file_name} took longer than {timeout:g} seconds to read, so reading was stopped. "
-                "Export only the students and columns you need, or split it into several files."
-            )
+        return job.result(timeout)
     finally:
-        receiver.close()
-        proc.join(10)
-        if proc.is_alive():  # pragma: no cover
-            proc.kill()
-            proc.join(5)
-    if message is None:
-        code = proc.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        raise IngestError(
-            f"{file_name} is too large or too damaged to read safely (the reader stopped: {how}). {_RESAVE}."
-        )
-    return message
+        job.close()
+
+
+def _without_fd(conn, _out_fd, target, *args) -> None:
+    target(conn, *args)
+
+
+def start_parse(data: bytes, file_name: str, sheets) -> ChildJob:
+    """Fork a child that checks and parses the workbook now (this process must be single-threaded).
+
+    ``sheets`` is ``read_upload``'s argument (``None``, ``"*"``, a name or a list of names).
+    The child runs every check of :func:`inspect_workbook` itself before parsing; pass the job
+    to :func:`parse_workbook` to collect the sheets, or :meth:`ChildJob.close` it.
+    """
+    memory, timeout = config.PARSE_MEMORY_BYTES, config.PARSE_TIMEOUT_SECONDS
+    wanted = [sheets] if isinstance(sheets, str) and sheets != "*" else sheets
+    args = (data, file_name, wanted, None, None, memory, timeout)
+    return ChildJob(_child_main, args, file_name, fork=True, out_fd=True)
+
+
+def parse_workbook(
+    data: bytes,
+    file_name: str,
+    wanted: list[str] | None,
+    *,
+    info: WorkbookInfo | None = None,
+    timeout: float | None = None,
+    memory: int | None = None,
+    job: ChildJob | None = None,
+) -> list[ParsedSheet]:
+    """Parse sheets in a child process (or collect them from ``job``, see :func:`start_parse`).
+
+    ``wanted=None`` reads the first sheet, or the first sheet with data when it is empty.
+    """
+    timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
+    if job is None:
+        if info is None:
+            info = inspect_workbook(data, file_name)
+        memory = config.PARSE_MEMORY_BYTES if memory is None else memory
+        sheets = {s.name: s.part for s in info.sheets}
+        order = [s.name for s in info.sheets]
+        args = (data, file_name, wanted, order, sheets, memory, timeout)
+        job = ChildJob(_child_main, args, file_name, out_fd=True)
+    try:
+        status, payload = job.result(timeout)
+        if status == "refused":
+            raise IngestError(payload)
+        if status == "error":
+            where, reason = payload
+            where = f" (sheet {where!r})" if where else ""
+            raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
+        return _receive_tables(payload, job.out_fd)
+    finally:
+        job.close()
+
+
+def _receive_tables(payload, out_fd: int | None) -> list[ParsedSheet]:
+    import pyarrow as pa
+
+    source = None
+    if out_fd is not None and os.fstat(out_fd).st_size:
+        source = pa.memory_map(f"/proc/self/fd/{out_fd}").read_buffer()  # no copy
+
+    def table(where):
+        if where is None:
+            return None
+        if isinstance(where, bytes):
+            buf = where
+        else:
+            offset, size = where
+            buf = source.slice(offset, size)
+        with pa.ipc.open_stream(buf) as stream:
+            return stream.read_all()
+
+    return [ParsedSheet(name, table(head), table(body)) for name, head, body in payload]
 
 
 def _limit_child(memory: int, timeout: float) -> None:
@@ -577,32 +761,72 @@ def _limit_child(memory: int, timeout: float) -> None:
     signal.alarm(int(timeout) + 2)
 
 
-def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: float) -> None:
-    """In the child: parse, send [(name, Arrow IPC bytes, first_row, first_col)] or an error."""
+def _pyarrow_in_background():
+    """Import pyarrow in a thread (fastexcel parses meanwhile, without the GIL); returns a join."""
+    import sys
+
+    if "pyarrow" in sys.modules:
+        return lambda: None
+
+    def load() -> None:
+        import pyarrow  # noqa: F401
+        import pyarrow.ipc  # noqa: F401
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread.join
+
+
+def _child_main(
+    conn, out_fd, data: bytes, file_name: str, wanted, order, sheets, memory: int, timeout: float
+) -> None:
+    """In the child: parse and send ("ok", [(name, head, body)]) or why it could not.
+
+    Tables go into ``out_fd`` as Arrow IPC streams (then head/body are (offset, size)) or, when
+    there is no such file, as bytes on ``conn``. With ``order=None`` (a forked child, see
+    :func:`start_parse`) the workbook checks run here first.
+    """
     _limit_child(memory, timeout)
     os.environ["RUST_BACKTRACE"] = "0"  # a parser abort prints one line, not a backtrace
+    import logging
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
     current = ""
     try:
+        pyarrow_ready = _pyarrow_in_background()
+        if order is None:
+            check_upload(data, file_name)
+            info = inspect_workbook(data, file_name)
+            order = [s.name for s in info.sheets]
+            sheets = {s.name: s.part for s in info.sheets}
+            if wanted == "*":
+                wanted = order
+            if wanted is not None and any(name not in sheets for name in wanted):
+                conn.send(("refused", f"{file_name}: a sheet asked for is not in the workbook."))
+                return
         import fastexcel
 
-        reader = fastexcel.read_excel(data)
         names = list(wanted) if wanted is not None else order
-        out = []
+        reader = fastexcel.read_excel(data)
+        head_reader = fastexcel.read_excel(head_workbook(data, [sheets[n] for n in names]))
+        loaded = []
         for name in names:
             current = name
-            batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
-            if batch.num_rows == 0 and wanted is None:
+            body = _load_body(fastexcel, reader, name)
+            if body is None and wanted is None:
                 continue
-            first_row, first_col = _origin(
-                data, sheets.get(name), batch.num_rows, batch.num_columns
-            )
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, batch.schema) as writer:
-                writer.write_batch(batch)
-            out.append((name, sink.getvalue().to_pybytes(), first_row, first_col))
+            try:
+                head = head_reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            except fastexcel.FastExcelError:  # the cut copy did not parse: read the whole sheet
+                head = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            loaded.append((name, head, body))
             if wanted is None:
                 break
-        conn.send(("ok", out))
+        pyarrow_ready()
+        tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+        conn.send(("ok", _send_tables(tables, out_fd)))
+    except IngestError as exc:
+        conn.send(("refused", str(exc)))
     except MemoryError:
         conn.send(("error", (current, "it needs more memory than this app allows")))
     except Exception as exc:  # the parser's own errors (CalamineError, ...) become one line
@@ -613,56 +837,169 @@ def _child_main(conn, data: bytes, wanted, order, sheets, memory: int, timeout: 
         conn.close()
 
 
-_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(</(?:\w+:)?c>)?')
-_HEAD_BYTES = 1024 * 1024
+def _load_body(fastexcel, reader, name: str):
+    """The typed read of sheet rows 2 … last (every row decides a column's type)."""
+    try:
+        return reader.load_sheet(name, header_row=None, skip_rows=1, schema_sample_rows=None)
+    except fastexcel.InvalidParametersError as exc:
+        if "Too many rows skipped" in str(exc):  # a sheet without a single value
+            return None
+        raise
 
 
-def _letters_to_col(letters: bytes) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ch - 64
-    return col
+def _arrow(sheet):
+    """A fastexcel sheet as a RecordBatch whose columns are named ``cK`` after sheet column K."""
+    if sheet is None:
+        return None
+    import pyarrow as pa
+
+    batch = sheet.to_arrow()
+    names = [f"c{col.absolute_index}" for col in sheet.selected_columns]
+    return pa.RecordBatch.from_arrays(batch.columns, names=names)
 
 
-def _has_value(m: re.Match) -> bool:
-    """A cell element with content (a value, inline string or formula), not a styled blank."""
-    return not (m.group(3) or m.group(4))
+def _send_tables(tables, out_fd: int | None) -> list:
+    import pyarrow as pa
+
+    def ipc(batch, sink) -> None:
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+
+    if out_fd is None:
+        out = []
+        for name, head, body in tables:
+            pieces = []
+            for batch in (head, body):
+                if batch is None:
+                    pieces.append(None)
+                    continue
+                sink = pa.BufferOutputStream()
+                ipc(batch, sink)
+                pieces.append(sink.getvalue().to_pybytes())
+            out.append((name, *pieces))
+        return out
+    out = []
+    with pa.OSFile(f"/proc/self/fd/{out_fd}", "wb") as sink:
+        for name, head, body in tables:
+            pieces = []
+            for batch in (head, body):
+                if batch is None:
+                    pieces.append(None)
+                    continue
+                start = sink.tell()
+                ipc(batch, sink)
+                end = sink.tell()
+                pieces.append((start, end - start))
+                if end % 64:  # keep every stream 64-byte aligned for the zero-copy read
+                    sink.write(b"\0" * (64 - end % 64))
+            out.append((name, *pieces))
+    return out
 
 
-def _origin(data: bytes, sheet, rows: int, cols: int) -> tuple[int, int]:
-    """Sheet row (1-based) and column (0-based) of the parsed range's first cell.
+# ------------------------------------------------------------------- the head: a cut copy
 
-    calamine starts its range at the first row and the first column holding a value. The declared
-    dimension gives both when its size equals the parsed range (the common case). Otherwise the
-    sheet XML is searched: the first cell with a value gives the row (rows are stored in order)
-    and a column bound; only the columns left of it are then searched in the whole part.
+_EMPTY_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData/></worksheet>"
+)
+_WORKSHEET_TAG = re.compile(rb"<([\w.-]+:)?worksheet\b")
+_SHEET_DATA_TAG = re.compile(rb"<([\w.-]+:)?sheetData\b[^>]*?(/?)>")
+_DIMENSION_TAG = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*>")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d{1,7})["']""")
+_VALUE_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:v\b[^>/]*>[^<]|is\b)")
+_CHUNK = 64 * 1024
+
+
+def head_workbook(data: bytes, parts: list[str], rows: int = HEAD_ROWS) -> bytes:
+    """A copy of the workbook whose sheets ``parts`` stop after their first ``rows`` rows.
+
+    A row counts from the first row holding a value (rows above it are kept too, empty). Only
+    the start of each sheet part is decompressed; the parts a reader needs besides the sheets
+    (workbook, relationships, shared strings, styles) are copied, stored uncompressed, and any
+    other worksheet becomes an empty one. Byte scanning only: the parser reads the copy.
     """
-    if rows == 0 or sheet is None:
-        return 1, 0
-    part, dimension = sheet
-    if dimension is not None:
-        r1, c1, r2, c2 = dimension
-        if (r2 - r1 + 1, c2 - c1 + 1) == (rows, cols):
-            return r1, c1 - 1
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(part) as fh:
-        xml = fh.read(_HEAD_BYTES)
-        first = next((m for m in _CELL.finditer(xml) if _has_value(m)), None)
-        if first is None:
-            xml += fh.read()
-            first = next((m for m in _CELL.finditer(xml) if _has_value(m)), None)
-            if first is None:
-                return 1, 0
-        min_row, first_col = int(first.group(2)), _letters_to_col(first.group(1))
-        if first_col == 1:
-            return min_row, 0
-        xml += fh.read()
-    min_col = first_col
-    for col in range(1, first_col):
-        letters = column_letters(col).encode()
-        pattern = re.compile(
-            rb'<(?:\w+:)?c\b[^>]*?\br="' + letters + rb'\d{1,7}"[^>]*?(/?)>(</(?:\w+:)?c>)?'
-        )
-        if any(not (m.group(1) or m.group(2)) for m in pattern.finditer(xml)):
-            min_col = col
-            break
-    return min_row, min_col - 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(out, "w") as dst:
+        names = set(zf.namelist())
+        wb_dir = PurePosixPath(_workbook_part(zf, names, "workbook")).parent
+        keep_dirs = {PurePosixPath(""), PurePosixPath("_rels"), wb_dir, wb_dir / "_rels"}
+        cut = set(parts)
+        sheets = set(_worksheet_parts(zf, names))
+        for info in zf.infolist():
+            name = info.filename
+            if name in cut:
+                dst.writestr(name, cut_sheet(zf, name, rows))
+            elif name in sheets:
+                dst.writestr(name, _EMPTY_SHEET)
+            elif PurePosixPath(name).parent in keep_dirs and not name.endswith("/"):
+                dst.writestr(name, zf.read(name))
+    return out.getvalue()
+
+
+def _worksheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """Every part named like a worksheet (``…/worksheets/….xml``)."""
+    return [n for n in names if "/worksheets/" in f"/{n}" and n.endswith(".xml")]
+
+
+def cut_sheet(zf: zipfile.ZipFile, part: str, rows: int = HEAD_ROWS) -> bytes:
+    """The sheet XML up to the first row ``rows`` rows past the first row holding a value, closed.
+
+    Rows without an ``r`` attribute follow the row before. When the sheet ends first, the part
+    is returned whole. The ``<dimension>`` of a cut copy is dropped (it would be wrong).
+    """
+    buf = bytearray()
+    sheet_data = None
+    rows_seen: list[tuple[int, int]] = []  # (position of the row tag, row number)
+    rows_from = value_from = 0  # where the next row tag / value search starts
+    checked = 0  # rows_seen[:checked] are known to be within the limit
+    row_number = 0
+    limit = None  # the first row number past the head
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            buf += chunk
+            if sheet_data is None:
+                sheet_data = _SHEET_DATA_TAG.search(buf)
+                if sheet_data is None and chunk:
+                    continue
+                if sheet_data is None or sheet_data.group(2):  # no rows at all
+                    return bytes(buf) + fh.read()
+                rows_from = value_from = sheet_data.end()
+            for m in _ROW_TAG.finditer(buf, rows_from):
+                number = _ROW_NUMBER.search(m.group(1))
+                row_number = int(number.group(1)) if number else row_number + 1
+                rows_seen.append((m.start(), row_number))
+                rows_from = m.end()
+            if limit is None:
+                value = _VALUE_TAG.search(buf, value_from)
+                if value is None:
+                    value_from = max(value_from, len(buf) - 64)
+                else:
+                    first = max((n for pos, n in rows_seen if pos < value.start()), default=1)
+                    limit = first + rows
+            if limit is not None:
+                for pos, number in rows_seen[checked:]:
+                    if number >= limit:
+                        return _close_sheet(bytes(buf[:pos]), sheet_data)
+                checked = len(rows_seen)
+            if not chunk:
+                return bytes(buf)
+
+
+def _close_sheet(xml: bytes, sheet_data: re.Match) -> bytes:
+    """Sheet XML cut inside ``<sheetData>``: end both elements, with their own prefixes."""
+    top = xml[: sheet_data.start()]
+    worksheet = _WORKSHEET_TAG.search(top)
+    top = _DIMENSION_TAG.sub(b"", top, count=1)
+    data_prefix = sheet_data.group(1) or b""
+    sheet_prefix = (worksheet.group(1) if worksheet else b"") or b""
+    return (
+        top
+        + xml[sheet_data.start() :]
+        + b"</"
+        + data_prefix
+        + b"sheetData></"
+        + sheet_prefix
+        + b"worksheet>"
+    )
