@@ -354,8 +354,8 @@ def _first_filled(table: pa.Table) -> int | None:
     filled = pc.is_valid(table.column(0))
     for col in table.columns[1:]:
         filled = pc.or_(filled, pc.is_valid(col))
-    index = pc.index(filled, True).as_py()
-    return None if index < 0 else index
+    found = pc.indices_nonzero(filled.combine_chunks())  # (pc.index would import pandas)
+    return found[0].as_py() if len(found) else None
 
 
 def _last_column(table: pa.Table) -> int:
@@ -374,11 +374,14 @@ def _padded(table: pa.Table, width: int, empty: pa.DataType) -> pa.Table:
 
 
 _DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"
-_BOOLS = ("true", "false")
 
 
 def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    """One column of fastexcel text: each fix-up runs only when a cell of its length exists."""
+    """One column of fastexcel text: each fix-up runs only when a cell of its length exists.
+
+    (No Python value is turned into an Arrow one here: pyarrow imports pandas the first time it
+    converts one, which costs more than reading a small workbook.)
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -387,20 +390,19 @@ def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if col.null_count == len(col):
         return col
     lengths = pc.binary_length(col)
+    span = pc.min_max(lengths)
+    shortest, longest = span["min"].as_py(), span["max"].as_py()
     # Dates arrive as "2025-10-14 00:00:00"; a time of day alone as "1899-12-31 09:05:00".
-    if (
-        pc.any(pc.equal(lengths, 19)).as_py()
-        and pc.any(pc.match_substring_regex(col, _DATETIME)).as_py()
-    ):
+    if shortest <= 19 <= longest and pc.any(pc.match_substring_regex(col, _DATETIME)).as_py():
         col = pc.replace_substring_regex(col, r"^(\d{4}-\d\d-\d\d) 00:00:00$", r"\1")
         col = pc.replace_substring_regex(col, r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", r"\1")
         col = pc.replace_substring_regex(col, r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)$", r"\1T\2")
-    if pc.any(pc.is_in(lengths, value_set=pa.array([4, 5], lengths.type))).as_py():
-        is_bool = pc.is_in(col, value_set=pa.array(_BOOLS))
+    if shortest <= 5 and longest >= 4:
+        is_bool = pc.match_substring_regex(col, "^(?:true|false)$")
         if pc.any(is_bool).as_py():
             col = pc.if_else(is_bool, pc.utf8_upper(col), col)
-    if pc.min_max(lengths)["min"].as_py() == 0:
-        col = pc.if_else(pc.equal(lengths, 0), pa.scalar(None, pa.string()), col)
+    if shortest == 0:
+        col = pc.if_else(pc.cast(lengths, pa.bool_()), col, pa.nulls(1, pa.string())[0])
     return col
 
 

@@ -716,6 +716,7 @@ def parse_workbook(
         args = (data, file_name, wanted, order, sheets, memory, timeout)
         job = ChildJob(_child_main, args, file_name, out_fd=True)
     try:
+        _warm_up()
         status, payload = job.result(timeout)
         if status == "refused":
             raise IngestError(payload)
@@ -726,6 +727,13 @@ def parse_workbook(
         return _receive_tables(payload, job.out_fd)
     finally:
         job.close()
+
+
+def _warm_up() -> None:
+    """Import what receiving and tidying the tables needs while the child parses."""
+    import pyarrow  # noqa: F401
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.ipc  # noqa: F401
 
 
 def _receive_tables(payload, out_fd: int | None) -> list[ParsedSheet]:
