@@ -69,8 +69,8 @@ def column_letter(index: int) -> str:
 
 def raw_preview(sheet: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
     """The first ``rows`` rows of a raw sheet as the spreadsheet shows them (row numbers, A, B …)."""
-    table = sheet.table.slice(0, rows)
-    frame = table.to_pandas()
+    names = sheet.table.column_names
+    frame = pd.DataFrame(sheet.text_rows(0, rows), columns=names, dtype=object)
     frame.columns = [column_letter(int(str(c).lstrip("c"))) if str(c).startswith("c") else str(c)
                      for c in frame.columns]
     frame.index = range(sheet.first_row, sheet.first_row + len(frame))
@@ -81,8 +81,8 @@ def raw_preview(sheet: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
 def guess_header_row(sheet: Any) -> int:
     """The sheet row among the first 30 with the most filled cells (a reasonable header guess)."""
     best_row, best_count = sheet.first_row, -1
-    for i, row in enumerate(sheet.table.slice(0, 30).to_pylist()):
-        count = sum(1 for v in row.values() if v not in (None, ""))
+    for i, row in enumerate(sheet.text_rows(0, 30)):
+        count = sum(1 for v in row if v not in (None, ""))
         if count > best_count:
             best_row, best_count = sheet.first_row + i, count
     return best_row
@@ -96,7 +96,7 @@ def headers_at(sheets: list[Any], header_row: int | None) -> list[str]:
         index = row - sheet.first_row
         if index < 0 or index >= sheet.table.num_rows:
             continue
-        for value in sheet.table.slice(index, 1).to_pylist()[0].values():
+        for value in sheet.text_rows(index, index + 1)[0]:
             text = str(value).strip() if value is not None else ""
             if text and text not in found:
                 found.append(text)
