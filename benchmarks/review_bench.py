@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from collabplan import db as db_module  # noqa: E402
 from collabplan import metrics, review  # noqa: E402
+from collabplan.ingest import store  # noqa: E402
 from collabplan.metrics import Filters  # noqa: E402
 
 TEAMS = 40
@@ -66,38 +67,42 @@ def generate(db: db_module.Database, students: int) -> int:
             "INSERT INTO student_group (student_id, group_name)"
             " SELECT i, g FROM generate_series(1, ?) t(i), (VALUES ('ELL', 7), ('SPED', 8),"
             " ('FRL', 2)) v(g, k) WHERE hash(i, g) % k = 0", [students])
-        # One skill score per student × skill × window, in upload order (as imports arrive).
-        cur.execute(
+        # One skill score per student × skill × window, plus per-question rows for the winter
+        # Unit 1 CFA (administration 8), written through the store as imports write them:
+        # each upload's rows together, uploads in order.
+        rows = cur.execute(
             """
-            INSERT INTO score (upload_id, administration_id, student_id, skill, fraction, level,
-                               proficient, grade, class_name, teacher)
             WITH g AS (
                 SELECT ad, i, k, ((ad - 1) // 3) + 1 AS a, (ad - 1) % 3 AS w,
                        least(1.0, greatest(0.0, 0.45 + 0.04 * k + 0.05 * ((ad - 1) % 3)
                              + (hash(i, k, ad) % 1000) / 2500.0 - 0.2)) AS f
                 FROM generate_series(1, 12) x(ad), generate_series(1, ?) y(i),
                      generate_series(1, ?) z(k)
+            ),
+            skills AS (
+                SELECT (ad - 1) * ? + 1 + i % ? AS upload_id, ad AS administration_id,
+                       i AS student_id, 'Skill ' || a || '.' || k AS skill, NULL::VARCHAR AS item,
+                       NULL::DOUBLE AS points, NULL::DOUBLE AS max_points,
+                       CASE WHEN a = 1 THEN NULL ELSE f END AS fraction,
+                       CASE WHEN a = 1 THEN ? [1 + least(4, floor(f * 5)::INTEGER)] END AS level,
+                       CASE WHEN a = 1 THEN f >= 0.4
+                            ELSE f >= CASE a WHEN 4 THEN 0.75 ELSE 0.8 END END AS proficient,
+                       (3 + i % 6)::VARCHAR AS grade, 'Class ' || (i % 840) AS class_name,
+                       'Teacher ' || (i % 420) AS teacher, 0 AS part, k AS n
+                FROM g
+            ),
+            items AS (
+                SELECT 7 * ? + 1 + i % ?, 8, i, 'Skill 3.' || (1 + q % ?), 'Q' || q,
+                       (hash(i, q) % 3)::DOUBLE, 2.0, (hash(i, q) % 3) / 2.0, NULL,
+                       hash(i, q) % 3 = 2, NULL, NULL, NULL, 1, q
+                FROM generate_series(1, ?) y(i), generate_series(1, ?) z(q)
             )
-            SELECT (ad - 1) * ? + 1 + i % ?, ad, i, 'Skill ' || a || '.' || k,
-                   CASE WHEN a = 1 THEN NULL ELSE f END,
-                   CASE WHEN a = 1 THEN ? [1 + least(4, floor(f * 5)::INTEGER)] END,
-                   CASE WHEN a = 1 THEN f >= 0.4 ELSE f >= CASE a WHEN 4 THEN 0.75 ELSE 0.8 END END,
-                   (3 + i % 6)::VARCHAR, 'Class ' || (i % 840), 'Teacher ' || (i % 420)
-            FROM g ORDER BY ad, i, k
+            SELECT * EXCLUDE (part, n) FROM (SELECT * FROM skills UNION ALL SELECT * FROM items)
+            ORDER BY upload_id, part, administration_id, student_id, n
             """,
-            [students, SKILLS, TEAMS, TEAMS, LEVELS],
-        )
-        # Per-question rows for the winter Unit 1 CFA (administration 8).
-        cur.execute(
-            """
-            INSERT INTO score (upload_id, administration_id, student_id, skill, item, points,
-                               max_points, fraction, proficient)
-            SELECT 7 * ? + 1 + i % ?, 8, i, 'Skill 3.' || (1 + q % ?), 'Q' || q,
-                   (hash(i, q) % 3)::DOUBLE, 2.0, (hash(i, q) % 3) / 2.0, hash(i, q) % 3 = 2
-            FROM generate_series(1, ?) y(i), generate_series(1, ?) z(q)
-            """,
-            [TEAMS, TEAMS, SKILLS, students, ITEMS],
-        )
+            [students, SKILLS, TEAMS, TEAMS, LEVELS, TEAMS, TEAMS, SKILLS, students, ITEMS],
+        ).to_arrow_table()
+        store.write_score_rows(cur, rows)
         return cur.execute("SELECT count(*) FROM score").fetchone()[0]
 
 

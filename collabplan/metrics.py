@@ -53,14 +53,36 @@ class Filters:
 
 @dataclass
 class Where:
-    """A WHERE clause over ``score s`` built only from placeholders."""
+    """A WHERE clause over ``score s`` built only from placeholders.
 
-    clauses: list[str] = field(default_factory=lambda: ["s.item IS NULL"])
-    params: list[Any] = field(default_factory=list)
+    Each clause is about the sitting (upload, administration, student, grade/class/teacher,
+    groups: ``s`` = a ``sitting`` row, ``st`` its student) or the measure (skill, item:
+    ``s`` = a ``measure`` row). Both read the same over the ``score`` view; the metric
+    queries filter the small sitting and measure tables first and join the score values to
+    them (see :func:`_latest_scores_cte`).
+    """
 
-    def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
-        self.params.extend(params)
+    sitting: list[tuple[str, list[Any]]] = field(default_factory=list)
+    measure: list[tuple[str, list[Any]]] = field(
+        default_factory=lambda: [("s.item IS NULL", [])]
+    )
+
+    def add(self, clause: str, *params: Any, on: str = "sitting") -> None:
+        parts = self.measure if on == "measure" else self.sitting
+        parts.append((clause, list(params)))
+
+    def part(self, on: str) -> tuple[str, list[Any]]:
+        """(SQL, params) of the sitting or the measure clauses alone."""
+        parts = self.measure if on == "measure" else self.sitting
+        return " AND ".join(c for c, _ in parts) or "true", [p for _, ps in parts for p in ps]
+
+    @property
+    def clauses(self) -> list[str]:
+        return [c for c, _ in self.sitting + self.measure]
+
+    @property
+    def params(self) -> list[Any]:
+        return [p for _, ps in self.sitting + self.measure for p in ps]
 
     @property
     def sql(self) -> str:
@@ -71,9 +93,10 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def where_for(filters: Filters) -> Where:
-    """Translate filters into parameterised SQL over ``score s LEFT JOIN student st``."""
-    w = Where()
+def where_for(filters: Filters, items: bool = False) -> Where:
+    """Translate filters into parameterised SQL over ``score s LEFT JOIN student st``
+    (skill scores; with ``items``, the per-question rows instead)."""
+    w = Where(measure=[("s.item IS NOT NULL" if items else "s.item IS NULL", [])])
     if filters.team_id is not None:
         w.add("s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)", filters.team_id)
     if filters.assessment_id is not None:
@@ -100,7 +123,7 @@ def where_for(filters: Filters) -> Where:
             filters.group,
         )
     if filters.skill is not None:
-        w.add("s.skill = ?", filters.skill)
+        w.add("s.skill = ?", filters.skill, on="measure")
     return w
 
 
@@ -204,18 +227,31 @@ def metric_value(
 # Every function below reads the same de-duplicated skill scores as skill_summary (one row
 # per administration × skill × student, the later upload winning) and takes the same Filters.
 
-#: A score's band for acting on it: not yet proficient, proficient, or already well past the
-#: cut (points/percent: at least halfway from the cut to full marks; levels: above the
-#: assessment's proficient level). Only column names and literals: no user text.
-BAND_SQL = """
-    CASE WHEN NOT s.proficient THEN 'not yet'
-         WHEN t.kind = 'level' THEN
-              CASE WHEN list_position(t.levels, s.level)
-                        > coalesce(list_position(t.levels, t.proficient_level), 1e9)
-                   THEN 'well past' ELSE 'proficient' END
-         WHEN s.fraction >= (1 + t.cut) / 2 THEN 'well past'
-         ELSE 'proficient' END
-"""
+def _band_sql(info: dict[str, Any]) -> tuple[str, list[Any]]:
+    """SQL of a score's band for acting on it, for one assessment (:func:`assessment_info`):
+    not yet proficient, proficient, or already well past the cut (points/percent: at least
+    halfway from the cut to full marks; levels: above the assessment's proficient level).
+
+    The assessment's rules go in as ? parameters, so a query over one administration needs
+    no join to ``assessment`` for every score.
+    """
+    if info["kind"] == "level":
+        levels = info["levels"] or None
+        return (
+            """CASE WHEN NOT s.proficient THEN 'not yet'
+                    WHEN list_position(?::VARCHAR[], s.level)
+                         > coalesce(list_position(?::VARCHAR[], ?), 1e9) THEN 'well past'
+                    ELSE 'proficient' END""",
+            [levels, levels, info["proficient_level"]],
+        )
+    return (
+        """CASE WHEN NOT s.proficient THEN 'not yet'
+                WHEN s.fraction >= (1 + ?) / 2 THEN 'well past'
+                ELSE 'proficient' END""",
+        [info["cut"]],
+    )
+
+
 BANDS = ("not yet", "proficient", "well past")
 
 
@@ -223,28 +259,38 @@ def _one_administration(filters: Filters, administration_id: int) -> Filters:
     return replace(filters, administration_ids=(int(administration_id),))
 
 
-def _latest_scores_cte(
-    db: Database, filters: Filters, w: Where, extra: str = "", partition: str = ""
-) -> str:
+def _latest_scores_cte(db: Database, filters: Filters, w: Where, extra: str = "") -> str:
     """SQL (for ``WITH s AS (…)``) of the scores a metric counts, one per student and skill.
+
+    Columns: administration_id, student_id, upload_id, the ``extra`` columns, skill,
+    proficient, fraction, level. ``extra`` (", expr AS name, …") may use the sitting ``s``
+    and its student ``st`` only.
+
+    The sittings and measures that pass the filters are chosen first (small tables; the
+    student join and the grade/class/teacher text stay at one row per sitting), then the
+    score values are joined to them: score values are stored in sitting order, so the scan
+    skips every row group outside the chosen sittings' id range.
 
     The "later upload wins" rule needs a window over every row; it is skipped when the
     administrations read hold no student scored twice on a skill (the usual case), which
     the database answers once per administration and write version.
-    ``extra`` adds selected columns; ``partition`` adds a leading partition expression.
     """
-    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in w.sql + extra else ""
+    sitting_sql, _ = w.part("sitting")
+    measure_sql, _ = w.part("measure")
+    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in sitting_sql + extra else ""
     qualify = ""
     if not _duplicate_free(db, filters):
-        qualify = f"""
+        qualify = """
         QUALIFY row_number() OVER (
-            PARTITION BY {partition}s.administration_id, s.skill, s.student_id
+            PARTITION BY s.administration_id, m.skill, s.student_id
             ORDER BY s.upload_id DESC) = 1"""
     return f"""
-        SELECT s.administration_id, s.skill, s.student_id, s.proficient, s.fraction, s.level,
-               s.upload_id{extra}
-        FROM score s{join}
-        WHERE {w.sql} AND s.proficient IS NOT NULL{qualify}
+        SELECT s.* EXCLUDE (id), m.skill, v.proficient, v.fraction, v.level
+        FROM score_value v
+        JOIN (SELECT s.id, s.administration_id, s.student_id, s.upload_id{extra}
+              FROM sitting s{join} WHERE {sitting_sql}) s ON s.id = v.sitting_id
+        JOIN (SELECT s.id, s.skill FROM measure s WHERE {measure_sql}) m ON m.id = v.measure_id
+        WHERE v.proficient IS NOT NULL{qualify}
     """  # noqa: S608 (only the whitelisted WHERE of where_for and fixed column lists)
 
 
@@ -303,15 +349,18 @@ def catalog(db: Database) -> pd.DataFrame:
     teacher that has skill scores (read once per write version; filter lists come from it)."""
     memo = _memo(db)
     if "catalog" not in memo:
-        # Group the big table on its own columns first; only rows missing a grade, class or
-        # teacher keep their student, to be completed from the student table afterwards.
+        # Group the sittings that hold a skill score on their own columns first; only those
+        # missing a grade, class or teacher keep their student, to be completed from the
+        # student table afterwards.
         memo["catalog"] = db.query(
             """
             WITH r AS (
                 SELECT upload_id, administration_id, grade, class_name, teacher,
                        CASE WHEN grade IS NULL OR class_name IS NULL OR teacher IS NULL
                             THEN student_id END AS student_id
-                FROM score WHERE item IS NULL
+                FROM sitting
+                WHERE id IN (SELECT v.sitting_id FROM score_value v
+                             JOIN measure m ON m.id = v.measure_id WHERE m.item IS NULL)
                 GROUP BY ALL
             )
             SELECT u.team_id, a.assessment_id, r.administration_id,
@@ -481,7 +530,7 @@ def assessment_info(db: Database, assessment_id: int) -> dict[str, Any]:
 
 
 def band_rule(info: dict[str, Any]) -> str:
-    """In words, what "not yet" and "well past" mean for one assessment (see BAND_SQL)."""
+    """In words, what "not yet" and "well past" mean for one assessment (see _band_sql)."""
     if info["kind"] == "level" and info["levels"]:
         levels = info["levels"]
         prof = info["proficient_level"]
@@ -547,17 +596,21 @@ def item_analysis(db: Database, filters: Filters, administration_id: int) -> pd.
     Columns: item, standard, students, points, max_points, pct_earned (0–100, one decimal).
     Empty when the administration was not scored by question.
     """
-    w = where_for(_one_administration(replace(filters, skill=None), administration_id))
-    w.clauses[0] = "s.item IS NOT NULL"
-    if filters.skill is not None:
-        w.add("s.skill = ?", filters.skill)
+    w = where_for(_one_administration(filters, administration_id), items=True)
+    sitting_sql, _ = w.part("sitting")
+    measure_sql, _ = w.part("measure")
+    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in sitting_sql else ""
     sql = f"""
         WITH s AS (
-            SELECT s.item, s.skill, s.student_id, s.points, s.max_points
-            FROM score s LEFT JOIN student st ON st.id = s.student_id
-            WHERE {w.sql} AND s.points IS NOT NULL AND s.max_points > 0
+            SELECT m.item, m.skill, s.student_id, v.points, v.max_points
+            FROM score_value v
+            JOIN (SELECT s.id, s.student_id, s.upload_id FROM sitting s{join}
+                  WHERE {sitting_sql}) s ON s.id = v.sitting_id
+            JOIN (SELECT s.id, s.skill, s.item FROM measure s WHERE {measure_sql}) m
+              ON m.id = v.measure_id
+            WHERE v.points IS NOT NULL AND v.max_points > 0
             QUALIFY row_number() OVER (
-                PARTITION BY s.item, s.student_id ORDER BY s.upload_id DESC) = 1
+                PARTITION BY m.item, s.student_id ORDER BY s.upload_id DESC) = 1
         )
         SELECT item, any_value(skill) AS standard, count(*)::INTEGER AS students,
                sum(points) AS points, sum(max_points) AS max_points
@@ -588,18 +641,18 @@ def students_by_skill(
     extra = (
         f", {BY_COLUMNS['class']} AS class_name, {BY_COLUMNS['teacher']} AS teacher_name"
     )
+    info = _assessment_of(db, administration_id)
+    band_sql, band_params = _band_sql(info)
     sql = f"""
         WITH s AS ({_latest_scores_cte(db, _one_administration(filters, administration_id), w, extra)})
         SELECT s.student_id, st.display_name AS student, st.local_id,
                s.class_name AS class, s.teacher_name AS teacher,
-               s.fraction, s.level, s.proficient, {BAND_SQL} AS band,
-               list_position(t.levels, s.level) AS level_rank
+               s.fraction, s.level, s.proficient, {band_sql} AS band,
+               list_position(?::VARCHAR[], s.level) AS level_rank
         FROM s
-        JOIN administration a ON a.id = s.administration_id
-        JOIN assessment t ON t.id = a.assessment_id
         LEFT JOIN student st ON st.id = s.student_id
     """  # noqa: S608 (whitelisted expressions only)
-    df = db.query(sql, w.params)
+    df = db.query(sql, [*w.params, *band_params, info["levels"] or None])
     df["score"] = [
         level if isinstance(level, str) and level else
         ("" if pd.isna(frac) else f"{100 * frac:.0f}%")
@@ -621,20 +674,17 @@ def skill_bands(db: Database, filters: Filters, administration_id: int) -> pd.Da
     Columns: skill, students, not_yet, proficient, well_past. Counts only: safe to show.
     """
     w = where_for(_one_administration(filters, administration_id))
+    band_sql, band_params = _band_sql(_assessment_of(db, administration_id))
     sql = f"""
         WITH s AS ({_latest_scores_cte(db, _one_administration(filters, administration_id), w)}),
-        b AS (
-            SELECT s.skill, {BAND_SQL} AS band FROM s
-            JOIN administration a ON a.id = s.administration_id
-            JOIN assessment t ON t.id = a.assessment_id
-        )
+        b AS (SELECT s.skill, {band_sql} AS band FROM s)
         SELECT skill, count(*)::INTEGER AS students,
                count(*) FILTER (WHERE band = 'not yet')::INTEGER AS not_yet,
                count(*) FILTER (WHERE band = 'proficient')::INTEGER AS proficient,
                count(*) FILTER (WHERE band = 'well past')::INTEGER AS well_past
         FROM b GROUP BY skill ORDER BY skill
     """  # noqa: S608 (fixed fragments)
-    return db.query(sql, w.params)
+    return db.query(sql, [*w.params, *band_params])
 
 
 def coach_lagging(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
@@ -649,33 +699,64 @@ def coach_lagging(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     everyone = replace(filters, team_id=None)
     w = where_for(everyone)
     if filters.team_id is not None:
-        w.add("u.team_id = ?", filters.team_id)
-    qualify = ""
-    if not _duplicate_free(db, everyone):
-        qualify = """
-            QUALIFY row_number() OVER (
-                PARTITION BY coalesce(u.team_id, 0), s.administration_id, s.skill, s.student_id
-                ORDER BY s.upload_id DESC) = 1"""
-    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in w.sql else ""
+        w.add("s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)", filters.team_id)
+    sitting_sql, sitting_params = w.part("sitting")
+    measure_sql, measure_params = w.part("measure")
+    join = " LEFT JOIN student st ON st.id = s.student_id" if "st." in sitting_sql else ""
+    # The team is the upload's, looked up once per sitting.
+    sittings = f"""(SELECT s.id, coalesce(u.team_id, 0) AS team_id, s.administration_id,
+                           s.student_id, s.upload_id
+                    FROM sitting s{join} LEFT JOIN upload u ON u.id = s.upload_id
+                    WHERE {sitting_sql})"""  # noqa: S608 (where_for's clause)
+    measures = f"(SELECT s.id, s.skill FROM measure s WHERE {measure_sql})"  # noqa: S608 (same)
+    if _duplicate_free(db, everyone):
+        # Every score value counts: count them per sitting team × administration × measure
+        # first, and only then keep the chosen measures and name their skills. (Joined the
+        # other way round the database misjudges the sizes and hashes the score values.)
+        counts = f"""
+            c0 AS (
+                SELECT s.team_id, s.administration_id, v.measure_id, count(*) AS students,
+                       count(*) FILTER (WHERE v.proficient) AS proficient
+                FROM score_value v JOIN {sittings} s ON s.id = v.sitting_id
+                WHERE v.proficient IS NOT NULL
+                GROUP BY ALL
+            ),
+            c AS (
+                SELECT c0.team_id, c0.administration_id, m.skill,
+                       sum(c0.students)::INTEGER AS students,
+                       sum(c0.proficient)::INTEGER AS proficient
+                FROM c0 JOIN {measures} m ON m.id = c0.measure_id
+                GROUP BY ALL
+            )"""  # noqa: S608 (fixed fragments)
+    else:
+        counts = f"""
+            c AS (
+                SELECT team_id, administration_id, skill, count(*)::INTEGER AS students,
+                       count(*) FILTER (WHERE proficient)::INTEGER AS proficient
+                FROM (
+                    SELECT s.team_id, s.administration_id, m.skill, s.student_id, v.proficient
+                    FROM score_value v
+                    JOIN {sittings} s ON s.id = v.sitting_id
+                    JOIN {measures} m ON m.id = v.measure_id
+                    WHERE v.proficient IS NOT NULL
+                    QUALIFY row_number() OVER (
+                        PARTITION BY s.team_id, s.administration_id, m.skill, s.student_id
+                        ORDER BY s.upload_id DESC) = 1
+                )
+                GROUP BY ALL
+            )"""  # noqa: S608 (fixed fragments)
     sql = f"""
-        WITH s AS (
-            SELECT coalesce(u.team_id, 0) AS team_id, s.administration_id, s.skill,
-                   s.student_id, s.proficient
-            FROM score s{join}
-            LEFT JOIN upload u ON u.id = s.upload_id
-            WHERE {w.sql} AND s.proficient IS NOT NULL{qualify}
-        )
-        SELECT s.team_id, coalesce(tm.name, 'No team') AS team, a.assessment_id,
-               t.name AS assessment, s.administration_id, a.label, a.date, s.skill,
-               count(*)::INTEGER AS students,
-               count(*) FILTER (WHERE s.proficient)::INTEGER AS proficient
-        FROM s
-        JOIN administration a ON a.id = s.administration_id
+        WITH {counts}
+        SELECT c.team_id, coalesce(tm.name, 'No team') AS team, a.assessment_id,
+               t.name AS assessment, c.administration_id, a.label, a.date, c.skill,
+               c.students, c.proficient
+        FROM c
+        JOIN administration a ON a.id = c.administration_id
         JOIN assessment t ON t.id = a.assessment_id
-        LEFT JOIN team tm ON tm.id = s.team_id
-        GROUP BY ALL
+        LEFT JOIN team tm ON tm.id = c.team_id
     """  # noqa: S608 (where_for's clause)
-    df = add_status(db.query(sql, w.params), group_by=["team_id", "administration_id"])
+    df = db.query(sql, [*sitting_params, *measure_params])
+    df = add_status(df, group_by=["team_id", "administration_id"])
     cols = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
             "date", "skill", "students", "pct_proficient", "median", "below", "lags_in",
             "teams", "repeated"]
