@@ -169,6 +169,8 @@ def _read(
     encoding: str | None = None,
     job: safety.ChildJob | None = None,
 ) -> list[RawSheet]:
+    if job is None:
+        job = _fork_parser(data, file_name, sheets)
     try:
         kind = safety.check_upload(data, file_name)
         if kind == "xlsx":
@@ -179,6 +181,16 @@ def _read(
     finally:
         if job is not None:
             job.close()
+
+
+def _fork_parser(data: bytes, file_name: str, sheets) -> safety.ChildJob | None:
+    """Start a workbook's parser as a fork of this process when that is safe, else ``None``."""
+    if safety.sniff_kind(data) != "zip" or not safety.can_fork_now():
+        return None
+    try:
+        return safety.start_parse(data, file_name, sheets)
+    except IngestError:  # no process to spare: the usual way reports it
+        return None
 
 
 def read_arguments(mapping) -> dict:
@@ -192,19 +204,15 @@ class _Pending:
     """A read running in a background thread (see :func:`read_in_background`).
 
     In a single-threaded process a workbook's parser is forked right here, before the thread
-    starts (see :func:`safety.start_parse`): no interpreter to start, nothing to copy.
+    starts (see :func:`safety.start_parse`): no interpreter to start, nothing to copy. A plain
+    :func:`read_upload` in a single-threaded process does the same.
     """
 
     def __init__(self, data: bytes, file_name: str, kwargs: dict) -> None:
         self.data, self.file_name, self.kwargs = data, file_name, kwargs
         self.result: list[RawSheet] | None = None
         self.error: BaseException | None = None
-        self.job: safety.ChildJob | None = None
-        if safety.sniff_kind(data) == "zip" and safety.can_fork_now():
-            try:
-                self.job = safety.start_parse(data, file_name, kwargs["sheets"])
-            except IngestError:  # no process to spare: read the usual way
-                self.job = None
+        self.job = _fork_parser(data, file_name, kwargs["sheets"])
         self.thread = threading.Thread(target=self._run, name="read-upload", daemon=True)
         self.thread.start()
 

@@ -801,7 +801,6 @@ def _child_main(
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
     current = ""
     try:
-        pyarrow_ready = _pyarrow_in_background()
         if order is None:
             check_upload(data, file_name)
             info = inspect_workbook(data, file_name)
@@ -818,8 +817,11 @@ def _child_main(
         reader = fastexcel.read_excel(data)
         head_reader = fastexcel.read_excel(head_workbook(data, [sheets[n] for n in names]))
         loaded = []
+        pyarrow_ready = None
         for name in names:
             current = name
+            if pyarrow_ready is None:  # not earlier: the import would slow the checks above
+                pyarrow_ready = _pyarrow_in_background()
             body = _load_body(fastexcel, reader, name)
             if body is None and wanted is None:
                 continue
@@ -830,7 +832,8 @@ def _child_main(
             loaded.append((name, head, body))
             if wanted is None:
                 break
-        pyarrow_ready()
+        if pyarrow_ready is not None:
+            pyarrow_ready()
         tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
         conn.send(("ok", _send_tables(tables, out_fd)))
     except IngestError as exc:
