@@ -299,9 +299,16 @@ def test_head_workbook_leaves_out_drawings_and_other_sheets():
     assert [s.text_rows(0, 1) for s in sheets] == [[["a"]], [["b"]]]
 
 
-def shared_strings_xlsx(rows: int) -> bytes:
-    """A workbook whose text cells point into a shared-strings part, as Excel writes them."""
+def shared_strings_xlsx(rows: int, *, first_use_order: bool = False) -> bytes:
+    """A workbook whose text cells point into a shared-strings part.
+
+    ``first_use_order``: numbered in order of first use, as Excel writes them; otherwise the two
+    class names come last, after every student's name (as some exporters write them).
+    """
     strings = ["Student", "Class"] + [f"Name {i}" for i in range(rows)] + ["Class A", "Class B"]
+    if first_use_order:
+        strings = ["Student", "Class", "Name 0", "Class A", "Name 1", "Class B"]
+        strings += [f"Name {i}" for i in range(2, rows)]
     shared = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{badfiles.NS_MAIN}" '
         f'count="{len(strings)}" uniqueCount="{len(strings)}">'
@@ -311,9 +318,9 @@ def shared_strings_xlsx(rows: int) -> bytes:
     body = ['<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>']
     for i in range(rows):
         r = i + 2
-        klass = len(strings) - 2 + i % 2
+        name, klass = strings.index(f"Name {i}"), strings.index(f"Class {'AB'[i % 2]}")
         body.append(
-            f'<row r="{r}"><c r="A{r}" t="s"><v>{i + 2}</v></c><c r="B{r}" t="s"><v>{klass}</v></c>'
+            f'<row r="{r}"><c r="A{r}" t="s"><v>{name}</v></c><c r="B{r}" t="s"><v>{klass}</v></c>'
             f'<c r="C{r}"><v>{i}</v></c></row>'
         )
     xml = (
@@ -323,13 +330,35 @@ def shared_strings_xlsx(rows: int) -> bytes:
     return badfiles.xlsx_bytes([("S", xml)], extra_parts={"xl/sharedStrings.xml": shared})
 
 
-def test_shared_strings_workbook():
-    data = shared_strings_xlsx(80)
+@pytest.mark.parametrize("first_use_order", [True, False])
+def test_shared_strings_workbook(first_use_order):
+    data = shared_strings_xlsx(80, first_use_order=first_use_order)
     [sheet] = read_upload(data, "ss.xlsx")
     assert text_of(sheet, 1) == ["Student", "Class", None]
     assert text_of(sheet, 2) == ["Name 0", "Class A", "0"]
     assert text_of(sheet, 81) == ["Name 79", "Class B", "79"]
     assert sheet.text_rows(0, HEAD_ROWS) == old_text_rows(data)[:HEAD_ROWS]
+
+
+def test_head_copy_keeps_only_the_shared_strings_the_head_uses():
+    data = shared_strings_xlsx(1000, first_use_order=True)
+    head = safety.head_workbook(data, ["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(io.BytesIO(head)) as zf:
+        sst = SafeET.fromstring(zf.read("xl/sharedStrings.xml"))
+    texts = [e.text for e in sst.iter() if e.tag.endswith("}t")]
+    assert texts[-1] == f"Name {HEAD_ROWS - 2}" and len(texts) == 2 + (HEAD_ROWS - 1) + 2
+    assert "uniqueCount" not in sst.attrib
+
+
+def test_cut_shared_strings_keeps_the_first_strings():
+    data = shared_strings_xlsx(100)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for count in (0, 1, 5, 104, 500):
+            cut = SafeET.fromstring(safety.cut_shared_strings(zf, "xl/sharedStrings.xml", count))
+            texts = [e.text for e in cut.iter() if e.tag.endswith("}t")]
+            assert texts == (["Student", "Class"] + [f"Name {i}" for i in range(100)])[:count] + (
+                ["Class A", "Class B"] if count > 102 else []
+            )
 
 
 def test_tables_come_back_through_the_pipe_without_shared_memory(monkeypatch):

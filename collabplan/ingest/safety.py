@@ -928,24 +928,92 @@ def head_workbook(data: bytes, parts: list[str], rows: int = HEAD_ROWS) -> bytes
     A row counts from the first row holding a value (rows above it are kept too, empty). Only
     the start of each sheet part is decompressed; the parts a reader needs besides the sheets
     (workbook, relationships, shared strings, styles) are copied, stored uncompressed, and any
-    other worksheet becomes an empty one. Byte scanning only: the parser reads the copy.
+    other worksheet becomes an empty one. The shared strings stop after the last one the cut
+    sheets use (Excel numbers them in order of first use, so that is usually a handful). Byte
+    scanning only: the parser reads the copy.
     """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(out, "w") as dst:
         names = set(zf.namelist())
         wb_dir = PurePosixPath(_workbook_part(zf, names, "workbook")).parent
         keep_dirs = {PurePosixPath(""), PurePosixPath("_rels"), wb_dir, wb_dir / "_rels"}
-        cut = set(parts)
+        cut = {part: cut_sheet(zf, part, rows) for part in dict.fromkeys(parts)}
+        strings = _shared_strings_used(list(cut.values()))
         sheets = set(_worksheet_parts(zf, names))
         for info in zf.infolist():
             name = info.filename
             if name in cut:
-                dst.writestr(name, cut_sheet(zf, name, rows))
+                dst.writestr(name, cut[name])
             elif name in sheets:
                 dst.writestr(name, _EMPTY_SHEET)
             elif PurePosixPath(name).parent in keep_dirs and not name.endswith("/"):
-                dst.writestr(name, zf.read(name))
+                if strings is not None and name.lower().endswith("sharedstrings.xml"):
+                    dst.writestr(name, cut_shared_strings(zf, name, strings))
+                else:
+                    dst.writestr(name, zf.read(name))
     return out.getvalue()
+
+
+_SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>""")
+_SHARED_INDEX = re.compile(
+    rb"""<(?:[\w.-]+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<"""
+)
+_SST_TAG = re.compile(rb"<([\w.-]+:)?sst\b[^>]*?(/?)>")
+_SST_UNIQUE = re.compile(rb"""\suniqueCount\s*=\s*["'](\d{1,9})["']""")
+_SST_COUNTS = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*["'][^"']*["']""")
+
+
+def _shared_strings_used(sheets: list[bytes]) -> int | None:
+    """How many shared strings the cut sheets need (``None``: cannot tell, keep them all)."""
+    cells = sum(len(_SHARED_CELL.findall(xml)) for xml in sheets)
+    used = [int(i) for xml in sheets for i in _SHARED_INDEX.findall(xml)]
+    if len(used) != cells:
+        return None
+    return max(used, default=-1) + 1
+
+
+def cut_shared_strings(zf: zipfile.ZipFile, part: str, count: int) -> bytes:
+    """The shared-strings part with only its first ``count`` strings, closed (byte scanning)."""
+    buf = bytearray()
+    sst = None
+    found = 0  # strings ending before ``scan``
+    scan = 0
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            buf += chunk
+            if sst is None:
+                sst = _SST_TAG.search(buf)
+                if sst is None and chunk:
+                    continue
+                if sst is None or sst.group(2):
+                    return bytes(buf) + fh.read()
+                scan = sst.end()
+                close = b"</" + (sst.group(1) or b"") + b"si>"
+                unique = _SST_UNIQUE.search(buf, sst.start(), sst.end())
+                if unique and int(unique.group(1)) <= count:  # every string is needed
+                    return bytes(buf) + fh.read()
+            if b"si/>" in buf[max(scan, len(buf) - len(chunk) - 4) :]:
+                return bytes(buf) + fh.read()  # an empty string written as <si/>: keep all
+            end = sst.end() if count == 0 else None
+            if end is None:  # count at C speed; walk string by string only to the last one
+                tail = buf.rfind(close)
+                last = tail + len(close) if tail >= scan else scan
+                whole = buf.count(close, scan, last)
+                if found + whole < count:
+                    found, scan = found + whole, last
+                else:
+                    while found < count:
+                        scan = buf.index(close, scan) + len(close)
+                        found += 1
+                    end = scan
+            if end is not None:
+                tag = _SST_COUNTS.sub(b"", buf[sst.start() : sst.end()])
+                prefix = sst.group(1) or b""
+                kept = buf[: sst.start()] + tag + buf[sst.end() : end]
+                return bytes(kept) + b"</" + prefix + b"sst>"
+            if not chunk:
+                return bytes(buf)
 
 
 def _worksheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
