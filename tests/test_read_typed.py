@@ -374,34 +374,63 @@ import json, sys
 from collabplan.ingest import read, safety
 from collabplan.ingest.errors import IngestError
 from tests import badfiles
+name = sys.argv[1]
 out = {"single_threaded": safety.can_fork_now()}
-for name, make in [("good", badfiles.good_xlsx), ("bomb", badfiles.zip_bomb_xlsx),
-                   ("entity", badfiles.entity_bomb_xlsx), ("abort", badfiles.far_away_cell_hidden_xlsx),
-                   ("corrupt", badfiles.corrupt_cells_xlsx)]:
-    data = make()
-    read.read_in_background(data, name + ".xlsx", sheets="*")
-    out[name + "_forked"] = read._pending[-1].job is not None
-    try:
-        [sheet] = read.read_upload(data, name + ".xlsx", sheets="*")
-        out[name] = sheet.text_rows()
-    except IngestError as exc:
-        out[name] = str(exc)
-import multiprocessing, os
-out["children"] = len(os.listdir("/proc/self/task")) and [p.pid for p in multiprocessing.active_children()]
+data = getattr(badfiles, name)()
+read.read_in_background(data, name + ".xlsx", sheets="*")
+job = read._pending[-1].job
+out["forked"] = job is not None
+try:
+    [sheet] = read.read_upload(data, name + ".xlsx", sheets="*")
+    out["read"] = sheet.text_rows()
+except IngestError as exc:
+    out["read"] = str(exc)
+out["job_closed"] = job.receiver.closed and job.exitcode is not None
+import multiprocessing
+out["children"] = [p.pid for p in multiprocessing.active_children()]
 print(json.dumps(out))
 """
 
+_FORGET_SCRIPT = """
+import json
+from collabplan.ingest import read
+from tests import badfiles
+read.read_in_background(badfiles.good_xlsx(), "late.xlsx")
+job = read._pending[-1].job
+read.forget_background_reads()
+print(json.dumps({"forked": job is not None, "closed": job.receiver.closed, "code": job.exitcode}))
+"""
 
-def test_background_read_in_a_fresh_process_forks_and_keeps_every_check():
+
+def run_fresh(script: str, *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", _FORK_SCRIPT], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["single_threaded"] and out["good_forked"]
-    assert out["good"][1] == ["Ana Ruiz", "300500", "3"]
-    assert "would unpack to 512 MB" in out["bomb"]
-    assert "DTD or entities" in out["entity"]
-    assert "reader stopped: signal" in out["abort"]
-    assert "could not be read (sheet 'Results')" in out["corrupt"]
-    assert out["children"] == []
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("good_xlsx", None),
+        ("zip_bomb_xlsx", "would unpack to 512 MB"),
+        ("entity_bomb_xlsx", "DTD or entities"),
+        ("far_away_cell_hidden_xlsx", "reader stopped: signal"),
+        ("corrupt_cells_xlsx", "could not be read (sheet 'Results')"),
+        ("empty_sheets_xlsx", "every sheet is empty"),
+    ],
+)
+def test_background_read_in_a_fresh_process_forks_and_keeps_every_check(make, expected):
+    out = run_fresh(_FORK_SCRIPT, make)
+    assert out["single_threaded"] and out["forked"]
+    if expected is None:
+        assert out["read"][1] == ["Ana Ruiz", "300500", "3"]
+    else:
+        assert expected in out["read"]
+    assert out["job_closed"] and out["children"] == []
+
+
+def test_forgotten_background_read_stops_its_parser():
+    out = run_fresh(_FORGET_SCRIPT)
+    assert out["forked"] and out["closed"] and out["code"] is not None

@@ -173,3 +173,28 @@ def test_dimension_and_reference_helpers():
 def test_good_files_pass_every_check():
     info = safety.inspect_workbook(badfiles.good_xlsx(), "ok.xlsx")
     assert [(s.name, s.dimension) for s in info.sheets] == [("Results", (1, 1, 4, 3))]
+
+
+def test_forked_child_timeout_becomes_an_ingest_error_and_is_reaped():
+    job = safety.ChildJob(safety._without_fd, (_sleeping_child, 60), "slow.xlsx", fork=True)
+    with pytest.raises(IngestError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
+        job.result(0.3)
+    job.close()
+    assert job.exitcode is not None and job.exitcode < 0  # killed
+    with pytest.raises(ChildProcessError):
+        os.waitpid(job.pid, os.WNOHANG)
+
+
+def test_parse_workbook_gives_text_head_and_typed_body_by_sheet_column():
+    data = badfiles.simple_xlsx({1: ["Student", "ID"], 3: ["Ana", 300500]}, first_col=1)
+    [parsed] = safety.parse_workbook(data, "p.xlsx", None)
+    assert parsed.name == "Results"
+    assert parsed.head.column_names == parsed.body.column_names == ["c1", "c2"]
+    assert parsed.head.to_pylist()[0] == {"c1": "Student", "c2": "ID"}  # head starts at row 1
+    assert parsed.body.to_pylist() == [{"c1": None, "c2": None}, {"c1": "Ana", "c2": 300500.0}]
+
+
+def test_parse_workbook_refuses_what_the_checks_refuse_when_forked_early():
+    job = safety.start_parse(badfiles.zip_bomb_xlsx(), "bomb.xlsx", None)
+    with pytest.raises(IngestError, match="would unpack to 512 MB"):
+        safety.parse_workbook(badfiles.zip_bomb_xlsx(), "bomb.xlsx", None, job=job)
