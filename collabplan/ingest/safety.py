@@ -12,9 +12,15 @@ and a 1 MB zip can inflate to gigabytes. So, before anything is parsed:
 * the workbook is then parsed by fastexcel in a child process with an address-space limit and a
   timeout, so a parser crash or runaway allocation becomes an :class:`IngestError`.
 
-The child comes from a ``forkserver`` (never a fork of the multi-threaded app server); the
-forkserver preloads this module with fastexcel and pyarrow, so starting a child costs a few
-milliseconds. Tables come back as Arrow IPC bytes.
+The child parses each sheet twice, cheaply: the *body* is fastexcel's typed read of the whole
+sheet (every row decides a column's type), the *head* is its text read of a copy of the workbook
+cut after the sheet's first ``HEAD_ROWS`` rows (only the start of the sheet part is inflated).
+
+A process that runs a single thread (the command line, before it loads pyarrow) forks the child
+directly: it starts in a millisecond and the workbook's bytes need no copying. Any other process
+(the app server) never forks itself; its children come from a ``forkserver`` that preloads this
+module with fastexcel and pyarrow, so each costs a few milliseconds. Tables come back as Arrow
+IPC streams in an anonymous in-memory file (memfd) that the parent maps without copying.
 """
 
 from __future__ import annotations
