@@ -94,41 +94,56 @@ class Prepared:
             self.__dict__["_scores"] = cached
         return cached
 
+    def sittings(self) -> pa.Table:
+        """One row per sitting (sitting_no, student_no, administration_no, grade, class_name,
+        teacher): the scored source rows."""
+        return self._source.sittings() if self._source is not None else _EMPTY_SITTINGS
+
+    def measures(self) -> pa.Table:
+        """One row per skill or question scored (skill, item)."""
+        return self._source.measures() if self._source is not None else _EMPTY_MEASURES
+
     def rows_to_save(self) -> pa.Table:
-        """Only what the score table needs: positions of student and administration, values."""
+        """The score values by position of sitting and measure (see :data:`SAVE_COLUMNS`)."""
         if self._source is not None:
             return self._source.rows_to_save()
-        return self.scores.select(list(SAVE_COLUMNS))
+        return pa.table({c: pa.array([], t) for c, t in SAVE_COLUMNS.items()})
 
 
-#: The columns of :meth:`Prepared.rows_to_save`.
-SAVE_COLUMNS = (
-    "student_no",
-    "administration_no",
-    "skill",
-    "item",
-    "raw",
-    "points",
-    "max_points",
-    "fraction",
-    "level",
-    "proficient",
-    "grade",
-    "class_name",
-    "teacher",
-)
+#: The columns of :meth:`Prepared.rows_to_save` and their types.
+SAVE_COLUMNS = {
+    "sitting_no": pa.int32(),
+    "measure_no": pa.int32(),
+    "points": pa.float64(),
+    "max_points": pa.float64(),
+    "fraction": pa.float64(),
+    "level": pa.string(),
+    "proficient": pa.bool_(),
+}
 
-#: The long score rows: what every score row repeats from its source row (``r``, rows_k)
-#: and its own values (``k``, the score values by source row).
+#: The long score rows: what every score row repeats from its source row (``r``, rows_k),
+#: its skill or question (``m``) and its own values (``k``).
 _SCORE_COLUMNS = """
     r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
-    r.term_n AS term, r.date, k.skill, k.item, k.raw, k.points, k.max_points,
+    r.term_n AS term, r.date, m.skill, m.item,
+    coalesce(k.raw, {raw_num}) AS raw, k.points, k.max_points,
     k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
     r.teacher_n AS teacher, r.sheet, r.row,
     r.student_no, r.admin_no AS administration_no
 """
 
 _EMPTY_SCORES = pa.table({})
+_EMPTY_SITTINGS = pa.table(
+    {
+        "sitting_no": pa.array([], pa.int32()),
+        "student_no": pa.array([], pa.int32()),
+        "administration_no": pa.array([], pa.int32()),
+        "grade": pa.array([], pa.string()),
+        "class_name": pa.array([], pa.string()),
+        "teacher": pa.array([], pa.string()),
+    }
+)
+_EMPTY_MEASURES = pa.table({"skill": pa.array([], pa.string()), "item": pa.array([], pa.string())})
 
 #: Rows per Arrow batch of :meth:`Prepared.rows_to_save`: the database inserts batches in
 #: parallel, so a million rows in one batch would be written by one thread.
@@ -138,37 +153,60 @@ SAVE_BATCH_ROWS = 122_880
 class _Normalised:
     """The normaliser's in-memory database, kept for the score rows of one prepared file.
 
-    The score values are computed again from its cells table when asked for (cheap
-    arithmetic, cheaper than storing a million rows twice); ``rows_k`` holds what each source
-    row repeats. The tables nothing reads again are dropped once prepared.
+    ``scores_t`` holds each score once (by source row and measure), ``rows_k`` what each
+    source row shares, ``measures`` the skills and questions. The rest is dropped once
+    prepared.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
         self.con = con
-        self.sql = sql  # the score values by source row (rid, skill, item, raw, points, ...)
-        self.params = params
+        self.tables = tables  # the Arrow tables registered on ``con`` (kept alive here)
         self.lock = threading.Lock()
 
     def scores(self) -> pa.Table:
         with self.lock:
             return self.con.execute(
-                f"SELECT {_SCORE_COLUMNS} FROM ({self.sql}) k JOIN rows_k r USING (rid)",  # noqa: S608 (fixed text)
-                self.params,
+                f"""SELECT {_SCORE_COLUMNS.format(raw_num=_text_sql("k.raw_num", pa.float64()))}
+                    FROM scores_t k JOIN rows_k r USING (rid) JOIN measures m USING (measure_no)
+                    ORDER BY r.rid, k.is_item, k.measure_no"""  # noqa: S608 (fixed text)
+            ).to_arrow_table()
+
+    def sittings(self) -> pa.Table:
+        with self.lock:
+            return self.con.execute(
+                """SELECT sitting_no, student_no, admin_no AS administration_no, grade_n AS grade,
+                          class_n AS class_name, teacher_n AS teacher
+                   FROM rows_k ORDER BY sitting_no"""
+            ).to_arrow_table()
+
+    def measures(self) -> pa.Table:
+        with self.lock:
+            return self.con.execute(
+                "SELECT skill, item FROM measures ORDER BY measure_no"
             ).to_arrow_table()
 
     def rows_to_save(self) -> pa.Table:
-        with self.lock:
-            return self.con.execute(
-                f"""SELECT r.student_no, r.admin_no AS administration_no, k.skill, k.item, k.raw,
-                          k.points, k.max_points, k.fraction, k.level, k.proficient,
-                          r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher
-                   FROM ({self.sql}) k JOIN rows_k r USING (rid)""",  # noqa: S608 (fixed text)
-                self.params,
-            ).to_arrow_table(SAVE_BATCH_ROWS)
+        # a score's sitting is its source row: the values are the score table's own columns
+        scores = self.tables["scores_t"]
+        return scores.select(["rid", *list(SAVE_COLUMNS)[1:]]).rename_columns(list(SAVE_COLUMNS))
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter exit closing may fail harmlessly
             self.con.close()
+
+
+@dataclass
+class _Part:
+    """One wide score column: its number, header number, question (header), skill and points
+    possible, and the measures its scores count towards."""
+
+    part: int
+    ci: int
+    item: str
+    skill: str
+    mx: float | None
+    skill_measure: int = 0
+    item_measure: int = 0
 
 
 @dataclass
@@ -270,8 +308,18 @@ def detect_mapping(sheets: list[Any], file_name: str) -> tuple[Mapping, str]:
 
 
 def _top_rows(sheet: Any) -> list[list[str | None]]:
-    top = sheet.table.slice(0, HEADER_SEARCH_ROWS).to_pylist()
-    return [[(v.strip() if isinstance(v, str) else v) for v in row.values()] for row in top]
+    return [
+        [(v.strip() if isinstance(v, str) else v) for v in row]
+        for row in _text_rows(sheet, 0, HEADER_SEARCH_ROWS)
+    ]
+
+
+def _text_rows(sheet: Any, start: int, stop: int) -> list[list[str | None]]:
+    """Rows ``start``..``stop - 1`` of a raw sheet as text (typed cells formatted)."""
+    fn = getattr(sheet, "text_rows", None)
+    if fn is not None:
+        return fn(start, stop)
+    return [list(r.values()) for r in sheet.table.slice(start, max(stop - start, 0)).to_pylist()]
 
 
 def _is_number(text: Any) -> bool:
@@ -430,10 +478,16 @@ class _Normaliser:
         self.next_rid = 0
         #: header of each score source column, by its number ``ci`` in the cells table
         self.cell_cols: list[str] = []
-        #: (part, item, skill) of each wide score column: its cells carry only the part number
-        self.parts: list[tuple[int, str, str]] = []
+        #: each wide score column: its cells carry only the part number
+        self.parts: list[_Part] = []
+        #: SELECTs of the score cells, one or more per sheet (see plan_cells)
+        self.cell_parts: list[str] = []
         #: (registered name, Arrow table with _row and _rid) of each sheet read
         self.sheet_tables: list[tuple[str, pa.Table]] = []
+        #: intermediate tables by name (see table())
+        self.kept: dict[str, pa.Table] = {}
+        #: Arrow type of each column of the sheet being planned
+        self.types: dict[str, pa.DataType] = {}
 
     # -- helpers -----------------------------------------------------------------------
     def where(self, sheet: Any) -> str:
@@ -485,8 +539,8 @@ class _Normaliser:
                 if not counts or max(counts) < 2:
                     return None
                 idx = counts.index(max(counts))
-        header = t.slice(idx, 1).to_pylist()[0]
-        headers = [(v.strip() if isinstance(v, str) else v) for v in header.values()]
+        header = _text_rows(sheet, idx, idx + 1)[0]
+        headers = [(v.strip() if isinstance(v, str) else v) for v in header]
         index: dict[str, int] = {}
         for j, h in enumerate(headers):
             if h:
@@ -511,14 +565,17 @@ class _Normaliser:
         i = sheet_row - sh.raw.first_row
         if i < 0 or i >= sh.raw.table.num_rows:
             return [None] * sh.raw.table.num_columns
-        return [
-            (v.strip() if isinstance(v, str) else v)
-            for v in sh.raw.table.slice(i, 1).to_pylist()[0].values()
-        ]
+        return [(v.strip() if isinstance(v, str) else v) for v in _text_rows(sh.raw, i, i + 1)[0]]
 
     # -- per-sheet SQL -----------------------------------------------------------------
-    def sheet_sql(self, n: int, sh: _Sheet) -> tuple[str, list[Any], str, list[Any]]:
-        """SELECTs for this sheet's student rows and its score cells (long form)."""
+    def sheet_sql(self, n: int, sh: _Sheet) -> tuple[str, list[Any]]:
+        """The SELECT of this sheet's source rows; the score cells are planned alongside.
+
+        The sheet's data rows are registered as an Arrow table ``sheet_n``. A column may be
+        text or typed (numbers, dates, booleans from a workbook): :func:`_text_sql` and
+        :func:`_number_sql` read either kind, so a typed number is never formatted and parsed
+        again just to be a score.
+        """
         raw = sh.raw
         data = raw.table.slice(sh.data_idx)
         import numpy as np
@@ -534,7 +591,7 @@ class _Normaliser:
         # a number for each source row across all sheets: cells and rows join on it, not on text
         data = data.append_column(
             "_rid",
-            pa.array(np.arange(self.next_rid, self.next_rid + data.num_rows, dtype=np.int64)),
+            pa.array(np.arange(self.next_rid, self.next_rid + data.num_rows, dtype=np.int32)),
         )
         self.next_rid += data.num_rows
         # DuckDB scans an Arrow table a batch per thread: a sheet read as one big batch
@@ -543,6 +600,7 @@ class _Normaliser:
         name = f"sheet_{n}"
         self.con.register(name, data)
         self.sheet_tables.append((name, data))
+        self.types = {f.name: f.type for f in data.schema}
         cols = self.m.columns
         p: list[Any] = [raw.name]
 
@@ -553,13 +611,13 @@ class _Normaliser:
             if header == SHEET_CLASS:
                 p.append(raw.name)
                 return "?::VARCHAR"
-            return f"c{self.col(sh, header, f'[columns] {role}')}"
+            return self.text(self.col(sh, header, f"[columns] {role}"))
 
         # identifiers below are generated column names cN of our own Arrow table
         sel = {role: c(role) for role in COLUMN_ROLES}
         if self.m.assessment_name_column:
-            sel["assessment"] = (
-                f"c{self.col(sh, self.m.assessment_name_column, '[assessment] name_column')}"
+            sel["assessment"] = self.text(
+                self.col(sh, self.m.assessment_name_column, "[assessment] name_column")
             )
         else:
             p.append(self.m.assessment_name or PurePath(self.file_name).stem)
@@ -576,7 +634,7 @@ class _Normaliser:
                 )
                 group_sel.append(f"NULL::VARCHAR AS g{g}")
             else:
-                group_sel.append(f"c{j} AS g{g}")
+                group_sel.append(f"{self.text(j)} AS g{g}")
         rows_sql = (
             f"SELECT ?::VARCHAR AS sheet, _row AS row, _rid AS rid, {sel['student_id']} AS sid, {sel['student_name']} AS name,"  # noqa: S608 (generated cN names; values are ?)
             f" {sel['first_name']} AS first, {sel['last_name']} AS last, {sel['grade']} AS grade,"
@@ -585,22 +643,54 @@ class _Normaliser:
             + "".join(f", {g}" for g in group_sel)
             + f" FROM {name}"
         )
-        # parameter order follows placeholder order: sheet first, then $sheet/assessment ones
-        rows_params = p
-        cells_sql, cells_params = self.cells_sql(sh, name)
-        return rows_sql, rows_params, cells_sql, cells_params
+        self.plan_cells(sh, name)
+        return rows_sql, p
+
+    # intermediate tables: Arrow tables registered on the connection (cheaper to build than
+    # DuckDB temp tables, which compress every column as they are written)
+    def table(self, name: str, sql: str, params: list[Any] | None = None) -> None:
+        """Run ``sql`` and keep its result as the table ``name``."""
+        self.keep(name, self.con.execute(sql, params or []).to_arrow_table(SAVE_BATCH_ROWS))
+
+    def keep(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+        self.kept[name] = table
+
+    def drop(self, name: str) -> None:
+        if self.kept.pop(name, None) is not None:
+            self.con.unregister(name)
+
+    # typed-or-text column expressions (cN of the sheet registered last)
+    def text(self, j: int) -> str:
+        return _text_sql(f"c{j}", self.types.get(f"c{j}", pa.string()))
+
+    def number(self, j: int) -> str:
+        return _number_sql(f"c{j}", self.types.get(f"c{j}", pa.string()))
+
+    def is_number_column(self, j: int) -> bool:
+        t = self.types.get(f"c{j}", pa.string())
+        return pa.types.is_floating(t) or pa.types.is_integer(t)
+
+    @staticmethod
+    def number_text(col: str) -> str:
+        """SQL giving a number column as a cell's text (for examples and previews)."""
+        return _text_sql(col, pa.float64())
 
     def warn_once(self, text: str) -> None:
         if text not in self.warnings:
             self.warnings.append(text)
 
-    def cells_sql(self, sh: _Sheet, name: str) -> tuple[str, list[Any]]:
+    def plan_cells(self, sh: _Sheet, name: str) -> None:
+        """Add this sheet's score cells to ``cell_parts`` (SELECTs of the cell columns).
+
+        Every part gives: rid, ci (the score column's header number), part (a wide column's
+        number, else NULL), row_skill (long layouts), raw (the cell's text; NULL for a typed
+        number), num0 (its number), has_pct, mx (points possible) and cut_num.
+        """
         s = self.scores_cfg
         raw = sh.raw
-        parts: list[str] = []
-        params: list[Any] = []
         if s is None:
-            return "", []
+            return
         if s.layout == "wide":
             role_cols = {
                 sh.index.get(header_key(h)) for h in self.m.columns.values() if h != SHEET_CLASS
@@ -626,7 +716,7 @@ class _Normaliser:
                     "give [scores] columns or pattern"
                 )
             if not picked:
-                return "", []
+                return
             skill_vals = self.sheet_row_values(sh, self.m.skill_row)
             if skill_vals is not None:
                 last = None
@@ -637,67 +727,55 @@ class _Normaliser:
                         v = last  # merged cells: the standard spans several questions
                     skills[j] = v or h
                     last, prev_j = skills[j], j
-            self.item_level = self.m.skill_row is not None or len(set(skills.values())) < len(
-                picked
+            self.item_level = self.item_level or (
+                self.m.skill_row is not None or len(set(skills.values())) < len(picked)
             )
             max_vals = self.sheet_row_values(sh, self.m.max_row)
+            numeric, text = [], []
             for j, h in picked:
-                mx: float | None = None
-                if max_vals is not None:
-                    v = max_vals[j] if j < len(max_vals) else None
-                    try:
-                        mx = float(str(v).strip()) if v not in (None, "") else None
-                    except ValueError:
-                        mx = None
-                    if mx is None and self.kind == "points":
-                        raise IngestError(
-                            f"{self.where(raw)}: row {self.m.max_row}, column {h!r}: no points possible "
-                            f"(found {v!r}); put a number there or fix [source] max_row"
-                        )
-                elif isinstance(s.max, dict):
-                    lookup = {header_key(k): v for k, v in s.max.items()}
-                    mx = lookup.get(header_key(h))
-                    if mx is None and self.kind == "points":
-                        raise IngestError(
-                            f"{self.mapping_where()}: [scores] max has no points possible for column {h!r}"
-                        )
-                elif isinstance(s.max, float):
-                    mx = s.max
-                elif isinstance(s.max, str):
-                    raise IngestError(
-                        f"{self.mapping_where()}: [scores] max = {s.max!r} names a column, which only "
-                        'works for layout = "long"; give a number or a table {Q1 = 2}'
-                    )
-                parts.append(
-                    f"SELECT _rid AS rid, {self.cell_col(h)} AS ci, {len(self.parts)} AS part, NULL::VARCHAR AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
-                    f" c{j} AS raw, ?::DOUBLE AS max_num, NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw"
-                    f" FROM {name}"
+                mx = self.column_max(sh, j, h, max_vals)
+                part = len(self.parts)
+                self.parts.append(_Part(part, self.cell_col(h), h, skills[j], mx))
+                (numeric if self.is_number_column(j) else text).append((part, j))
+            for group, is_num in ((numeric, True), (text, False)):
+                if not group:
+                    continue
+                value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else self.text
+                picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
+                names = ", ".join(f'"{part}"' for part, _j in group)
+                raw_sql, num_sql, pct_sql = (
+                    ("NULL::VARCHAR", "v", "false")
+                    if is_num
+                    else ("v", _NUMBER_SQL.format(x="v"), "contains(coalesce(v, ''), '%')")
                 )
-                self.parts.append((len(self.parts), h, skills[j]))
-                params += [mx]
+                self.cell_parts.append(
+                    f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
+                           NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
+                           {num_sql} AS num0, {pct_sql} AS has_pct, NULL::DOUBLE AS max_num,
+                           NULL::DOUBLE AS cut_num
+                        FROM (SELECT _rid AS rid, {picks} FROM {name})
+                        UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
+                )
         elif s.layout == "long":
             skill_c = self.col(sh, s.skill, "[scores] skill")
             score_c = self.col(sh, s.score, "[scores] score")
-            max_expr, max_num = "NULL::VARCHAR", None
+            max_sql = "NULL::DOUBLE"
             if isinstance(s.max, str):
-                max_expr = f"c{self.col(sh, s.max, '[scores] max')}"
+                max_sql = self.plain_number(self.col(sh, s.max, "[scores] max"))
             elif isinstance(s.max, float):
-                max_num = s.max
+                max_sql = repr(float(s.max))
             elif isinstance(s.max, dict):
                 raise IngestError(
                     f'{self.mapping_where()}: [scores] max as a table needs layout = "wide"'
                 )
-            cut_expr = (
-                f"c{self.col(sh, s.proficient_score, '[scores] proficient_score')}"
+            cut_sql = (
+                self.cut_number(self.col(sh, s.proficient_score, "[scores] proficient_score"))
                 if s.proficient_score
-                else "NULL::VARCHAR"
+                else "NULL::DOUBLE"
             )
-            parts.append(
-                f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::INTEGER AS part, trim(c{skill_c}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
-                f" c{score_c} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
-                f" FROM {name}"
+            self.cell_parts.append(
+                self.row_cell_sql(name, score_c, skill_c, max_sql, cut_sql, self.cell_col(s.score))
             )
-            params += [max_num]
         else:  # groups
             found = 0
             for n in range(1, 101):
@@ -708,25 +786,85 @@ class _Normaliser:
                         break
                     continue
                 found += 1
-                max_expr, max_num = "NULL::VARCHAR", None
+                max_sql = "NULL::DOUBLE"
                 if isinstance(s.max, str):
                     jm = sh.index.get(header_key(s.max.replace("{n}", str(n))))
-                    max_expr = f"c{jm}" if jm is not None else "NULL::VARCHAR"
+                    max_sql = self.plain_number(jm) if jm is not None else "NULL::DOUBLE"
                 elif isinstance(s.max, float):
-                    max_num = s.max
-                cut_expr = "NULL::VARCHAR"
+                    max_sql = repr(float(s.max))
+                cut_sql = "NULL::DOUBLE"
                 if s.proficient_score:
                     jc = sh.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
-                    cut_expr = f"c{jc}" if jc is not None else "NULL::VARCHAR"
-                parts.append(
-                    f"SELECT _rid AS rid, {self.cell_col(s.score)} AS ci, NULL::INTEGER AS part, trim(c{jk}) AS skill,"  # noqa: S608 (generated cN names and our own column numbers; values are ?)
-                    f" c{js} AS raw, ?::DOUBLE AS max_num, {max_expr} AS max_raw, {cut_expr} AS cut_raw"
-                    f" FROM {name} WHERE nullif(trim(c{jk}), '') IS NOT NULL"
+                    cut_sql = self.cut_number(jc) if jc is not None else "NULL::DOUBLE"
+                self.cell_parts.append(
+                    self.row_cell_sql(name, js, jk, max_sql, cut_sql, self.cell_col(s.score))
+                    + f" WHERE nullif(trim({self.text(jk)}), '') IS NOT NULL"
                 )
-                params += [max_num]
             if not found:
                 self.col(sh, s.skill.replace("{n}", "1"), "[scores] skill")
-        return " UNION ALL ".join(parts), params
+
+    def row_cell_sql(
+        self, name: str, score_c: int, skill_c: int, max_sql: str, cut_sql: str, ci: int
+    ) -> str:
+        """A long (or repeated-group) layout's cells: one per source row, skill from a column."""
+        if self.is_number_column(score_c):
+            raw_sql, num_sql, pct_sql = "NULL::VARCHAR", f"CAST(c{score_c} AS DOUBLE)", "false"
+        else:
+            t = self.text(score_c)
+            raw_sql, num_sql, pct_sql = (
+                t,
+                _NUMBER_SQL.format(x=t),
+                f"contains(coalesce({t}, ''), '%')",
+            )
+        return (
+            f"SELECT _rid AS rid, NULL::INTEGER AS part, {int(ci)} AS ci,"  # noqa: S608 (generated cN names and fixed fragments)
+            f" trim({self.text(skill_c)}) AS row_skill, {raw_sql} AS raw, {num_sql} AS num0,"
+            f" {pct_sql} AS has_pct, {max_sql} AS max_num, {cut_sql} AS cut_num FROM {name}"
+        )
+
+    def plain_number(self, j: int) -> str:
+        """A points-possible cell as a number ("4", 4.0)."""
+        if self.is_number_column(j):
+            return f"CAST(c{j} AS DOUBLE)"
+        return f"TRY_CAST(trim({self.text(j)}) AS DOUBLE)"
+
+    def cut_number(self, j: int) -> str:
+        """A per-row cut score ("3", "75%", 3.0)."""
+        if self.is_number_column(j):
+            return f"CAST(c{j} AS DOUBLE)"
+        return f"TRY_CAST(replace(trim({self.text(j)}), '%', '') AS DOUBLE)"
+
+    def column_max(self, sh: _Sheet, j: int, h: str, max_vals: list | None) -> float | None:
+        """Points possible of one wide score column (from the max row or the mapping)."""
+        s = self.scores_cfg
+        raw = sh.raw
+        mx: float | None = None
+        if max_vals is not None:
+            v = max_vals[j] if j < len(max_vals) else None
+            try:
+                mx = float(str(v).strip()) if v not in (None, "") else None
+            except ValueError:
+                mx = None
+            if mx is None and self.kind == "points":
+                raise IngestError(
+                    f"{self.where(raw)}: row {self.m.max_row}, column {h!r}: no points possible "
+                    f"(found {v!r}); put a number there or fix [source] max_row"
+                )
+        elif isinstance(s.max, dict):
+            lookup = {header_key(k): v for k, v in s.max.items()}
+            mx = lookup.get(header_key(h))
+            if mx is None and self.kind == "points":
+                raise IngestError(
+                    f"{self.mapping_where()}: [scores] max has no points possible for column {h!r}"
+                )
+        elif isinstance(s.max, float):
+            mx = s.max
+        elif isinstance(s.max, str):
+            raise IngestError(
+                f"{self.mapping_where()}: [scores] max = {s.max!r} names a column, which only "
+                'works for layout = "long"; give a number or a table {Q1 = 2}'
+            )
+        return mx
 
     def cell_col(self, header: str) -> int:
         """The number of a score column's header (cells carry this small number, not the text).
@@ -740,9 +878,13 @@ class _Normaliser:
     def mapping_where(self) -> str:
         return f"{self.file_name}: mapping {self.m.name}"
 
+    @property
+    def rollup(self) -> bool:
+        """Items roll up into skills (blank items then count 0 in a scored row)."""
+        return bool(self.item_level and (self.kind or "points") == "points")
+
     # -- the whole file ----------------------------------------------------------------
     def run(self, detected: str, sha256: str) -> Prepared:
-        con = self.con
         resolved: list[_Sheet] = []
         for sheet in self.sheets:
             if sheet.table.num_rows == 0:
@@ -769,15 +911,12 @@ class _Normaliser:
                 f"{self.file_name}: no sheet has the mapped columns "
                 f"({', '.join(self._wanted_headers())}); fix [columns] or [source] sheet in the mapping"
             )
-        rows_parts, rows_params, cell_parts, cell_params = [], [], [], []
+        rows_parts, rows_params = [], []
         for n, sh in enumerate(resolved):
-            rs, rp, cs, cp = self.sheet_sql(n, sh)
+            rs, rp = self.sheet_sql(n, sh)
             rows_parts.append(rs)
             rows_params += rp
-            if cs:
-                cell_parts.append(cs)
-                cell_params += cp
-        if self.scores_cfg is not None and not cell_parts:
+        if self.scores_cfg is not None and not self.cell_parts:
             s = self.scores_cfg
             what = f"pattern {s.pattern!r}" if s.pattern else "columns"
             raise IngestError(
@@ -785,18 +924,8 @@ class _Normaliser:
                 f"(headers: {', '.join(h for h in resolved[0].headers if h)[:200]}); fix the mapping"
             )
         # every fragment is built from our own generated names; values are ? parameters
-        con.execute(
-            f"CREATE TEMP TABLE rows_raw AS {' UNION ALL BY NAME '.join(rows_parts)}", rows_params
-        )  # noqa: S608
-        # the score cells are read straight from the sheets by make_cells (never stored raw)
-        self.cells_source = (
-            " UNION ALL ".join(cell_parts)
-            if cell_parts
-            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS ci, NULL::INTEGER AS part,"
-            " NULL::VARCHAR AS skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS max_num,"
-            " NULL::VARCHAR AS max_raw, NULL::VARCHAR AS cut_raw WHERE false"
-        )
-        self.cells_params = cell_params
+        self.rows_source = " UNION ALL BY NAME ".join(f"({part})" for part in rows_parts)
+        self.rows_params = rows_params
         self.make_rows()
         self.make_cells()
         return self.finish(detected, sha256)
@@ -804,16 +933,17 @@ class _Normaliser:
     def make_rows(self) -> None:
         """Clean ids and names, build student keys, and say why a row is not a student."""
         id_header = self.m.columns.get("student_id")
-        self.con.execute(
+        groups = "".join(f", g{g}" for g in range(len(self.m.groups)))
+        self.table(
+            "rows_n",
             f"""
-            CREATE TEMP TABLE rows_n AS
             WITH r AS (
                 SELECT *,
                     nullif(regexp_replace(trim(sid), '^(\\d+)\\.0+$', '\\1'), '') AS sid_n,
                     nullif(trim(CASE WHEN {_HAS_WHITESPACE_RUN.format(x="name")}
                         THEN regexp_replace(name, '\\s+', ' ', 'g') ELSE name END), '') AS name_t,
                     nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
-                FROM rows_raw
+                FROM ({self.rows_source})
             ), n AS (
                 SELECT *,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN first_t
@@ -830,7 +960,7 @@ class _Normaliser:
                     nullif(trim(concat_ws(' ', first_n, last_n)), '') AS display
                 FROM n
             )
-            SELECT *,
+            SELECT sheet, row, rid, sid_n, display, first_n, last_n{groups},
                 CASE WHEN sid_n IS NOT NULL THEN 'id:' || sid_n
                      WHEN display IS NOT NULL THEN 'name:' || lower(display) END AS student_key,
                 CASE WHEN nonblank = 0 THEN 'blank row'
@@ -845,10 +975,11 @@ class _Normaliser:
                 nullif(trim(teacher), '') AS teacher_n,
                 nullif(trim(term), '') AS term_n,
                 coalesce(nullif(trim(assessment), ''), ?) AS assessment_n,
-                {_DATE_SQL.format(x="date_raw")} AS date_n
+                CASE WHEN date_raw IS NOT NULL THEN {_DATE_SQL.format(x="date_raw")} END AS date_n
             FROM d
-            """,  # noqa: S608 (only a fixed SQL fragment is formatted in)
+            """,  # noqa: S608 (only fixed SQL fragments and generated names are formatted in)
             [
+                *self.rows_params,
                 id_header,
                 id_header,
                 SUMMARY_ROW,
@@ -858,11 +989,12 @@ class _Normaliser:
         )
 
     def make_cells(self) -> None:
-        """Numbers, missing marks, levels, percent forms, roll-ups and proficiency, in SQL.
+        """Numbers, missing marks, levels and points possible of every score cell, in SQL.
 
-        The text work (trimming, number parsing, missing marks, level lookup) runs once per
-        cell into ``cells_n``; what depends on a whole column (percent fractions) or a whole row
-        (blank items that count 0) is worked out from that table afterwards.
+        One table, ``cells``, holds each cell once with what the file says (its text for a
+        text cell, its number, its points possible); what depends on a whole column (percent
+        fractions) or a whole row (blank items that count 0) is worked out from it afterwards.
+        Blank cells are kept only where they can count (a roll-up of items).
         """
         s = self.scores_cfg or Scores()
         kind = self.kind or "points"
@@ -890,38 +1022,47 @@ class _Normaliser:
             " FROM unnest(?::VARCHAR[]) t(m)",
             [marks],
         ).fetchone()
-        # the level of a cell is only looked up on a level scale
-        level_pos = "list_position(?, lower(trim(c.raw)))" if kind == "level" else "NULL::INTEGER"
+        as_text = f"coalesce(raw, {_text_sql('num0', pa.float64())})"
+        level_pos = (
+            f"list_position(?::VARCHAR[], lower(trim({as_text})))"
+            if kind == "level"
+            else "NULL::INTEGER"
+        )
         level_params = [[lv.lower() for lv in levels]] if kind == "level" else []
-        # the sheets' score cells, read once; a wide column's item and skill are not repeated
-        # in every cell but joined from the few-row parts table
-        self.con.execute("CREATE TEMP TABLE parts (part INTEGER, item VARCHAR, skill VARCHAR)")
-        if self.parts:
-            self.con.executemany("INSERT INTO parts VALUES (?, ?, ?)", self.parts)
-        self.con.execute(
-            f"""
-            CREATE TEMP TABLE cells_t AS
-            SELECT *,
-                NOT blank AND (num0 IS NULL OR ?)
-                    AND list_contains(?, lower(trim(raw))) AS marked_missing
+        source = (
+            " UNION ALL BY NAME ".join(f"({part})" for part in self.cell_parts)
+            if self.cell_parts
+            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS part, NULL::INTEGER AS ci,"
+            " NULL::VARCHAR AS row_skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS num0,"
+            " false AS has_pct, NULL::DOUBLE AS max_num, NULL::DOUBLE AS cut_num WHERE false"
+        )
+        # the cells are a SELECT read where needed, not a stored table: reading a typed sheet
+        # again costs less than storing a million rows
+        self.cells_sql = f"""
+            SELECT rid, part, ci, row_skill, raw, num0, has_pct, mx, cut_num, blank,
+                NOT blank AND CASE
+                    WHEN raw IS NOT NULL THEN (num0 IS NULL OR ?) AND list_contains(?, lower(trim(raw)))
+                    ELSE ? AND list_contains(?, {as_text}) END AS marked_missing,
+                {level_pos} AS level_pos
             FROM (
-                SELECT c.rid, c.ci, c.part, c.skill AS row_skill, c.raw,
-                    nullif(trim(c.raw), '') IS NULL AS blank,
-                    {_NUMBER_SQL.format(x="c.raw")} AS num0,
-                    contains(coalesce(c.raw, ''), '%') AS has_pct,
-                    coalesce(c.max_num, TRY_CAST(trim(c.max_raw) AS DOUBLE)) AS mx,
-                    TRY_CAST(replace(trim(c.cut_raw), '%', '') AS DOUBLE) AS cut_num,
-                    {level_pos} AS level_pos
-                FROM ({self.cells_source}) c
+                SELECT c.rid, c.part, coalesce(c.ci, list_extract(?::INTEGER[], c.part + 1)) AS ci,
+                    c.row_skill, c.raw, c.num0, c.has_pct,
+                    coalesce(c.max_num, list_extract(?::DOUBLE[], c.part + 1)) AS mx, c.cut_num,
+                    CASE WHEN c.raw IS NOT NULL THEN trim(c.raw) = '' ELSE c.num0 IS NULL END AS blank
+                FROM ({source}) c
             )
-            """,  # noqa: S608 (fixed fragments and generated names; values are ?)
-            [numeric_marks, marks, *level_params, *self.cells_params],
-        )
-        self.con.execute(
-            """CREATE TEMP VIEW cells_n AS
-               SELECT c.* EXCLUDE (part, row_skill), p.item, coalesce(c.row_skill, p.skill) AS skill
-               FROM cells_t c LEFT JOIN parts p USING (part)"""
-        )
+            WHERE ? OR NOT blank
+            """  # noqa: S608 (fixed fragments and generated names; values are ?)
+        self.cells_params = [
+                numeric_marks,
+                marks,
+                numeric_marks,
+                marks,
+                *level_params,
+                [p.ci for p in self.parts],
+                [p.mx for p in self.parts],
+                self.rollup,
+        ]
         self.fraction_cols = self.fraction_columns() if kind == "percent" else []
 
     def drop_skipped_rows(self) -> None:
@@ -948,24 +1089,25 @@ class _Normaliser:
         return [
             ci
             for (ci,) in self.con.execute(
-                """SELECT ci FROM cells_n
+                f"""SELECT ci FROM ({self.cells_sql})
                    WHERE num0 IS NOT NULL AND NOT has_pct AND NOT marked_missing
-                   GROUP BY ci HAVING bool_and(num0 BETWEEN 0 AND 1)"""
+                   GROUP BY ci HAVING bool_and(num0 BETWEEN 0 AND 1)""",  # noqa: S608 (fixed fragments)
+                self.cells_params,
             ).fetchall()
         ]
 
-    def cell_values_sql(self) -> tuple[str, list[Any]]:
-        """A SELECT over ``cells_n`` adding num, fraction0 and problem (why a cell is no score).
+    def values_sql(self) -> tuple[str, list[Any]]:
+        """A SELECT over ``cells`` adding skill, num, fraction0 and problem (why a cell is no score).
 
         ``problem`` is NULL for a cell that gives a score. Computed where it is used (it is
         cheap arithmetic) so the million-cell table is stored once.
         """
         kind = self.kind or "points"
-        rollup = bool(self.item_level and kind == "points")
+        rollup = self.rollup
         # in a roll-up a blank item counts 0 when its row has other scores
         scored = (
-            """LEFT JOIN (SELECT rid, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
-                          FROM cells_n GROUP BY rid) rs USING (rid)"""
+            f"""LEFT JOIN (SELECT rid, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
+                          FROM ({self.cells_sql}) GROUP BY rid) rs USING (rid)"""  # noqa: S608
             if rollup
             else "LEFT JOIN (SELECT NULL::BIGINT AS rid, false AS row_scored WHERE false) rs USING (rid)"
         )
@@ -979,6 +1121,7 @@ class _Normaliser:
                     ELSE num / nullif(mx, 0)
                 END AS fraction0,
                 CASE WHEN marked_missing OR (blank AND NOT (? AND row_scored)) THEN 'missing'
+                     WHEN nullif(skill, '') IS NULL THEN 'no skill'
                      WHEN ? = 'level' AND coalesce(level_pos, 0) = 0 THEN 'unknown level'
                      WHEN ? <> 'level' AND num IS NULL THEN 'not a number'
                      WHEN ? = 'points' AND mx IS NULL THEN 'no points possible'
@@ -992,46 +1135,116 @@ class _Normaliser:
                          WHEN marked_missing THEN NULL
                          ELSE num0 END AS num
                 FROM (
-                    SELECT c.*, coalesce(rs.row_scored, false) AS row_scored,
+                    SELECT c.*, coalesce(c.row_skill, list_extract(?::VARCHAR[], c.part + 1)) AS skill,
+                        coalesce(rs.row_scored, false) AS row_scored,
                         list_contains(?::INTEGER[], c.ci) AS col_fractions
-                    FROM cells_n c {scored}
+                    FROM ({self.cells_sql}) c {scored}
                 )
             )
         """  # noqa: S608 (fixed fragments only)
-        params = [kind, kind, rollup, kind, kind, kind, kind, kind, rollup, self.fraction_cols]
+        params = [
+            kind,
+            kind,
+            rollup,
+            kind,
+            kind,
+            kind,
+            kind,
+            kind,
+            rollup,
+            [p.skill for p in self.parts],
+            self.fraction_cols,
+            *self.cells_params,
+            *(self.cells_params if rollup else []),
+        ]
         return sql, params
 
-    def make_skills(self) -> tuple[str, list[Any]]:
-        """The skill scores (a SELECT and its parameters): one per row x skill.
+    def make_measures(self) -> None:
+        """The skills (and, by question, items) scored: ``measures`` (measure_no, skill, item).
 
-        An item-level file's items are rolled up into a ``skills_p`` table; otherwise each
-        scored cell is a skill score and the SELECT reads the cells directly.
+        A wide file's measures follow from its columns (``_Part.skill_measure`` and
+        ``item_measure``); a long file's from the skills its rows name.
         """
+        if self.parts:
+            found: dict[tuple[str, str | None], int] = {}
+            for p in self.parts:
+                p.skill_measure = found.setdefault((p.skill, None), len(found))
+            if self.item_level:
+                for p in self.parts:
+                    p.item_measure = found.setdefault((p.skill, p.item), len(found))
+            measures = pa.table(
+                {
+                    "measure_no": pa.array(list(found.values()), pa.int32()),
+                    "skill": pa.array([k[0] for k in found], pa.string()),
+                    "item": pa.array([k[1] for k in found], pa.string()),
+                }
+            )
+            self.keep("measures", measures)
+        else:
+            self.table(
+                "measures",
+                f"""SELECT (row_number() OVER (ORDER BY skill) - 1)::INTEGER AS measure_no, skill,
+                       NULL::VARCHAR AS item
+                   FROM (SELECT DISTINCT row_skill AS skill FROM ({self.cells_sql})
+                         WHERE nullif(row_skill, '') IS NOT NULL)""",  # noqa: S608 (fixed fragments)
+                self.cells_params,
+            )
+
+    def make_scores(self) -> None:
+        """Every score of the file: ``scores_t`` (rid, measure_no, is_item, raw, raw_num, points,
+        max_points, fraction, level, proficient), skill scores first worked out per cell or,
+        for an item-level file, rolled up from its items."""
         kind = self.kind or "points"
         levels = self.levels
-        cells, cells_params = self.cell_values_sql()
+        self.make_measures()
+        cells, cells_params = self.values_sql()
         proficient = """CASE WHEN ? = 'level' THEN list_position(?, lower(level)) >= ?
                              WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
                              ELSE fraction >= ? - 1e-9 END AS proficient"""
         prof_params = [kind, [lv.lower() for lv in levels], self.prof_level, self.cut]
+        if self.parts:
+            skill_measure = "list_extract(?::INTEGER[], v.part + 1)"
+            measure_params = [[p.skill_measure for p in self.parts]]
+            measure_join = ""
+        else:
+            skill_measure = "m.measure_no"
+            measure_params = []
+            measure_join = "JOIN measures m ON m.skill = v.skill AND m.item IS NULL"
         if not self.item_level:
-            sql = f"""
-                SELECT *, {proficient} FROM (
-                    SELECT rid, skill, NULL::VARCHAR AS item, raw,
+            self.table(
+                "scores_t",
+                f"""
+                SELECT rid, measure_no, false AS is_item, raw, raw_num, points, max_points,
+                    fraction, level, {proficient}
+                FROM (
+                    SELECT v.rid, {skill_measure} AS measure_no, v.raw, v.num0 AS raw_num,
                         CASE WHEN ? = 'percent' THEN fraction0 * 100 ELSE num END AS points,
                         CASE WHEN ? = 'percent' THEN 100.0 ELSE mx END AS max_points,
                         fraction0 AS fraction,
                         CASE WHEN ? = 'level' THEN list_extract(?, level_pos) END AS level,
                         cut_num
-                    FROM ({cells}) WHERE problem IS NULL
+                    FROM ({cells}) v {measure_join} WHERE problem IS NULL
                 )
-            """  # noqa: S608 (fixed fragments only)
-            return sql, [*prof_params, kind, kind, kind, levels or [""], *cells_params]
-        self.con.execute(
+                """,  # noqa: S608 (fixed fragments only)
+                [
+                    *prof_params,
+                    *measure_params,
+                    kind,
+                    kind,
+                    kind,
+                    levels or [""],
+                    *cells_params,
+                ],
+            )
+            return
+        # items roll up into their skill; the questions themselves are kept too
+        self.table(
+            "scores_t",
             f"""
-            CREATE TEMP TABLE skills_p AS
-            SELECT *, {proficient} FROM (
-                SELECT rid, skill, NULL::VARCHAR AS item,
+            SELECT rid, measure_no, false AS is_item, raw, NULL::DOUBLE AS raw_num, points,
+                max_points, fraction, level, {proficient}
+            FROM (
+                SELECT rid, sm AS measure_no,
                     CASE WHEN ? = 'points' THEN printf('%g/%g', sum(num), sum(mx))
                          ELSE printf('%g', avg(num)) END AS raw,
                     CASE WHEN ? = 'points' THEN sum(num) ELSE avg(fraction0) * 100 END AS points,
@@ -1039,28 +1252,41 @@ class _Normaliser:
                     CASE WHEN ? = 'points' THEN sum(num) / nullif(sum(mx), 0) ELSE avg(fraction0) END AS fraction,
                     NULL::VARCHAR AS level,
                     NULL::DOUBLE AS cut_num
-                FROM ({cells}) WHERE problem IS NULL AND ? <> 'level'
-                GROUP BY rid, skill
+                FROM (SELECT *, list_extract(?::INTEGER[], part + 1) AS sm FROM ({cells}))
+                WHERE problem IS NULL AND ? <> 'level'
+                GROUP BY rid, sm
             )
+            UNION ALL
+            SELECT rid, list_extract(?::INTEGER[], part + 1), true, raw, num0, num, mx, fraction0,
+                NULL::VARCHAR, (fraction0 >= ? - 1e-9)
+            FROM ({cells}) WHERE problem IS NULL
             """,  # noqa: S608 (fixed fragments only)
-            [*prof_params, kind, kind, kind, kind, *cells_params, kind],
+            [
+                *prof_params,
+                kind,
+                kind,
+                kind,
+                kind,
+                [p.skill_measure for p in self.parts],
+                *cells_params,
+                kind,
+                [p.item_measure for p in self.parts],
+                self.cut,
+                *cells_params,
+            ],
         )
-        return "SELECT * FROM skills_p", []
 
     def finish(self, detected: str, sha256: str) -> Prepared:
         con = self.con
         kind = self.kind
-        skills, skills_params = self.make_skills()
+        self.make_scores()
         # the rows that gave a skill score: they make the administrations
-        con.execute(
-            f"CREATE TEMP TABLE scored_rows AS SELECT DISTINCT rid FROM ({skills})",  # noqa: S608
-            skills_params,
-        )
+        self.table("scored_rows", "SELECT DISTINCT rid FROM scores_t WHERE NOT is_item")
         # administrations: assessment + term; date = earliest date among their rows;
         # admin_no is the position in Prepared.administrations
-        con.execute(
+        self.table(
+            "admins",
             """
-            CREATE TEMP TABLE admins AS
             SELECT (row_number() OVER (ORDER BY assessment, date, term) - 1)::INTEGER AS admin_no, *
             FROM (
                 SELECT r.assessment_n AS assessment, r.term_n AS term,
@@ -1074,34 +1300,21 @@ class _Normaliser:
             [_iso_date(self.m.assessment_date, self.mapping_where()), self.scores_cfg is not None],
         )
         self.make_students()
-        # what every score row repeats from its source row, looked up once per row
-        con.execute(
+        # what the scores of each source row share (student, administration, and the grade,
+        # class and teacher the file gave): a sitting, numbered by its source row
+        self.table(
+            "rows_k",
             """
-            CREATE TEMP TABLE rows_k AS
-            SELECT r.rid, r.student_key, r.sid_n, r.display, r.assessment_n, r.term_n, a.date,
-                   r.grade_n, r.class_n, r.teacher_n, r.sheet, r.row, st.student_no, a.admin_no
+            SELECT r.rid, r.rid AS sitting_no, r.student_key, r.sid_n, r.display, r.assessment_n,
+                   r.term_n, a.date, r.grade_n, r.class_n, r.teacher_n, r.sheet, r.row,
+                   st.student_no, a.admin_no
             FROM rows_n r
             JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
             JOIN students_n st ON st.student_key = r.student_key
-            WHERE r.skip_reason IS NULL
-            """
+            WHERE r.skip_reason IS NULL AND r.rid IN (SELECT rid FROM scored_rows)
+            ORDER BY r.rid
+            """,
         )
-        # the score values, keyed by source row; what a row repeats is joined from rows_k
-        params = list(skills_params)
-        item_sql = ""
-        if self.item_level:
-            cells, cells_params = self.cell_values_sql()
-            item_sql = f"""
-                UNION ALL
-                SELECT rid, skill, item, raw, num AS points, mx AS max_points,
-                    fraction0 AS fraction, NULL::VARCHAR AS level,
-                    (fraction0 >= ? - 1e-9) AS proficient
-                FROM ({cells}) WHERE problem IS NULL
-            """  # noqa: S608 (fixed fragments only)
-            params += [self.cut, *cells_params]
-        self.scores_sql = f"""SELECT rid, skill, item, raw, points, max_points, fraction, level,
-                proficient FROM ({skills}) {item_sql}"""  # noqa: S608 (fixed fragments only)
-        self.scores_params = params
         students = con.execute(
             """SELECT student_key, local_id, display_name, first_name, last_name, grade,
                       class_name, teacher, groups
@@ -1127,13 +1340,11 @@ class _Normaliser:
             ).fetchall()
         ]
         report = build_report(con, self, students.num_rows)
-        # only the cells, parts and rows_k are read again (for the score rows); free the rest
+        # only the scores, measures and rows_k are read again; free the rest
         for name, _data in self.sheet_tables:
             con.unregister(name)
-        con.execute(
-            "DROP TABLE IF EXISTS rows_raw; DROP TABLE IF EXISTS rows_n;"
-            " DROP TABLE IF EXISTS students_n; DROP TABLE IF EXISTS scored_rows"
-        )
+        for name in ("rows_n", "students_n", "scored_rows", "admins"):
+            self.drop(name)
         return Prepared(
             file_name=self.file_name,
             sha256=sha256,
@@ -1144,7 +1355,7 @@ class _Normaliser:
             report=report,
             administrations=administrations,
             assessments=assessments,
-            _source=_Normalised(con, self.scores_sql, self.scores_params),
+            _source=_Normalised(con, self.kept),
         )
 
     def make_students(self) -> None:
@@ -1165,9 +1376,9 @@ class _Normaliser:
             if group_parts
             else "SELECT NULL::VARCHAR AS student_key, NULL::VARCHAR AS grp WHERE false"
         )
-        self.con.execute(
+        self.table(
+            "students_n",
             f"""
-            CREATE TEMP TABLE students_n AS
             WITH g AS ({groups_cte}),
             gl AS (SELECT student_key, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_key)
             SELECT (row_number() OVER (ORDER BY r.student_key) - 1)::INTEGER AS student_no,
@@ -1199,6 +1410,42 @@ _DATE_SQL = (
     "try_strptime(split_part(trim({x}), ' ', 1), ['%m/%d/%Y', '%m/%d/%y', '%d.%m.%Y'])::DATE, "
     "try_strptime(trim({x}), ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y'])::DATE)"
 )
+
+
+def _text_sql(col: str, t: pa.DataType) -> str:
+    """SQL giving a cell of Arrow type ``t`` as text, as :func:`read.cell_text` writes it."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return col
+    if pa.types.is_null(t):
+        return "NULL::VARCHAR"
+    if pa.types.is_floating(t):
+        return (
+            f"(CASE WHEN {col} = trunc({col}) AND abs({col}) < 1e15"
+            f" THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END)"
+        )
+    if pa.types.is_boolean(t):
+        return f"(CASE WHEN {col} THEN 'TRUE' WHEN NOT {col} THEN 'FALSE' END)"
+    if pa.types.is_timestamp(t):
+        return (
+            f"(CASE WHEN CAST({col} AS TIME) = TIME '00:00:00' THEN strftime({col}, '%Y-%m-%d')"
+            f" WHEN CAST({col} AS DATE) IN (DATE '1899-12-30', DATE '1899-12-31')"
+            f" THEN strftime({col}, '%H:%M:%S') ELSE strftime({col}, '%Y-%m-%dT%H:%M:%S') END)"
+        )
+    if pa.types.is_date(t):
+        return f"strftime({col}, '%Y-%m-%d')"
+    if pa.types.is_duration(t):
+        secs = f"CAST(floor(epoch({col})) AS BIGINT)"
+        return f"printf('%02d:%02d:%02d', {secs} // 3600, ({secs} % 3600) // 60, {secs} % 60)"
+    return f"CAST({col} AS VARCHAR)"
+
+
+def _number_sql(col: str, t: pa.DataType) -> str:
+    """SQL giving a cell of Arrow type ``t`` as a number (NULL when it is not one)."""
+    if pa.types.is_floating(t) or pa.types.is_integer(t):
+        return f"CAST({col} AS DOUBLE)"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return _NUMBER_SQL.format(x=col)
+    return "NULL::DOUBLE"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:

@@ -96,44 +96,51 @@ def write_score_rows(cur: Any, rows: Any) -> int:
         f"CAST({c} AS {t}) AS {c}" if c in given else f"CAST(NULL AS {t}) AS {c}"
         for c, t in SCORE_COLUMNS.items()
     )
-    sitting_key, measure_key = ", ".join(SITTING_KEY), ", ".join(MEASURE_KEY)
     source, work = _unique("score_rows_in"), _unique("score_rows_work")
+    sittings, measures = _unique("score_rows_sittings"), _unique("score_rows_measures")
     base_sitting, base_measure = _next_id(cur, "sitting"), _next_id(cur, "measure")
     cur.register(source, table)
     try:
-        # PARTITION BY treats NULL as one value, as the old table's rows were compared.
         cur.execute(
-            f"""CREATE TEMP TABLE {work} AS
-                SELECT *, (? + dense_rank() OVER (ORDER BY sitting_first))::INTEGER AS sitting_id,
-                          (? + dense_rank() OVER (ORDER BY measure_first))::INTEGER AS measure_id
-                FROM (
-                    SELECT *, min(pos) OVER (PARTITION BY {sitting_key}) AS sitting_first,
-                              min(pos) OVER (PARTITION BY {measure_key}) AS measure_first
-                    FROM (SELECT pos, {cols} FROM {source})
-                )""",  # noqa: S608 (fixed column lists and generated names)
-            [base_sitting, base_measure],
+            f"CREATE TEMP TABLE {work} AS SELECT pos, {cols} FROM {source}"  # noqa: S608 (fixed column lists and generated names)
         )
     finally:
         cur.unregister(source)
     try:
+        # New sittings and measures, numbered in the order of their first row. GROUP BY and
+        # IS NOT DISTINCT FROM treat NULL grade/class/teacher/item as one value.
+        for name, key, base in ((sittings, SITTING_KEY, base_sitting),
+                                (measures, MEASURE_KEY, base_measure)):
+            cur.execute(
+                f"""CREATE TEMP TABLE {name} AS
+                    SELECT (? + row_number() OVER (ORDER BY first_pos))::INTEGER AS id, *
+                    FROM (SELECT {", ".join(key)}, min(pos) AS first_pos
+                          FROM {work} GROUP BY ALL)""",  # noqa: S608 (fixed column lists)
+                [base],
+            )
+        sitting_key, measure_key = ", ".join(SITTING_KEY), ", ".join(MEASURE_KEY)
         cur.execute(
             f"""INSERT INTO sitting (id, {sitting_key})
-                SELECT sitting_id, {sitting_key} FROM {work} WHERE pos = sitting_first
-                ORDER BY sitting_id"""  # noqa: S608 (fixed column lists)
+                SELECT id, {sitting_key} FROM {sittings} ORDER BY id"""  # noqa: S608 (fixed column lists)
         )
         cur.execute(
             f"""INSERT INTO measure (id, {measure_key})
-                SELECT measure_id, {measure_key} FROM {work} WHERE pos = measure_first
-                ORDER BY measure_id"""  # noqa: S608 (fixed column lists)
+                SELECT id, {measure_key} FROM {measures} ORDER BY id"""  # noqa: S608 (fixed column lists)
         )
-        values = ", ".join(VALUE_COLUMNS)
+        values = ", ".join(f"w.{c}" for c in VALUE_COLUMNS)
+        on_sitting = " AND ".join(f"si.{c} IS NOT DISTINCT FROM w.{c}" for c in SITTING_KEY)
+        on_measure = " AND ".join(f"m.{c} IS NOT DISTINCT FROM w.{c}" for c in MEASURE_KEY)
         cur.execute(
-            f"""INSERT INTO score_value (sitting_id, measure_id, {values})
-                SELECT sitting_id, measure_id, {values} FROM {work}
-                ORDER BY sitting_id, pos"""  # noqa: S608 (fixed column lists)
+            f"""INSERT INTO score_value (sitting_id, measure_id, {", ".join(VALUE_COLUMNS)})
+                SELECT si.id, m.id, {values}
+                FROM {work} w
+                JOIN {sittings} si ON {on_sitting}
+                JOIN {measures} m ON {on_measure}
+                ORDER BY si.id, w.pos"""  # noqa: S608 (fixed column lists)
         )
     finally:
-        cur.execute(f"DROP TABLE IF EXISTS {work}")
+        for name in (work, sittings, measures):
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
     return table.num_rows
 
 
@@ -148,11 +155,11 @@ def insert_slim(
 ) -> int:
     """The importer's fast path: write one upload's sittings, measures and score values.
 
-    ``sittings``: student_no, administration_no, grade, class_name, teacher (row position =
-    sitting_no); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
+    ``sittings``: [sitting_no,] student_no, administration_no, grade, class_name, teacher (the
+    sitting_no column, when given, numbers them, gaps allowed; else the row position does); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
     measure_no, points, max_points, fraction, level, proficient, ordered by sitting_no (any
     number of record batches). ``student_ids`` / ``administration_ids`` give the database id
-    of each student_no / administration_no. Sitting k gets id ``max(sitting.id) + 1 + k``,
+    of each student_no / administration_no. Sitting number k gets id ``max(sitting.id) + 1 + k``,
     measure k ``max(measure.id) + 1 + k``. Returns the number of score values written.
     Call inside a write transaction.
     """
@@ -161,9 +168,13 @@ def insert_slim(
     administration_ids = np.asarray(administration_ids, dtype=np.int32)
 
     n = sittings.num_rows
+    if "sitting_no" in sittings.column_names:  # numbered by the caller (gaps allowed)
+        sitting_no = _numpy(sittings.column("sitting_no")).astype(np.int32)
+    else:
+        sitting_no = np.arange(n, dtype=np.int32)
     sitting_rows = pa.table(
         {
-            "id": pa.array(np.arange(base_sitting + 1, base_sitting + 1 + n, dtype=np.int32)),
+            "id": pa.array(sitting_no + np.int32(base_sitting + 1)),
             "administration_id": pa.array(
                 administration_ids[_numpy(sittings.column("administration_no"))]
             ),

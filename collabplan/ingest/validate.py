@@ -51,8 +51,8 @@ def _where(sheet: str, row: int, multi: bool, col: str | None = None) -> str:
 def build_report(con: Any, norm: Any, students: int) -> Report:
     """Count rows, skips, scores and problems from the normaliser's temp tables.
 
-    Skill counts and duplicates are read from the score values by source row (``norm.scores_sql``),
-    so the million-cell tables are scanned once for problems and not again.
+    Skill counts and duplicates are read from the scores (``scores_t``, by source row and
+    measure), so the million-cell table is scanned once for problems and not again.
     """
     multi = norm._is_book()
     r = Report(students=students)
@@ -68,31 +68,26 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         ).fetchall()
     ]
     # skill scores only: question-level rows of an item-level file have an item
-    r.skills = [
-        s
-        for (s,) in con.execute(
-            f"SELECT DISTINCT skill FROM ({norm.scores_sql}) WHERE item IS NULL ORDER BY 1",  # noqa: S608
-            norm.scores_params,
-        ).fetchall()
-    ]
-    r.scores, r.item_scores = con.execute(
-        f"SELECT count(*) FILTER (WHERE item IS NULL), count(item) FROM ({norm.scores_sql})",  # noqa: S608
-        norm.scores_params,
-    ).fetchone()
+    counts = con.execute(
+        """SELECT m.skill, m.item IS NOT NULL AS is_item, k.n
+           FROM (SELECT measure_no, count(*) AS n FROM scores_t GROUP BY 1) k
+           JOIN measures m USING (measure_no)"""
+    ).fetchall()
+    r.skills = sorted({skill for skill, is_item, _n in counts if not is_item})
+    r.scores = sum(n for _s, is_item, n in counts if not is_item)
+    r.item_scores = sum(n for _s, is_item, n in counts if is_item)
     # a student scored twice on a skill in one administration, from different rows;
     # only possible when some student has two scored rows in one administration, which
     # the row table (one row per source row) answers without scanning every score
     two_rows = con.execute(
-        """SELECT count(*) FROM rows_k WHERE rid IN (SELECT rid FROM scored_rows)
-           GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
+        """SELECT count(*) FROM rows_k GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
     ).fetchall()
     dups = (
         con.execute(
-            f"""SELECT any_value(coalesce(r.display, r.sid_n)) FROM ({norm.scores_sql}) k
-               JOIN rows_k r USING (rid) WHERE k.item IS NULL
-               GROUP BY r.admin_no, r.student_no, k.skill
-               HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)""",  # noqa: S608
-            norm.scores_params,
+            """SELECT any_value(coalesce(r.display, r.sid_n)) FROM scores_t k
+               JOIN rows_k r USING (rid) WHERE NOT k.is_item
+               GROUP BY r.admin_no, r.student_no, k.measure_no
+               HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)"""
         ).fetchall()
         if two_rows
         else []
@@ -105,11 +100,13 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         ).fetchall()
     ]
     # every problem in one pass over the cells: counts, one example each, unknown levels by text
-    cells, cells_params = norm.cell_values_sql()
+    cells, cells_params = norm.values_sql()
+    as_text = f"nullif(trim(coalesce(raw, {norm.number_text('num0')})), '')"
     problems = con.execute(
         f"""SELECT problem, level_text, count(*), arg_min(rid, (rid, ci)), arg_min(ci, (rid, ci)),
-                  arg_min(nullif(trim(raw), ''), (rid, ci))
-           FROM (SELECT *, CASE WHEN problem = 'unknown level' THEN nullif(trim(raw), '') END AS level_text
+                  arg_min(cell_text, (rid, ci))
+           FROM (SELECT *, {as_text} AS cell_text,
+                        CASE WHEN problem = 'unknown level' THEN {as_text} END AS level_text
                  FROM ({cells}))
            WHERE problem IS NOT NULL AND problem <> 'missing'
            GROUP BY problem, level_text""",  # noqa: S608 (the normaliser's fixed fragments)
@@ -129,6 +126,8 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             r.warnings.append(
                 f"{n} scores were not numbers and were left out (e.g. {text!r} at {at})"
             )
+        elif problem == "no skill":
+            r.warnings.append(f"{n} scores name no skill and were left out (e.g. {at})")
         elif problem == "no points possible":
             r.warnings.append(
                 f"{n} scores have no points possible and were left out (e.g. {at}): give [scores] max"
