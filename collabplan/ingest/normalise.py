@@ -482,6 +482,8 @@ class _Normaliser:
         self.parts: list[_Part] = []
         #: SELECTs of the score cells, one or more per sheet (see plan_cells)
         self.cell_parts: list[str] = []
+        #: cell_parts index -> (sheet table, [(part, column)]) of the typed number columns
+        self.numeric_parts: dict[int, tuple[str, list[tuple[int, int]]]] = {}
         #: (registered name, Arrow table with _row and _rid) of each sheet read
         self.sheet_tables: list[tuple[str, pa.Table]] = []
         #: intermediate tables by name (see table())
@@ -748,6 +750,8 @@ class _Normaliser:
                     if is_num
                     else ("v", _NUMBER_SQL.format(x="v"), "contains(coalesce(v, ''), '%')")
                 )
+                if is_num:
+                    self.numeric_parts[len(self.cell_parts)] = (name, group)
                 self.cell_parts.append(
                     f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
                            NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
@@ -874,6 +878,14 @@ class _Normaliser:
         if header not in self.cell_cols:
             self.cell_cols.append(header)
         return self.cell_cols.index(header)
+
+    def problem_values_sql(self) -> tuple[str, list[Any]]:
+        """values_sql over only the cells that may hold a problem (see clean_number_parts)."""
+        clean = self.clean_number_parts()
+        if not clean:
+            return self.values_sql()
+        source = self.cells_source(i for i in range(len(self.cell_parts)) if i not in clean)
+        return self.values_sql(self.cells_select.format(source=source))
 
     def mapping_where(self) -> str:
         return f"{self.file_name}: mapping {self.m.name}"
@@ -1022,6 +1034,7 @@ class _Normaliser:
             " FROM unnest(?::VARCHAR[]) t(m)",
             [marks],
         ).fetchone()
+        self.numeric_marks = bool(numeric_marks)
         as_text = f"coalesce(raw, {_text_sql('num0', pa.float64())})"
         level_pos = (
             f"list_position(?::VARCHAR[], lower(trim({as_text})))"
@@ -1029,41 +1042,81 @@ class _Normaliser:
             else "NULL::INTEGER"
         )
         level_params = [[lv.lower() for lv in levels]] if kind == "level" else []
-        source = (
-            " UNION ALL BY NAME ".join(f"({part})" for part in self.cell_parts)
-            if self.cell_parts
-            else "SELECT NULL::BIGINT AS rid, NULL::INTEGER AS part, NULL::INTEGER AS ci,"
-            " NULL::VARCHAR AS row_skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS num0,"
-            " false AS has_pct, NULL::DOUBLE AS max_num, NULL::DOUBLE AS cut_num WHERE false"
-        )
+        source = self.cells_source(range(len(self.cell_parts)))
         # the cells are a SELECT read where needed, not a stored table: reading a typed sheet
-        # again costs less than storing a million rows
-        self.cells_sql = f"""
+        # again costs less than storing a million rows. The SQL is specialised in Python to
+        # what this file can hold (no per-cell test of a setting).
+        if numeric_marks:
+            marked = f"NOT blank AND list_contains(?, lower(trim({as_text})))"
+            marked_params: list[Any] = [marks]
+        else:
+            marked = (
+                "NOT blank AND raw IS NOT NULL AND num0 IS NULL"
+                " AND list_contains(?, lower(trim(raw)))"
+            )
+            marked_params = [marks]
+        self.cells_select = f"""
             SELECT rid, part, ci, row_skill, raw, num0, has_pct, mx, cut_num, blank,
-                NOT blank AND CASE
-                    WHEN raw IS NOT NULL THEN (num0 IS NULL OR ?) AND list_contains(?, lower(trim(raw)))
-                    ELSE ? AND list_contains(?, {as_text}) END AS marked_missing,
-                {level_pos} AS level_pos
+                {marked} AS marked_missing, {level_pos} AS level_pos
             FROM (
                 SELECT c.rid, c.part, coalesce(c.ci, list_extract(?::INTEGER[], c.part + 1)) AS ci,
                     c.row_skill, c.raw, c.num0, c.has_pct,
                     coalesce(c.max_num, list_extract(?::DOUBLE[], c.part + 1)) AS mx, c.cut_num,
                     CASE WHEN c.raw IS NOT NULL THEN trim(c.raw) = '' ELSE c.num0 IS NULL END AS blank
-                FROM ({source}) c
+                FROM ({{source}}) c
             )
-            WHERE ? OR NOT blank
+            {"" if self.rollup else "WHERE NOT blank"}
             """  # noqa: S608 (fixed fragments and generated names; values are ?)
+        self.cells_sql = self.cells_select.format(source=source)
         self.cells_params = [
-                numeric_marks,
-                marks,
-                numeric_marks,
-                marks,
-                *level_params,
-                [p.ci for p in self.parts],
-                [p.mx for p in self.parts],
-                self.rollup,
+            *marked_params,
+            *level_params,
+            [p.ci for p in self.parts],
+            [p.mx for p in self.parts],
         ]
         self.fraction_cols = self.fraction_columns() if kind == "percent" else []
+
+    def cells_source(self, which: Any) -> str:
+        """The UNION of the cell SELECTs numbered ``which`` (see plan_cells)."""
+        picked = [self.cell_parts[i] for i in which]
+        if not picked:
+            return (
+                "SELECT NULL::INTEGER AS rid, NULL::INTEGER AS part, NULL::INTEGER AS ci,"
+                " NULL::VARCHAR AS row_skill, NULL::VARCHAR AS raw, NULL::DOUBLE AS num0,"
+                " false AS has_pct, NULL::DOUBLE AS max_num, NULL::DOUBLE AS cut_num WHERE false"
+            )
+        return " UNION ALL BY NAME ".join(f"({part})" for part in picked)
+
+    def clean_number_parts(self) -> set[int]:
+        """cell_parts whose typed number columns hold only scores in range (no problem to list).
+
+        Checked with one min/max per column over the sheet, so the report scans cell by cell
+        only the columns that may hold a problem.
+        """
+        kind = self.kind or "points"
+        if kind == "level" or self.m.missing_marks and self.numeric_marks:
+            return set()
+        clean = set()
+        for index, (name, group) in self.numeric_parts.items():
+            if name not in dict(self.sheet_tables):
+                continue
+            stats = self.con.execute(
+                "SELECT "  # noqa: S608 (generated column names)
+                + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
+                + f" FROM {name}"
+            ).fetchone()
+            ok = True
+            for k, (part, _j) in enumerate(group):
+                lo, hi = stats[2 * k], stats[2 * k + 1]
+                if lo is None:
+                    continue
+                top = 100.0 if kind == "percent" else self.parts[part].mx
+                if top is None or lo < 0 or hi > top + 1e-9:
+                    ok = False
+                    break
+            if ok:
+                clean.add(index)
+        return clean
 
     def drop_skipped_rows(self) -> None:
         """Re-register each sheet without its skipped rows, so their cells are never read.
@@ -1096,7 +1149,7 @@ class _Normaliser:
             ).fetchall()
         ]
 
-    def values_sql(self) -> tuple[str, list[Any]]:
+    def values_sql(self, cells_sql: str | None = None) -> tuple[str, list[Any]]:
         """A SELECT over ``cells`` adding skill, num, fraction0 and problem (why a cell is no score).
 
         ``problem`` is NULL for a cell that gives a score. Computed where it is used (it is
@@ -1104,56 +1157,59 @@ class _Normaliser:
         """
         kind = self.kind or "points"
         rollup = self.rollup
+        cells_sql = cells_sql or self.cells_sql
         # in a roll-up a blank item counts 0 when its row has other scores
         scored = (
             f"""LEFT JOIN (SELECT rid, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
-                          FROM ({self.cells_sql}) GROUP BY rid) rs USING (rid)"""  # noqa: S608
+                          FROM ({cells_sql}) GROUP BY rid) rs USING (rid)"""  # noqa: S608
             if rollup
             else "LEFT JOIN (SELECT NULL::BIGINT AS rid, false AS row_scored WHERE false) rs USING (rid)"
         )
+        if kind == "level":
+            fraction0 = "NULL::DOUBLE"
+            bad = "WHEN coalesce(level_pos, 0) = 0 THEN 'unknown level'"
+        elif kind == "percent":
+            as_fraction = (
+                "CASE WHEN has_pct OR NOT list_contains(?::INTEGER[], ci) THEN num / 100.0 ELSE num END"
+                if self.fraction_cols
+                else "num / 100.0"
+            )
+            fraction0 = as_fraction
+            bad = (
+                "WHEN num IS NULL THEN 'not a number' "
+                f"WHEN num < 0 OR ({as_fraction}) > 1 + 1e-9 THEN 'out of range'"
+            )
+        else:
+            fraction0 = "num / nullif(mx, 0)"
+            bad = (
+                "WHEN num IS NULL THEN 'not a number' "
+                "WHEN mx IS NULL THEN 'no points possible' "
+                "WHEN num < 0 OR num > mx + 1e-9 THEN 'out of range'"
+            )
+        no_skill = "" if self.parts else "WHEN nullif(row_skill, '') IS NULL THEN 'no skill'"
+        missing = "marked_missing OR (blank AND NOT row_scored)" if rollup else "marked_missing OR blank"
+        num = (
+            "CASE WHEN blank AND row_scored THEN 0.0 WHEN marked_missing THEN NULL ELSE num0 END"
+            if rollup
+            else "CASE WHEN marked_missing THEN NULL ELSE num0 END"
+        )
         sql = f"""
-            SELECT *,
-                CASE
-                    WHEN ? = 'level' THEN NULL
-                    WHEN ? = 'percent' THEN
-                        CASE WHEN num IS NULL THEN NULL WHEN has_pct THEN num / 100.0
-                             WHEN col_fractions THEN num ELSE num / 100.0 END
-                    ELSE num / nullif(mx, 0)
-                END AS fraction0,
-                CASE WHEN marked_missing OR (blank AND NOT (? AND row_scored)) THEN 'missing'
-                     WHEN nullif(skill, '') IS NULL THEN 'no skill'
-                     WHEN ? = 'level' AND coalesce(level_pos, 0) = 0 THEN 'unknown level'
-                     WHEN ? <> 'level' AND num IS NULL THEN 'not a number'
-                     WHEN ? = 'points' AND mx IS NULL THEN 'no points possible'
-                     WHEN ? = 'points' AND (num < 0 OR num > mx + 1e-9) THEN 'out of range'
-                     WHEN ? = 'percent' AND (num < 0 OR (CASE WHEN has_pct OR NOT col_fractions
-                          THEN num / 100.0 ELSE num END) > 1 + 1e-9) THEN 'out of range'
-                END AS problem
+            SELECT *, {fraction0} AS fraction0,
+                CASE WHEN {missing} THEN 'missing' {no_skill} {bad} END AS problem
             FROM (
-                SELECT *,
-                    CASE WHEN ? AND blank AND row_scored THEN 0.0
-                         WHEN marked_missing THEN NULL
-                         ELSE num0 END AS num
+                SELECT *, {num} AS num
                 FROM (
                     SELECT c.*, coalesce(c.row_skill, list_extract(?::VARCHAR[], c.part + 1)) AS skill,
-                        coalesce(rs.row_scored, false) AS row_scored,
-                        list_contains(?::INTEGER[], c.ci) AS col_fractions
-                    FROM ({self.cells_sql}) c {scored}
+                        coalesce(rs.row_scored, false) AS row_scored
+                    FROM ({cells_sql}) c {scored}
                 )
             )
-        """  # noqa: S608 (fixed fragments only)
+        """  # noqa: S608 (fixed fragments only; values are ?)
+        fraction_params = [self.fraction_cols] if kind == "percent" and self.fraction_cols else []
         params = [
-            kind,
-            kind,
-            rollup,
-            kind,
-            kind,
-            kind,
-            kind,
-            kind,
-            rollup,
+            *fraction_params,
+            *fraction_params,
             [p.skill for p in self.parts],
-            self.fraction_cols,
             *self.cells_params,
             *(self.cells_params if rollup else []),
         ]
@@ -1198,10 +1254,13 @@ class _Normaliser:
         levels = self.levels
         self.make_measures()
         cells, cells_params = self.values_sql()
-        proficient = """CASE WHEN ? = 'level' THEN list_position(?, lower(level)) >= ?
-                             WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
-                             ELSE fraction >= ? - 1e-9 END AS proficient"""
-        prof_params = [kind, [lv.lower() for lv in levels], self.prof_level, self.cut]
+        if kind == "level":
+            proficient = "list_position(?, lower(level)) >= ? AS proficient"
+            prof_params: list[Any] = [[lv.lower() for lv in levels], self.prof_level]
+        else:
+            proficient = """CASE WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
+                                 ELSE fraction >= ? - 1e-9 END AS proficient"""
+            prof_params = [self.cut]
         if self.parts:
             skill_measure = "list_extract(?::INTEGER[], v.part + 1)"
             measure_params = [[p.skill_measure for p in self.parts]]
@@ -1218,10 +1277,10 @@ class _Normaliser:
                     fraction, level, {proficient}
                 FROM (
                     SELECT v.rid, {skill_measure} AS measure_no, v.raw, v.num0 AS raw_num,
-                        CASE WHEN ? = 'percent' THEN fraction0 * 100 ELSE num END AS points,
-                        CASE WHEN ? = 'percent' THEN 100.0 ELSE mx END AS max_points,
+                        {"fraction0 * 100" if kind == "percent" else "num"} AS points,
+                        {"100.0" if kind == "percent" else "mx"} AS max_points,
                         fraction0 AS fraction,
-                        CASE WHEN ? = 'level' THEN list_extract(?, level_pos) END AS level,
+                        {"list_extract(?, level_pos)" if kind == "level" else "NULL::VARCHAR"} AS level,
                         cut_num
                     FROM ({cells}) v {measure_join} WHERE problem IS NULL
                 )
@@ -1229,10 +1288,7 @@ class _Normaliser:
                 [
                     *prof_params,
                     *measure_params,
-                    kind,
-                    kind,
-                    kind,
-                    levels or [""],
+                    *([levels] if kind == "level" else []),
                     *cells_params,
                 ],
             )

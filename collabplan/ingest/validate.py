@@ -100,7 +100,7 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         ).fetchall()
     ]
     # every problem in one pass over the cells: counts, one example each, unknown levels by text
-    cells, cells_params = norm.values_sql()
+    cells, cells_params = norm.problem_values_sql()
     as_text = f"nullif(trim(coalesce(raw, {norm.number_text('num0')})), '')"
     problems = con.execute(
         f"""SELECT problem, level_text, count(*), arg_min(rid, (rid, ci)), arg_min(ci, (rid, ci)),
