@@ -127,6 +127,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _one_line(exc: BaseException) -> int:
+    """Print an error as one line on stderr; exit code 2."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    sys.stderr.write(f"error: {message}\n")
+    return 2
+
+
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
     from collabplan.ingest.mapping import load_mapping
@@ -382,7 +389,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from collabplan.db import DatabaseBusyError
+    # collabplan.db (DuckDB) is not imported here: DuckDB starts threads, and a process with
+    # one thread can fork its workbook parser at once instead of starting a parser process
     from collabplan.ingest.errors import IngestError
 
     try:
@@ -390,12 +398,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "goal":
             return cmd_goal_add(args)
         return COMMANDS[args.command](args)
-    except (UsageError, IngestError, ValueError, DatabaseBusyError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        sys.stderr.write(f"error: {message}\n")
-        return 2
+    except (UsageError, IngestError, ValueError) as exc:
+        return _one_line(exc)
     except BrokenPipeError:  # output piped into `head`
         return 0
+    except Exception as exc:
+        from collabplan.db import DatabaseBusyError
+
+        if isinstance(exc, DatabaseBusyError):
+            return _one_line(exc)
+        raise
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted; nothing was saved from the file being imported\n")
         return 130
