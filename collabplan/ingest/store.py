@@ -21,22 +21,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: The columns of the ``score`` view, with the SQL type each is written as. The first four
+#: The columns of the ``score`` view, with the Arrow type each is written as. The first four
 #: are required in :func:`write_score_rows`; a missing optional column means NULL.
 SCORE_COLUMNS = {
-    "upload_id": "INTEGER",
-    "administration_id": "INTEGER",
-    "student_id": "INTEGER",
-    "skill": "VARCHAR",
-    "item": "VARCHAR",
-    "points": "DOUBLE",
-    "max_points": "DOUBLE",
-    "fraction": "DOUBLE",
-    "level": "VARCHAR",
-    "proficient": "BOOLEAN",
-    "grade": "VARCHAR",
-    "class_name": "VARCHAR",
-    "teacher": "VARCHAR",
+    "upload_id": pa.int32(),
+    "administration_id": pa.int32(),
+    "student_id": pa.int32(),
+    "skill": pa.string(),
+    "item": pa.string(),
+    "points": pa.float64(),
+    "max_points": pa.float64(),
+    "fraction": pa.float64(),
+    "level": pa.string(),
+    "proficient": pa.bool_(),
+    "grade": pa.string(),
+    "class_name": pa.string(),
+    "teacher": pa.string(),
 }
 REQUIRED = ("upload_id", "administration_id", "student_id", "skill")
 SITTING_KEY = ("upload_id", "administration_id", "student_id", "grade", "class_name", "teacher")
@@ -47,7 +47,7 @@ _names = itertools.count()
 
 
 def _unique(prefix: str) -> str:
-    """A name for a registered view or temp table that no other writer uses at the moment."""
+    """A name for a registered table that no other writer uses at the moment."""
     return f"{prefix}_{next(_names)}"
 
 
@@ -65,8 +65,32 @@ def _as_arrow(rows: Any) -> pa.Table:
     import pandas as pd  # only callers that already hold a DataFrame pay for pandas
 
     if isinstance(rows, pd.DataFrame):
-        return pa.Table.from_pandas(rows, preserve_index=False)
+        return pa.Table.from_pandas(rows, preserve_index=False)  # NaN and None become NULL
     raise TypeError(f"score rows must be a pyarrow Table or pandas DataFrame, not {type(rows)}")
+
+
+def _numpy(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _numbered(table: pa.Table, key: tuple[str, ...]) -> tuple[pa.Table, np.ndarray]:
+    """The distinct ``key`` rows of ``table`` in the order of their first row, and for every
+    row of ``table`` the position of its key among them. NULL keys count as one value."""
+    grouped = (
+        table.select(list(key))
+        .append_column("pos", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        .group_by(list(key), use_threads=False)
+        .aggregate([("pos", "min"), ("pos", "list")])
+    )
+    order = np.argsort(_numpy(grouped.column("pos_min")), kind="stable")
+    number = np.empty(len(order), dtype=np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    positions = grouped.column("pos_list").combine_chunks()
+    of_row = np.empty(table.num_rows, dtype=np.int32)
+    of_row[_numpy(pc.list_flatten(positions))] = number[_numpy(pc.list_parent_indices(positions))]
+    return grouped.select(list(key)).take(pa.array(order)), of_row
 
 
 def write_score_rows(cur: Any, rows: Any) -> int:
@@ -89,59 +113,19 @@ def write_score_rows(cur: Any, rows: Any) -> int:
     missing = [c for c in REQUIRED if c not in table.column_names]
     if missing:
         raise ValueError(f"score rows need {', '.join(missing)}")
-    table = table.append_column("pos", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    given = set(table.column_names)
-    # Only fixed column names and types from SCORE_COLUMNS are formatted into the SQL.
-    cols = ", ".join(
-        f"CAST({c} AS {t}) AS {c}" if c in given else f"CAST(NULL AS {t}) AS {c}"
+    table = pa.table({
+        c: table.column(c).cast(t) if c in table.column_names else pa.nulls(table.num_rows, t)
         for c, t in SCORE_COLUMNS.items()
-    )
-    source, work = _unique("score_rows_in"), _unique("score_rows_work")
-    sittings, measures = _unique("score_rows_sittings"), _unique("score_rows_measures")
-    base_sitting, base_measure = _next_id(cur, "sitting"), _next_id(cur, "measure")
-    cur.register(source, table)
-    try:
-        cur.execute(
-            f"CREATE TEMP TABLE {work} AS SELECT pos, {cols} FROM {source}"  # noqa: S608 (fixed column lists and generated names)
-        )
-    finally:
-        cur.unregister(source)
-    try:
-        # New sittings and measures, numbered in the order of their first row. GROUP BY and
-        # IS NOT DISTINCT FROM treat NULL grade/class/teacher/item as one value.
-        for name, key, base in ((sittings, SITTING_KEY, base_sitting),
-                                (measures, MEASURE_KEY, base_measure)):
-            cur.execute(
-                f"""CREATE TEMP TABLE {name} AS
-                    SELECT (? + row_number() OVER (ORDER BY first_pos))::INTEGER AS id, *
-                    FROM (SELECT {", ".join(key)}, min(pos) AS first_pos
-                          FROM {work} GROUP BY ALL)""",  # noqa: S608 (fixed column lists)
-                [base],
-            )
-        sitting_key, measure_key = ", ".join(SITTING_KEY), ", ".join(MEASURE_KEY)
-        cur.execute(
-            f"""INSERT INTO sitting (id, {sitting_key})
-                SELECT id, {sitting_key} FROM {sittings} ORDER BY id"""  # noqa: S608 (fixed column lists)
-        )
-        cur.execute(
-            f"""INSERT INTO measure (id, {measure_key})
-                SELECT id, {measure_key} FROM {measures} ORDER BY id"""  # noqa: S608 (fixed column lists)
-        )
-        values = ", ".join(f"w.{c}" for c in VALUE_COLUMNS)
-        on_sitting = " AND ".join(f"si.{c} IS NOT DISTINCT FROM w.{c}" for c in SITTING_KEY)
-        on_measure = " AND ".join(f"m.{c} IS NOT DISTINCT FROM w.{c}" for c in MEASURE_KEY)
-        cur.execute(
-            f"""INSERT INTO score_value (sitting_id, measure_id, {", ".join(VALUE_COLUMNS)})
-                SELECT si.id, m.id, {values}
-                FROM {work} w
-                JOIN {sittings} si ON {on_sitting}
-                JOIN {measures} m ON {on_measure}
-                ORDER BY si.id, w.pos"""  # noqa: S608 (fixed column lists)
-        )
-    finally:
-        for name in (work, sittings, measures):
-            cur.execute(f"DROP TABLE IF EXISTS {name}")
-    return table.num_rows
+    })
+    sittings, sitting_no = _numbered(table, SITTING_KEY)
+    measures, measure_no = _numbered(table, MEASURE_KEY)
+    order = pa.array(np.argsort(sitting_no, kind="stable"))  # sitting order, rows' order within
+    values = pa.table({
+        "sitting_no": pa.array(sitting_no).take(order),
+        "measure_no": pa.array(measure_no).take(order),
+        **{c: table.column(c).take(order) for c in VALUE_COLUMNS},
+    })
+    return _insert(cur, sittings, measures, values)
 
 
 def insert_slim(
@@ -155,63 +139,63 @@ def insert_slim(
 ) -> int:
     """The importer's fast path: write one upload's sittings, measures and score values.
 
-    ``sittings``: [sitting_no,] student_no, administration_no, grade, class_name, teacher (the
-    sitting_no column, when given, numbers them, gaps allowed; else the row position does); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
+    ``sittings``: student_no, administration_no, grade, class_name, teacher (row position =
+    sitting_no); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
     measure_no, points, max_points, fraction, level, proficient, ordered by sitting_no (any
     number of record batches). ``student_ids`` / ``administration_ids`` give the database id
-    of each student_no / administration_no. Sitting number k gets id ``max(sitting.id) + 1 + k``,
+    of each student_no / administration_no. Sitting k gets id ``max(sitting.id) + 1 + k``,
     measure k ``max(measure.id) + 1 + k``. Returns the number of score values written.
     Call inside a write transaction.
     """
-    base_sitting, base_measure = _next_id(cur, "sitting"), _next_id(cur, "measure")
     student_ids = np.asarray(student_ids, dtype=np.int32)
     administration_ids = np.asarray(administration_ids, dtype=np.int32)
+    upload = pa.array(np.full(sittings.num_rows, upload_id, dtype=np.int32))
+    sitting_rows = pa.table({
+        "upload_id": upload,
+        "administration_id": administration_ids[_numpy(sittings.column("administration_no"))],
+        "student_id": student_ids[_numpy(sittings.column("student_no"))],
+        "grade": sittings.column("grade"),
+        "class_name": sittings.column("class_name"),
+        "teacher": sittings.column("teacher"),
+    })
+    measure_rows = pa.table({
+        "upload_id": pa.array(np.full(measures.num_rows, upload_id, dtype=np.int32)),
+        "skill": measures.column("skill"),
+        "item": measures.column("item"),
+    })
+    if values.num_rows > 1 and (np.diff(_numpy(values.column("sitting_no"))) < 0).any():
+        # The contract says sorted; reads stay fast only if the values are, so sort if not.
+        values = values.take(pc.sort_indices(values, [("sitting_no", "ascending")]))
+    return _insert(cur, sitting_rows, measure_rows, values)
 
-    n = sittings.num_rows
-    if "sitting_no" in sittings.column_names:  # numbered by the caller (gaps allowed)
-        sitting_no = _numpy(sittings.column("sitting_no")).astype(np.int32)
-    else:
-        sitting_no = np.arange(n, dtype=np.int32)
-    sitting_rows = pa.table(
-        {
-            "id": pa.array(sitting_no + np.int32(base_sitting + 1)),
-            "administration_id": pa.array(
-                administration_ids[_numpy(sittings.column("administration_no"))]
-            ),
-            "student_id": pa.array(student_ids[_numpy(sittings.column("student_no"))]),
-            "grade": sittings.column("grade"),
-            "class_name": sittings.column("class_name"),
-            "teacher": sittings.column("teacher"),
-        }
-    )
-    m = measures.num_rows
-    measure_rows = pa.table(
-        {
-            "id": pa.array(np.arange(base_measure + 1, base_measure + 1 + m, dtype=np.int32)),
-            "skill": measures.column("skill"),
-            "item": measures.column("item"),
-        }
-    )
-    sitting_no = values.column("sitting_no")
-    if len(sitting_no) > 1:
-        steps = np.diff(_numpy(sitting_no))
-        if (steps < 0).any():  # the contract says sorted; keep reads fast if it ever is not
-            values = values.take(pc.sort_indices(values, [("sitting_no", "ascending")]))
 
-    names = [_unique(p) for p in ("slim_sittings", "slim_measures", "slim_values")]
-    for name, table in zip(names, (sitting_rows, measure_rows, values), strict=True):
+def _insert(cur: Any, sittings: pa.Table, measures: pa.Table, values: pa.Table) -> int:
+    """Insert numbered sittings and measures and their score values.
+
+    ``sittings`` (upload_id, administration_id, student_id, grade, class_name, teacher) and
+    ``measures`` (upload_id, skill, item) are numbered by position; ``values`` point at them
+    with 0-based sitting_no / measure_no and are in sitting order. Ids continue from the
+    largest in the tables; everything goes in with INSERT … SELECT from Arrow.
+    """
+    base_sitting, base_measure = _next_id(cur, "sitting"), _next_id(cur, "measure")
+    sittings = sittings.append_column(
+        "id", pa.array(np.arange(base_sitting + 1, base_sitting + 1 + sittings.num_rows,
+                                 dtype=np.int32)))
+    measures = measures.append_column(
+        "id", pa.array(np.arange(base_measure + 1, base_measure + 1 + measures.num_rows,
+                                 dtype=np.int32)))
+    names = [_unique(p) for p in ("new_sittings", "new_measures", "new_values")]
+    for name, table in zip(names, (sittings, measures, values), strict=True):
         cur.register(name, table)
     try:
         cur.execute(
             f"""INSERT INTO sitting (id, upload_id, administration_id, student_id, grade,
                    class_name, teacher)
-                SELECT id, ?, administration_id, student_id, grade, class_name, teacher
-                FROM {names[0]}""",  # noqa: S608 (generated name)
-            [upload_id],
+                SELECT id, upload_id, administration_id, student_id, grade, class_name, teacher
+                FROM {names[0]}"""  # noqa: S608 (generated name)
         )
         cur.execute(
-            f"INSERT INTO measure (id, upload_id, skill, item) SELECT id, ?, skill, item FROM {names[1]}",  # noqa: S608 (generated name)
-            [upload_id],
+            f"INSERT INTO measure (id, upload_id, skill, item) SELECT id, upload_id, skill, item FROM {names[1]}"  # noqa: S608 (generated name)
         )
         cur.execute(
             f"""INSERT INTO score_value (sitting_id, measure_id, points, max_points, fraction,
@@ -225,12 +209,6 @@ def insert_slim(
         for name in names:
             cur.unregister(name)
     return values.num_rows
-
-
-def _numpy(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return column.to_numpy(zero_copy_only=False)
 
 
 def delete_upload_scores(cur: Any, upload_id: int) -> int:
