@@ -351,16 +351,26 @@ def catalog(db: Database) -> pd.DataFrame:
     if "catalog" not in memo:
         # Group the sittings that hold a skill score on their own columns first; only those
         # missing a grade, class or teacher keep their student, to be completed from the
-        # student table afterwards.
+        # student table afterwards. Every sitting holds a score, so only the sittings of
+        # uploads with per-question rows need their score values checked for a skill.
         memo["catalog"] = db.query(
             """
-            WITH r AS (
+            WITH items AS (SELECT DISTINCT upload_id FROM measure WHERE item IS NOT NULL),
+            skilled AS (
+                SELECT * FROM sitting WHERE upload_id NOT IN (SELECT upload_id FROM items)
+                UNION ALL
+                SELECT * FROM sitting
+                WHERE upload_id IN (SELECT upload_id FROM items)
+                  AND id IN (SELECT v.sitting_id FROM score_value v
+                             WHERE v.measure_id IN (
+                                 SELECT id FROM measure WHERE item IS NULL
+                                   AND upload_id IN (SELECT upload_id FROM items)))
+            ),
+            r AS (
                 SELECT upload_id, administration_id, grade, class_name, teacher,
                        CASE WHEN grade IS NULL OR class_name IS NULL OR teacher IS NULL
                             THEN student_id END AS student_id
-                FROM sitting
-                WHERE id IN (SELECT v.sitting_id FROM score_value v
-                             JOIN measure m ON m.id = v.measure_id WHERE m.item IS NULL)
+                FROM skilled
                 GROUP BY ALL
             )
             SELECT u.team_id, a.assessment_id, r.administration_id,

@@ -284,3 +284,27 @@ def test_undo_of_an_upload_leaves_the_other_uploads_scores(db):
     assert out["scores"] == 2 and out["administrations"] == 1 and out["students"] == 0
     assert _view(db) == keep
     assert db.scalar("SELECT count(*) FROM administration WHERE id = ?", [winter]) == 0
+
+
+def test_catalog_lists_only_sittings_with_a_skill_score(db):
+    from collabplan import metrics
+
+    team = f.team(db)
+    upload = f.upload(db, team)
+    assessment = f.assessment(db)
+    fall = f.administration(db, assessment, "Fall", "2025-09-15")
+    kid, other = f.class_of_students(db, 2, "3A", "Ms Lee")
+    f.scores(db, [
+        {"upload_id": upload, "administration_id": fall, "student_id": kid, "skill": "A",
+         "fraction": 0.5, "grade": "3", "class_name": "3A", "teacher": "Ms Lee"},
+        {"upload_id": upload, "administration_id": fall, "student_id": kid, "skill": "A",
+         "item": "Q1", "points": 1.0, "max_points": 1.0, "grade": "3", "class_name": "3A",
+         "teacher": "Ms Lee"},
+        # only a question score, in a class no skill score names
+        {"upload_id": upload, "administration_id": fall, "student_id": other, "skill": "A",
+         "item": "Q1", "points": 0.0, "max_points": 1.0, "grade": "3", "class_name": "3Z",
+         "teacher": "Mr Nobody"},
+    ])
+    cat = metrics.catalog(db)
+    assert sorted(cat["class_name"]) == ["3A"]
+    assert sorted(cat["teacher"]) == ["Ms Lee"]
