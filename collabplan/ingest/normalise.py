@@ -125,11 +125,11 @@ SAVE_COLUMNS = {
 #: its skill or question (``m``) and its own values (``k``).
 _SCORE_COLUMNS = """
     r.student_key, r.sid_n AS local_id, r.display AS display_name, r.assessment_n AS assessment,
-    r.term_n AS term, r.date, m.skill, m.item,
+    r.term_n AS term, rows_k.date, m.skill, m.item,
     coalesce(k.raw, {raw_num}) AS raw, k.points, k.max_points,
     k.fraction, k.level, k.proficient, r.grade_n AS grade, r.class_n AS class_name,
     r.teacher_n AS teacher, r.sheet, r.row,
-    r.student_no, r.admin_no AS administration_no
+    rows_k.student_no, rows_k.admin_no AS administration_no
 """
 
 _EMPTY_SCORES = pa.table({})
@@ -153,7 +153,8 @@ SAVE_BATCH_ROWS = 122_880
 class _Normalised:
     """The normaliser's in-memory database, kept for the score rows of one prepared file.
 
-    ``scores_t`` holds each score once (by source row and measure), ``rows_k`` what each
+    ``scores_t`` holds each score once (by source row and measure), ``rows_k`` (and
+    ``rows_n``) what each
     source row shares, ``measures`` the skills and questions. The rest is dropped once
     prepared.
     """
@@ -167,16 +168,17 @@ class _Normalised:
         with self.lock:
             return self.con.execute(
                 f"""SELECT {_SCORE_COLUMNS.format(raw_num=_text_sql("k.raw_num", pa.float64()))}
-                    FROM scores_t k JOIN rows_k r USING (rid) JOIN measures m USING (measure_no)
-                    ORDER BY r.rid, k.is_item, k.measure_no"""  # noqa: S608 (fixed text)
+                    FROM scores_t k JOIN rows_k USING (rid) JOIN rows_n r USING (rid)
+                    JOIN measures m USING (measure_no)
+                    ORDER BY rid, k.is_item, k.measure_no"""  # noqa: S608 (fixed text)
             ).to_arrow_table()
 
     def sittings(self) -> pa.Table:
         with self.lock:
             return self.con.execute(
-                """SELECT sitting_no, student_no, admin_no AS administration_no, grade_n AS grade,
-                          class_n AS class_name, teacher_n AS teacher
-                   FROM rows_k ORDER BY sitting_no"""
+                """SELECT k.sitting_no, k.student_no, k.admin_no AS administration_no,
+                          r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher
+                   FROM rows_k k JOIN rows_n r USING (rid) ORDER BY k.sitting_no"""
             ).to_arrow_table()
 
     def measures(self) -> pa.Table:
@@ -960,11 +962,11 @@ class _Normaliser:
                 SELECT *,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN first_t
                          WHEN contains(name_t, ',') THEN nullif(trim(substr(name_t, strpos(name_t, ',') + 1)), '')
-                         WHEN contains(name_t, ' ') THEN trim(regexp_replace(name_t, ' [^ ]+$', ''))
+                         WHEN contains(name_t, ' ') THEN trim(left(name_t, length(name_t) - length(split_part(name_t, ' ', -1)) - 1))
                          ELSE name_t END AS first_n,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN last_t
                          WHEN contains(name_t, ',') THEN trim(split_part(name_t, ',', 1))
-                         WHEN contains(name_t, ' ') THEN regexp_extract(name_t, ' ([^ ]+)$', 1)
+                         WHEN contains(name_t, ' ') THEN split_part(name_t, ' ', -1)
                          ELSE NULL END AS last_n
                 FROM r
             ), d AS (
@@ -1187,7 +1189,9 @@ class _Normaliser:
                 "WHEN num < 0 OR num > mx + 1e-9 THEN 'out of range'"
             )
         no_skill = "" if self.parts else "WHEN nullif(row_skill, '') IS NULL THEN 'no skill'"
-        missing = "marked_missing OR (blank AND NOT row_scored)" if rollup else "marked_missing OR blank"
+        missing = (
+            "marked_missing OR (blank AND NOT row_scored)" if rollup else "marked_missing OR blank"
+        )
         num = (
             "CASE WHEN blank AND row_scored THEN 0.0 WHEN marked_missing THEN NULL ELSE num0 END"
             if rollup
@@ -1361,14 +1365,11 @@ class _Normaliser:
         self.table(
             "rows_k",
             """
-            SELECT r.rid, r.rid AS sitting_no, r.student_key, r.sid_n, r.display, r.assessment_n,
-                   r.term_n, a.date, r.grade_n, r.class_n, r.teacher_n, r.sheet, r.row,
-                   st.student_no, a.admin_no
+            SELECT r.rid, r.rid AS sitting_no, st.student_no, a.admin_no, a.date
             FROM rows_n r
             JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
             JOIN students_n st ON st.student_key = r.student_key
             WHERE r.skip_reason IS NULL AND r.rid IN (SELECT rid FROM scored_rows)
-            ORDER BY r.rid
             """,
         )
         students = con.execute(
@@ -1399,7 +1400,7 @@ class _Normaliser:
         # only the scores, measures and rows_k are read again; free the rest
         for name, _data in self.sheet_tables:
             con.unregister(name)
-        for name in ("rows_n", "students_n", "scored_rows", "admins"):
+        for name in ("students_n", "scored_rows", "admins"):
             self.drop(name)
         return Prepared(
             file_name=self.file_name,

@@ -140,7 +140,7 @@ def insert_slim(
     """The importer's fast path: write one upload's sittings, measures and score values.
 
     ``sittings``: student_no, administration_no, grade, class_name, teacher (row position =
-    sitting_no); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
+    sitting_no; or, with a sitting_no column in ascending order, that number, gaps allowed); ``measures``: skill, item (position = measure_no); ``values``: sitting_no,
     measure_no, points, max_points, fraction, level, proficient, ordered by sitting_no (any
     number of record batches). ``student_ids`` / ``administration_ids`` give the database id
     of each student_no / administration_no. Sitting k gets id ``max(sitting.id) + 1 + k``,
@@ -163,6 +163,15 @@ def insert_slim(
         "skill": measures.column("skill"),
         "item": measures.column("item"),
     })
+    if "sitting_no" in sittings.column_names:
+        # numbered by the caller (ascending, gaps allowed): the values point at positions
+        numbers = _numpy(sittings.column("sitting_no"))
+        positions = np.searchsorted(numbers, _numpy(values.column("sitting_no")))
+        values = values.set_column(
+            values.schema.get_field_index("sitting_no"),
+            "sitting_no",
+            pa.array(positions.astype(np.int32)),
+        )
     if values.num_rows > 1 and (np.diff(_numpy(values.column("sitting_no"))) < 0).any():
         # The contract says sorted; reads stay fast only if the values are, so sort if not.
         values = values.take(pc.sort_indices(values, [("sitting_no", "ascending")]))

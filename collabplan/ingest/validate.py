@@ -84,10 +84,10 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     ).fetchall()
     dups = (
         con.execute(
-            """SELECT any_value(coalesce(r.display, r.sid_n)) FROM scores_t k
-               JOIN rows_k r USING (rid) WHERE NOT k.is_item
+            """SELECT any_value(coalesce(n.display, n.sid_n)) FROM scores_t k
+               JOIN rows_k r USING (rid) JOIN rows_n n USING (rid) WHERE NOT k.is_item
                GROUP BY r.admin_no, r.student_no, k.measure_no
-               HAVING min(row) <> max(row) OR min(sheet) <> max(sheet)"""
+               HAVING min(n.row) <> max(n.row) OR min(n.sheet) <> max(n.sheet)"""
         ).fetchall()
         if two_rows
         else []

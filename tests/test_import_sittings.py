@@ -1,0 +1,47 @@
+"""Each score keeps its own student, class and teacher when source rows are skipped between
+scored rows (the writer numbers a file's sittings by source row, with gaps)."""
+
+from __future__ import annotations
+
+from collabplan.ingest import Mapping, import_file
+
+MAPPING = """
+[assessment]
+name = "Unit 3 CFA"
+date = "2026-01-20"
+[columns]
+student_id = "ID"
+student_name = "Student"
+class = "Class"
+[scores]
+layout = "wide"
+columns = ["Fractions", "Area"]
+kind = "points"
+max = 4
+"""
+
+CSV = (
+    "ID,Student,Class,Fractions,Area\n"
+    "1,Ada Lovelace,3A,4,2\n"
+    ",,,,\n"  # a blank row: no sitting, and the next rows' numbers jump
+    "Class average,,,3,3\n"  # a summary row: skipped too
+    "2,Alan Turing,3B,1,\n"  # Area blank: one score only
+    "3,Grace Hopper,3C,,3\n"
+)
+
+
+def test_scores_keep_their_student_class_and_values_across_skipped_rows(db):
+    result = import_file(db, CSV.encode(), "unit3.csv", Mapping.from_toml(MAPPING, name="t"))
+    assert result.scores == 4 and result.students == 3
+    rows = db.rows(
+        """SELECT st.local_id, s.class_name, s.skill, s.points, s.max_points, s.proficient
+           FROM score s JOIN student st ON st.id = s.student_id ORDER BY 1, 3"""
+    )
+    assert rows == [
+        ("1", "3A", "Area", 2.0, 4.0, False),
+        ("1", "3A", "Fractions", 4.0, 4.0, True),
+        ("2", "3B", "Fractions", 1.0, 4.0, False),
+        ("3", "3C", "Area", 3.0, 4.0, False),
+    ]
+    # one sitting per scored row, each with its own class
+    assert db.rows("SELECT class_name FROM sitting ORDER BY id") == [("3A",), ("3B",), ("3C",)]
