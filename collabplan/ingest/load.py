@@ -347,33 +347,6 @@ def _student_ids(cur: Any, students: pa.Table) -> np.ndarray:
     return ids
 
 
-def _insert_scores(
-    cur: Any, scores: pa.Table, upload_id: int, student_ids: np.ndarray, admin_ids: list[int]
-) -> None:
-    """Insert the score rows with their student and administration ids already in place.
-
-    The rows (:meth:`Prepared.rows_to_save`) carry the position of their student and
-    administration (``student_no``, ``administration_no``); taking ids by position replaces
-    two joins on text keys over every score row. They are written through
-    :func:`store.write_score_rows`, which splits them into sittings, measures and values
-    (the importer's own fast path is :func:`store.insert_slim`).
-    """
-    rows = scores.drop_columns(
-        [c for c in ("student_no", "administration_no", "raw") if c in scores.column_names]
-    )
-    rows = (
-        rows.append_column(
-            "upload_id", pa.array(np.full(scores.num_rows, upload_id, dtype=np.int32))
-        )
-        .append_column("student_id", pa.array(student_ids).take(scores.column("student_no")))
-        .append_column(
-            "administration_id",
-            pa.array(admin_ids, pa.int32()).take(scores.column("administration_no")),
-        )
-    )
-    store.write_score_rows(cur, rows)
-
-
 # -------------------------------------------------------------------------------------- undo
 def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> dict[str, Any]:
     """Undo one import: its scores and group rows, the upload row, and whatever only it used.
