@@ -533,3 +533,14 @@ def too_large_csv(size: int) -> bytes:
     line = b"Ana Ruiz,3\n"
     body = line * ((size - len(header)) // len(line) + 1)
     return (header + body)[:size]
+
+
+def openpyxl_bytes(fill) -> bytes:
+    """A workbook written by openpyxl after ``fill(worksheet)``: a real Excel-like file."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    fill(wb.active)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

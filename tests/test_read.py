@@ -4,14 +4,13 @@ rows and columns where the sheet has them."""
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 
 from collabplan.ingest.errors import IngestError
 from collabplan.ingest.read import RawSheet, read_upload, sheet_names, sniff_delimiter
 from tests import badfiles
+from tests.badfiles import openpyxl_bytes
 
 
 def rows_of(sheet: RawSheet) -> list[list[str | None]]:
@@ -22,14 +21,6 @@ def cell(sheet: RawSheet, sheet_row: int, col: int) -> str | None:
     """The text of a cell by its Excel row number and 0-based column."""
     i = sheet_row - sheet.first_row
     return sheet.text_rows(i, i + 1)[0][col]
-
-
-def openpyxl_bytes(fill) -> bytes:
-    wb = openpyxl.Workbook()
-    fill(wb.active)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 # ------------------------------------------------------------------------------------ samples

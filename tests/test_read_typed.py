@@ -12,23 +12,15 @@ from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
-import openpyxl
 import pyarrow as pa
 import pytest
 
 from collabplan.ingest import read, safety
 from collabplan.ingest.read import HEAD_ROWS, RawSheet, cell_text, read_upload
 from tests import badfiles
+from tests.badfiles import openpyxl_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def openpyxl_bytes(fill) -> bytes:
-    wb = openpyxl.Workbook()
-    fill(wb.active)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def text_of(sheet: RawSheet, sheet_row: int) -> list[str | None]:

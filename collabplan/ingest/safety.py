@@ -882,35 +882,31 @@ def _send_tables(tables, out_fd: int | None) -> list:
         with pa.ipc.new_stream(sink, batch.schema) as writer:
             writer.write_batch(batch)
 
+    def pieces(write) -> list:
+        return [
+            (name, *(None if batch is None else write(batch) for batch in (head, body)))
+            for name, head, body in tables
+        ]
+
     if out_fd is None:
-        out = []
-        for name, head, body in tables:
-            pieces = []
-            for batch in (head, body):
-                if batch is None:
-                    pieces.append(None)
-                    continue
-                sink = pa.BufferOutputStream()
-                ipc(batch, sink)
-                pieces.append(sink.getvalue().to_pybytes())
-            out.append((name, *pieces))
-        return out
-    out = []
+
+        def as_bytes(batch) -> bytes:
+            sink = pa.BufferOutputStream()
+            ipc(batch, sink)
+            return sink.getvalue().to_pybytes()
+
+        return pieces(as_bytes)
     with pa.OSFile(f"/proc/self/fd/{out_fd}", "wb") as sink:
-        for name, head, body in tables:
-            pieces = []
-            for batch in (head, body):
-                if batch is None:
-                    pieces.append(None)
-                    continue
-                start = sink.tell()
-                ipc(batch, sink)
-                end = sink.tell()
-                pieces.append((start, end - start))
-                if end % 64:  # keep every stream 64-byte aligned for the zero-copy read
-                    sink.write(b"\0" * (64 - end % 64))
-            out.append((name, *pieces))
-    return out
+
+        def in_file(batch) -> tuple[int, int]:
+            start = sink.tell()
+            ipc(batch, sink)
+            end = sink.tell()
+            if end % 64:  # keep every stream 64-byte aligned for the zero-copy read
+                sink.write(b"\0" * (64 - end % 64))
+            return start, end - start
+
+        return pieces(in_file)
 
 
 # ------------------------------------------------------------------- the head: a cut copy
