@@ -312,16 +312,8 @@ def detect_mapping(sheets: list[Any], file_name: str) -> tuple[Mapping, str]:
 def _top_rows(sheet: Any) -> list[list[str | None]]:
     return [
         [(v.strip() if isinstance(v, str) else v) for v in row]
-        for row in _text_rows(sheet, 0, HEADER_SEARCH_ROWS)
+        for row in sheet.text_rows(0, HEADER_SEARCH_ROWS)
     ]
-
-
-def _text_rows(sheet: Any, start: int, stop: int) -> list[list[str | None]]:
-    """Rows ``start``..``stop - 1`` of a raw sheet as text (typed cells formatted)."""
-    fn = getattr(sheet, "text_rows", None)
-    if fn is not None:
-        return fn(start, stop)
-    return [list(r.values()) for r in sheet.table.slice(start, max(stop - start, 0)).to_pylist()]
 
 
 def _is_number(text: Any) -> bool:
@@ -543,7 +535,7 @@ class _Normaliser:
                 if not counts or max(counts) < 2:
                     return None
                 idx = counts.index(max(counts))
-        header = _text_rows(sheet, idx, idx + 1)[0]
+        header = sheet.text_rows(idx, idx + 1)[0]
         headers = [(v.strip() if isinstance(v, str) else v) for v in header]
         index: dict[str, int] = {}
         for j, h in enumerate(headers):
@@ -569,7 +561,7 @@ class _Normaliser:
         i = sheet_row - sh.raw.first_row
         if i < 0 or i >= sh.raw.table.num_rows:
             return [None] * sh.raw.table.num_columns
-        return [(v.strip() if isinstance(v, str) else v) for v in _text_rows(sh.raw, i, i + 1)[0]]
+        return [(v.strip() if isinstance(v, str) else v) for v in sh.raw.text_rows(i, i + 1)[0]]
 
     # -- per-sheet SQL -----------------------------------------------------------------
     def sheet_sql(self, n: int, sh: _Sheet) -> tuple[str, list[Any]]:
@@ -577,7 +569,7 @@ class _Normaliser:
 
         The sheet's data rows are registered as an Arrow table ``sheet_n``. A column may be
         text or typed (numbers, dates, booleans from a workbook): :func:`_text_sql` and
-        :func:`_number_sql` read either kind, so a typed number is never formatted and parsed
+        :func:`_score_cell_sql` read either kind, so a typed number is never formatted and parsed
         again just to be a score.
         """
         raw = sh.raw
@@ -668,9 +660,6 @@ class _Normaliser:
     def text(self, j: int) -> str:
         return _text_sql(f"c{j}", self.types.get(f"c{j}", pa.string()))
 
-    def number(self, j: int) -> str:
-        return _number_sql(f"c{j}", self.types.get(f"c{j}", pa.string()))
-
     def is_number_column(self, j: int) -> bool:
         t = self.types.get(f"c{j}", pa.string())
         return pa.types.is_floating(t) or pa.types.is_integer(t)
@@ -747,11 +736,7 @@ class _Normaliser:
                 value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else self.text
                 picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
                 names = ", ".join(f'"{part}"' for part, _j in group)
-                raw_sql, num_sql, pct_sql = (
-                    ("NULL::VARCHAR", "v", "false")
-                    if is_num
-                    else ("v", _NUMBER_SQL.format(x="v"), "contains(coalesce(v, ''), '%')")
-                )
+                raw_sql, num_sql, pct_sql = _score_cell_sql("v", is_num)
                 if is_num:
                     self.numeric_parts[len(self.cell_parts)] = (name, group)
                 self.cell_parts.append(
@@ -813,15 +798,10 @@ class _Normaliser:
         self, name: str, score_c: int, skill_c: int, max_sql: str, cut_sql: str, ci: int
     ) -> str:
         """A long (or repeated-group) layout's cells: one per source row, skill from a column."""
-        if self.is_number_column(score_c):
-            raw_sql, num_sql, pct_sql = "NULL::VARCHAR", f"CAST(c{score_c} AS DOUBLE)", "false"
-        else:
-            t = self.text(score_c)
-            raw_sql, num_sql, pct_sql = (
-                t,
-                _NUMBER_SQL.format(x=t),
-                f"contains(coalesce({t}, ''), '%')",
-            )
+        is_num = self.is_number_column(score_c)
+        raw_sql, num_sql, pct_sql = _score_cell_sql(
+            f"CAST(c{score_c} AS DOUBLE)" if is_num else self.text(score_c), is_num
+        )
         return (
             f"SELECT _rid AS rid, NULL::INTEGER AS part, {int(ci)} AS ci,"  # noqa: S608 (generated cN names and fixed fragments)
             f" trim({self.text(skill_c)}) AS row_skill, {raw_sql} AS raw, {num_sql} AS num0,"
@@ -1031,12 +1011,11 @@ class _Normaliser:
         marks = self.m.missing_marks
         # A cell that reads as a number can only be a missing mark when some mark reads as one
         # too (the same parse; it ignores case): otherwise only non-numbers are looked up.
-        (numeric_marks,) = self.con.execute(
+        (self.numeric_marks,) = self.con.execute(
             f"SELECT coalesce(bool_or({_NUMBER_SQL.format(x='m')} IS NOT NULL), false)"  # noqa: S608
             " FROM unnest(?::VARCHAR[]) t(m)",
             [marks],
         ).fetchone()
-        self.numeric_marks = bool(numeric_marks)
         as_text = f"coalesce(raw, {_text_sql('num0', pa.float64())})"
         level_pos = (
             f"list_position(?::VARCHAR[], lower(trim({as_text})))"
@@ -1048,7 +1027,7 @@ class _Normaliser:
         # the cells are a SELECT read where needed, not a stored table: reading a typed sheet
         # again costs less than storing a million rows. The SQL is specialised in Python to
         # what this file can hold (no per-cell test of a setting).
-        if numeric_marks:
+        if self.numeric_marks:
             marked = f"NOT blank AND list_contains(?, lower(trim({as_text})))"
             marked_params: list[Any] = [marks]
         else:
@@ -1096,12 +1075,10 @@ class _Normaliser:
         only the columns that may hold a problem.
         """
         kind = self.kind or "points"
-        if kind == "level" or self.m.missing_marks and self.numeric_marks:
+        if kind == "level" or self.numeric_marks:
             return set()
         clean = set()
         for index, (name, group) in self.numeric_parts.items():
-            if name not in dict(self.sheet_tables):
-                continue
             stats = self.con.execute(
                 "SELECT "  # noqa: S608 (generated column names)
                 + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
@@ -1496,13 +1473,12 @@ def _text_sql(col: str, t: pa.DataType) -> str:
     return f"CAST({col} AS VARCHAR)"
 
 
-def _number_sql(col: str, t: pa.DataType) -> str:
-    """SQL giving a cell of Arrow type ``t`` as a number (NULL when it is not one)."""
-    if pa.types.is_floating(t) or pa.types.is_integer(t):
-        return f"CAST({col} AS DOUBLE)"
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return _NUMBER_SQL.format(x=col)
-    return "NULL::DOUBLE"
+def _score_cell_sql(value: str, is_number: bool) -> tuple[str, str, str]:
+    """SQL for a score cell's (raw text, number, has a percent sign) from ``value``: a typed
+    number is its own number with no text; text is parsed."""
+    if is_number:
+        return "NULL::VARCHAR", value, "false"
+    return value, _NUMBER_SQL.format(x=value), f"contains(coalesce({value}, ''), '%')"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
