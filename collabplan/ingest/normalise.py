@@ -1138,12 +1138,14 @@ class _Normaliser:
         rollup = self.rollup
         cells_sql = cells_sql or self.cells_sql
         # in a roll-up a blank item counts 0 when its row has other scores
+        # only a roll-up needs to know whether a row has other scores (a join: no join else)
         scored = (
             f"""LEFT JOIN (SELECT rid, bool_or(NOT marked_missing AND num0 IS NOT NULL) AS row_scored
                           FROM ({cells_sql}) GROUP BY rid) rs USING (rid)"""  # noqa: S608
             if rollup
-            else "LEFT JOIN (SELECT NULL::BIGINT AS rid, false AS row_scored WHERE false) rs USING (rid)"
+            else ""
         )
+        row_scored = "coalesce(rs.row_scored, false)" if rollup else "false"
         if kind == "level":
             fraction0 = "NULL::DOUBLE"
             bad = "WHEN coalesce(level_pos, 0) = 0 THEN 'unknown level'"
@@ -1181,7 +1183,7 @@ class _Normaliser:
                 SELECT *, {num} AS num
                 FROM (
                     SELECT c.*, coalesce(c.row_skill, list_extract(?::VARCHAR[], c.part + 1)) AS skill,
-                        coalesce(rs.row_scored, false) AS row_scored
+                        {row_scored} AS row_scored
                     FROM ({cells_sql}) c {scored}
                 )
             )
