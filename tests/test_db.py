@@ -63,3 +63,41 @@ def test_database_file_survives_reopen(db_path):
     second = db_module.Database(db_path)
     assert second.scalar("SELECT title FROM priority") == "Reading success for every student"
     second._con.close()
+
+
+def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):
+    """Migration 0004 rebuilds `student` without PRIMARY KEY/UNIQUE; rows and ids stay."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    for version, name, sql in db_module.migrations():
+        if version < 4:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+    con.execute(
+        "INSERT INTO student (student_key, local_id, display_name, grade)"
+        " VALUES ('id:7', '7', 'Ana Ruiz', '3'), ('name:bo li', NULL, 'Bo Li', '4')"
+    )
+    before = con.execute("SELECT * FROM student ORDER BY id").fetchall()
+    con.close()
+    migrated = db_module.Database(path)
+    try:
+        assert migrated.rows("SELECT * FROM student ORDER BY id") == before
+        assert migrated.scalar("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'student'") == 0
+        assert migrated.scalar(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'student'"
+            " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ) == 0
+        with migrated.transaction() as cur:
+            cur.execute("INSERT INTO student (student_key) VALUES ('id:8')")
+        # the sequence goes on after the moved rows
+        assert migrated.scalar("SELECT id FROM student WHERE student_key = 'id:8'") > max(
+            r[0] for r in before
+        )
+    finally:
+        migrated.close()
