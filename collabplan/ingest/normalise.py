@@ -154,23 +154,31 @@ class _Normalised:
     """The normaliser's in-memory database, kept for the score rows of one prepared file.
 
     ``scores_t`` holds each score once (by source row and measure), ``rows_k`` (and
-    ``rows_n``) what each
-    source row shares, ``measures`` the skills and questions. The rest is dropped once
-    prepared.
+    ``rows_n``) what each source row shares, ``measures`` the skills and questions; the sheets
+    stay registered so a preview can read each score's cell text again (``raw_sql``).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        tables: dict[str, pa.Table],
+        raw_sql: tuple[str, list[Any]],
+    ) -> None:
         self.con = con
         self.tables = tables  # the Arrow tables registered on ``con`` (kept alive here)
+        self.raw_sql = raw_sql  # scores_t's SELECT with each score's cell text and number
         self.lock = threading.Lock()
 
     def scores(self) -> pa.Table:
+        sql, params = self.raw_sql
         with self.lock:
             return self.con.execute(
-                f"""SELECT {_SCORE_COLUMNS.format(raw_num=_text_sql("k.raw_num", pa.float64()))}
-                    FROM scores_t k JOIN rows_k USING (rid) JOIN rows_n r USING (rid)
+                f"""WITH k AS ({sql})
+                    SELECT {_SCORE_COLUMNS.format(raw_num=_text_sql("k.raw_num", pa.float64()))}
+                    FROM k JOIN rows_k USING (rid) JOIN rows_n r USING (rid)
                     JOIN measures m USING (measure_no)
-                    ORDER BY rid, k.is_item, k.measure_no"""  # noqa: S608 (fixed text)
+                    ORDER BY rid, m.item IS NOT NULL, k.measure_no""",  # noqa: S608 (fixed text)
+                params,
             ).to_arrow_table()
 
     def sittings(self) -> pa.Table:
@@ -190,6 +198,8 @@ class _Normalised:
     def rows_to_save(self) -> pa.Table:
         # a score's sitting is its source row: the values are the score table's own columns
         scores = self.tables["scores_t"]
+        if "level" not in scores.column_names:  # not a level scale: no level to store
+            scores = scores.append_column("level", pa.nulls(scores.num_rows, pa.string()))
         return scores.select(["rid", *list(SAVE_COLUMNS)[1:]]).rename_columns(list(SAVE_COLUMNS))
 
     def __del__(self) -> None:
@@ -611,6 +621,19 @@ class _Normaliser:
 
         # identifiers below are generated column names cN of our own Arrow table
         sel = {role: c(role) for role in COLUMN_ROLES}
+        # an id or grade read as a number is already its text ("300500"); text is trimmed and
+        # loses an Excel ".0" ("300500.0" -> "300500")
+        typed = {}
+        for role in ("student_id", "grade"):
+            header = cols.get(role)
+            j = sh.index.get(header_key(header)) if header and header != SHEET_CLASS else None
+            typed[role] = j is not None and self.is_number_column(j)
+            if not typed[role]:
+                x = sel[role]
+                sel[role] = (
+                    f"nullif(trim(CASE WHEN contains({x}, '.')"
+                    f" THEN regexp_replace({x}, '^\\s*(\\d+)\\.0+\\s*$', '\\1') ELSE {x} END), '')"
+                )
         if self.m.assessment_name_column:
             sel["assessment"] = self.text(
                 self.col(sh, self.m.assessment_name_column, "[assessment] name_column")
@@ -632,7 +655,8 @@ class _Normaliser:
             else:
                 group_sel.append(f"{self.text(j)} AS g{g}")
         rows_sql = (
-            f"SELECT ?::VARCHAR AS sheet, _row AS row, _rid AS rid, {sel['student_id']} AS sid, {sel['student_name']} AS name,"  # noqa: S608 (generated cN names; values are ?)
+            f"SELECT ?::VARCHAR AS sheet, _row AS row, _rid AS rid, {sel['student_id']} AS sid_n,"  # noqa: S608 (generated cN names; values are ?)
+            f" {'true' if typed['student_id'] else 'false'} AS sid_is_number, {sel['student_name']} AS name,"
             f" {sel['first_name']} AS first, {sel['last_name']} AS last, {sel['grade']} AS grade,"
             f" {sel['class']} AS class, {sel['teacher']} AS teacher, {sel['term']} AS term,"
             f" {sel['date']} AS date_raw, {sel['assessment']} AS assessment, {nonblank} AS nonblank"
@@ -933,7 +957,6 @@ class _Normaliser:
             f"""
             WITH r AS (
                 SELECT *,
-                    nullif(regexp_replace(trim(sid), '^(\\d+)\\.0+$', '\\1'), '') AS sid_n,
                     nullif(trim(CASE WHEN {_HAS_WHITESPACE_RUN.format(x="name")}
                         THEN regexp_replace(name, '\\s+', ' ', 'g') ELSE name END), '') AS name_t,
                     nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
@@ -960,11 +983,11 @@ class _Normaliser:
                 CASE WHEN nonblank = 0 THEN 'blank row'
                      WHEN sid_n IS NOT NULL AND ?::VARCHAR IS NOT NULL AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
                      WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
-                     WHEN (sid_n IS NULL OR regexp_matches(lower(sid_n), ?))
+                     WHEN (sid_n IS NULL OR (NOT sid_is_number AND regexp_matches(lower(sid_n), ?)))
                           AND regexp_matches(lower(coalesce(name_t, first_t || ' ' || last_t, sid_n, '')), ?)
                          THEN 'not a student (a summary row)'
                 END AS skip_reason,
-                nullif(trim(regexp_replace(grade, '^(\\d+)\\.0+$', '\\1')), '') AS grade_n,
+                grade AS grade_n,
                 nullif(trim(class), '') AS class_n,
                 nullif(trim(teacher), '') AS teacher_n,
                 nullif(trim(term), '') AS term_n,
@@ -1230,12 +1253,19 @@ class _Normaliser:
             )
 
     def make_scores(self) -> None:
-        """Every score of the file: ``scores_t`` (rid, measure_no, is_item, raw, raw_num, points,
-        max_points, fraction, level, proficient), skill scores first worked out per cell or,
-        for an item-level file, rolled up from its items."""
+        """Every score of the file: ``scores_t`` (rid, measure_no, points, max_points, fraction,
+        proficient, and level for a level scale), skill scores first worked out per cell or,
+        for an item-level file, rolled up from its items. The cells' own text (``raw``,
+        ``raw_num``) is left out here and worked out again only for a preview
+        (:meth:`scores_sql`): a million-row table is cheaper without it."""
+        self.make_measures()
+        sql, params = self.scores_sql(with_raw=False)
+        self.table("scores_t", sql, params)
+
+    def scores_sql(self, *, with_raw: bool) -> tuple[str, list[Any]]:
+        """The SELECT of ``scores_t``; ``with_raw`` adds each score's cell text and number."""
         kind = self.kind or "points"
         levels = self.levels
-        self.make_measures()
         cells, cells_params = self.values_sql()
         if kind == "level":
             proficient = "list_position(?, lower(level)) >= ? AS proficient"
@@ -1244,85 +1274,86 @@ class _Normaliser:
             proficient = """CASE WHEN cut_num IS NOT NULL THEN points >= cut_num - 1e-9
                                  ELSE fraction >= ? - 1e-9 END AS proficient"""
             prof_params = [self.cut]
+        level_col = ", level" if kind == "level" or with_raw else ""
+        raw_cols = ", raw, raw_num" if with_raw else ""
         if self.parts:
-            skill_measure = "list_extract(?::INTEGER[], v.part + 1)"
-            measure_params = [[p.skill_measure for p in self.parts]]
+            measures = [p.skill_measure for p in self.parts]
+            if measures == list(range(len(measures))):  # the usual wide file: part = measure
+                skill_measure, measure_params = "v.part", []
+            else:
+                skill_measure = "list_extract(?::INTEGER[], v.part + 1)"
+                measure_params = [measures]
             measure_join = ""
         else:
             skill_measure = "m.measure_no"
             measure_params = []
             measure_join = "JOIN measures m ON m.skill = v.skill AND m.item IS NULL"
         if not self.item_level:
-            self.table(
-                "scores_t",
-                f"""
-                SELECT rid, measure_no, false AS is_item, raw, raw_num, points, max_points,
-                    fraction, level, {proficient}
+            sql = f"""
+                SELECT rid, measure_no, points, max_points, fraction{level_col}, {proficient}{raw_cols}
                 FROM (
                     SELECT v.rid, {skill_measure} AS measure_no, v.raw, v.num0 AS raw_num,
                         {"fraction0 * 100" if kind == "percent" else "num"} AS points,
-                        {"100.0" if kind == "percent" else "mx"} AS max_points,
+                        {"100.0::DOUBLE" if kind == "percent" else "mx"} AS max_points,
                         fraction0 AS fraction,
                         {"list_extract(?, level_pos)" if kind == "level" else "NULL::VARCHAR"} AS level,
                         cut_num
                     FROM ({cells}) v {measure_join} WHERE problem IS NULL
                 )
-                """,  # noqa: S608 (fixed fragments only)
-                [
-                    *prof_params,
-                    *measure_params,
-                    *([levels] if kind == "level" else []),
-                    *cells_params,
-                ],
-            )
-            return
+                """  # noqa: S608 (fixed fragments only)
+            return sql, [
+                *prof_params,
+                *measure_params,
+                *([levels] if kind == "level" else []),
+                *cells_params,
+            ]
         # items roll up into their skill; the questions themselves are kept too
-        self.table(
-            "scores_t",
-            f"""
-            SELECT rid, measure_no, false AS is_item, raw, NULL::DOUBLE AS raw_num, points,
-                max_points, fraction, level, {proficient}
+        raw_skill = (
+            """, CASE WHEN ? = 'points' THEN printf('%g/%g', sum(num), sum(mx))
+                      ELSE printf('%g', avg(num)) END AS raw, NULL::DOUBLE AS raw_num"""
+            if with_raw
+            else ""
+        )
+        raw_item = ", raw, num0" if with_raw else ""
+        sql = f"""
+            SELECT rid, measure_no, points, max_points, fraction{level_col}, {proficient}{raw_cols}
             FROM (
                 SELECT rid, sm AS measure_no,
-                    CASE WHEN ? = 'points' THEN printf('%g/%g', sum(num), sum(mx))
-                         ELSE printf('%g', avg(num)) END AS raw,
                     CASE WHEN ? = 'points' THEN sum(num) ELSE avg(fraction0) * 100 END AS points,
-                    CASE WHEN ? = 'points' THEN sum(mx) ELSE 100.0 END AS max_points,
+                    CASE WHEN ? = 'points' THEN sum(mx) ELSE 100.0 END::DOUBLE AS max_points,
                     CASE WHEN ? = 'points' THEN sum(num) / nullif(sum(mx), 0) ELSE avg(fraction0) END AS fraction,
                     NULL::VARCHAR AS level,
-                    NULL::DOUBLE AS cut_num
+                    NULL::DOUBLE AS cut_num{raw_skill}
                 FROM (SELECT *, list_extract(?::INTEGER[], part + 1) AS sm FROM ({cells}))
                 WHERE problem IS NULL AND ? <> 'level'
                 GROUP BY rid, sm
             )
             UNION ALL
-            SELECT rid, list_extract(?::INTEGER[], part + 1), true, raw, num0, num, mx, fraction0,
-                NULL::VARCHAR, (fraction0 >= ? - 1e-9)
+            SELECT rid, list_extract(?::INTEGER[], part + 1), num, mx, fraction0{", NULL::VARCHAR" if level_col else ""},
+                (fraction0 >= ? - 1e-9){raw_item}
             FROM ({cells}) WHERE problem IS NULL
-            """,  # noqa: S608 (fixed fragments only)
-            [
-                *prof_params,
-                kind,
-                kind,
-                kind,
-                kind,
-                [p.skill_measure for p in self.parts],
-                *cells_params,
-                kind,
-                [p.item_measure for p in self.parts],
-                self.cut,
-                *cells_params,
-            ],
-        )
+            """  # noqa: S608 (fixed fragments only)
+        return sql, [
+            *prof_params,
+            kind,
+            kind,
+            kind,
+            *([kind] if with_raw else []),
+            [p.skill_measure for p in self.parts],
+            *cells_params,
+            kind,
+            [p.item_measure for p in self.parts],
+            self.cut,
+            *cells_params,
+        ]
 
     def finish(self, detected: str, sha256: str) -> Prepared:
         con = self.con
         kind = self.kind
         self.make_scores()
-        # the rows that gave a skill score: they make the administrations
-        self.table("scored_rows", "SELECT DISTINCT rid FROM scores_t WHERE NOT is_item")
-        # administrations: assessment + term; date = earliest date among their rows;
-        # admin_no is the position in Prepared.administrations
+        self.number_rows()
+        # administrations: assessment + term; date = earliest date among their rows that gave
+        # a skill score; admin_no is the position in Prepared.administrations
         self.table(
             "admins",
             """
@@ -1331,12 +1362,14 @@ class _Normaliser:
                 SELECT r.assessment_n AS assessment, r.term_n AS term,
                        coalesce(min(r.date_n), TRY_CAST(? AS DATE)) AS date
                 FROM rows_n r
-                WHERE r.skip_reason IS NULL
-                  AND ? AND r.rid IN (SELECT rid FROM scored_rows)
+                WHERE r.scored AND ?
                 GROUP BY ALL
             )
             """,
-            [_iso_date(self.m.assessment_date, self.mapping_where()), self.scores_cfg is not None],
+            [
+                _iso_date(con, self.m.assessment_date, self.mapping_where()),
+                self.scores_cfg is not None,
+            ],
         )
         self.make_students()
         # what the scores of each source row share (student, administration, and the grade,
@@ -1344,18 +1377,13 @@ class _Normaliser:
         self.table(
             "rows_k",
             """
-            SELECT r.rid, r.rid AS sitting_no, st.student_no, a.admin_no, a.date
+            SELECT r.rid, r.rid AS sitting_no, r.student_no, a.admin_no, a.date
             FROM rows_n r
             JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
-            JOIN students_n st ON st.student_key = r.student_key
-            WHERE r.skip_reason IS NULL AND r.rid IN (SELECT rid FROM scored_rows)
+            WHERE r.scored
             """,
         )
-        students = con.execute(
-            """SELECT student_key, local_id, display_name, first_name, last_name, grade,
-                      class_name, teacher, groups
-               FROM students_n ORDER BY student_no"""
-        ).to_arrow_table()
+        students = self.kept["students_n"].drop_columns(["student_no"])
         administrations = con.execute(
             "SELECT assessment, term, date FROM admins ORDER BY admin_no"
         ).to_arrow_table()
@@ -1376,10 +1404,8 @@ class _Normaliser:
             ).fetchall()
         ]
         report = build_report(con, self, students.num_rows)
-        # only the scores, measures and rows_k are read again; free the rest
-        for name, _data in self.sheet_tables:
-            con.unregister(name)
-        for name in ("students_n", "scored_rows", "admins"):
+        # the scores, measures, rows and sheets are read again for previews; free the rest
+        for name in ("students_n", "admins"):
             self.drop(name)
         return Prepared(
             file_name=self.file_name,
@@ -1391,43 +1417,107 @@ class _Normaliser:
             report=report,
             administrations=administrations,
             assessments=assessments,
-            _source=_Normalised(con, self.kept),
+            _source=_Normalised(con, self.kept, self.scores_sql(with_raw=True)),
         )
+
+    def number_rows(self) -> None:
+        """Add ``student_no`` (students numbered in order of their first row) and ``scored``
+        (the row gave a skill score) to ``rows_n``.
+
+        Done on the Arrow columns (a hash of the keys and a mask), not with joins on the key
+        text: both are needed for every row of a large file.
+        """
+        import numpy as np
+
+        rows = self.kept["rows_n"]
+        scores = self.kept["scores_t"]
+        rid = scores.column("rid")
+        if self.item_level:  # questions do not make a row scored; their skill does
+            skills = pa.array(
+                [
+                    no
+                    for no, item in zip(
+                        self.kept["measures"].column("measure_no").to_pylist(),
+                        self.kept["measures"].column("item").to_pylist(),
+                        strict=True,
+                    )
+                    if item is None
+                ],
+                pa.int32(),
+            )
+            rid = rid.filter(pc.is_in(scores.column("measure_no"), value_set=skills))
+        scored_by_rid = np.zeros(self.next_rid, dtype=bool)
+        scored_by_rid[rid.to_numpy()] = True
+        row_rid = rows.column("rid").to_numpy()
+        keep = rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
+        scored = scored_by_rid[row_rid] & keep
+        keys = rows.column("student_key").filter(pa.array(keep)).combine_chunks()
+        encoded = pc.dictionary_encode(keys)
+        student_no = np.full(rows.num_rows, -1, dtype=np.int32)
+        student_no[keep] = encoded.indices.to_numpy(zero_copy_only=False)
+        self.student_count = len(encoded.dictionary)
+        rows = rows.append_column(
+            "student_no", pa.array(student_no, mask=~keep)
+        ).append_column("scored", pa.array(scored))
+        self.keep("rows_n", rows)
 
     def make_students(self) -> None:
         """One row per student key (``student_no`` = its position in Prepared.students)."""
+        rows = self.kept["rows_n"]
+        columns = {
+            "student_key": "student_key",
+            "local_id": "sid_n",
+            "display_name": "display",
+            "first_name": "first_n",
+            "last_name": "last_n",
+            "grade": "grade_n",
+            "class_name": "class_n",
+            "teacher": "teacher_n",
+        }
+        kept_rows = rows.column("skip_reason").null_count  # rows not skipped
+        if self.student_count == kept_rows:
+            # a row per student (the usual file): the students are those rows, in order
+            picked = rows.filter(pc.is_valid(rows.column("student_no")))
+            students = pa.table(
+                {"student_no": picked.column("student_no")}
+                | {name: picked.column(source) for name, source in columns.items()}
+            )
+        else:
+            # several rows per student: the largest value of each column
+            students = self.con.execute(
+                "SELECT student_no, any_value(student_key) AS student_key, "  # noqa: S608 (fixed names)
+                + ", ".join(f"max({source}) AS {name}" for name, source in columns.items() if name != "student_key")
+                + " FROM rows_n WHERE student_no IS NOT NULL GROUP BY student_no ORDER BY student_no"
+            ).to_arrow_table()
+        students = students.append_column("groups", self.student_groups(students.num_rows))
+        self.keep("students_n", students)
+
+    def student_groups(self, count: int) -> pa.ChunkedArray:
+        """The groups of each student (by student_no): "ELL", "Ethnicity: Hispanic" …"""
+        if not self.m.groups:
+            offsets = pa.array([0] * (count + 1), pa.int32())
+            return pa.chunked_array([pa.ListArray.from_arrays(offsets, pa.array([], pa.string()))])
         group_parts, group_params = [], []
         for g, (gname, _header) in enumerate(self.m.groups.items()):
             # yes/no columns make a flag; anything else makes "Name: value" groups
             group_parts.append(
-                f"""SELECT student_key, CASE WHEN flag THEN ? ELSE ? || ': ' || v END AS grp
-                FROM (SELECT student_key, nullif(trim(g{g}), '') AS v,
+                f"""SELECT student_no, CASE WHEN flag THEN ? ELSE ? || ': ' || v END AS grp
+                FROM (SELECT student_no, nullif(trim(g{g}), '') AS v,
                         bool_and(lower(coalesce(trim(g{g}), '')) IN {_sql_list(YES_VALUES + NO_VALUES)}) OVER () AS flag
-                      FROM rows_n WHERE skip_reason IS NULL)
+                      FROM rows_n WHERE student_no IS NOT NULL)
                 WHERE v IS NOT NULL AND (NOT flag OR lower(v) IN {_sql_list(YES_VALUES)})"""  # noqa: S608
             )
             group_params += [gname, gname]
-        groups_cte = (
-            " UNION ALL ".join(group_parts)
-            if group_parts
-            else "SELECT NULL::VARCHAR AS student_key, NULL::VARCHAR AS grp WHERE false"
-        )
-        self.table(
-            "students_n",
+        return self.con.execute(
             f"""
-            WITH g AS ({groups_cte}),
-            gl AS (SELECT student_key, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_key)
-            SELECT (row_number() OVER (ORDER BY r.student_key) - 1)::INTEGER AS student_no,
-                   r.student_key, max(r.sid_n) AS local_id, max(r.display) AS display_name,
-                   max(r.first_n) AS first_name, max(r.last_n) AS last_name,
-                   max(r.grade_n) AS grade, max(r.class_n) AS class_name, max(r.teacher_n) AS teacher,
-                   coalesce(any_value(gl.groups), []::VARCHAR[]) AS groups
-            FROM rows_n r LEFT JOIN gl USING (student_key)
-            WHERE r.skip_reason IS NULL
-            GROUP BY r.student_key
+            WITH g AS ({" UNION ALL ".join(group_parts)}),
+            gl AS (SELECT student_no, list(DISTINCT grp ORDER BY grp) AS groups FROM g GROUP BY student_no)
+            SELECT coalesce(gl.groups, []::VARCHAR[]) AS groups
+            FROM range(?) n(student_no) LEFT JOIN gl USING (student_no)
+            ORDER BY n.student_no
             """,  # noqa: S608 (fragments use generated column names only)
-            group_params,
-        )
+            [*group_params, count],
+        ).to_arrow_table().column("groups")
 
 
 #: True when ``\s+`` -> ' ' would change the text (a run of spaces, or a tab or line break;
@@ -1488,17 +1578,13 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-def _iso_date(text: str | None, where: str) -> str | None:
+def _iso_date(con: duckdb.DuckDBPyConnection, text: str | None, where: str) -> str | None:
     if not text:
         return None
-    con = duckdb.connect()
-    try:
-        value = con.execute(
-            f"SELECT {_DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
-            [text],
-        ).fetchone()[0]
-    finally:
-        con.close()
+    value = con.execute(
+        f"SELECT {_DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
+        [text],
+    ).fetchone()[0]
     if value is None:
         raise IngestError(
             f"{where}: [assessment] date {text!r} is not a date; write it like 2025-10-14"

@@ -85,14 +85,15 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     dups = (
         con.execute(
             """SELECT any_value(coalesce(n.display, n.sid_n)) FROM scores_t k
-               JOIN rows_k r USING (rid) JOIN rows_n n USING (rid) WHERE NOT k.is_item
+               JOIN rows_k r USING (rid) JOIN rows_n n USING (rid)
+               JOIN measures m USING (measure_no) WHERE m.item IS NULL
                GROUP BY r.admin_no, r.student_no, k.measure_no
                HAVING min(n.row) <> max(n.row) OR min(n.sheet) <> max(n.sheet)"""
         ).fetchall()
         if two_rows
         else []
     )
-    r.scored_rows = con.execute("SELECT count(*) FROM scored_rows").fetchone()[0]
+    r.scored_rows = con.execute("SELECT count(*) FROM rows_n WHERE scored").fetchone()[0]
     r.administrations = [
         f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
         for a, t, d in con.execute(
