@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from collabplan.db import Database
 from collabplan.ingest import store
@@ -247,8 +248,14 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                    teacher = coalesce(n.teacher, student.teacher)
                FROM new_students n
                WHERE student.student_key = n.student_key
-                 AND (n.display_name IS NOT NULL OR n.grade IS NOT NULL
-                      OR n.class_name IS NOT NULL OR n.teacher IS NOT NULL)"""
+                 -- only rows that change: a re-import of the same roster rewrites nothing
+                 AND (coalesce(n.local_id, student.local_id) IS DISTINCT FROM student.local_id
+                      OR coalesce(n.display_name, student.display_name) IS DISTINCT FROM student.display_name
+                      OR coalesce(n.first_name, student.first_name) IS DISTINCT FROM student.first_name
+                      OR coalesce(n.last_name, student.last_name) IS DISTINCT FROM student.last_name
+                      OR coalesce(n.grade, student.grade) IS DISTINCT FROM student.grade
+                      OR coalesce(n.class_name, student.class_name) IS DISTINCT FROM student.class_name
+                      OR coalesce(n.teacher, student.teacher) IS DISTINCT FROM student.teacher)"""
         )
         cur.execute(
             """INSERT INTO student (student_key, local_id, display_name, first_name, last_name,
@@ -258,13 +265,14 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                FROM new_students n
                WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.student_key = n.student_key)"""
         )
-        cur.execute(
-            """INSERT INTO student_group (student_id, group_name, upload_id)
-               SELECT s.id, g.group_name, ?
-               FROM (SELECT student_key, unnest(groups) AS group_name FROM new_students) g
-               JOIN student s ON s.student_key = g.student_key""",
-            [upload_id],
-        )
+        if pc.sum(pc.list_value_length(p.students.column("groups"))).as_py():
+            cur.execute(
+                """INSERT INTO student_group (student_id, group_name, upload_id)
+                   SELECT s.id, g.group_name, ?
+                   FROM (SELECT student_key, unnest(groups) AS group_name FROM new_students) g
+                   JOIN student s ON s.student_key = g.student_key""",
+                [upload_id],
+            )
     finally:
         cur.unregister("new_students")
 

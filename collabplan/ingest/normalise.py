@@ -1091,25 +1091,40 @@ class _Normaliser:
             )
         return " UNION ALL BY NAME ".join(f"({part})" for part in picked)
 
+    def number_bounds(self) -> dict[int, tuple[float | None, float | None]]:
+        """(min, max) of each wide part read from a typed number column (of rows not skipped).
+
+        One aggregate per sheet: what whole columns hold is known without reading cell by cell.
+        """
+        bounds = self.__dict__.get("_bounds")
+        if bounds is None:
+            bounds = {}
+            for name, group in self.numeric_parts.values():
+                stats = self.con.execute(
+                    "SELECT "  # noqa: S608 (generated column names)
+                    + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
+                    + f" FROM {name}"
+                ).fetchone()
+                for k, (part, _j) in enumerate(group):
+                    bounds[part] = (stats[2 * k], stats[2 * k + 1])
+            self.__dict__["_bounds"] = bounds
+        return bounds
+
     def clean_number_parts(self) -> set[int]:
         """cell_parts whose typed number columns hold only scores in range (no problem to list).
 
-        Checked with one min/max per column over the sheet, so the report scans cell by cell
-        only the columns that may hold a problem.
+        Checked with one min/max per column over the sheet (:meth:`number_bounds`), so the
+        report scans cell by cell only the columns that may hold a problem.
         """
         kind = self.kind or "points"
         if kind == "level" or self.numeric_marks:
             return set()
+        bounds = self.number_bounds()
         clean = set()
-        for index, (name, group) in self.numeric_parts.items():
-            stats = self.con.execute(
-                "SELECT "  # noqa: S608 (generated column names)
-                + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
-                + f" FROM {name}"
-            ).fetchone()
+        for index, (_name, group) in self.numeric_parts.items():
             ok = True
-            for k, (part, _j) in enumerate(group):
-                lo, hi = stats[2 * k], stats[2 * k + 1]
+            for part, _j in group:
+                lo, hi = bounds[part]
                 if lo is None:
                     continue
                 top = 100.0 if kind == "percent" else self.parts[part].mx
@@ -1140,16 +1155,31 @@ class _Normaliser:
                 self.con.register(name, data.filter(keep))
 
     def fraction_columns(self) -> list[int]:
-        """Percent columns (by header) whose plain numbers all lie between 0 and 1: fractions."""
-        return [
-            ci
-            for (ci,) in self.con.execute(
-                f"""SELECT ci FROM ({self.cells_sql})
+        """Percent columns (by header) whose plain numbers all lie between 0 and 1: fractions.
+
+        Typed number columns answer from their min/max (:meth:`number_bounds`); only text
+        cells (or numbers that may be missing marks) are read one by one.
+        """
+        ranges: dict[int, list[bool]] = {}  # ci -> for each part with numbers: all in 0..1
+        scanned = set(range(len(self.cell_parts)))
+        if not self.numeric_marks:
+            bounds = self.number_bounds()
+            for index, (_name, group) in self.numeric_parts.items():
+                scanned.discard(index)
+                for part, _j in group:
+                    lo, hi = bounds[part]
+                    if lo is not None:
+                        ranges.setdefault(self.parts[part].ci, []).append(lo >= 0 and hi <= 1)
+        if scanned:
+            cells = self.cells_select.format(source=self.cells_source(sorted(scanned)))
+            for ci, ok in self.con.execute(
+                f"""SELECT ci, bool_and(num0 BETWEEN 0 AND 1) FROM ({cells})
                    WHERE num0 IS NOT NULL AND NOT has_pct AND NOT marked_missing
-                   GROUP BY ci HAVING bool_and(num0 BETWEEN 0 AND 1)""",  # noqa: S608 (fixed fragments)
+                   GROUP BY ci""",  # noqa: S608 (fixed fragments)
                 self.cells_params,
-            ).fetchall()
-        ]
+            ).fetchall():
+                ranges.setdefault(ci, []).append(ok)
+        return sorted(ci for ci, oks in ranges.items() if all(oks))
 
     def values_sql(self, cells_sql: str | None = None) -> tuple[str, list[Any]]:
         """A SELECT over ``cells`` adding skill, num, fraction0 and problem (why a cell is no score).
