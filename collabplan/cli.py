@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -392,6 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # collabplan.db (DuckDB) is not imported here: DuckDB starts threads, and a process with
     # one thread can fork its workbook parser at once instead of starting a parser process
     from collabplan.ingest.errors import IngestError
+
+    # numpy's OpenBLAS starts a thread per core that spins for a while; nothing here does
+    # linear algebra, and those threads take the cores the parser and DuckDB need
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     try:
         args = build_parser().parse_args(argv)

@@ -181,7 +181,7 @@ def import_prepared(
     if progress:
         progress(0.7, "Saving")
     sha = prepared.sha256 or hashlib.sha256(prepared.file_name.encode()).hexdigest()
-    with db.transaction() as cur:
+    with db.transaction(plain_text=True) as cur:
         if cur.execute("SELECT 1 FROM upload WHERE sha256 = ?", [sha]).fetchone():
             pass  # raced with another import of the same bytes: report it as a duplicate below
         else:

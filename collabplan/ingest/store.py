@@ -166,7 +166,11 @@ def insert_slim(
     if "sitting_no" in sittings.column_names:
         # numbered by the caller (ascending, gaps allowed): the values point at positions
         numbers = _numpy(sittings.column("sitting_no"))
-        positions = np.searchsorted(numbers, _numpy(values.column("sitting_no")))
+        given = _numpy(values.column("sitting_no"))
+        if len(numbers) and numbers[-1] - numbers[0] + 1 == len(numbers):  # no gaps
+            positions = given - numbers[0]
+        else:
+            positions = np.searchsorted(numbers, given)
         values = values.set_column(
             values.schema.get_field_index("sitting_no"),
             "sitting_no",
