@@ -101,3 +101,24 @@ def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):
         )
     finally:
         migrated.close()
+
+
+def test_plain_text_commit_stores_text_uncompressed_and_resets_the_setting(db):
+    keys = [f"id:{i}" for i in range(3000)]
+    with db.transaction(plain_text=True) as cur:
+        cur.executemany("INSERT INTO student (student_key) VALUES (?)", [[k] for k in keys])
+    assert db.scalar("SELECT current_setting('disabled_compression_methods')") == ""
+    encodings = {
+        c for (c,) in db.rows(
+            "SELECT DISTINCT compression FROM pragma_storage_info('student')"
+            " WHERE column_name = 'student_key' AND segment_type = 'VARCHAR'"
+        )
+    }
+    assert encodings == {"Uncompressed"}
+    assert db.scalar("SELECT count(*) FROM student") == len(keys)
+    # a failed transaction changes nothing, and no setting is left behind
+    with pytest.raises(RuntimeError), db.transaction(plain_text=True) as cur:
+        cur.execute("INSERT INTO student (student_key) VALUES ('id:x')")
+        raise RuntimeError("boom")
+    assert db.scalar("SELECT count(*) FROM student") == len(keys)
+    assert db.scalar("SELECT current_setting('disabled_compression_methods')") == ""
