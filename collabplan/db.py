@@ -90,13 +90,13 @@ class Database:
         Yields the cursor to write with. Commits when the block ends normally and rolls
         back everything on any exception, so the database is never left half-written.
 
-        ``plain_text``: the text this transaction writes at its commit is stored without
-        dictionary or FSST compression. DuckDB compresses the rows of a transaction that do
-        not fill a row group (122,880 rows) when it commits, and choosing those two
-        encodings for columns of distinct text (student keys and names) is what makes the
-        commit of a large import slow: for 100,000 new students it halves the commit, at
-        the price of about 9 MB more file. Large tables (score values) are compressed as
-        they are written, before the commit, and keep every encoding.
+        ``plain_text``: text the commit writes into the file is stored without dictionary
+        or FSST compression. A large transaction's commit writes (and compresses) the rows
+        that did not fill a row group of 122,880, and choosing those two encodings for
+        columns of distinct text (student keys and names) is most of that commit: for
+        100,000 new students it halves it, for about 9 MB more file. Full row groups (the
+        score values) were compressed as they were inserted, with every encoding; a small
+        transaction's rows wait in the log for a later checkpoint, which compresses as usual.
         """
         with self._write_lock:
             cur = self.cursor()

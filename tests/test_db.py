@@ -103,22 +103,29 @@ def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):
         migrated.close()
 
 
-def test_plain_text_commit_stores_text_uncompressed_and_resets_the_setting(db):
-    keys = [f"id:{i}" for i in range(3000)]
-    with db.transaction(plain_text=True) as cur:
-        cur.executemany("INSERT INTO student (student_key) VALUES (?)", [[k] for k in keys])
-    assert db.scalar("SELECT current_setting('disabled_compression_methods')") == ""
-    encodings = {
+def _class_encodings(db) -> set[str]:
+    return {
         c for (c,) in db.rows(
             "SELECT DISTINCT compression FROM pragma_storage_info('student')"
-            " WHERE column_name = 'student_key' AND segment_type = 'VARCHAR'"
+            " WHERE column_name = 'class_name' AND segment_type = 'VARCHAR'"
         )
     }
-    assert encodings == {"Uncompressed"}
-    assert db.scalar("SELECT count(*) FROM student") == len(keys)
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_plain_text_commit_stores_text_uncompressed_and_resets_the_setting(db, plain):
+    # a commit writes its rows into the file (and so compresses them) once the log is
+    # large; a small threshold makes this small transaction do that too
+    db.cursor().execute("SET checkpoint_threshold = '1KB'")
+    rows = [[f"id:{i}", f"Class {i % 5}"] for i in range(3000)]
+    with db.transaction(plain_text=plain) as cur:
+        cur.executemany("INSERT INTO student (student_key, class_name) VALUES (?, ?)", rows)
+    assert db.scalar("SELECT current_setting('disabled_compression_methods')") == ""
+    assert _class_encodings(db) == ({"Uncompressed"} if plain else {"Dictionary"})
+    assert db.scalar("SELECT count(*) FROM student") == len(rows)
     # a failed transaction changes nothing, and no setting is left behind
-    with pytest.raises(RuntimeError), db.transaction(plain_text=True) as cur:
+    with pytest.raises(RuntimeError), db.transaction(plain_text=plain) as cur:
         cur.execute("INSERT INTO student (student_key) VALUES ('id:x')")
         raise RuntimeError("boom")
-    assert db.scalar("SELECT count(*) FROM student") == len(keys)
+    assert db.scalar("SELECT count(*) FROM student") == len(rows)
     assert db.scalar("SELECT current_setting('disabled_compression_methods')") == ""
