@@ -783,6 +783,10 @@ def _pyarrow_in_background():
         return lambda: None
 
     def load() -> None:
+        # the lowest priority: the import takes a core nobody needs (the parse is what the
+        # import waits for, and the main process loads its own modules meanwhile)
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         import pyarrow  # noqa: F401
         import pyarrow.ipc  # noqa: F401
 
