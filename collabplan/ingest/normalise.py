@@ -668,9 +668,16 @@ class _Normaliser:
 
     # intermediate tables: Arrow tables registered on the connection (cheaper to build than
     # DuckDB temp tables, which compress every column as they are written)
-    def table(self, name: str, sql: str, params: list[Any] | None = None) -> None:
-        """Run ``sql`` and keep its result as the table ``name``."""
-        self.keep(name, self.con.execute(sql, params or []).to_arrow_table(SAVE_BATCH_ROWS))
+    def table(
+        self, name: str, sql: str, params: list[Any] | None = None, batch_rows: int = SHEET_BATCH_ROWS
+    ) -> None:
+        """Run ``sql`` and keep its result as the table ``name``, in batches of ``batch_rows``.
+
+        Small batches suit tables of text (DuckDB grows each batch's text buffer as it fills,
+        copying it); the score values are kept in batches of a DuckDB row group
+        (:data:`SAVE_BATCH_ROWS`), which is how the database takes them fastest.
+        """
+        self.keep(name, self.con.execute(sql, params or []).to_arrow_table(batch_rows))
 
     def keep(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
@@ -1290,7 +1297,7 @@ class _Normaliser:
         (:meth:`scores_sql`): a million-row table is cheaper without it."""
         self.make_measures()
         sql, params = self.scores_sql(with_raw=False)
-        self.table("scores_t", sql, params)
+        self.table("scores_t", sql, params, batch_rows=SAVE_BATCH_ROWS)
 
     def scores_sql(self, *, with_raw: bool) -> tuple[str, list[Any]]:
         """The SELECT of ``scores_t``; ``with_raw`` adds each score's cell text and number."""
