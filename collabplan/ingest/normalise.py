@@ -1566,11 +1566,14 @@ class _Normaliser:
             )
             rid = rid.filter(pc.is_in(scores.column("measure_no"), value_set=skills))
         scored_by_rid = np.zeros(self.next_rid, dtype=bool)
-        scored_by_rid[rid.to_numpy()] = True
+        scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
         row_rid = rows.column("rid").to_numpy()
         keep = rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
         scored = scored_by_rid[row_rid] & keep
-        keys = rows.column("student_key").filter(pa.array(keep)).combine_chunks()
+        keys = rows.column("student_key")
+        if not keep.all():
+            keys = keys.filter(pa.array(keep))
+        keys = keys.combine_chunks()
         encoded = pc.dictionary_encode(keys)
         student_no = np.full(rows.num_rows, -1, dtype=np.int32)
         student_no[keep] = encoded.indices.to_numpy(zero_copy_only=False)
@@ -1596,7 +1599,8 @@ class _Normaliser:
         kept_rows = rows.column("skip_reason").null_count  # rows not skipped
         if self.student_count == kept_rows:
             # a row per student (the usual file): the students are those rows, in order
-            picked = rows.filter(pc.is_valid(rows.column("student_no")))
+            skipped = rows.num_rows - kept_rows
+            picked = rows.filter(pc.is_valid(rows.column("student_no"))) if skipped else rows
             students = pa.table(
                 {"student_no": picked.column("student_no")}
                 | {name: picked.column(source) for name, source in columns.items()}
