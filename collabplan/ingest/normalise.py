@@ -163,10 +163,12 @@ class _Normalised:
         con: duckdb.DuckDBPyConnection,
         tables: dict[str, pa.Table],
         raw_sql: tuple[str, list[Any]],
+        sitting_of_rid: Any = None,
     ) -> None:
         self.con = con
         self.tables = tables  # the Arrow tables registered on ``con`` (kept alive here)
         self.raw_sql = raw_sql  # scores_t's SELECT with each score's cell text and number
+        self.sitting_of_rid = sitting_of_rid  # see _Normaliser.group_sittings
         self.lock = threading.Lock()
 
     def scores(self) -> pa.Table:
@@ -184,9 +186,10 @@ class _Normalised:
     def sittings(self) -> pa.Table:
         with self.lock:
             return self.con.execute(
-                """SELECT k.sitting_no, k.student_no, k.admin_no AS administration_no,
-                          r.grade_n AS grade, r.class_n AS class_name, r.teacher_n AS teacher
-                   FROM rows_k k JOIN rows_n r USING (rid) ORDER BY k.sitting_no"""
+                """SELECT sitting_no, any_value(student_no) AS student_no,
+                          any_value(admin_no) AS administration_no, any_value(grade_n) AS grade,
+                          any_value(class_n) AS class_name, any_value(teacher_n) AS teacher
+                   FROM rows_k GROUP BY sitting_no ORDER BY sitting_no"""
             ).to_arrow_table()
 
     def measures(self) -> pa.Table:
@@ -196,10 +199,13 @@ class _Normalised:
             ).to_arrow_table()
 
     def rows_to_save(self) -> pa.Table:
-        # a score's sitting is its source row: the values are the score table's own columns
+        # a score's sitting is its source row's (or the row itself, numbered by its rid)
         scores = self.tables["scores_t"]
         if "level" not in scores.column_names:  # not a level scale: no level to store
             scores = scores.append_column("level", pa.nulls(scores.num_rows, pa.string()))
+        if self.sitting_of_rid is not None:
+            sitting = self.sitting_of_rid[scores.column("rid").to_numpy()]
+            scores = scores.set_column(0, "rid", pa.array(sitting))
         return scores.select(["rid", *list(SAVE_COLUMNS)[1:]]).rename_columns(list(SAVE_COLUMNS))
 
     def __del__(self) -> None:
@@ -990,9 +996,11 @@ class _Normaliser:
                 CASE WHEN sid_n IS NOT NULL THEN 'id:' || sid_n
                      WHEN display IS NOT NULL THEN 'name:' || lower(display) END AS student_key,
                 CASE WHEN nonblank = 0 THEN 'blank row'
-                     WHEN sid_n IS NOT NULL AND ?::VARCHAR IS NOT NULL AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
+                     WHEN sid_n IS NOT NULL AND length(sid_n) = length(?::VARCHAR)
+                          AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
                      WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
-                     WHEN (sid_n IS NULL OR (NOT sid_is_number AND regexp_matches(lower(sid_n), ?)))
+                     WHEN (sid_n IS NULL OR (NOT sid_is_number AND TRY_CAST(sid_n AS DOUBLE) IS NULL
+                                             AND regexp_matches(lower(sid_n), ?)))
                           AND regexp_matches(lower(coalesce(name_t, first_t || ' ' || last_t, sid_n, '')), ?)
                          THEN 'not a student (a summary row)'
                 END AS skip_reason,
@@ -1491,17 +1499,19 @@ class _Normaliser:
             ],
         )
         self.make_students()
-        # what the scores of each source row share (student, administration, and the grade,
-        # class and teacher the file gave): a sitting, numbered by its source row
+        # what the scores of each source row share: the student, administration, and the
+        # grade, class and teacher the file gave; rows sharing all of them are one sitting
         self.table(
             "rows_k",
             """
-            SELECT r.rid, r.rid AS sitting_no, r.student_no, a.admin_no, a.date
+            SELECT r.rid, r.rid AS sitting_no, r.student_no, a.admin_no, a.date,
+                   r.grade_n, r.class_n, r.teacher_n
             FROM rows_n r
             JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
             WHERE r.scored
             """,
         )
+        self.sitting_of_rid = self.group_sittings()
         students = self.kept["students_n"].drop_columns(["student_no"])
         administrations = con.execute(
             "SELECT assessment, term, date FROM admins ORDER BY admin_no"
@@ -1536,8 +1546,47 @@ class _Normaliser:
             report=report,
             administrations=administrations,
             assessments=assessments,
-            _source=_Normalised(con, self.kept, self.scores_sql(with_raw=True)),
+            _source=_Normalised(
+                con, self.kept, self.scores_sql(with_raw=True), self.sitting_of_rid
+            ),
         )
+
+    def group_sittings(self) -> Any:
+        """Number the sittings: rows of one student, administration, grade, class and teacher
+        are one sitting (a long file has a row per skill), numbered in order of their first
+        row. Returns each source row's sitting number (an array by rid), or None when every
+        row is a sitting of its own (the usual wide file), whose number is then its rid.
+        """
+        import numpy as np
+
+        rows = self.kept["rows_k"]
+        if rows.num_rows < 2:
+            return None
+        admins = int(pc.max(rows.column("admin_no")).as_py()) + 1
+        key = rows.column("student_no").to_numpy().astype(np.int64) * admins + rows.column(
+            "admin_no"
+        ).to_numpy()
+        _keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        if len(first) == rows.num_rows:
+            return None
+        # grade, class and teacher are the same in every row of a student's sitting, as a
+        # rule; where they are not, the rows are told apart by them too
+        codes = []
+        for name in ("grade_n", "class_n", "teacher_n"):
+            encoded = pc.dictionary_encode(rows.column(name).combine_chunks())
+            codes.append(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
+        if any((c != c[first][inverse]).any() for c in codes):
+            _keys, first, inverse = np.unique(
+                np.stack([key, *codes], axis=1), axis=0, return_index=True, return_inverse=True
+            )
+            inverse = inverse.reshape(-1)
+        rank = np.empty(len(first), dtype=np.int32)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int32)
+        sitting_no = rank[inverse]
+        self.keep("rows_k", rows.set_column(1, "sitting_no", pa.array(sitting_no)))
+        by_rid = np.full(self.next_rid, -1, dtype=np.int32)
+        by_rid[rows.column("rid").to_numpy()] = sitting_no
+        return by_rid
 
     def number_rows(self) -> None:
         """Add ``student_no`` (students numbered in order of their first row) and ``scored``

@@ -82,13 +82,17 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     two_rows = con.execute(
         """SELECT count(*) FROM rows_k GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
     ).fetchall()
+    # a source row gives a skill one score, so two scores of a skill for one student and
+    # administration come from two rows; their names are looked up for those alone
     dups = (
         con.execute(
-            """SELECT any_value(coalesce(n.display, n.sid_n)) FROM scores_t k
-               JOIN rows_k r USING (rid) JOIN rows_n n USING (rid)
-               JOIN measures m USING (measure_no) WHERE m.item IS NULL
-               GROUP BY r.admin_no, r.student_no, k.measure_no
-               HAVING min(n.row) <> max(n.row) OR min(n.sheet) <> max(n.sheet)"""
+            """SELECT coalesce(n.display, n.sid_n) FROM (
+                   SELECT min(k.rid) AS rid FROM scores_t k
+                   JOIN rows_k r USING (rid)
+                   SEMI JOIN (SELECT measure_no FROM measures WHERE item IS NULL) m USING (measure_no)
+                   GROUP BY r.admin_no, r.student_no, k.measure_no
+                   HAVING count(*) > 1
+               ) d JOIN rows_n n USING (rid)"""
         ).fetchall()
         if two_rows
         else []
