@@ -172,6 +172,12 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 _OPEN: dict[str, Database] = {}
+
+
+def close_all() -> None:
+    """Close every database this process opened (each checkpoints as it closes)."""
+    for database in list(_OPEN.values()):
+        database.close()
 _OPEN_LOCK = threading.Lock()
 
 
