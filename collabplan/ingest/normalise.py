@@ -110,7 +110,8 @@ class Prepared:
         return pa.table({c: pa.array([], t) for c, t in SAVE_COLUMNS.items()})
 
 
-#: The columns of :meth:`Prepared.rows_to_save` and their types.
+#: The columns of :meth:`Prepared.rows_to_save` and their types; ``level`` only for a level
+#: scale (the writer stores NULL for a column left out).
 SAVE_COLUMNS = {
     "sitting_no": pa.int32(),
     "measure_no": pa.int32(),
@@ -184,6 +185,21 @@ class _Normalised:
             ).to_arrow_table()
 
     def sittings(self) -> pa.Table:
+        if self.sitting_of_rid is None:  # a sitting per source row: rows_k as it is
+            rows = self.tables["rows_k"]
+            numbers = rows.column("sitting_no").to_numpy()
+            if not (numbers[1:] > numbers[:-1]).all():  # (the writer wants them in order)
+                rows = rows.take(pc.sort_indices(rows, [("sitting_no", "ascending")]))
+            return pa.table(
+                {
+                    "sitting_no": rows.column("sitting_no"),
+                    "student_no": rows.column("student_no"),
+                    "administration_no": rows.column("admin_no"),
+                    "grade": rows.column("grade_n"),
+                    "class_name": rows.column("class_n"),
+                    "teacher": rows.column("teacher_n"),
+                }
+            )
         with self.lock:
             return self.con.execute(
                 """SELECT sitting_no, any_value(student_no) AS student_no,
@@ -201,12 +217,11 @@ class _Normalised:
     def rows_to_save(self) -> pa.Table:
         # a score's sitting is its source row's (or the row itself, numbered by its rid)
         scores = self.tables["scores_t"]
-        if "level" not in scores.column_names:  # not a level scale: no level to store
-            scores = scores.append_column("level", pa.nulls(scores.num_rows, pa.string()))
         if self.sitting_of_rid is not None:
             sitting = self.sitting_of_rid[scores.column("rid").to_numpy()]
             scores = scores.set_column(0, "rid", pa.array(sitting))
-        return scores.select(["rid", *list(SAVE_COLUMNS)[1:]]).rename_columns(list(SAVE_COLUMNS))
+        names = [c for c in SAVE_COLUMNS if c in scores.column_names or c == "sitting_no"]
+        return scores.select(["rid", *names[1:]]).rename_columns(names)
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter exit closing may fail harmlessly

@@ -166,17 +166,22 @@ def insert_slim(
     if "sitting_no" in sittings.column_names:
         # numbered by the caller (ascending, gaps allowed): the values point at positions
         numbers = _numpy(sittings.column("sitting_no"))
-        given = _numpy(values.column("sitting_no"))
         if len(numbers) and numbers[-1] - numbers[0] + 1 == len(numbers):  # no gaps
-            positions = given - numbers[0]
+            if numbers[0] != 0:  # (from 0 with no gaps, numbers are positions already)
+                values = values.set_column(
+                    values.schema.get_field_index("sitting_no"),
+                    "sitting_no",
+                    pc.subtract(values.column("sitting_no"), pa.scalar(numbers[0], pa.int32())),
+                )
         else:
-            positions = np.searchsorted(numbers, given)
-        values = values.set_column(
-            values.schema.get_field_index("sitting_no"),
-            "sitting_no",
-            pa.array(positions.astype(np.int32)),
-        )
-    if values.num_rows > 1 and (np.diff(_numpy(values.column("sitting_no"))) < 0).any():
+            positions = np.searchsorted(numbers, _numpy(values.column("sitting_no")))
+            values = values.set_column(
+                values.schema.get_field_index("sitting_no"),
+                "sitting_no",
+                pa.array(positions.astype(np.int32)),
+            )
+    given = _numpy(values.column("sitting_no"))
+    if values.num_rows > 1 and not (given[1:] >= given[:-1]).all():
         # The contract says sorted; reads stay fast only if the values are, so sort if not.
         values = values.take(pc.sort_indices(values, [("sitting_no", "ascending")]))
     return _insert(cur, sitting_rows, measure_rows, values)
@@ -210,12 +215,15 @@ def _insert(cur: Any, sittings: pa.Table, measures: pa.Table, values: pa.Table) 
         cur.execute(
             f"INSERT INTO measure (id, upload_id, skill, item) SELECT id, upload_id, skill, item FROM {names[1]}"  # noqa: S608 (generated name)
         )
+        # a value column the caller leaves out (a file with no levels has no level) is NULL
+        picked = ", ".join(
+            c if c in values.column_names else "NULL" for c in VALUE_COLUMNS
+        )
         cur.execute(
             f"""INSERT INTO score_value (sitting_id, measure_id, points, max_points, fraction,
                    level, proficient)
-                SELECT sitting_no + ?, measure_no + ?, points, max_points, fraction, level,
-                   proficient
-                FROM {names[2]}""",  # noqa: S608 (generated name)
+                SELECT sitting_no + ?, measure_no + ?, {picked}
+                FROM {names[2]}""",  # noqa: S608 (generated name; columns from VALUE_COLUMNS)
             [base_sitting + 1, base_measure + 1],
         )
     finally:
