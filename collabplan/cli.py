@@ -162,10 +162,12 @@ def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]],
     import pandas  # noqa: F401
 
     from collabplan.ingest.load import import_files
+    from collabplan.ingest.normalise import warm_up
 
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None
     db = _connect(args.db)
+    warm_up()
     results = import_files(db, files, mapping, team=args.team, progress=progress)
     for r in results:
         if args.json:

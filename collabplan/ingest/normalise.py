@@ -304,12 +304,31 @@ def prepare_sheets(
     """Normalise already-read sheets (see :func:`prepare`)."""
     if not sheets:
         raise IngestError(f"{file_name}: the file has no sheet with data")
-    con = duckdb.connect()
+    try:
+        con = _spare.pop()
+    except IndexError:
+        con = duckdb.connect()
     try:
         return _Normaliser(con, sheets, file_name, mapping).run(detected or mapping.name, sha256)
     except BaseException:
         con.close()
         raise
+
+
+#: In-memory databases made ahead by :func:`warm_up`, taken by the next normalising.
+_spare: list[duckdb.DuckDBPyConnection] = []
+
+
+def warm_up() -> None:
+    """Do now what the first normalising would do first (while a workbook is being parsed).
+
+    Loads pyarrow's dataset module, which DuckDB loads the first time it scans an Arrow
+    table, and opens the in-memory database the next :func:`prepare_sheets` works in.
+    """
+    import pyarrow.dataset  # noqa: F401
+
+    if not _spare:
+        _spare.append(duckdb.connect())
 
 
 # --------------------------------------------------------------------------------- detection
