@@ -1391,8 +1391,12 @@ class _Normaliser:
                     cells /= np.array([1.0 if p.ci in fraction_cols else 100.0 for p in parts])
                     keep &= cells <= 1 + 1e-9
                     fraction = cells[keep]
-                    points = fraction * 100
-                    top = np.full(len(fraction), 100.0)
+                    # (fresh memory is slow to come by: the points reuse the cells' buffer,
+                    # and the constant 100 is a one-value dictionary)
+                    points = np.multiply(fraction, 100, out=cells.reshape(-1)[: len(fraction)])
+                    top = pa.DictionaryArray.from_arrays(
+                        pa.array(np.zeros(len(fraction), np.int8)), pa.array([100.0])
+                    )
                 else:
                     tops = np.array([np.nan if p.mx is None else p.mx for p in parts])
                     keep &= cells <= tops + 1e-9  # False where there are no points possible
