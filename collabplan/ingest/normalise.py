@@ -35,6 +35,8 @@ from collabplan.ingest.validate import Report, build_report
 
 #: Rows per Arrow batch of a sheet's data rows as the normaliser scans them.
 SHEET_BATCH_ROWS = 10_240
+#: Source rows from which the row-by-row tables are built in parts, side by side.
+SPLIT_ROWS = 20_000
 #: How many rows from the top are searched for the header row / preset headers.
 HEADER_SEARCH_ROWS = 30
 #: Rows that name no student: "Class average", "Total", a repeated "Points possible" …
@@ -721,6 +723,47 @@ class _Normaliser:
         """
         self.keep(name, self.con.execute(sql, params or []).to_arrow_table(batch_rows))
 
+    def table_by_rows(
+        self, name: str, sql: str, params: list[Any] | None = None, batch_rows: int = SHEET_BATCH_ROWS
+    ) -> None:
+        """:meth:`table` for a query whose result rows each come from one source row (or one
+        rid's group): large files run it in parts, a range of rids each, side by side.
+
+        DuckDB computes a query on every core but hands its result to Arrow on one, which
+        is most of the time for a table of text; parts of the sheets on their own cursors,
+        one thread each, do both on every core. The parts' results follow each other in rid
+        order, as one query's would.
+        """
+        parts = int(self.con.execute("SELECT current_setting('threads')").fetchone()[0])
+        if parts < 2 or self.next_rid < SPLIT_ROWS:
+            self.table(name, sql, params, batch_rows)
+            return
+        import concurrent.futures
+
+        bounds = [self.next_rid * k // parts for k in range(parts + 1)]
+        cursors = [self.con.cursor() for _ in range(parts)]
+        for k, cur in enumerate(cursors):
+            for table_name, table in self.kept.items():
+                cur.register(table_name, table)
+            for sheet_name, data in self.sheet_tables:
+                data = self.sheet_data.get(sheet_name, data)
+                rids = data.column("_rid").to_numpy()
+                lo, hi = (int(x) for x in rids.searchsorted(bounds[k : k + 2]))
+                cur.register(sheet_name, data.slice(lo, hi - lo))
+
+        def run(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+            return cur.execute(sql, params or []).to_arrow_table(batch_rows)
+
+        self.con.execute("SET threads = 1")
+        try:
+            with concurrent.futures.ThreadPoolExecutor(parts) as pool:
+                results = list(pool.map(run, cursors))
+        finally:
+            self.con.execute(f"SET threads = {parts}")  # noqa: S608 (an int read from DuckDB)
+            for cur in cursors:
+                cur.close()
+        self.keep(name, pa.concat_tables(results))
+
     def keep(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
         self.kept[name] = table
@@ -1001,7 +1044,7 @@ class _Normaliser:
         """Clean ids and names, build student keys, and say why a row is not a student."""
         id_header = self.m.columns.get("student_id")
         groups = "".join(f", g{g}" for g in range(len(self.m.groups)))
-        self.table(
+        self.table_by_rows(
             "rows_n",
             f"""
             WITH r AS (
@@ -1346,7 +1389,7 @@ class _Normaliser:
             self.keep("scores_t", typed)
             return
         sql, params = self.scores_sql(with_raw=False)
-        self.table("scores_t", sql, params, batch_rows=SAVE_BATCH_ROWS)
+        self.table_by_rows("scores_t", sql, params, batch_rows=SAVE_BATCH_ROWS)
 
     def typed_scores(self) -> pa.Table | None:
         """``scores_t`` of a wide file whose score columns all hold typed numbers, or None.
