@@ -534,6 +534,8 @@ class _Normaliser:
         self.sheet_tables: list[tuple[str, pa.Table]] = []
         #: what each sheet name reads once skipped rows are dropped (drop_skipped_rows)
         self.sheet_data: dict[str, pa.Table] = {}
+        #: rids of the rows that gave a score, when typed_scores knows them
+        self.scored_rids: Any = None
         #: intermediate tables by name (see table())
         self.kept: dict[str, pa.Table] = {}
         #: Arrow type of each column of the sheet being planned
@@ -1412,6 +1414,7 @@ class _Normaliser:
         ):
             return None
         pieces: list[pa.Table] = []
+        scored: list[Any] = []  # the rids of rows with a score, sheet by sheet
         fraction_cols = set(self.fraction_cols)
         for index in range(len(self.cell_parts)):
             name, group = self.numeric_parts[index]
@@ -1447,12 +1450,13 @@ class _Normaliser:
                     top = np.broadcast_to(tops, cells.shape)[keep]
                     fraction = points / np.where(top == 0, np.nan, top)
             unknown = np.isnan(fraction)  # points possible 0: a score with no fraction
+            rids = data.column("_rid").to_numpy()
+            scored_rows = rids[keep.any(axis=1)]
+            scored.append(scored_rows)
             pieces.append(
                 pa.table(
                     {
-                        "rid": pa.array(
-                            np.broadcast_to(data.column("_rid").to_numpy()[:, None], cells.shape)[keep]
-                        ),
+                        "rid": pa.array(np.broadcast_to(rids[:, None], cells.shape)[keep]),
                         "measure_no": pa.array(
                             np.broadcast_to(
                                 np.array([p.skill_measure for p in parts], np.int32), cells.shape
@@ -1467,6 +1471,7 @@ class _Normaliser:
             )
         if not pieces:
             return None
+        self.scored_rids = np.concatenate(scored)
         table = pa.concat_tables(pieces)
         return pa.Table.from_batches(table.to_batches(max_chunksize=SAVE_BATCH_ROWS))
 
@@ -1696,7 +1701,10 @@ class _Normaliser:
             )
             rid = rid.filter(pc.is_in(scores.column("measure_no"), value_set=skills))
         scored_by_rid = np.zeros(self.next_rid, dtype=bool)
-        scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
+        if self.scored_rids is not None:  # known from the typed scores
+            scored_by_rid[self.scored_rids] = True
+        else:
+            scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
         row_rid = rows.column("rid").to_numpy()
         keep = rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
         scored = scored_by_rid[row_rid] & keep
