@@ -187,11 +187,8 @@ class _Normalised:
             ).to_arrow_table()
 
     def sittings(self) -> pa.Table:
-        if self.sitting_of_rid is None:  # a sitting per source row: rows_k as it is
+        if self.sitting_of_rid is None:  # a sitting per source row: rows_k, in rid order
             rows = self.tables["rows_k"]
-            numbers = rows.column("sitting_no").to_numpy()
-            if not (numbers[1:] > numbers[:-1]).all():  # (the writer wants them in order)
-                rows = rows.take(pc.sort_indices(rows, [("sitting_no", "ascending")]))
             return pa.table(
                 {
                     "sitting_no": rows.column("sitting_no"),
@@ -1586,7 +1583,8 @@ class _Normaliser:
         )
         self.make_students()
         # what the scores of each source row share: the student, administration, and the
-        # grade, class and teacher the file gave; rows sharing all of them are one sitting
+        # grade, class and teacher the file gave; rows sharing all of them are one sitting,
+        # numbered in the order of their first row (so in rid order: a join's is not fixed)
         self.table(
             "rows_k",
             """
@@ -1595,6 +1593,7 @@ class _Normaliser:
             FROM rows_n r
             JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
             WHERE r.scored
+            ORDER BY r.rid
             """,
         )
         self.sitting_of_rid = self.group_sittings()
