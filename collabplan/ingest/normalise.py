@@ -527,12 +527,9 @@ class _Normaliser:
         self.cell_parts: list[str] = []
         #: cell_parts index -> (sheet table, [(part, column)]) of the typed number columns
         self.numeric_parts: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-        #: (registered name, Arrow table with _row and _rid) of each sheet read
+        #: (registered name, Arrow table with _row and _rid) of each sheet read; once
+        #: skipped rows are dropped (drop_skipped_rows), the rows that are left
         self.sheet_tables: list[tuple[str, pa.Table]] = []
-        #: what each sheet name reads once skipped rows are dropped (drop_skipped_rows)
-        self.sheet_data: dict[str, pa.Table] = {}
-        #: rids of the rows that gave a score, when typed_scores knows them
-        self.scored_rids: Any = None
         #: intermediate tables by name (see table())
         self.kept: dict[str, pa.Table] = {}
         #: Arrow type of each column of the sheet being planned
@@ -745,7 +742,6 @@ class _Normaliser:
             for table_name, table in self.kept.items():
                 cur.register(table_name, table)
             for sheet_name, data in self.sheet_tables:
-                data = self.sheet_data.get(sheet_name, data)
                 rids = data.column("_rid").to_numpy()
                 lo, hi = (int(x) for x in rids.searchsorted(bounds[k : k + 2]))
                 cur.register(sheet_name, data.slice(lo, hi - lo))
@@ -1232,7 +1228,7 @@ class _Normaliser:
         """Re-register each sheet without its skipped rows, so their cells are never read.
 
         Done in Arrow rather than with a join: the sheets are Arrow scans, and a join would
-        cost a hash probe per cell. ``sheet_data`` keeps what each sheet name now reads.
+        cost a hash probe per cell.
         """
         import numpy as np
 
@@ -1241,12 +1237,12 @@ class _Normaliser:
         kept_by_rid[rows.column("rid").to_numpy()] = (
             rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
         )
-        for name, data in self.sheet_tables:
+        for i, (name, data) in enumerate(self.sheet_tables):
             keep = kept_by_rid[data.column("_rid").to_numpy()]
             if not keep.all():
                 data = data.filter(pa.array(keep))
                 self.con.register(name, data)
-            self.sheet_data[name] = data
+                self.sheet_tables[i] = (name, data)
 
     def fraction_columns(self) -> list[int]:
         """Percent columns (by header) whose plain numbers all lie between 0 and 1: fractions.
@@ -1411,11 +1407,11 @@ class _Normaliser:
         ):
             return None
         pieces: list[pa.Table] = []
-        scored: list[Any] = []  # the rids of rows with a score, sheet by sheet
         fraction_cols = set(self.fraction_cols)
+        sheets = dict(self.sheet_tables)
         for index in range(len(self.cell_parts)):
             name, group = self.numeric_parts[index]
-            data = self.sheet_data[name]
+            data = sheets[name]
             parts = [self.parts[part] for part, _j in group]
             if data.num_rows == 0:
                 continue
@@ -1448,8 +1444,6 @@ class _Normaliser:
                     fraction = points / np.where(top == 0, np.nan, top)
             unknown = np.isnan(fraction)  # points possible 0: a score with no fraction
             rids = data.column("_rid").to_numpy()
-            scored_rows = rids[keep.any(axis=1)]
-            scored.append(scored_rows)
             pieces.append(
                 pa.table(
                     {
@@ -1468,7 +1462,6 @@ class _Normaliser:
             )
         if not pieces:
             return None
-        self.scored_rids = np.concatenate(scored)
         table = pa.concat_tables(pieces)
         return pa.Table.from_batches(table.to_batches(max_chunksize=SAVE_BATCH_ROWS))
 
@@ -1686,24 +1679,12 @@ class _Normaliser:
         scores = self.kept["scores_t"]
         rid = scores.column("rid")
         if self.item_level:  # questions do not make a row scored; their skill does
-            skills = pa.array(
-                [
-                    no
-                    for no, item in zip(
-                        self.kept["measures"].column("measure_no").to_pylist(),
-                        self.kept["measures"].column("item").to_pylist(),
-                        strict=True,
-                    )
-                    if item is None
-                ],
-                pa.int32(),
-            )
+            measures = self.kept["measures"]
+            skills = measures.filter(pc.is_null(measures.column("item"))).column("measure_no")
+            skills = skills.combine_chunks()
             rid = rid.filter(pc.is_in(scores.column("measure_no"), value_set=skills))
         scored_by_rid = np.zeros(self.next_rid, dtype=bool)
-        if self.scored_rids is not None:  # known from the typed scores
-            scored_by_rid[self.scored_rids] = True
-        else:
-            scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
+        scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
         row_rid = rows.column("rid").to_numpy()
         keep = rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
         scored = scored_by_rid[row_rid] & keep
