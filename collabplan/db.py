@@ -172,13 +172,15 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 _OPEN: dict[str, Database] = {}
+_OPEN_LOCK = threading.Lock()
 
 
 def close_all() -> None:
     """Close every database this process opened (each checkpoints as it closes)."""
-    for database in list(_OPEN.values()):
+    with _OPEN_LOCK:
+        opened = list(_OPEN.values())
+    for database in opened:
         database.close()
-_OPEN_LOCK = threading.Lock()
 
 
 def connect(path: Path | str | None = None) -> Database:

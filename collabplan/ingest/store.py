@@ -166,19 +166,15 @@ def insert_slim(
     if "sitting_no" in sittings.column_names:
         # numbered by the caller (ascending, gaps allowed): the values point at positions
         numbers = _numpy(sittings.column("sitting_no"))
+        given = values.column("sitting_no")
         if len(numbers) and numbers[-1] - numbers[0] + 1 == len(numbers):  # no gaps
-            if numbers[0] != 0:  # (from 0 with no gaps, numbers are positions already)
-                values = values.set_column(
-                    values.schema.get_field_index("sitting_no"),
-                    "sitting_no",
-                    pc.subtract(values.column("sitting_no"), pa.scalar(numbers[0], pa.int32())),
-                )
+            # (from 0 with no gaps, the numbers are positions already)
+            positions = None if numbers[0] == 0 else pc.subtract(given, pa.scalar(numbers[0], pa.int32()))
         else:
-            positions = np.searchsorted(numbers, _numpy(values.column("sitting_no")))
+            positions = pa.array(np.searchsorted(numbers, _numpy(given)).astype(np.int32))
+        if positions is not None:
             values = values.set_column(
-                values.schema.get_field_index("sitting_no"),
-                "sitting_no",
-                pa.array(positions.astype(np.int32)),
+                values.schema.get_field_index("sitting_no"), "sitting_no", positions
             )
     given = _numpy(values.column("sitting_no"))
     if values.num_rows > 1 and not (given[1:] >= given[:-1]).all():
