@@ -29,6 +29,13 @@ class DatabaseBusyError(RuntimeError):
     """The database file is held by another program (for example a running app)."""
 
 
+#: The table that records which migrations a database file has had.
+SCHEMA_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+    " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+)
+
 #: The text encodings a ``plain_text`` commit leaves out (see Database.transaction).
 _PLAIN_TEXT = "fsst,dictionary,dict_fsst"
 
@@ -131,11 +138,7 @@ class Database:
         applied: list[int] = []
         with self._write_lock:
             cur = self.cursor()
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version ("
-                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-            )
+            cur.execute(SCHEMA_VERSION_TABLE)
             done = {v for (v,) in cur.execute("SELECT version FROM schema_version").fetchall()}
             for version, name, sql in migrations():
                 if version in done:

@@ -7,10 +7,13 @@ scores they need: a team, an assessment, its administrations, students and score
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
+from collabplan import db as db_module
 from collabplan.db import Database
 from collabplan.ingest import store
 
@@ -173,3 +176,15 @@ def skill_scores(
             for i, sid in enumerate(student_ids)
         ),
     )
+
+
+def database_before(path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A database file as an older app left it: only the migrations numbered below
+    ``version``, recorded. Open for the caller to add rows; close it before ``Database``."""
+    con = duckdb.connect(str(path))
+    con.execute(db_module.SCHEMA_VERSION_TABLE)
+    for number, name, sql in db_module.migrations():
+        if number < version:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
+    return con

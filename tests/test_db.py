@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from collabplan import db as db_module
+from tests import factories
 
 
 def test_migrations_are_recorded_and_idempotent(db):
@@ -67,18 +68,8 @@ def test_database_file_survives_reopen(db_path):
 
 def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):
     """Migration 0004 rebuilds `student` without PRIMARY KEY/UNIQUE; rows and ids stay."""
-    import duckdb
-
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
-    for version, name, sql in db_module.migrations():
-        if version < 4:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+    con = factories.database_before(path, 4)
     con.execute(
         "INSERT INTO student (student_key, local_id, display_name, grade)"
         " VALUES ('id:7', '7', 'Ana Ruiz', '3'), ('name:bo li', NULL, 'Bo Li', '4')"

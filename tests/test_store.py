@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,15 +30,7 @@ OLD_ROWS = [
 
 def _old_database(path) -> list[tuple]:
     """A file made by migrations 0001 and 0002 only, with rows in the old score table."""
-    con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
-    for version, name, sql in db_module.migrations():
-        if version < 3:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+    con = f.database_before(path, 3)
     con.executemany("INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", OLD_ROWS)
     before = con.execute(
         f"SELECT {', '.join(VIEW_COLUMNS)} FROM score ORDER BY ALL"  # noqa: S608 fixed column list
