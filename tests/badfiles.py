@@ -537,10 +537,23 @@ def too_large_csv(size: int) -> bytes:
 
 def openpyxl_bytes(fill) -> bytes:
     """A workbook written by openpyxl after ``fill(worksheet)``: a real Excel-like file."""
+    return openpyxl_sheets({"Sheet": fill})
+
+
+def openpyxl_sheets(sheets: dict) -> bytes:
+    """A workbook written by openpyxl with a sheet per (name, content), in order. The content
+    is a list of rows or a ``fill(worksheet)`` function."""
     import openpyxl
 
     wb = openpyxl.Workbook()
-    fill(wb.active)
+    wb.remove(wb.active)
+    for name, content in sheets.items():
+        ws = wb.create_sheet(name)
+        if callable(content):
+            content(ws)
+        else:
+            for row in content:
+                ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

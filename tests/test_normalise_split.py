@@ -3,13 +3,11 @@ result must be the same as one query's, row for row."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 
 from collabplan.ingest import Mapping, normalise
 from collabplan.ingest.normalise import prepare
+from tests.badfiles import openpyxl_sheets
 
 LONG = """
 [columns]
@@ -52,18 +50,17 @@ def _long_csv() -> bytes:
 
 
 def _items_workbook() -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name in ("3A", "3B"):
-        ws = wb.create_sheet(name)
-        ws.append(["ID", "Name", "Q1", "Q2", "Q3", "Q4"])
-        ws.append(["", "", "RL.1", "RL.1", "RL.2", "RL.2"])
-        for i in range(150):
-            row = [f"{name}-{i}", f"Kid {i}", i % 3, (i + 1) % 3, None if i % 11 == 0 else i % 2, "x" if i == 5 else 1]
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    def rows(name: str) -> list[list]:
+        return [
+            ["ID", "Name", "Q1", "Q2", "Q3", "Q4"],
+            ["", "", "RL.1", "RL.1", "RL.2", "RL.2"],
+            *(
+                [f"{name}-{i}", f"Kid {i}", i % 3, (i + 1) % 3, None if i % 11 == 0 else i % 2, "x" if i == 5 else 1]
+                for i in range(150)
+            ),
+        ]
+
+    return openpyxl_sheets({name: rows(name) for name in ("3A", "3B")})
 
 
 def _everything(p) -> tuple:

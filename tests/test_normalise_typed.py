@@ -3,25 +3,11 @@ equal, value for value, what the SQL gives for the same cells."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 
 from collabplan.ingest import Mapping
 from collabplan.ingest.normalise import _Normaliser, prepare
-
-
-def _workbook(sheets: dict[str, list[list]]) -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+from tests.badfiles import openpyxl_sheets
 
 
 def _both(data: bytes, text: str, monkeypatch) -> tuple:
@@ -71,7 +57,7 @@ kind = "percent"
 
 def test_percent_columns_with_blanks_fractions_out_of_range_and_summary_rows(monkeypatch):
     header = ["ID", "Name", "Read", "Write", "Frac"]
-    data = _workbook({
+    data = openpyxl_sheets({
         "3A": [
             header,
             [101, "Lee, Ana", 85, 70.5, 0.9],
@@ -106,7 +92,7 @@ Q1 = 4
 Q2 = 2
 Q3 = 0
 """
-    data = _workbook({"S": [["ID", "Q1", "Q2", "Q3"], [1, 3, 2, 0], [2, 4.5, 1.5, 0], [3, 0, None, None]]})
+    data = openpyxl_sheets({"S": [["ID", "Q1", "Q2", "Q3"], [1, 3, 2, 0], [2, 4.5, 1.5, 0], [3, 0, None, None]]})
     fast, slow, used = _both(data, text, monkeypatch)
     assert used
     _same(fast, slow)
@@ -117,7 +103,7 @@ Q3 = 0
 @pytest.mark.parametrize("mark", ["0", "-"])
 def test_text_cells_or_numeric_missing_marks_take_the_sql_path(monkeypatch, mark):
     text = PERCENT + f'missing = ["{mark}"]\n'
-    data = _workbook({"3A": [["ID", "Name", "Read"], [1, "A B", 85], [2, "C D", "absent"], [3, "E F", 0]]})
+    data = openpyxl_sheets({"3A": [["ID", "Name", "Read"], [1, "A B", 85], [2, "C D", "absent"], [3, "E F", 0]]})
     fast, slow, used = _both(data, text.replace("|Write|Frac", ""), monkeypatch)
     assert not used  # a text cell in the column (or a mark that reads as a number)
     _same(fast, slow)
