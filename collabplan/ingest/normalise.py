@@ -1575,20 +1575,7 @@ class _Normaliser:
             ],
         )
         self.make_students()
-        # what the scores of each source row share: the student, administration, and the
-        # grade, class and teacher the file gave; rows sharing all of them are one sitting,
-        # numbered in the order of their first row (so in rid order: a join's is not fixed)
-        self.table(
-            "rows_k",
-            """
-            SELECT r.rid, r.rid AS sitting_no, r.student_no, a.admin_no, a.date,
-                   r.grade_n, r.class_n, r.teacher_n
-            FROM rows_n r
-            JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
-            WHERE r.scored
-            ORDER BY r.rid
-            """,
-        )
+        self.make_row_keys()
         self.sitting_of_rid = self.group_sittings()
         students = self.kept["students_n"].drop_columns(["student_no"])
         administrations = con.execute(
@@ -1627,6 +1614,45 @@ class _Normaliser:
             _source=_Normalised(
                 con, self.kept, self.scores_sql(with_raw=True), self.sitting_of_rid
             ),
+        )
+
+    def make_row_keys(self) -> None:
+        """``rows_k``: what the scores of each scored source row share (the student, the
+        administration, and the grade, class and teacher the file gave), in rid order; rows
+        sharing all of them are one sitting (:meth:`group_sittings`)."""
+        admins = self.kept["admins"]
+        rows = self.kept["rows_n"]
+        if admins.num_rows == 1 and _in_rid_order(rows):
+            # one administration (the usual file): every scored row is in it, since the
+            # administrations are the scored rows' assessments and terms, so no join is needed
+            flags = rows.column("scored")
+            scored = rows if flags.null_count == 0 and pc.all(flags).as_py() else rows.filter(flags)
+            n = scored.num_rows
+            self.keep(
+                "rows_k",
+                pa.table({
+                    "rid": scored.column("rid"),
+                    "sitting_no": scored.column("rid"),
+                    "student_no": scored.column("student_no"),
+                    "admin_no": _repeat(admins.column("admin_no")[0], n),
+                    "date": _repeat(admins.column("date")[0], n),
+                    "grade_n": scored.column("grade_n"),
+                    "class_n": scored.column("class_n"),
+                    "teacher_n": scored.column("teacher_n"),
+                }),
+            )
+            return
+        # (numbered by the first row, so in rid order: a join's order is not fixed)
+        self.table(
+            "rows_k",
+            """
+            SELECT r.rid, r.rid AS sitting_no, r.student_no, a.admin_no, a.date,
+                   r.grade_n, r.class_n, r.teacher_n
+            FROM rows_n r
+            JOIN admins a ON a.assessment = r.assessment_n AND a.term IS NOT DISTINCT FROM r.term_n
+            WHERE r.scored
+            ORDER BY r.rid
+            """,
         )
 
     def group_sittings(self) -> Any:
@@ -1684,7 +1710,8 @@ class _Normaliser:
             skills = skills.combine_chunks()
             rid = rid.filter(pc.is_in(scores.column("measure_no"), value_set=skills))
         scored_by_rid = np.zeros(self.next_rid, dtype=bool)
-        scored_by_rid[pc.unique(rid).to_numpy(zero_copy_only=False)] = True
+        for chunk in rid.chunks:  # (a rid given twice is set twice: cheaper than unique)
+            scored_by_rid[chunk.to_numpy()] = True
         row_rid = rows.column("rid").to_numpy()
         keep = rows.column("skip_reason").is_null().to_numpy(zero_copy_only=False)
         scored = scored_by_rid[row_rid] & keep
@@ -1777,6 +1804,16 @@ _DATE_SQL = (
     "try_strptime(split_part(trim({x}), ' ', 1), ['%m/%d/%Y', '%m/%d/%y', '%d.%m.%Y'])::DATE, "
     "try_strptime(trim({x}), ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y'])::DATE)"
 )
+
+
+def _in_rid_order(rows: pa.Table) -> bool:
+    rid = rows.column("rid").to_numpy()
+    return bool((rid[1:] > rid[:-1]).all())
+
+
+def _repeat(value: pa.Scalar, count: int) -> pa.Array:
+    """``value`` ``count`` times (a null of its type when it is null)."""
+    return pa.nulls(count, value.type).fill_null(value)
 
 
 def _text_sql(col: str, t: pa.DataType) -> str:
