@@ -50,6 +50,31 @@ def test_a_student_in_several_uploads_is_one_student_with_the_newest_details(db)
     )
 
 
+def test_new_students_take_the_next_ids_and_every_student_gets_its_groups(db):
+    grouped = QUIZ.copy(groups={"ELL": "ELL"})
+    import_file(db, b"ID,Name,Grade,ELL,A,B\n1,Ann Ash,3,ELL,4,2\n2,Ben Ode,3,,3,4\n", "a.csv", grouped)
+    import_file(
+        db,
+        b"ID,Name,Grade,ELL,A,B\n2,Ben Ode,3,ELL,1,1\n3,Cy Lee,3,ELL,4,4\n",
+        "b.csv",
+        grouped.copy(assessment_date="2025-11-01"),
+    )
+    assert db.rows("SELECT id, local_id FROM student ORDER BY id") == [(1, "1"), (2, "2"), (3, "3")]
+    assert db.rows(
+        """SELECT st.local_id, g.upload_id FROM student_group g JOIN student st ON st.id = g.student_id
+           ORDER BY 2, 1"""
+    ) == [("1", 1), ("2", 2), ("3", 2)]
+    # each score belongs to the student of its row
+    assert db.rows(
+        """SELECT st.local_id, s.upload_id, sum(s.points) FROM score s
+           JOIN student st ON st.id = s.student_id GROUP BY ALL ORDER BY 2, 1"""
+    ) == [("1", 1, 6.0), ("2", 1, 7.0), ("2", 2, 2.0), ("3", 2, 8.0)]
+    # the sequence went on past the ids the import took
+    with db.transaction() as cur:
+        cur.execute("INSERT INTO student (student_key) VALUES ('id:4')")
+    assert db.scalar("SELECT id FROM student WHERE student_key = 'id:4'") == 4
+
+
 def test_undo_removes_exactly_one_upload(db):
     a = import_file(db, FILE_1, "quiz.csv", QUIZ)
     after_first = counts(db)

@@ -234,47 +234,70 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
     ).fetchone()[0]
 
     # students: one per key across uploads; a newer file's names, grade, class, teacher win
+    student_ids = _student_ids(cur, p.students)  # -1 for a student not in the database yet
+    new = student_ids < 0
     cur.register("new_students", p.students)
     try:
-        # existing students first, so the ones this file adds are not rewritten right away
-        cur.execute(
-            """UPDATE student SET
-                   local_id = coalesce(n.local_id, student.local_id),
-                   display_name = coalesce(n.display_name, student.display_name),
-                   first_name = coalesce(n.first_name, student.first_name),
-                   last_name = coalesce(n.last_name, student.last_name),
-                   grade = coalesce(n.grade, student.grade),
-                   class_name = coalesce(n.class_name, student.class_name),
-                   teacher = coalesce(n.teacher, student.teacher)
-               FROM new_students n
-               WHERE student.student_key = n.student_key
-                 -- only rows that change: a re-import of the same roster rewrites nothing
-                 AND (coalesce(n.local_id, student.local_id) IS DISTINCT FROM student.local_id
-                      OR coalesce(n.display_name, student.display_name) IS DISTINCT FROM student.display_name
-                      OR coalesce(n.first_name, student.first_name) IS DISTINCT FROM student.first_name
-                      OR coalesce(n.last_name, student.last_name) IS DISTINCT FROM student.last_name
-                      OR coalesce(n.grade, student.grade) IS DISTINCT FROM student.grade
-                      OR coalesce(n.class_name, student.class_name) IS DISTINCT FROM student.class_name
-                      OR coalesce(n.teacher, student.teacher) IS DISTINCT FROM student.teacher)"""
-        )
-        cur.execute(
-            """INSERT INTO student (student_key, local_id, display_name, first_name, last_name,
-                   grade, class_name, teacher)
-               SELECT n.student_key, n.local_id, n.display_name, n.first_name, n.last_name,
-                   n.grade, n.class_name, n.teacher
-               FROM new_students n
-               WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.student_key = n.student_key)"""
-        )
-        if pc.sum(pc.list_value_length(p.students.column("groups"))).as_py():
+        if not new.all():
             cur.execute(
-                """INSERT INTO student_group (student_id, group_name, upload_id)
-                   SELECT s.id, g.group_name, ?
-                   FROM (SELECT student_key, unnest(groups) AS group_name FROM new_students) g
-                   JOIN student s ON s.student_key = g.student_key""",
-                [upload_id],
+                """UPDATE student SET
+                       local_id = coalesce(n.local_id, student.local_id),
+                       display_name = coalesce(n.display_name, student.display_name),
+                       first_name = coalesce(n.first_name, student.first_name),
+                       last_name = coalesce(n.last_name, student.last_name),
+                       grade = coalesce(n.grade, student.grade),
+                       class_name = coalesce(n.class_name, student.class_name),
+                       teacher = coalesce(n.teacher, student.teacher)
+                   FROM new_students n
+                   WHERE student.student_key = n.student_key
+                     -- only rows that change: a re-import of the same roster rewrites nothing
+                     AND (coalesce(n.local_id, student.local_id) IS DISTINCT FROM student.local_id
+                          OR coalesce(n.display_name, student.display_name) IS DISTINCT FROM student.display_name
+                          OR coalesce(n.first_name, student.first_name) IS DISTINCT FROM student.first_name
+                          OR coalesce(n.last_name, student.last_name) IS DISTINCT FROM student.last_name
+                          OR coalesce(n.grade, student.grade) IS DISTINCT FROM student.grade
+                          OR coalesce(n.class_name, student.class_name) IS DISTINCT FROM student.class_name
+                          OR coalesce(n.teacher, student.teacher) IS DISTINCT FROM student.teacher)"""
             )
     finally:
         cur.unregister("new_students")
+    if new.any():
+        # the new students' ids come from the sequence first, so no join has to find them
+        student_ids[new] = cur.execute(
+            "SELECT nextval('student_id_seq')::INTEGER AS id FROM range(?)", [int(new.sum())]
+        ).fetchnumpy()["id"]
+        added = p.students.drop_columns(["groups"])
+        if not new.all():
+            added = added.filter(pa.array(new))
+        cur.register("added_students", added.append_column("id", pa.array(student_ids[new])))
+        try:
+            cur.execute(
+                """INSERT INTO student (id, student_key, local_id, display_name, first_name,
+                       last_name, grade, class_name, teacher)
+                   SELECT id, student_key, local_id, display_name, first_name, last_name,
+                       grade, class_name, teacher
+                   FROM added_students"""
+            )
+        finally:
+            cur.unregister("added_students")
+    groups = p.students.column("groups").combine_chunks()
+    group_names = pc.list_flatten(groups)
+    if len(group_names):
+        cur.register(
+            "new_groups",
+            pa.table({
+                "student_id": pa.array(student_ids[pc.list_parent_indices(groups).to_numpy()]),
+                "group_name": group_names,
+            }),
+        )
+        try:
+            cur.execute(
+                """INSERT INTO student_group (student_id, group_name, upload_id)
+                   SELECT student_id, group_name, ? FROM new_groups""",
+                [upload_id],
+            )
+        finally:
+            cur.unregister("new_groups")
 
     # assessments and administrations: few rows, one statement each
     kinds = {a["name"]: a for a in p.assessments}
@@ -329,14 +352,18 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
             p.sittings(),
             p.measures(),
             values,
-            _student_ids(cur, p.students),
+            student_ids,
             np.asarray(admin_ids, dtype=np.int32),
         )
     return int(upload_id)
 
 
 def _student_ids(cur: Any, students: pa.Table) -> np.ndarray:
-    """The database id of each row of ``students`` (already upserted), in the same order."""
+    """The database id of each row of ``students`` already in the database (-1 for the rest),
+    in the same order."""
+    ids = np.full(students.num_rows, -1, dtype=np.int32)
+    if not cur.execute("SELECT EXISTS (FROM student)").fetchone()[0]:
+        return ids  # a first import: nothing to look up
     cur.register(
         "new_students",
         students.select(["student_key"]).append_column(
@@ -350,7 +377,6 @@ def _student_ids(cur: Any, students: pa.Table) -> np.ndarray:
         ).fetchnumpy()
     finally:
         cur.unregister("new_students")
-    ids = np.zeros(students.num_rows, dtype=np.int32)
     ids[found["student_no"]] = found["id"]
     return ids
 
