@@ -534,6 +534,8 @@ class _Normaliser:
         self.kept: dict[str, pa.Table] = {}
         #: Arrow type of each column of the sheet being planned
         self.types: dict[str, pa.DataType] = {}
+        #: no student has two scored rows in one administration (see group_sittings)
+        self.one_row_per_student_and_administration = False
 
     # -- helpers -----------------------------------------------------------------------
     def where(self, sheet: Any) -> str:
@@ -1665,13 +1667,15 @@ class _Normaliser:
 
         rows = self.kept["rows_k"]
         if rows.num_rows < 2:
+            self.one_row_per_student_and_administration = True
             return None
         admins = int(pc.max(rows.column("admin_no")).as_py()) + 1
         key = rows.column("student_no").to_numpy().astype(np.int64) * admins + rows.column(
             "admin_no"
         ).to_numpy()
         _keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        if len(first) == rows.num_rows:
+        self.one_row_per_student_and_administration = len(first) == rows.num_rows
+        if self.one_row_per_student_and_administration:
             return None
         # grade, class and teacher are the same in every row of a student's sitting, as a
         # rule; where they are not, the rows are told apart by them too

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 #: At most this many skipped rows are listed one by one (all are counted).
 MAX_LISTED = 500
 
@@ -56,30 +58,39 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     """
     multi = norm._is_book()
     r = Report(students=students)
-    r.rows_read, r.rows_skipped = con.execute(
-        "SELECT count(*), count(skip_reason) FROM rows_n"
-    ).fetchone()
-    r.skipped = [
-        (sheet, int(row), reason)
-        for sheet, row, reason in con.execute(
-            "SELECT sheet, row, skip_reason FROM rows_n WHERE skip_reason IS NOT NULL"
-            " ORDER BY sheet, row LIMIT ?",
-            [MAX_LISTED],
-        ).fetchall()
-    ]
+    # (the counts come from the Arrow tables: each would be a query of its own)
+    rows = norm.kept["rows_n"]
+    r.rows_read = rows.num_rows
+    r.rows_skipped = rows.num_rows - rows.column("skip_reason").null_count
+    if r.rows_skipped:
+        r.skipped = [
+            (sheet, int(row), reason)
+            for sheet, row, reason in con.execute(
+                "SELECT sheet, row, skip_reason FROM rows_n WHERE skip_reason IS NOT NULL"
+                " ORDER BY sheet, row LIMIT ?",
+                [MAX_LISTED],
+            ).fetchall()
+        ]
     # skill scores only: question-level rows of an item-level file have an item
-    counts = con.execute(
-        """SELECT m.skill, m.item IS NOT NULL AS is_item, k.n
-           FROM (SELECT measure_no, count(*) AS n FROM scores_t GROUP BY 1) k
-           JOIN measures m USING (measure_no)"""
-    ).fetchall()
+    measures = norm.kept["measures"].to_pydict()
+    # (chunk by chunk: one array of a million measure numbers would be a copy)
+    per_measure = np.zeros(max(measures["measure_no"], default=-1) + 1, dtype=np.int64)
+    for chunk in norm.kept["scores_t"].column("measure_no").chunks:
+        per_measure += np.bincount(chunk.drop_null().to_numpy(), minlength=len(per_measure))
+    counts = [
+        (skill, item is not None, int(per_measure[no]))
+        for no, skill, item in zip(
+            measures["measure_no"], measures["skill"], measures["item"], strict=True
+        )
+        if per_measure[no]
+    ]
     r.skills = sorted({skill for skill, is_item, _n in counts if not is_item})
     r.scores = sum(n for _s, is_item, n in counts if not is_item)
     r.item_scores = sum(n for _s, is_item, n in counts if is_item)
     # a student scored twice on a skill in one administration, from different rows;
     # only possible when some student has two scored rows in one administration, which
     # the row table (one row per source row) answers without scanning every score
-    two_rows = con.execute(
+    two_rows = not norm.one_row_per_student_and_administration and con.execute(
         """SELECT count(*) FROM rows_k GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
     ).fetchall()
     # a source row gives a skill one score, so two scores of a skill for one student and
@@ -97,7 +108,7 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         if two_rows
         else []
     )
-    r.scored_rows = con.execute("SELECT count(*) FROM rows_n WHERE scored").fetchone()[0]
+    r.scored_rows = norm.kept["rows_k"].num_rows
     r.administrations = [
         f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
         for a, t, d in con.execute(
@@ -150,10 +161,14 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             + (f" and {more} more" if more > 0 else "")
             + "): the last row counts"
         )
-    reasons = con.execute(
-        """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
-           WHERE skip_reason IS NOT NULL AND skip_reason <> 'blank row' GROUP BY 1 ORDER BY 1"""
-    ).fetchall()
+    reasons = (
+        con.execute(
+            """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
+               WHERE skip_reason IS NOT NULL AND skip_reason <> 'blank row' GROUP BY 1 ORDER BY 1"""
+        ).fetchall()
+        if r.rows_skipped
+        else []
+    )
     for reason, n, sheet, row in reasons:
         r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
     r.warnings = norm.warnings + r.warnings
