@@ -38,6 +38,19 @@ def test_names_with_tabs_line_breaks_and_middle_names_split_like_before():
     assert students["Kim"]["first_name"] == "Kim" and students["Kim"]["last_name"] is None
 
 
+def test_last_first_names_are_trimmed_around_the_comma_and_an_empty_part_is_no_name():
+    m = mapping('[columns]\nstudent_name = "Name"\n[scores]\ncolumns = ["S"]\nmax = 1')
+    rows = [["Name", "S"], ["  Diaz ,   Ana  ", "1"], [",Kim", "1"], ["Lee,", "1"], ["Ng\u00a0, Bo", "1"]]
+    p = prepare_sheets([sheet(rows)], "f.csv", m)
+    got = [(s["display_name"], s["first_name"], s["last_name"]) for s in p.students.to_pylist()]
+    assert got == [
+        ("Ana Diaz", "Ana", "Diaz"),
+        ("Kim", "Kim", None),
+        ("Lee", None, "Lee"),
+        ("Bo Ng", "Bo", "Ng"),
+    ]
+
+
 def test_same_skill_twice_in_one_row_is_not_a_duplicate_student():
     m = mapping(
         '[columns]\nstudent_id = "ID"\n[scores]\nlayout = "groups"\nskill = "Goal{n}Name"\n'

@@ -1051,19 +1051,21 @@ class _Normaliser:
                     nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
                 FROM ({self.rows_source})
             ), n AS (
+                -- name_t is trimmed, so a part running to its start or end is trimmed on
+                -- that side already (an untrimmed side costs a scan of the whole string)
                 SELECT *,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN first_t
-                         WHEN contains(name_t, ',') THEN nullif(trim(substr(name_t, strpos(name_t, ',') + 1)), '')
+                         WHEN contains(name_t, ',') THEN nullif(ltrim(substr(name_t, strpos(name_t, ',') + 1)), '')
                          WHEN contains(name_t, ' ') THEN trim(left(name_t, length(name_t) - length(split_part(name_t, ' ', -1)) - 1))
                          ELSE name_t END AS first_n,
                     CASE WHEN first_t IS NOT NULL OR last_t IS NOT NULL THEN last_t
-                         WHEN contains(name_t, ',') THEN trim(split_part(name_t, ',', 1))
+                         WHEN contains(name_t, ',') THEN nullif(rtrim(split_part(name_t, ',', 1)), '')
                          WHEN contains(name_t, ' ') THEN split_part(name_t, ' ', -1)
                          ELSE NULL END AS last_n
                 FROM r
             ), d AS (
                 SELECT *,
-                    nullif(trim(concat_ws(' ', first_n, last_n)), '') AS display
+                    nullif(concat_ws(' ', first_n, last_n), '') AS display
                 FROM n
             )
             SELECT sheet, row, rid, sid_n, display, first_n, last_n{groups},
