@@ -137,8 +137,7 @@ def _one_line(exc: BaseException) -> int:
 
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
-    from collabplan.ingest.mapping import load_mapping
-    from collabplan.ingest.read import forget_background_reads, read_arguments, read_in_background
+    from collabplan.ingest import safety
 
     files = []
     for name in args.files:
@@ -147,14 +146,56 @@ def cmd_import(args: argparse.Namespace) -> int:
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
-    mapping = load_mapping(Path(args.mapping)) if args.mapping else None
-    # the files are parsed (in a child process) while the database and import code load
-    for name, data in files:
-        read_in_background(data, name, **read_arguments(mapping))
+    # Each workbook's parser (a child process) starts before anything else loads: the parse
+    # is the longest step and needs only the sheets to read. The mapping is checked after.
+    sheets = _sheets_to_read(args.mapping)
+    early = [
+        None if sheets is _UNKNOWN else safety.fork_parse(data, name, sheets)
+        for name, data in files
+    ]
+    try:
+        from collabplan.ingest.mapping import load_mapping
+        from collabplan.ingest.read import (
+            forget_background_reads,
+            read_arguments,
+            read_in_background,
+        )
+
+        mapping = load_mapping(Path(args.mapping)) if args.mapping else None
+        # the files are parsed while the database and import code load
+        for (name, data), job in zip(files, early, strict=True):
+            read_in_background(data, name, job=job, **read_arguments(mapping))
+        early = []  # handed over
+    finally:
+        for job in early:
+            if job is not None:
+                job.close()
     try:
         return _import_read_files(args, files, mapping)
     finally:
         forget_background_reads()
+
+
+_UNKNOWN = object()
+
+
+def _sheets_to_read(mapping_path: str | None) -> Any:
+    """The ``[source] sheet`` of the mapping file, read on its own (``"*"`` without a mapping,
+    ``_UNKNOWN`` when the file does not say it plainly: the whole mapping is read after)."""
+    if not mapping_path:
+        return "*"
+    import tomllib
+
+    try:
+        source = tomllib.loads(Path(mapping_path).read_text(encoding="utf-8-sig")).get("source")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return _UNKNOWN
+    sheet = source.get("sheet") if isinstance(source, dict) else None
+    if sheet is None or isinstance(sheet, str):
+        return sheet
+    if isinstance(sheet, list) and all(isinstance(s, str) for s in sheet):
+        return sheet
+    return _UNKNOWN
 
 
 def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]], mapping) -> int:

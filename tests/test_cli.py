@@ -151,3 +151,88 @@ def test_skills_json_gives_null_for_an_undated_administration(db_path, capsys):
     assert [(r["term"], r["date"], r["students"], r["pct_proficient"]) for r in rows] == [
         ("Spring 2026", None, 12, 50.0)
     ]
+
+
+def test_sheets_to_read_is_the_mapping_source_sheet_read_on_its_own(tmp_path):
+    def sheets(text: str):
+        path = tmp_path / "m.toml"
+        path.write_text(text, encoding="utf-8")
+        return cli._sheets_to_read(str(path))
+
+    assert cli._sheets_to_read(None) == "*"
+    assert sheets('[source]\nsheet = "Results"\n') == "Results"
+    assert sheets('[source]\nsheet = ["A", "B"]\n') == ["A", "B"]
+    assert sheets("[columns]\nstudent_id = 'ID'\n") is None
+    # anything else waits for the whole mapping to be read
+    assert sheets("[source]\nsheet = [1, 2]\n") is cli._UNKNOWN
+    assert sheets("[source\n") is cli._UNKNOWN
+    assert cli._sheets_to_read(str(tmp_path / "missing.toml")) is cli._UNKNOWN
+
+
+# Run in a fresh interpreter: the parse is forked only in a single-threaded process.
+_COUNT_PARSES = """
+import sys
+from collabplan import cli
+from collabplan.ingest import safety
+started = []
+real = safety.start_parse
+def counted(*args, **kwargs):
+    started.append(args[2])
+    return real(*args, **kwargs)
+safety.start_parse = counted
+code = cli.main(sys.argv[1:])
+print("STARTED", started, "CODE", code)
+"""
+
+
+def test_the_import_uses_the_parse_it_started_before_the_mapping_loaded(db_path, tmp_path):
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        '[source]\nsheet = "Results"\n[assessment]\nname = "Quiz"\ndate = "2025-10-01"\n'
+        '[columns]\nstudent_id = "ID"\nstudent_name = "Student"\n[scores]\ncolumns = ["Q1"]\nmax = 4\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _COUNT_PARSES,
+            "import",
+            str(good),
+            "--db",
+            str(db_path),
+            "--mapping",
+            str(mapping),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[0])["students"] == 3
+    assert done.stdout.splitlines()[-1] == "STARTED ['Results'] CODE 0"  # one parse, not two
+
+
+def test_a_parse_started_for_other_sheets_is_closed_and_not_used():
+    from collabplan.ingest import read
+
+    class StartedJob:
+        sheets = "Other"
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    job = StartedJob()
+    pending = read._Pending(
+        b"a,b\n1,2\n", "f.csv", {"sheets": None, "delimiter": None, "encoding": None}, job
+    )
+    pending.wait()
+    assert job.closed and pending.job is None

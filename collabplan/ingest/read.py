@@ -170,7 +170,7 @@ def _read(
     job: safety.ChildJob | None = None,
 ) -> list[RawSheet]:
     if job is None:
-        job = _fork_parser(data, file_name, sheets)
+        job = safety.fork_parse(data, file_name, sheets)
     try:
         kind = safety.check_upload(data, file_name)
         if kind == "xlsx":
@@ -181,16 +181,6 @@ def _read(
     finally:
         if job is not None:
             job.close()
-
-
-def _fork_parser(data: bytes, file_name: str, sheets) -> safety.ChildJob | None:
-    """Start a workbook's parser as a fork of this process when that is safe, else ``None``."""
-    if safety.sniff_kind(data) != "zip" or not safety.can_fork_now():
-        return None
-    try:
-        return safety.start_parse(data, file_name, sheets)
-    except IngestError:  # no process to spare: the usual way reports it
-        return None
 
 
 def read_arguments(mapping) -> dict:
@@ -208,11 +198,16 @@ class _Pending:
     :func:`read_upload` in a single-threaded process does the same.
     """
 
-    def __init__(self, data: bytes, file_name: str, kwargs: dict) -> None:
+    def __init__(
+        self, data: bytes, file_name: str, kwargs: dict, job: safety.ChildJob | None = None
+    ) -> None:
         self.data, self.file_name, self.kwargs = data, file_name, kwargs
         self.result: list[RawSheet] | None = None
         self.error: BaseException | None = None
-        self.job = _fork_parser(data, file_name, kwargs["sheets"])
+        if job is not None and job.sheets != kwargs["sheets"]:
+            job.close()  # started for other sheets than the mapping names after all
+            job = None
+        self.job = job or safety.fork_parse(data, file_name, kwargs["sheets"])
         self.thread = threading.Thread(target=self._run, name="read-upload", daemon=True)
         self.thread.start()
 
@@ -242,17 +237,20 @@ _pending: list[_Pending] = []
 _pending_lock = threading.Lock()
 
 
-def read_in_background(data: bytes, file_name: str, **kwargs) -> None:
+def read_in_background(
+    data: bytes, file_name: str, *, job: safety.ChildJob | None = None, **kwargs
+) -> None:
     """Start ``read_upload(data, file_name, **kwargs)`` now, in a background thread.
 
     The command line calls this first thing, so the workbook is parsed (in its child process,
     on another core) while the database and the import code load. The next ``read_upload``
     of the same bytes object with the same arguments waits for this read instead of starting
-    another; its errors are raised there.
+    another; its errors are raised there. ``job``: a parse already started for these bytes
+    (:func:`safety.fork_parse`), used when it reads the same sheets, else closed.
     """
     kwargs = {"sheets": None, "delimiter": None, "encoding": None} | kwargs
     with _pending_lock:
-        _pending.append(_Pending(data, file_name, kwargs))
+        _pending.append(_Pending(data, file_name, kwargs, job))
 
 
 def forget_background_reads() -> None:

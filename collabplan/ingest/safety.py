@@ -27,23 +27,18 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
+import pickle
 import re
 import resource
+import select
 import signal
+import struct
 import threading
 import time
 import zipfile
-from dataclasses import dataclass, field
-from multiprocessing import context as _mp_ctx
-from multiprocessing import forkserver as _mp_forkserver
-from multiprocessing import popen_forkserver as _mp_popen
-from multiprocessing import reduction as _mp_reduction
-from multiprocessing import spawn as _mp_spawn
-from multiprocessing import util as _mp_util
 from pathlib import PurePath, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -184,18 +179,29 @@ def check_ole(data: bytes, file_name: str) -> None:
 # ----------------------------------------------------------------------------------- workbooks
 
 
-@dataclass
+# (plain classes, not dataclasses: this module is imported before the parser is forked, and
+# dataclasses take a while to import)
 class SheetInfo:
     """A worksheet of a workbook: its name, zip part and declared dimension (1-based, inclusive)."""
 
-    name: str
-    part: str
-    dimension: tuple[int, int, int, int] | None = None  # first_row, first_col, last_row, last_col
+    __slots__ = ("name", "part", "dimension")
+
+    def __init__(
+        self, name: str, part: str, dimension: tuple[int, int, int, int] | None = None
+    ) -> None:
+        self.name = name
+        self.part = part
+        self.dimension = dimension  # first_row, first_col, last_row, last_col
+
+    def __repr__(self) -> str:
+        return f"SheetInfo({self.name!r}, {self.part!r}, {self.dimension!r})"
 
 
-@dataclass
 class WorkbookInfo:
-    sheets: list[SheetInfo] = field(default_factory=list)
+    __slots__ = ("sheets",)
+
+    def __init__(self, sheets: list[SheetInfo] | None = None) -> None:
+        self.sheets = [] if sheets is None else sheets
 
 
 def _damaged(file_name: str) -> IngestError:
@@ -440,8 +446,7 @@ def workbook_sheets(data: bytes, file_name: str) -> list[tuple[str, str]]:
 HEAD_ROWS = 30
 
 
-@dataclass
-class ParsedSheet:
+class ParsedSheet(NamedTuple):
     """One parsed sheet as the child sends it (columns named ``cK`` after sheet column K).
 
     ``head``: text of sheet rows 1, 2 … as far as the cut copy of the sheet reaches (at least
@@ -454,20 +459,6 @@ class ParsedSheet:
     body: pa.Table | None
 
 
-_forkserver_lock = threading.Lock()
-_context: multiprocessing.context.BaseContext | None = None
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    global _context
-    with _forkserver_lock:
-        if _context is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__, "fastexcel", "pyarrow"])
-            _context = ctx
-        return _context
-
-
 def prestart() -> None:
     """Start the parsing forkserver now, in the background (idempotent, returns at once).
 
@@ -475,8 +466,9 @@ def prestart() -> None:
     pyarrow (about half a second); calling this when an upload page opens overlaps that with
     other work. Later reads fork from it in milliseconds.
     """
-    _mp_context()
-    _mp_forkserver.ensure_running()
+    from collabplan.ingest import forkserver
+
+    forkserver.prestart()
 
 
 def can_fork_now() -> bool:
@@ -496,51 +488,50 @@ def can_fork_now() -> bool:
         return False
 
 
-class _NoMainPopen(_mp_popen.Popen):
-    """Starts a forkserver child without re-running the parent's ``__main__`` in it.
+class _Pipe:
+    """One end of a pipe that carries pickled messages: how a forked child answers.
 
-    multiprocessing re-executes the main script in every child (for objects defined there).
-    Under ``streamlit run`` that would import Streamlit in each child; the parser needs nothing
-    from ``__main__``, so that step is dropped. Otherwise this is ``popen_forkserver.Popen``.
+    (multiprocessing's connections do the same, but importing multiprocessing would delay
+    the fork of the command line's parser.) A message is its length (8 bytes) and its pickle.
     """
 
-    def _launch(self, process_obj):
-        prep_data = _mp_spawn.get_preparation_data(process_obj._name)
-        prep_data.pop("init_main_from_path", None)
-        prep_data.pop("init_main_from_name", None)
-        buf = io.BytesIO()
-        _mp_ctx.set_spawning_popen(self)
-        try:
-            _mp_reduction.dump(prep_data, buf)
-            _mp_reduction.dump(process_obj, buf)
-        finally:
-            _mp_ctx.set_spawning_popen(None)
-        self.sentinel, w = _mp_forkserver.connect_to_new_process(self._fds)
-        _parent_w = os.dup(w)
-        self.finalizer = _mp_util.Finalize(self, _mp_util.close_fds, (_parent_w, self.sentinel))
-        with open(w, "wb", closefd=True) as f:
-            f.write(buf.getbuffer())
-        self.pid = _mp_forkserver.read_signed(self.sentinel)
-
-
-class _ParseProcess(_mp_ctx.ForkServerProcess):
-    @staticmethod
-    def _Popen(process_obj):
-        return _NoMainPopen(process_obj)
-
-
-class _PassFd:
-    """A file descriptor handed to a forkserver child (duplicated into it while pickling)."""
-
     def __init__(self, fd: int) -> None:
-        self.fd = fd
+        self.fd: int | None = fd
 
-    def __reduce__(self):
-        return _rebuild_fd, (_mp_reduction.DupFd(self.fd),)
+    @property
+    def closed(self) -> bool:
+        return self.fd is None
 
+    def send(self, message: Any) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(struct.pack("<Q", len(data)) + data)
+        while view:
+            view = view[os.write(self.fd, view) :]
 
-def _rebuild_fd(dup) -> int:
-    return dup.detach()
+    def poll(self, timeout: float) -> bool:
+        """True once there is something to read (a message, or the child's end closing)."""
+        poller = select.poll()  # (not select.select, which fails on a descriptor past 1023)
+        poller.register(self.fd, select.POLLIN)
+        return bool(poller.poll(max(0, int(timeout * 1000))))
+
+    def _read(self, size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = os.read(self.fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError("the child closed its end without a whole message")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def recv(self) -> Any:
+        (size,) = struct.unpack("<Q", self._read(8))
+        return pickle.loads(self._read(size))
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _shared_memory_fd() -> int | None:
@@ -564,37 +555,44 @@ class ChildJob:
 
     def __init__(self, target, args: tuple, file_name: str, *, fork: bool = False, out_fd=False):
         self.file_name = file_name
+        self.sheets: Any = None  # the sheets asked for (see fork_parse)
         self.out_fd = _shared_memory_fd() if out_fd else None
         self.proc = None
         self.pid: int | None = None
         self.status: int | None = None
-        self.receiver, sender = multiprocessing.Pipe(duplex=False)
+        self.receiver: Any = None
         try:
             if fork:
-                self._fork(target, sender, args)
+                self._fork(target, args)
             else:
-                passed = _PassFd(self.out_fd) if self.out_fd is not None else None
-                _mp_context()
-                self.proc = _ParseProcess(target=target, args=(sender, passed, *args), daemon=True)
-                self.proc.start()
+                from collabplan.ingest import forkserver
+
+                self.proc, self.receiver = forkserver.start(target, args, self.out_fd)
         except OSError as exc:  # pragma: no cover - the machine is out of processes
             self.close()
             raise IngestError(
                 f"{file_name} could not be read right now ({exc}). Try again in a minute."
             ) from None
-        finally:
-            sender.close()
 
-    def _fork(self, target, sender, args: tuple) -> None:
-        pid = os.fork()
+    def _fork(self, target, args: tuple) -> None:
+        read_end, write_end = os.pipe()
+        os.set_inheritable(read_end, False)
+        try:
+            pid = os.fork()
+        except BaseException:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child: run the job, never return into the caller's code
             code = 1
             try:
-                self.receiver.close()
-                target(sender, self.out_fd, *args)
+                os.close(read_end)
+                target(_Pipe(write_end), self.out_fd, *args)
                 code = 0
             finally:
                 os._exit(code)
+        os.close(write_end)
+        self.receiver = _Pipe(read_end)
         self.pid = pid
 
     def _kill(self) -> None:
@@ -659,7 +657,7 @@ class ChildJob:
 
     def close(self) -> None:
         """Stop the child if it still runs, reap it and free the shared memory (idempotent)."""
-        if not self.receiver.closed:
+        if self.receiver is not None and not self.receiver.closed:
             self.receiver.close()
             self._kill()
             self._join(5)
@@ -696,6 +694,19 @@ def start_parse(data: bytes, file_name: str, sheets) -> ChildJob:
     wanted = [sheets] if isinstance(sheets, str) and sheets != "*" else sheets
     args = (data, file_name, wanted, None, None, memory, timeout)
     return ChildJob(_child_main, args, file_name, fork=True, out_fd=True)
+
+
+def fork_parse(data: bytes, file_name: str, sheets) -> ChildJob | None:
+    """:func:`start_parse` when that is safe here (a workbook, a single-threaded process and
+    a process to spare), else ``None``. The job remembers ``sheets`` as ``job.sheets``."""
+    if sniff_kind(data) != "zip" or not can_fork_now():
+        return None
+    try:
+        job = start_parse(data, file_name, sheets)
+    except IngestError:  # no process to spare: the usual way reports it
+        return None
+    job.sheets = sheets
+    return job
 
 
 def parse_workbook(
