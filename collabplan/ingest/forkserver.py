@@ -106,4 +106,3 @@ def start(target, args: tuple, out_fd: int | None) -> tuple[Any, Any]:
     finally:
         sender.close()
     return proc, receiver
-
