@@ -76,3 +76,11 @@ def test_same_student_on_two_sheets_is_a_duplicate_and_scores_point_at_their_row
     assert rows == [("A", 2, "id:7"), ("A", 3, "id:8"), ("B", 2, "id:7")]
     keys = p.students.column("student_key").to_pylist()
     assert all(keys[r["student_no"]] == r["student_key"] for r in p.scores.to_pylist())
+
+
+def test_a_header_row_repeated_down_the_sheet_is_skipped_and_said_so():
+    m = mapping('[columns]\nstudent_id = "ID"\n[scores]\ncolumns = ["S"]\nmax = 1')
+    rows = [["ID", "S"], ["1", "1"], ["id", "S"], ["2", "0"]]
+    p = prepare_sheets([sheet(rows)], "f.csv", m)
+    assert p.report.students == 2 and p.report.scores == 2
+    assert p.report.skipped == [("Sheet1", 3, "a repeated header row")]

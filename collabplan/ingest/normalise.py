@@ -1072,7 +1072,9 @@ class _Normaliser:
                 CASE WHEN sid_n IS NOT NULL THEN 'id:' || sid_n
                      WHEN display IS NOT NULL THEN 'name:' || lower(display) END AS student_key,
                 CASE WHEN nonblank = 0 THEN 'blank row'
-                     WHEN sid_n IS NOT NULL AND length(sid_n) = length(?::VARCHAR)
+                     -- (an id column of numbers holds no header text)
+                     WHEN NOT sid_is_number AND sid_n IS NOT NULL
+                          AND length(sid_n) = length(?::VARCHAR)
                           AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
                      WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
                      WHEN (sid_n IS NULL OR (NOT sid_is_number AND TRY_CAST(sid_n AS DOUBLE) IS NULL
