@@ -182,6 +182,81 @@ def test_text_deep_down_a_number_column_is_kept():
     assert text_of(sheet, 2000) == ["S2000", "0"]
 
 
+def _typed_by_every_row(data: bytes) -> pa.Schema:
+    sheet = fastexcel.read_excel(data).load_sheet(
+        0, header_row=None, skip_rows=1, schema_sample_rows=None
+    )
+    return sheet.to_arrow().schema
+
+
+@pytest.mark.parametrize("first", [500, 999, 1000, 1001, 1800])
+def test_a_column_empty_in_its_first_rows_is_typed_by_its_later_values(first):
+    """The types come from the first rows unless those could not tell (see _body_arrow)."""
+
+    def fill(ws):
+        ws.append(["Student", "Score", "Note", "When"])
+        for i in range(2000):
+            late = i >= first
+            ws.append(
+                [
+                    f"S{i}",
+                    i % 100 if late else None,
+                    "ok" if late else None,
+                    datetime.datetime(2025, 1, 1 + i % 28) if late else None,
+                ]
+            )
+
+    data = openpyxl_bytes(fill)
+    [sheet] = read_upload(data, "late.xlsx")
+    expected = [f.type for f in _typed_by_every_row(data)]
+    assert [sheet.table.schema.field(f"c{j}").type for j in range(4)] == expected
+    assert sheet.table.schema.field("c1").type == pa.float64()
+    assert text_of(sheet, first + 2) == [
+        f"S{first}",
+        str(first % 100),
+        "ok",
+        f"2025-01-{1 + first % 28:02d}",
+    ]
+
+
+def _body(data: bytes, monkeypatch) -> tuple[pa.RecordBatch, list]:
+    """The child's body read, in this process; and the type samples each read used."""
+    reads = []
+    real = safety._load_body
+
+    def load(fastexcel_module, reader, name, sample_rows=safety.TYPE_SAMPLE_ROWS):
+        reads.append(sample_rows)
+        return real(fastexcel_module, reader, name, sample_rows)
+
+    monkeypatch.setattr(safety, "_load_body", load)
+    reader = fastexcel.read_excel(data)
+    return safety._body_arrow(reader, 0, safety._load_body(fastexcel, reader, 0)), reads
+
+
+def test_the_first_rows_type_a_clean_sheet_with_one_read(monkeypatch):
+    def fill(ws):
+        ws.append(["Student", "Score", "Note"])
+        for i in range(3000):
+            ws.append([f"S{i}", i % 100, "late" if i > 2500 else "ok"])
+
+    batch, reads = _body(openpyxl_bytes(fill), monkeypatch)
+    assert reads == [safety.TYPE_SAMPLE_ROWS]
+    assert batch.schema.types == [pa.string(), pa.float64(), pa.string()]
+
+
+def test_a_later_cell_of_another_kind_reads_the_sheet_again_typed_by_every_row(monkeypatch):
+    def fill(ws):
+        ws.append(["Student", "Mixed"])
+        for i in range(2000):
+            ws.append([f"S{i}", i if i < 1500 else datetime.datetime(2025, 2, 1)])
+
+    data = openpyxl_bytes(fill)
+    batch, reads = _body(data, monkeypatch)
+    assert reads == [safety.TYPE_SAMPLE_ROWS, None]
+    assert batch.schema.types == [f.type for f in _typed_by_every_row(data)]
+    assert batch.column(1).null_count == 0
+
+
 def test_data_starting_at_b3_below_title_rows():
     rows = {3: ["Grade 3 report"], 5: ["Student", "ID", "Score"]}
     rows |= {r: [f"Name {r}", f"{r:05d}", r % 7] for r in range(6, 80)}
