@@ -452,6 +452,10 @@ try:
     out["read"] = sheet.text_rows()
 except IngestError as exc:
     out["read"] = str(exc)
+import time
+deadline = time.monotonic() + 5  # a child that answered is reaped as it exits, not waited for
+while job.exitcode is None and time.monotonic() < deadline:
+    time.sleep(0.01)
 out["job_closed"] = job.receiver.closed and job.exitcode is not None
 import multiprocessing
 out["children"] = [p.pid for p in multiprocessing.active_children()]

@@ -613,7 +613,10 @@ class ChildJob:
             return
         deadline = time.monotonic() + timeout
         while True:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped already (by the thread result() leaves)
+                return
             if pid:
                 self.status = os.waitstatus_to_exitcode(status)
                 return
@@ -646,7 +649,11 @@ class ChildJob:
                 )
         finally:
             self.receiver.close()
-            self._join(10)
+            if message is None or self.proc is not None:
+                self._join(10)
+            else:  # a forked child's answer is here: its exit (freeing its memory) is not
+                # waited for, only reaped when it comes
+                threading.Thread(target=self._join, args=(10,), daemon=True).start()
         if message is None:
             code = self.exitcode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
