@@ -21,6 +21,8 @@ from tests import badfiles
 from tests.badfiles import openpyxl_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the rows fastexcel types a column by; later rows are checked (see safety._body_arrow)
+SAMPLE = safety.TYPE_SAMPLE_ROWS
 
 
 def text_of(sheet: RawSheet, sheet_row: int) -> list[str | None]:
@@ -170,16 +172,18 @@ def test_ids_stored_as_text_keep_their_leading_zeros():
 def test_text_deep_down_a_number_column_is_kept():
     """Sampling only the first rows would type the column as numbers and drop "85%"."""
 
+    deep = SAMPLE + 500
+
     def fill(ws):
         ws.append(["Student", "Score"])
-        for i in range(2, 2001):
-            ws.append([f"S{i}", "85%" if i == 1500 else i % 100])
+        for i in range(2, SAMPLE + 1001):
+            ws.append([f"S{i}", "85%" if i == deep else i % 100])
 
     [sheet] = read_upload(openpyxl_bytes(fill), "deep.xlsx")
     assert sheet.table.schema.field("c1").type == pa.string()
-    assert text_of(sheet, 1500) == ["S1500", "85%"]
-    assert text_of(sheet, 1499) == ["S1499", "99"]
-    assert text_of(sheet, 2000) == ["S2000", "0"]
+    assert text_of(sheet, deep) == [f"S{deep}", "85%"]
+    assert text_of(sheet, deep - 1) == [f"S{deep - 1}", str((deep - 1) % 100)]
+    assert text_of(sheet, SAMPLE + 1000) == [f"S{SAMPLE + 1000}", str((SAMPLE + 1000) % 100)]
 
 
 def _typed_by_every_row(data: bytes) -> pa.Schema:
@@ -189,13 +193,13 @@ def _typed_by_every_row(data: bytes) -> pa.Schema:
     return sheet.to_arrow().schema
 
 
-@pytest.mark.parametrize("first", [500, 999, 1000, 1001, 1800])
+@pytest.mark.parametrize("first", [500, SAMPLE - 1, SAMPLE, SAMPLE + 1, SAMPLE + 150])
 def test_a_column_empty_in_its_first_rows_is_typed_by_its_later_values(first):
     """The types come from the first rows unless those could not tell (see _body_arrow)."""
 
     def fill(ws):
         ws.append(["Student", "Score", "Note", "When"])
-        for i in range(2000):
+        for i in range(SAMPLE + 200):
             late = i >= first
             ws.append(
                 [
@@ -236,8 +240,8 @@ def _body(data: bytes, monkeypatch) -> tuple[pa.RecordBatch, list]:
 def test_the_first_rows_type_a_clean_sheet_with_one_read(monkeypatch):
     def fill(ws):
         ws.append(["Student", "Score", "Note"])
-        for i in range(3000):
-            ws.append([f"S{i}", i % 100, "late" if i > 2500 else "ok"])
+        for i in range(SAMPLE + 200):
+            ws.append([f"S{i}", i % 100, "late" if i > SAMPLE else "ok"])
 
     batch, reads = _body(openpyxl_bytes(fill), monkeypatch)
     assert reads == [safety.TYPE_SAMPLE_ROWS]
@@ -247,8 +251,8 @@ def test_the_first_rows_type_a_clean_sheet_with_one_read(monkeypatch):
 def test_a_later_cell_of_another_kind_reads_the_sheet_again_typed_by_every_row(monkeypatch):
     def fill(ws):
         ws.append(["Student", "Mixed"])
-        for i in range(2000):
-            ws.append([f"S{i}", i if i < 1500 else datetime.datetime(2025, 2, 1)])
+        for i in range(SAMPLE + 200):
+            ws.append([f"S{i}", i if i < SAMPLE + 100 else datetime.datetime(2025, 2, 1)])
 
     data = openpyxl_bytes(fill)
     batch, reads = _body(data, monkeypatch)

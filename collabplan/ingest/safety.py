@@ -878,8 +878,9 @@ def _child_main(
         conn.close()
 
 
-#: fastexcel decides a column's type from this many rows (see :func:`_body_arrow`).
-TYPE_SAMPLE_ROWS = 1000
+#: fastexcel decides a column's type from this many rows (see :func:`_body_arrow`): a sheet
+#: up to this long is typed by every row, as before.
+TYPE_SAMPLE_ROWS = 10_000
 
 
 def _load_body(fastexcel, reader, name: str, sample_rows: int | None = TYPE_SAMPLE_ROWS):
@@ -898,8 +899,9 @@ def _load_body(fastexcel, reader, name: str, sample_rows: int | None = TYPE_SAMP
 def _body_arrow(reader, name: str, sheet):
     """The body as a RecordBatch (see :func:`_arrow`), typed as if every row had been looked at.
 
-    Looking at every row costs about an eighth of the parse, so the types come from the first
-    rows, and the sheet is read again, typed by every row, only when that was not enough:
+    Looking at every row of a large sheet costs about an eighth of the parse, so the types come
+    from the first rows, and the sheet is read again, typed by every row, only when that was
+    not enough:
     a later cell that did not fit its column's type (fastexcel would make it empty: "85%" in
     a column of numbers), or a column that is empty in the first rows and has values later
     (fastexcel would make it text, whatever the values).
