@@ -862,9 +862,7 @@ def _child_main(
                 break
         if pyarrow_ready is not None:
             pyarrow_ready()
-        tables = [
-            (name, _arrow(head), _body_arrow(reader, name, body)) for name, head, body in loaded
-        ]
+        tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
         conn.send(("ok", _send_tables(tables, out_fd)))
     except IngestError as exc:
         conn.send(("refused", str(exc)))
@@ -878,58 +876,29 @@ def _child_main(
         conn.close()
 
 
-#: fastexcel decides a column's type from this many rows (see :func:`_body_arrow`): a sheet
-#: up to this long is typed by every row, as before.
-TYPE_SAMPLE_ROWS = 10_000
+def _load_body(fastexcel, reader, name: str):
+    """The typed read of sheet rows 2 … last, every row deciding its column's type.
 
-
-def _load_body(fastexcel, reader, name: str, sample_rows: int | None = TYPE_SAMPLE_ROWS):
-    """The typed read of sheet rows 2 … last, each column's type decided by its first
-    ``sample_rows`` rows (``None``: by every row)."""
+    (Typing by the first rows only, as fastexcel does by default, is a little faster but
+    not safe: a later cell that does not fit becomes empty ("85%" in a column of numbers), a
+    number in a column of dates becomes a date in 1900, a number in a column of TRUE/FALSE
+    becomes TRUE, and ``to_arrow_with_errors`` reports only the first of these.)
+    """
     try:
-        return reader.load_sheet(
-            name, header_row=None, skip_rows=1, schema_sample_rows=sample_rows
-        )
+        return reader.load_sheet(name, header_row=None, skip_rows=1, schema_sample_rows=None)
     except fastexcel.InvalidParametersError as exc:
         if "Too many rows skipped" in str(exc):  # a sheet without a single value
             return None
         raise
 
 
-def _body_arrow(reader, name: str, sheet):
-    """The body as a RecordBatch (see :func:`_arrow`), typed as if every row had been looked at.
-
-    Looking at every row of a large sheet costs about an eighth of the parse, so the types come
-    from the first rows, and the sheet is read again, typed by every row, only when that was
-    not enough:
-    a later cell that did not fit its column's type (fastexcel would make it empty: "85%" in
-    a column of numbers), or a column that is empty in the first rows and has values later
-    (fastexcel would make it text, whatever the values).
-    """
-    if sheet is None:
-        return None
-    import fastexcel
-
-    batch, errors = sheet.to_arrow_with_errors()
-    if errors is None or not errors.errors:
-        sample = min(TYPE_SAMPLE_ROWS, batch.num_rows)
-        if not any(
-            column.null_count < batch.num_rows and column.slice(0, sample).null_count == sample
-            for column in batch.columns
-        ):
-            return _arrow(sheet, batch)
-    sheet = _load_body(fastexcel, reader, name, sample_rows=None)
-    return _arrow(sheet, sheet.to_arrow())
-
-
-def _arrow(sheet, batch=None):
+def _arrow(sheet):
     """A fastexcel sheet as a RecordBatch whose columns are named ``cK`` after sheet column K."""
     if sheet is None:
         return None
     import pyarrow as pa
 
-    if batch is None:
-        batch = sheet.to_arrow()
+    batch = sheet.to_arrow()
     names = [f"c{col.absolute_index}" for col in sheet.selected_columns]
     return pa.RecordBatch.from_arrays(batch.columns, names=names)
 
