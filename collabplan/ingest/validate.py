@@ -89,10 +89,8 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     r.item_scores = sum(n for _s, is_item, n in counts if is_item)
     # a student scored twice on a skill in one administration, from different rows;
     # only possible when some student has two scored rows in one administration, which
-    # the row table (one row per source row) answers without scanning every score
-    two_rows = not norm.one_row_per_student_and_administration and con.execute(
-        """SELECT count(*) FROM rows_k GROUP BY admin_no, student_no HAVING count(*) > 1 LIMIT 1"""
-    ).fetchall()
+    # numbering the sittings found out already (without scanning every score)
+    two_rows = not norm.one_row_per_student_and_administration
     # a source row gives a skill one score, so two scores of a skill for one student and
     # administration come from two rows; their names are looked up for those alone
     dups = (
