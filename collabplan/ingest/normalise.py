@@ -9,6 +9,7 @@ worked out in SQL. Nothing here touches the application database.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import threading
@@ -1186,23 +1187,21 @@ class _Normaliser:
             )
         return " UNION ALL BY NAME ".join(f"({part})" for part in picked)
 
+    @functools.cached_property
     def number_bounds(self) -> dict[int, tuple[float | None, float | None]]:
         """(min, max) of each wide part read from a typed number column (of rows not skipped).
 
         One aggregate per sheet: what whole columns hold is known without reading cell by cell.
         """
-        bounds = self.__dict__.get("_bounds")
-        if bounds is None:
-            bounds = {}
-            for name, group in self.numeric_parts.values():
-                stats = self.con.execute(
-                    "SELECT "  # noqa: S608 (generated column names)
-                    + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
-                    + f" FROM {name}"
-                ).fetchone()
-                for k, (part, _j) in enumerate(group):
-                    bounds[part] = (stats[2 * k], stats[2 * k + 1])
-            self.__dict__["_bounds"] = bounds
+        bounds = {}
+        for name, group in self.numeric_parts.values():
+            stats = self.con.execute(
+                "SELECT "  # noqa: S608 (generated column names)
+                + ", ".join(f"min(c{j}), max(c{j})" for _part, j in group)
+                + f" FROM {name}"
+            ).fetchone()
+            for k, (part, _j) in enumerate(group):
+                bounds[part] = (stats[2 * k], stats[2 * k + 1])
         return bounds
 
     def clean_number_parts(self) -> set[int]:
@@ -1214,7 +1213,7 @@ class _Normaliser:
         kind = self.kind or "points"
         if kind == "level" or self.numeric_marks:
             return set()
-        bounds = self.number_bounds()
+        bounds = self.number_bounds
         clean = set()
         for index, (_name, group) in self.numeric_parts.items():
             ok = True
@@ -1259,7 +1258,7 @@ class _Normaliser:
         ranges: dict[int, list[bool]] = {}  # ci -> for each part with numbers: all in 0..1
         scanned = set(range(len(self.cell_parts)))
         if not self.numeric_marks:
-            bounds = self.number_bounds()
+            bounds = self.number_bounds
             for index, (_name, group) in self.numeric_parts.items():
                 scanned.discard(index)
                 for part, _j in group:
