@@ -236,9 +236,9 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
     # students: one per key across uploads; a newer file's names, grade, class, teacher win
     student_ids = _student_ids(cur, p.students)  # -1 for a student not in the database yet
     new = student_ids < 0
-    cur.register("new_students", p.students)
-    try:
-        if not new.all():
+    if not new.all():
+        cur.register("new_students", p.students)
+        try:
             cur.execute(
                 """UPDATE student SET
                        local_id = coalesce(n.local_id, student.local_id),
@@ -259,8 +259,8 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
                           OR coalesce(n.class_name, student.class_name) IS DISTINCT FROM student.class_name
                           OR coalesce(n.teacher, student.teacher) IS DISTINCT FROM student.teacher)"""
             )
-    finally:
-        cur.unregister("new_students")
+        finally:
+            cur.unregister("new_students")
     if new.any():
         # the new students' ids come from the sequence first, so no join has to find them
         student_ids[new] = cur.execute(
