@@ -435,7 +435,7 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     # collabplan.db (DuckDB) is not imported here: DuckDB starts threads, and a process with
     # one thread can fork its workbook parser at once instead of starting a parser process
-    from collabplan.ingest.errors import IngestError
+    from collabplan.errors import UserError
 
     # numpy's OpenBLAS starts a thread per core that spins for a while; nothing here does
     # linear algebra, and those threads take the cores the parser and DuckDB need
@@ -446,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "goal":
             return cmd_goal_add(args)
         return COMMANDS[args.command](args)
-    except (UsageError, IngestError, ValueError) as exc:
+    except (UsageError, UserError, ValueError) as exc:
         return _one_line(exc)
     except BrokenPipeError:  # output piped into `head`
         return 0

@@ -186,6 +186,14 @@ def close_all() -> None:
         database.close()
 
 
+def close(path: Path | str) -> None:
+    """Close this process's Database for ``path``, if it has one open."""
+    with _OPEN_LOCK:
+        database = _OPEN.get(str(config.database_path(path)))
+    if database is not None:
+        database.close()
+
+
 def connect(path: Path | str | None = None) -> Database:
     """The process's Database for ``path`` (default: ``config.database_path()``)."""
     resolved = str(config.database_path(path))

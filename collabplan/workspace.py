@@ -27,6 +27,7 @@ import pandas as pd
 
 from collabplan import config
 from collabplan.db import Database
+from collabplan.errors import UserError
 
 # -- fixed vocabularies ------------------------------------------------------------------
 
@@ -186,10 +187,6 @@ def _scalar(db: Database, sql: str, params: Sequence[Any] | None = None) -> Any:
     return db.scalar(sql, _plain(params))
 
 
-class WorkspaceError(ValueError):
-    """Input a teacher must fix; the message says what."""
-
-
 # -- undo --------------------------------------------------------------------------------
 
 #: Tables a snapshot may name (identifiers in SQL come only from here).
@@ -258,7 +255,7 @@ def _delete(db: Database, what: str, parts: list[tuple[str, str, Sequence[Any]]]
         for table, where, params in parts:
             removed.tables.append((table, _take(cur, table, where, params)))
     if not any(rows for _, rows in removed.tables):
-        raise WorkspaceError(f"{what} was already deleted")
+        raise UserError(f"{what} was already deleted")
     return removed
 
 
@@ -272,7 +269,7 @@ def _text(value: str | None) -> str | None:
 def _need(value: str | None, what: str) -> str:
     value = _text(value)
     if not value:
-        raise WorkspaceError(f"Write {what} first")
+        raise UserError(f"Write {what} first")
     return value
 
 
@@ -331,9 +328,9 @@ def rate_criterion(
     db: Database, criterion: str, rating: str | None, notes: str | None = None
 ) -> None:
     if criterion not in SUCCESS_CRITERIA:
-        raise WorkspaceError(f"Unknown criterion {criterion!r}")
+        raise UserError(f"Unknown criterion {criterion!r}")
     if rating is not None and rating not in RATINGS:
-        raise WorkspaceError(f"Rate it one of: {', '.join(RATINGS.values())}")
+        raise UserError(f"Rate it one of: {', '.join(RATINGS.values())}")
     with _tx(db) as cur:
         cur.execute("DELETE FROM vision_criterion WHERE criterion = ?", [criterion])
         cur.execute(
@@ -379,7 +376,7 @@ def _themes(themes: Iterable[str] | str | None) -> list[str]:
 
 def add_note(db: Database, kind: str, body: str, themes: Iterable[str] | str | None = None) -> int:
     if kind not in BRAINSTORM_KINDS:
-        raise WorkspaceError(f"Unknown brainstorm column {kind!r}")
+        raise UserError(f"Unknown brainstorm column {kind!r}")
     with _tx(db) as cur:
         return cur.execute(
             "INSERT INTO brainstorm_note (kind, body, themes) VALUES (?, ?, ?) RETURNING id",
@@ -597,7 +594,7 @@ def drafts(db: Database) -> pd.DataFrame:
 def draft_checks(db: Database, draft_id: int) -> list[StatementCheck]:
     row = _rows(db, "SELECT body, ticks FROM vision_draft WHERE id = ?", [draft_id])
     if not row:
-        raise WorkspaceError("That draft was deleted")
+        raise UserError("That draft was deleted")
     body, ticks = row[0]
     return check_statement(body, ticks or [], school_name(db), shared_values(db)["name"].tolist())
 
@@ -626,9 +623,9 @@ def add_communication(
     db: Database, planned_on: date, way: str, audience: str | None = None, status: str = "planned"
 ) -> int:
     if status not in ("planned", "done"):
-        raise WorkspaceError("Status is planned or done")
+        raise UserError("Status is planned or done")
     if planned_on is None:
-        raise WorkspaceError("Pick the date it will be shared")
+        raise UserError("Pick the date it will be shared")
     with _tx(db) as cur:
         return cur.execute(
             "INSERT INTO communication_step (planned_on, way, audience, status) VALUES (?, ?, ?, ?) RETURNING id",
@@ -638,7 +635,7 @@ def add_communication(
 
 def set_communication_status(db: Database, step_id: int, status: str) -> None:
     if status not in ("planned", "done"):
-        raise WorkspaceError("Status is planned or done")
+        raise UserError("Status is planned or done")
     with _tx(db) as cur:
         cur.execute("UPDATE communication_step SET status = ? WHERE id = ?", [status, step_id])
 
@@ -746,7 +743,7 @@ def add_team(
 ) -> int:
     name = _need(name, "the team's name")
     if _scalar(db, "SELECT count(*) FROM team WHERE lower(name) = lower(?)", [name]):
-        raise WorkspaceError(f"There is already a team called {name}")
+        raise UserError(f"There is already a team called {name}")
     with _tx(db) as cur:
         return cur.execute(
             "INSERT INTO team (name, grade_band, subject) VALUES (?, ?, ?) RETURNING id",
@@ -766,7 +763,7 @@ def add_member(db: Database, team_id: int, name: str, role: str | None = None) -
     if _scalar(
         db, "SELECT count(*) FROM team_member WHERE team_id = ? AND name = ?", [team_id, name]
     ):
-        raise WorkspaceError(f"{name} is already on this team")
+        raise UserError(f"{name} is already on this team")
     with _tx(db) as cur:
         cur.execute(
             "INSERT INTO team_member (team_id, name, role) VALUES (?, ?, ?)",
@@ -796,9 +793,9 @@ def save_team_workspace(
     stage: str | None,
 ) -> None:
     if stage is not None and stage not in STAGES:
-        raise WorkspaceError(f"Stage is one of {', '.join(STAGES)}")
+        raise UserError(f"Stage is one of {', '.join(STAGES)}")
     if minutes_per_week is not None and minutes_per_week < 0:
-        raise WorkspaceError("Minutes per week cannot be negative")
+        raise UserError("Minutes per week cannot be negative")
     with _tx(db) as cur:
         cur.execute("DELETE FROM team_workspace WHERE team_id = ?", [team_id])
         cur.execute(
@@ -854,7 +851,7 @@ def stage_supports(db: Database) -> pd.DataFrame:
 
 def save_stage_support(db: Database, stage: str, support: str | None) -> None:
     if stage not in STAGES:
-        raise WorkspaceError(f"Stage is one of {', '.join(STAGES)}")
+        raise UserError(f"Stage is one of {', '.join(STAGES)}")
     with _tx(db) as cur:
         cur.execute("DELETE FROM stage_support WHERE stage = ?", [stage])
         cur.execute(
@@ -930,12 +927,12 @@ def save_meeting(
     if unknown:
         raise ValueError(f"unknown meeting fields: {sorted(unknown)}")
     if met_on is None:
-        raise WorkspaceError("Pick the meeting date")
+        raise UserError("Pick the meeting date")
     values = {f: answers.get(f) for f in MEETING_FIELDS}
     for f in MEETING_FIELDS[:-1]:
         values[f] = _text(values[f])
     if not values["next_step"]:
-        raise WorkspaceError("Close the meeting with a clear next step")
+        raise UserError("Close the meeting with a clear next step")
     params = [team_id, goal_id, met_on, _text(facilitator), *values.values()]
     with _tx(db) as cur:
         if meeting_id is None:
@@ -973,7 +970,7 @@ def meeting(db: Database, meeting_id: int) -> dict[str, Any]:
         [meeting_id],
     )
     if found is None:
-        raise WorkspaceError("That meeting was deleted")
+        raise UserError("That meeting was deleted")
     return found
 
 
@@ -1048,7 +1045,7 @@ def save_theory(db: Database, toa_id: int, **fields: Any) -> None:
     if unknown:
         raise ValueError(f"unknown theory fields: {sorted(unknown)}")
     if "decision" in fields and fields["decision"] not in (None, *DECISIONS):
-        raise WorkspaceError("The decision is revisit or move on to another condition")
+        raise UserError("The decision is revisit or move on to another condition")
     if "condition" in fields:
         fields["condition"] = _need(fields["condition"], "the condition to work on")
     if not fields:
@@ -1074,7 +1071,7 @@ def theory(db: Database, toa_id: int) -> dict[str, Any]:
         [toa_id],
     )
     if found is None:
-        raise WorkspaceError("That theory of action was deleted")
+        raise UserError("That theory of action was deleted")
     return found
 
 
@@ -1107,9 +1104,9 @@ def add_toa_action(
     starts_on: date | None = None,
 ) -> int:
     if by_when is None:
-        raise WorkspaceError("Pick the date it will be done by")
+        raise UserError("Pick the date it will be done by")
     if starts_on is not None and starts_on > by_when:
-        raise WorkspaceError("The start date is after the date it is due")
+        raise UserError("The start date is after the date it is due")
     with _tx(db) as cur:
         return cur.execute(
             "INSERT INTO toa_action (toa_id, what, who, starts_on, by_when, how_we_know) VALUES (?, ?, ?, ?, ?, ?)"
@@ -1185,7 +1182,7 @@ def open_round(db: Database, label: str, opened_on: date | None = None) -> int:
     """Open a survey round (e.g. "Fall 2025") that staff can answer until it is closed."""
     label = _need(label, "a name for the round")
     if _scalar(db, "SELECT count(*) FROM survey_round WHERE lower(label) = lower(?)", [label]):
-        raise WorkspaceError(f"There is already a round called {label}")
+        raise UserError(f"There is already a round called {label}")
     with _tx(db) as cur:
         round_id = cur.execute(
             "INSERT INTO survey_round (label, opened_on) VALUES (?, ?) RETURNING id",
@@ -1224,16 +1221,16 @@ def submit_survey(db: Database, round_id: int, answers: dict[str, int]) -> None:
     """Count one anonymous response: every item answered 1-5. Returns nothing to link back."""
     missing = [k for k in SURVEY_ITEMS if answers.get(k) is None]
     if missing:
-        raise WorkspaceError(f"Answer every statement ({len(missing)} left)")
+        raise UserError(f"Answer every statement ({len(missing)} left)")
     unknown = set(answers) - set(SURVEY_ITEMS)
     if unknown:
-        raise WorkspaceError("Unknown survey statement")
+        raise UserError("Unknown survey statement")
     if any(int(answers[k]) not in SCALE for k in SURVEY_ITEMS):
-        raise WorkspaceError("Answers run from 1 to 5")
+        raise UserError("Answers run from 1 to 5")
     with _tx(db) as cur:
         state = cur.execute("SELECT closed FROM survey_round WHERE id = ?", [round_id]).fetchone()
         if state is None or state[0]:
-            raise WorkspaceError("This survey round is closed")
+            raise UserError("This survey round is closed")
         for item in SURVEY_ITEMS:
             cur.execute(
                 "UPDATE survey_tally SET answers = answers + 1 WHERE round_id = ? AND item = ? AND value = ?",

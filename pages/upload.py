@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collabplan import ingest, overview, ui
-from collabplan.ingest import IngestError
+from collabplan.errors import UserError
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 
@@ -87,7 +87,7 @@ for i, upload in enumerate(uploaded or []):
             f.mapping, changed = up.mapping_from_form(values, start, name)
             f.adjusted = changed or start is not f.detected
             f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None)
-        except IngestError as exc:
+        except UserError as exc:
             f.error = str(exc)
             st.error(f.error, icon=":material/error:")
             continue
@@ -159,7 +159,7 @@ if files:
             progress = up.progress_bar("Importing…")
             try:
                 results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
-            except IngestError as exc:
+            except UserError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
                 shas = {f.name: f.prepared.sha256 for f in ready}
@@ -189,7 +189,7 @@ else:
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
                     removed = ingest.delete_upload(db, int(confirm))
-                except IngestError as exc:
+                except UserError as exc:
                     st.error(str(exc))
                 else:
                     ui.after_write()

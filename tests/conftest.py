@@ -18,9 +18,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "test.duckdb"
     monkeypatch.setenv("COLLABPLAN_DB", str(path))
     yield path
-    opened = db_module._OPEN.pop(str(path), None)
-    if opened is not None:
-        opened._con.close()
+    db_module.close(path)
 
 
 @pytest.fixture

@@ -60,10 +60,10 @@ def test_database_file_survives_reopen(db_path):
     first = db_module.Database(db_path)
     with first.transaction() as cur:
         cur.execute("INSERT INTO priority (title) VALUES (?)", ["Reading success for every student"])
-    first._con.close()
+    first.close()
     second = db_module.Database(db_path)
     assert second.scalar("SELECT title FROM priority") == "Reading success for every student"
-    second._con.close()
+    second.close()
 
 
 def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):

@@ -19,8 +19,7 @@ def demo(tmp_path_factory):
     first = load_demo(database, progress=lambda f, m: steps.append((f, m)))
     second = load_demo(database)
     yield database, first, second, steps
-    db_module._OPEN.pop(str(path), None)
-    database._con.close()
+    database.close()
 
 
 def _grade_summary(db, assessment: str, grade: str):

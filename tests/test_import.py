@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collabplan.ingest import IngestError, Mapping, delete_upload, import_file, list_uploads
+from collabplan.errors import UserError
+from collabplan.ingest import Mapping, delete_upload, import_file, list_uploads
 from collabplan.ingest.load import save_mapping, saved_mappings
 
 QUIZ = Mapping.from_toml(
@@ -85,12 +86,12 @@ def test_undo_removes_exactly_one_upload(db):
     assert db.rows("SELECT who, action FROM audit") == [("Ms. Alvarez", "undo upload")]
     delete_upload(db, a.upload_id)
     assert counts(db) == dict.fromkeys(after_first, 0)
-    with pytest.raises(IngestError, match="no upload"):
+    with pytest.raises(UserError, match="no upload"):
         delete_upload(db, a.upload_id)
 
 
 def test_a_bad_file_writes_nothing(db):
-    with pytest.raises(IngestError):
+    with pytest.raises(UserError):
         import_file(db, b"ID,Name\n", "empty.csv", QUIZ)
     assert counts(db) == dict.fromkeys(counts(db), 0)
 

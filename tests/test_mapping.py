@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from collabplan.ingest import IngestError, Mapping, presets
+from collabplan.errors import UserError
+from collabplan.ingest import Mapping, presets
 from collabplan.ingest.mapping import PRESETS_DIR, header_key, load_mapping
 
 
@@ -29,21 +30,21 @@ def test_preset_format_is_documented():
 
 
 def test_unknown_key_is_named():
-    with pytest.raises(IngestError, match=r"\[scores\] colums"):
+    with pytest.raises(UserError, match=r"\[scores\] colums"):
         Mapping.from_toml('[columns]\nstudent_id = "ID"\n[scores]\ncolums = ["Q1"]')
 
 
 def test_student_column_is_required():
-    with pytest.raises(IngestError, match="student_id or student_name"):
+    with pytest.raises(UserError, match="student_id or student_name"):
         Mapping.from_toml('[scores]\ncolumns = ["Q1"]')
 
 
 def test_level_kind_needs_levels_and_a_known_proficient_level():
-    with pytest.raises(IngestError, match="levels"):
+    with pytest.raises(UserError, match="levels"):
         Mapping.from_toml(
             '[columns]\nstudent_id = "ID"\n[scores]\ncolumns = ["Q1"]\nkind = "level"'
         )
-    with pytest.raises(IngestError, match="Great"):
+    with pytest.raises(UserError, match="Great"):
         Mapping.from_toml(
             '[columns]\nstudent_id = "ID"\n[scores]\ncolumns = ["Q1"]\nlevels = ["Low", "High"]\nproficient = "Great"'
         )
@@ -57,9 +58,9 @@ def test_proficient_80_means_80_percent_and_kind_is_inferred():
 
 
 def test_bad_toml_and_bad_layout_say_what_to_fix():
-    with pytest.raises(IngestError, match="TOML"):
+    with pytest.raises(UserError, match="TOML"):
         Mapping.from_toml("[columns\n")
-    with pytest.raises(IngestError, match="layout"):
+    with pytest.raises(UserError, match="layout"):
         Mapping.from_toml('[columns]\nstudent_id = "ID"\n[scores]\nlayout = "tall"')
 
 

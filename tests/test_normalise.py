@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from collabplan.ingest import IngestError, Mapping
+from collabplan.errors import UserError
+from collabplan.ingest import Mapping
 from collabplan.ingest.normalise import detect_mapping, prepare, prepare_sheets
 from collabplan.ingest.read import RawSheet
 
@@ -282,13 +283,13 @@ def test_a_header_only_file_is_refused():
 
 
 def test_a_file_without_score_columns_names_the_keys_to_give():
-    with pytest.raises(IngestError, match=r"\[columns\] student_id or student_name"):
+    with pytest.raises(UserError, match=r"\[columns\] student_id or student_name"):
         detect_mapping([sheet([["Name", "Favourite colour"], ["Ana", "blue"]])], "x.csv")
 
 
 def test_missing_mapped_column_names_the_column_and_key():
     m = mapping('[columns]\nstudent_id = "Student Number"\n[scores]\ncolumns = ["S"]\nmax = 1')
-    with pytest.raises(IngestError, match="Student Number"):
+    with pytest.raises(UserError, match="Student Number"):
         prepare_sheets([sheet([["ID", "S"], ["1", "1"]])], "f.csv", m)
 
 

@@ -37,8 +37,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[db_modul
         demo.load_demo(db)
         _add_goal_of_our_own(db)
         yield db, _forbidden(db)
-        db_module._OPEN.pop(str(path), None)
-        db._con.close()
+        db.close()
 
 
 def _add_goal_of_our_own(db: db_module.Database) -> None:

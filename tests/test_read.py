@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 from collabplan.ingest.read import RawSheet, read_upload, sheet_names, sniff_delimiter
 from tests import badfiles
 from tests.badfiles import openpyxl_bytes
@@ -65,7 +65,7 @@ def test_tracker_sheet_by_name_and_list(samples):
 
 def test_unknown_sheet_names_the_sheets_there_are(samples):
     data = (samples / "cfa_grade3_unit4_tracker.xlsx").read_bytes()
-    with pytest.raises(IngestError, match=r"t\.xlsx.*'Period 9'.*Period 1, Period 2, Period 3"):
+    with pytest.raises(UserError, match=r"t\.xlsx.*'Period 9'.*Period 1, Period 2, Period 3"):
         read_upload(data, "t.xlsx", sheets="Period 9")
 
 
@@ -180,7 +180,7 @@ def test_first_sheet_empty_reads_first_sheet_with_data():
     [sheet] = read_upload(data, "r.xlsx")
     assert sheet.name == "Scores"
     assert [s.name for s in read_upload(data, "r.xlsx", sheets="*")] == ["Scores"]
-    with pytest.raises(IngestError, match="'Notes' is empty"):
+    with pytest.raises(UserError, match="'Notes' is empty"):
         read_upload(data, "r.xlsx", sheets="Notes")
 
 
@@ -300,5 +300,5 @@ def test_background_read_errors_come_from_read_upload():
 
     data = badfiles.pdf_renamed()
     read.read_in_background(data, "scores.xlsx")
-    with pytest.raises(IngestError, match="is a PDF"):
+    with pytest.raises(UserError, match="is a PDF"):
         read_upload(data, "scores.xlsx")

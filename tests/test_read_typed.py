@@ -404,7 +404,7 @@ def test_tables_come_back_through_the_pipe_without_shared_memory(monkeypatch):
 _FORK_SCRIPT = """
 import json, sys
 from collabplan.ingest import read, safety
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 from tests import badfiles
 name = sys.argv[1]
 out = {"single_threaded": safety.can_fork_now()}
@@ -415,7 +415,7 @@ out["forked"] = job is not None
 try:
     [sheet] = read.read_upload(data, name + ".xlsx", sheets="*")
     out["read"] = sheet.text_rows()
-except IngestError as exc:
+except UserError as exc:
     out["read"] = str(exc)
 import time
 deadline = time.monotonic() + 5  # a child that answered is reaped as it exits, not waited for

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from collabplan import config
+from collabplan.errors import UserError
 from collabplan.ingest import safety
-from collabplan.ingest.errors import IngestError
 from collabplan.ingest.read import read_upload, sheet_names
 from tests import badfiles
 
@@ -52,7 +52,7 @@ BAD_UPLOADS = [
     ids=[f"{getattr(m, '__name__', 'entity')}-{n}-{i}" for i, (m, n, _) in enumerate(BAD_UPLOADS)],
 )
 def test_bad_upload_is_refused_with_one_actionable_line(make, file_name, words):
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(UserError) as caught:
         read_upload(make(), file_name)
     message = str(caught.value)
     assert words in message
@@ -68,7 +68,7 @@ def test_csv_encoding_messages_say_save_as_csv_utf8():
         badfiles.binary_renamed_csv,
         badfiles.undecodable_csv,
     ):
-        with pytest.raises(IngestError, match='"CSV UTF-8'):
+        with pytest.raises(UserError, match='"CSV UTF-8'):
             read_upload(make(), "scores.csv")
 
 
@@ -79,7 +79,7 @@ def test_sheet_names_refuses_bad_files_too():
         (badfiles.zip_bomb_xlsx, "a.xlsx"),
         (badfiles.pdf_renamed, "a.xlsx"),
     ]:
-        with pytest.raises(IngestError):
+        with pytest.raises(UserError):
             sheet_names(make(), name)
 
 
@@ -92,14 +92,14 @@ def test_bombs_are_small_on_disk():
 
 def test_too_large_upload_is_refused(monkeypatch):
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
-    with pytest.raises(IngestError, match=r"scores\.csv is too large \(2 KB; the limit is 1 KB\)"):
+    with pytest.raises(UserError, match=r"scores\.csv is too large \(2 KB; the limit is 1 KB\)"):
         read_upload(badfiles.too_large_csv(2000), "scores.csv")
     assert read_upload(badfiles.too_large_csv(900), "scores.csv")[0].table.num_rows > 10
 
 
 def test_unzipped_total_limit(monkeypatch):
     monkeypatch.setattr(config, "MAX_UNZIPPED_BYTES", 2000)
-    with pytest.raises(IngestError, match="would unpack to"):
+    with pytest.raises(UserError, match="would unpack to"):
         read_upload(
             badfiles.simple_xlsx([["Student"]] + [[f"name {i}"] for i in range(200)]), "big.xlsx"
         )
@@ -108,14 +108,14 @@ def test_unzipped_total_limit(monkeypatch):
 def test_sheet_cell_limit_uses_the_declared_dimension(monkeypatch):
     monkeypatch.setattr(config, "MAX_SHEET_CELLS", 100)
     data = badfiles.simple_xlsx([["Student"]], dimension="A1:Z100")
-    with pytest.raises(IngestError, match=r"sheet 'Results' reaches cell Z100, .*2,600 cells"):
+    with pytest.raises(UserError, match=r"sheet 'Results' reaches cell Z100, .*2,600 cells"):
         read_upload(data, "wide.xlsx")
 
 
 def test_parser_abort_in_the_child_does_not_kill_this_process():
     """The far-away cell passes the dimension check (its dimension lies) and makes calamine
-    abort: the child dies by a signal, the caller gets an IngestError and carries on."""
-    with pytest.raises(IngestError, match="reader stopped: signal"):
+    abort: the child dies by a signal, the caller gets an UserError and carries on."""
+    with pytest.raises(UserError, match="reader stopped: signal"):
         read_upload(badfiles.far_away_cell_hidden_xlsx(), "corner.xlsx")
     assert read_upload(badfiles.good_xlsx(), "fine.xlsx")[0].table.num_rows == 4
 
@@ -123,7 +123,7 @@ def test_parser_abort_in_the_child_does_not_kill_this_process():
 def test_child_memory_limit_becomes_an_ingest_error():
     data = badfiles.good_xlsx()
     info = safety.inspect_workbook(data, "m.xlsx")
-    with pytest.raises(IngestError, match=r"m\.xlsx"):
+    with pytest.raises(UserError, match=r"m\.xlsx"):
         safety.parse_workbook(data, "m.xlsx", None, info=info, memory=32 * 1024 * 1024)
 
 
@@ -136,7 +136,7 @@ def _sleeping_child(conn, seconds: float) -> None:
 
 
 def test_child_timeout_becomes_an_ingest_error():
-    with pytest.raises(IngestError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
+    with pytest.raises(UserError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
         safety.run_in_child(_sleeping_child, (60,), "slow.xlsx", timeout=0.3)
     import multiprocessing
 
@@ -177,7 +177,7 @@ def test_good_files_pass_every_check():
 
 def test_forked_child_timeout_becomes_an_ingest_error_and_is_reaped():
     job = safety.ChildJob(safety._without_fd, (_sleeping_child, 60), "slow.xlsx", fork=True)
-    with pytest.raises(IngestError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
+    with pytest.raises(UserError, match=r"slow\.xlsx took longer than 0\.3 seconds"):
         job.result(0.3)
     job.close()
     assert job.exitcode is not None and job.exitcode < 0  # killed
@@ -196,5 +196,5 @@ def test_parse_workbook_gives_text_head_and_typed_body_by_sheet_column():
 
 def test_parse_workbook_refuses_what_the_checks_refuse_when_forked_early():
     job = safety.start_parse(badfiles.zip_bomb_xlsx(), "bomb.xlsx", None)
-    with pytest.raises(IngestError, match="would unpack to 512 MB"):
+    with pytest.raises(UserError, match="would unpack to 512 MB"):
         safety.parse_workbook(badfiles.zip_bomb_xlsx(), "bomb.xlsx", None, job=job)

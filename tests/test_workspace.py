@@ -8,6 +8,7 @@ import pytest
 
 from collabplan import config
 from collabplan import workspace as ws
+from collabplan.errors import UserError
 
 
 def all_answers(value: int) -> dict[str, int]:
@@ -46,7 +47,7 @@ def test_rating_a_criterion_again_replaces_it(db):
 
 
 def test_rating_rejects_an_unknown_rating(db):
-    with pytest.raises(ws.WorkspaceError):
+    with pytest.raises(UserError):
         ws.rate_criterion(db, "roles", "maybe")
 
 
@@ -156,14 +157,14 @@ def test_deleting_a_note_can_be_undone_with_the_same_id_and_themes(db):
 def test_deleting_twice_says_it_was_already_deleted(db):
     value = ws.add_value(db, "Trust")
     ws.delete_value(db, value)
-    with pytest.raises(ws.WorkspaceError, match="already deleted"):
+    with pytest.raises(UserError, match="already deleted"):
         ws.delete_value(db, value)
 
 
 def test_blank_inputs_are_refused_with_what_to_write(db):
-    with pytest.raises(ws.WorkspaceError, match="Write the value"):
+    with pytest.raises(UserError, match="Write the value"):
         ws.add_value(db, "   ")
-    with pytest.raises(ws.WorkspaceError, match="role"):
+    with pytest.raises(UserError, match="role"):
         ws.add_stakeholder(db, "Ms. Chen", "")
 
 
@@ -178,7 +179,7 @@ def test_team_workspace_saves_time_and_stage_per_team(db):
         "minutes_per_week": 45,
         "stage": "norming",
     }
-    with pytest.raises(ws.WorkspaceError):
+    with pytest.raises(UserError):
         ws.save_team_workspace(db, team, None, None, "storming")
 
 
@@ -207,7 +208,7 @@ def test_facilitator_rotates_to_the_member_after_the_last_meetings_facilitator(d
 
 def test_meeting_needs_a_next_step_and_links_to_the_teams_goal(db):
     team = ws.add_team(db, "Grade 3 Team")
-    with pytest.raises(ws.WorkspaceError, match="next step"):
+    with pytest.raises(UserError, match="next step"):
         ws.save_meeting(db, team, date(2025, 9, 2), learn="Main idea")
     db.rows(
         "INSERT INTO goal (team_id, assessment_id, skill, metric, baseline_administration_id)"
@@ -271,7 +272,7 @@ def test_theory_statement_reads_if_then_which_will_lead_to(db):
 
 def test_theory_decision_must_be_revisit_or_move_on(db):
     toa = ws.add_theory(db, "Orientation to improve")
-    with pytest.raises(ws.WorkspaceError):
+    with pytest.raises(UserError):
         ws.save_theory(db, toa, decision="give up")
     ws.save_theory(db, toa, results="Meetings held 5 of 6 weeks", decision="next_condition")
     steps = {name: done for name, done, _ in ws.theory_progress(db, toa)}
@@ -292,7 +293,7 @@ def test_deleting_a_theory_takes_its_actions_and_undo_brings_both_back(db):
 
 def test_action_start_after_due_date_is_refused(db):
     toa = ws.add_theory(db, "Supportive administration")
-    with pytest.raises(ws.WorkspaceError, match="after"):
+    with pytest.raises(UserError, match="after"):
         ws.add_toa_action(db, toa, "Draft", date(2025, 9, 1), starts_on=date(2025, 10, 1))
 
 
@@ -379,7 +380,7 @@ def test_survey_results_never_carry_per_person_columns(db):
 def test_closed_round_takes_no_more_answers(db):
     round_id = ws.open_round(db, "Fall")
     ws.close_round(db, round_id)
-    with pytest.raises(ws.WorkspaceError, match="closed"):
+    with pytest.raises(UserError, match="closed"):
         ws.submit_survey(db, round_id, all_answers(3))
 
 
@@ -387,9 +388,9 @@ def test_incomplete_or_out_of_scale_answers_are_refused_and_nothing_counted(db):
     round_id = ws.open_round(db, "Fall")
     partial = all_answers(3)
     partial.pop("cte_lift")
-    with pytest.raises(ws.WorkspaceError, match="Answer every statement"):
+    with pytest.raises(UserError, match="Answer every statement"):
         ws.submit_survey(db, round_id, partial)
-    with pytest.raises(ws.WorkspaceError):
+    with pytest.raises(UserError):
         ws.submit_survey(db, round_id, {**all_answers(3), "cte_lift": 6})
     assert ws.rounds(db).loc[0, "responses"] == 0
     assert db.scalar("SELECT sum(answers) FROM survey_tally") == 0
@@ -397,7 +398,7 @@ def test_incomplete_or_out_of_scale_answers_are_refused_and_nothing_counted(db):
 
 def test_round_names_are_unique(db):
     ws.open_round(db, "Fall")
-    with pytest.raises(ws.WorkspaceError, match="already"):
+    with pytest.raises(UserError, match="already"):
         ws.open_round(db, "fall")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 
 _WHERE = {
     "RawSheet": "read",
@@ -34,7 +34,7 @@ _WHERE = {
     "saved_mappings": "load",
 }
 
-__all__ = ["IngestError", *_WHERE]
+__all__ = ["UserError", *_WHERE]
 
 
 def __getattr__(name: str) -> Any:

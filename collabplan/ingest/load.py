@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from collabplan.db import Database
+from collabplan.errors import UserError
 from collabplan.ingest import store
-from collabplan.ingest.errors import IngestError
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise import Prepared, prepare
 
@@ -111,7 +111,7 @@ def import_files(
             sub = _scaled(progress, i / len(files) * 0.6, (i + 1) / len(files) * 0.6)
             done = prepare(data, name, mapping, progress=sub)
             if not done.report.ok():
-                raise IngestError(done.report.errors[0])
+                raise UserError(done.report.errors[0])
         prepared.append(done)
     results = []
     for i, item in enumerate(prepared):
@@ -177,7 +177,7 @@ def import_prepared(
     """Write a :class:`Prepared` upload in one transaction (all or nothing)."""
     report = prepared.report
     if not report.ok():
-        raise IngestError(report.errors[0])
+        raise UserError(report.errors[0])
     if progress:
         progress(0.7, "Saving")
     sha = prepared.sha256 or hashlib.sha256(prepared.file_name.encode()).hexdigest()
@@ -387,12 +387,12 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
 
     Administrations, assessments and students that this upload's rows pointed at are removed
     when nothing else refers to them any more (no other score, group row, goal or note).
-    An audit row records who did it. Raises IngestError for an unknown id.
+    An audit row records who did it. Raises UserError for an unknown id.
     """
     with db.transaction() as cur:
         row = cur.execute("SELECT file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
         if row is None:
-            raise IngestError(f"there is no upload {upload_id}: see `python -m collabplan uploads`")
+            raise UserError(f"there is no upload {upload_id}: see `python -m collabplan uploads`")
         file_name = row[0]
         cur.execute(
             """CREATE TEMP TABLE IF NOT EXISTS undo_touched (kind VARCHAR, id INTEGER);
@@ -470,7 +470,7 @@ def list_uploads(db: Database) -> pd.DataFrame:
 def save_mapping(db: Database, name: str, mapping: Mapping) -> None:
     """Save (or replace) a named mapping so the upload page can offer it again."""
     if not name.strip():
-        raise IngestError("give the mapping a name")
+        raise UserError("give the mapping a name")
     text = mapping.copy(name=name.strip()).to_toml()
     with db.transaction() as cur:
         cur.execute("DELETE FROM saved_mapping WHERE name = ?", [name.strip()])

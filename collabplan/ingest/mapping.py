@@ -1,7 +1,7 @@
 """The mapping file (ARCHITECTURE.md section 5): how to read one kind of export.
 
 A :class:`Mapping` is parsed from TOML, checked (unknown keys and bad values are an
-:class:`IngestError` naming the key), and written back with :meth:`Mapping.to_toml`.
+:class:`UserError` naming the key), and written back with :meth:`Mapping.to_toml`.
 Presets are mappings with an extra ``[preset]`` table (see ``collabplan/presets/README.md``).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import tomli_w
 
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -126,15 +126,15 @@ class Mapping:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise IngestError(
+            raise UserError(
                 f"mapping {name}: not valid TOML ({exc}); check quotes and brackets"
             ) from exc
         return cls.from_dict(data, name=name)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], name: str = "mapping") -> Mapping:
-        def bad(key: str, why: str) -> IngestError:
-            return IngestError(f"mapping {name}: {key} {why}")
+        def bad(key: str, why: str) -> UserError:
+            return UserError(f"mapping {name}: {key} {why}")
 
         for section, body in data.items():
             if section not in _SECTION_KEYS:
@@ -354,7 +354,7 @@ def load_mapping(path_or_text: str | Path) -> Mapping:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise IngestError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
+            raise UserError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
         return Mapping.from_toml(text, name=path.stem.removesuffix(".mapping"))
     return Mapping.from_toml(str(path_or_text))
 

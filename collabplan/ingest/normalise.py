@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from collabplan import config
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 from collabplan.ingest.mapping import (
     COLUMN_ROLES,
     SHEET_CLASS,
@@ -261,7 +261,7 @@ def prepare(
     *,
     progress: Callable[[float, str], None] | None = None,
 ) -> Prepared:
-    """Read, map, normalise and validate one upload; raises IngestError for unreadable input."""
+    """Read, map, normalise and validate one upload; raises UserError for unreadable input."""
     from collabplan.ingest.read import read_arguments, read_upload
 
     if progress:
@@ -289,7 +289,7 @@ def _pick_sheets(sheets: list[Any], mapping: Mapping, file_name: str) -> list[An
     wanted = [mapping.sheet] if isinstance(mapping.sheet, str) else list(mapping.sheet)
     picked = [s for s in sheets if s.name in wanted]
     if not picked:
-        raise IngestError(f"{file_name}: no sheet named {', '.join(wanted)}")
+        raise UserError(f"{file_name}: no sheet named {', '.join(wanted)}")
     return picked
 
 
@@ -303,7 +303,7 @@ def prepare_sheets(
 ) -> Prepared:
     """Normalise already-read sheets (see :func:`prepare`)."""
     if not sheets:
-        raise IngestError(f"{file_name}: the file has no sheet with data")
+        raise UserError(f"{file_name}: the file has no sheet with data")
     try:
         con = _spare.pop()
     except IndexError:
@@ -333,9 +333,9 @@ def warm_up() -> None:
 
 # --------------------------------------------------------------------------------- detection
 def detect_mapping(sheets: list[Any], file_name: str) -> tuple[Mapping, str]:
-    """Pick a preset by its detect headers, else detect a teacher tracker; IngestError if neither."""
+    """Pick a preset by its detect headers, else detect a teacher tracker; UserError if neither."""
     if not sheets or all(s.table.num_rows == 0 for s in sheets):
-        raise IngestError(f"{file_name}: the file is empty: export it again with the results in it")
+        raise UserError(f"{file_name}: the file is empty: export it again with the results in it")
     tops = [_top_rows(s) for s in sheets]
     best: tuple[int, str, Mapping] | None = None
     for name, preset in presets().items():
@@ -353,7 +353,7 @@ def detect_mapping(sheets: list[Any], file_name: str) -> tuple[Mapping, str]:
     tracker = _detect_tracker(sheets, file_name)
     if tracker is not None:
         return tracker, "Teacher tracker (detected)"
-    raise IngestError(
+    raise UserError(
         f"{file_name}: could not tell which columns hold scores: give a mapping file with "
         "[columns] student_id or student_name and [scores] layout and columns or pattern"
     )
@@ -602,7 +602,7 @@ class _Normaliser:
         j = sh.index.get(header_key(header))
         if j is None:
             shown = ", ".join(h for h in sh.headers if h)[:200]
-            raise IngestError(
+            raise UserError(
                 f"{self.where(sh.raw)}: no column {header!r} in the header row "
                 f"(row {sh.raw.first_row + sh.header_idx}: {shown}); fix {key} in the mapping"
             )
@@ -818,7 +818,7 @@ class _Normaliser:
                         skill = mt.groupdict().get("skill") if "skill" in rx.groupindex else None
                         skills[j] = (skill or h).strip()
             else:
-                raise IngestError(
+                raise UserError(
                     f"{self.where(raw)}: the mapping does not say which columns hold scores: "
                     "give [scores] columns or pattern"
                 )
@@ -870,7 +870,7 @@ class _Normaliser:
             elif isinstance(s.max, float):
                 max_sql = repr(float(s.max))
             elif isinstance(s.max, dict):
-                raise IngestError(
+                raise UserError(
                     f'{self.mapping_where()}: [scores] max as a table needs layout = "wide"'
                 )
             cut_sql = (
@@ -946,7 +946,7 @@ class _Normaliser:
             except ValueError:
                 mx = None
             if mx is None and self.kind == "points":
-                raise IngestError(
+                raise UserError(
                     f"{self.where(raw)}: row {self.m.max_row}, column {h!r}: no points possible "
                     f"(found {v!r}); put a number there or fix [source] max_row"
                 )
@@ -954,13 +954,13 @@ class _Normaliser:
             lookup = {header_key(k): v for k, v in s.max.items()}
             mx = lookup.get(header_key(h))
             if mx is None and self.kind == "points":
-                raise IngestError(
+                raise UserError(
                     f"{self.mapping_where()}: [scores] max has no points possible for column {h!r}"
                 )
         elif isinstance(s.max, float):
             mx = s.max
         elif isinstance(s.max, str):
-            raise IngestError(
+            raise UserError(
                 f"{self.mapping_where()}: [scores] max = {s.max!r} names a column, which only "
                 'works for layout = "long"; give a number or a table {Q1 = 2}'
             )
@@ -1006,16 +1006,16 @@ class _Normaliser:
                     continue
                 wanted = self._wanted_headers()
                 if wanted:
-                    raise IngestError(
+                    raise UserError(
                         f"{self.where(sheet)}: no row has the headers {', '.join(repr(w) for w in wanted)}"
                         " in the first rows; fix [columns] in the mapping or give [source] header_row"
                     )
-                raise IngestError(
+                raise UserError(
                     f"{self.where(sheet)}: could not find the header row; give [source] header_row"
                 )
             resolved.append(sh)
         if not resolved:
-            raise IngestError(
+            raise UserError(
                 f"{self.file_name}: no sheet has the mapped columns "
                 f"({', '.join(self._wanted_headers())}); fix [columns] or [source] sheet in the mapping"
             )
@@ -1027,7 +1027,7 @@ class _Normaliser:
         if self.scores_cfg is not None and not self.cell_parts:
             s = self.scores_cfg
             what = f"pattern {s.pattern!r}" if s.pattern else "columns"
-            raise IngestError(
+            raise UserError(
                 f"{self.where(resolved[0].raw)}: no score columns match [scores] {what} "
                 f"(headers: {', '.join(h for h in resolved[0].headers if h)[:200]}); fix the mapping"
             )
@@ -1871,7 +1871,7 @@ def _iso_date(con: duckdb.DuckDBPyConnection, text: str | None, where: str) -> s
         [text],
     ).fetchone()[0]
     if value is None:
-        raise IngestError(
+        raise UserError(
             f"{where}: [assessment] date {text!r} is not a date; write it like 2025-10-14"
         )
     return value.isoformat()

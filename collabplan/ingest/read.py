@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from collabplan.errors import UserError
 from collabplan.ingest import safety
-from collabplan.ingest.errors import IngestError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -150,7 +150,7 @@ def read_upload(
 
     ``sheets``: ``None`` = the first sheet (the first sheet with data when the first one is
     empty), ``"*"`` = every sheet that has data, a sheet name or a list of names. csv files have
-    one sheet named after the file. Raises :class:`IngestError` for anything that cannot be read.
+    one sheet named after the file. Raises :class:`UserError` for anything that cannot be read.
     """
     kwargs = {"sheets": sheets, "delimiter": delimiter, "encoding": encoding}
     if _pending:
@@ -287,7 +287,7 @@ def _read_xlsx(
     info = safety.inspect_workbook(data, file_name)
     names = [s.name for s in info.sheets]
     if not names:
-        raise IngestError(
+        raise UserError(
             f"{file_name}: the workbook has no sheets. Open it in Excel, check it holds your results, save and upload again."
         )
     if sheets is None:
@@ -298,7 +298,7 @@ def _read_xlsx(
         wanted = [sheets] if isinstance(sheets, str) else list(sheets)
         missing = [s for s in wanted if s not in names]
         if missing:
-            raise IngestError(
+            raise UserError(
                 f"{file_name}: there is no sheet named {missing[0]!r} (its sheets are: {', '.join(names)})."
             )
     parsed = safety.parse_workbook(data, file_name, wanted, info=info, job=job)
@@ -306,13 +306,13 @@ def _read_xlsx(
     if sheets is None or sheets == "*":
         raw = [r for r in raw if r.table.num_rows]
         if not raw:
-            raise IngestError(
+            raise UserError(
                 f"{file_name}: every sheet is empty. Open it in Excel, check it holds your results, save and upload again."
             )
         return raw[:1] if sheets is None else raw
     for r in raw:
         if not r.table.num_rows:
-            raise IngestError(
+            raise UserError(
                 f"{file_name}: sheet {r.name!r} is empty. Choose the sheet that holds the results."
             )
     return raw
@@ -428,7 +428,7 @@ def _read_csv(
     if delimiter is None:
         delimiter = sniff_delimiter(text_sample)
     if not body.strip():
-        raise IngestError(
+        raise UserError(
             f"{file_name}: the file is empty. Export the results again and upload the new file."
         )
     table = _parse_csv_arrow(body, encoding, delimiter)
@@ -455,7 +455,7 @@ def _csv_encoding(data: bytes, file_name: str, encoding: str | None) -> tuple[by
         data.decode("cp1252")
         return data, "cp1252"
     except UnicodeDecodeError:
-        raise IngestError(
+        raise UserError(
             f"{file_name}: the text is in an encoding this app cannot read. {_SAVE_AS_CSV_UTF8}."
         ) from None
 

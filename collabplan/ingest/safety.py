@@ -10,7 +10,7 @@ and a 1 MB zip can inflate to gigabytes. So, before anything is parsed:
 * sheet names and each sheet's ``<dimension ref=...>`` are read with defusedxml, and a sheet
   claiming more cells than ``MAX_SHEET_CELLS`` is refused;
 * the workbook is then parsed by fastexcel in a child process with an address-space limit and a
-  timeout, so a parser crash or runaway allocation becomes an :class:`IngestError`.
+  timeout, so a parser crash or runaway allocation becomes an :class:`UserError`.
 
 The child parses each sheet twice, cheaply: the *body* is fastexcel's typed read of the whole
 sheet (every row decides a column's type), the *head* is its text read of a copy of the workbook
@@ -44,7 +44,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from collabplan import config
-from collabplan.ingest.errors import IngestError
+from collabplan.errors import UserError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -110,11 +110,11 @@ def check_upload(data: bytes, file_name: str) -> str:
     A zip is only recognised here: :func:`inspect_workbook` does the workbook checks.
     """
     if not data:
-        raise IngestError(
+        raise UserError(
             f"{file_name} is empty (0 bytes). Export the results again and upload the new file."
         )
     if len(data) > config.MAX_UPLOAD_BYTES:
-        raise IngestError(
+        raise UserError(
             f"{file_name} is too large ({_mb(len(data))}; the limit is {_mb(config.MAX_UPLOAD_BYTES)}). "
             "Export only the students and columns you need, or split it into several files."
         )
@@ -125,17 +125,17 @@ def check_upload(data: bytes, file_name: str) -> str:
     if kind == "ole":
         check_ole(data, file_name)  # always raises
     if kind == "pdf":
-        raise IngestError(
+        raise UserError(
             f"{file_name} is a PDF, not a spreadsheet. Download the results as .xlsx or .csv and upload that file."
         )
     if kind in ("utf16", "utf32", "binary"):
         if suffix in EXCEL_SUFFIXES:
-            raise IngestError(f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}.")
+            raise UserError(f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}.")
         what = {
             "utf16": "text in an encoding this app cannot read (UTF-16)",
             "utf32": "text in an encoding this app cannot read (UTF-32)",
         }.get(kind, "not a text file")
-        raise IngestError(f"{file_name} is {what}. {_CSV_UTF8}.")
+        raise UserError(f"{file_name} is {what}. {_CSV_UTF8}.")
     if suffix in EXCEL_SUFFIXES:
         head = data[:512].lstrip().lower()
         looks = (
@@ -143,7 +143,7 @@ def check_upload(data: bytes, file_name: str) -> str:
             if head.startswith((b"<!doctype html", b"<html", b"<table"))
             else "plain text"
         )
-        raise IngestError(
+        raise UserError(
             f"{file_name} is not a real Excel workbook (it holds {looks}). {_SAVE_AS_XLSX}."
         )
     return "csv"
@@ -156,22 +156,22 @@ def check_ole(data: bytes, file_name: str) -> None:
     try:
         ole = olefile.OleFileIO(data)
     except Exception:
-        raise IngestError(
+        raise UserError(
             f"{file_name} is damaged or is not an Excel workbook. {_RESAVE}."
         ) from None
     try:
         if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
-            raise IngestError(
+            raise UserError(
                 f"{file_name} is protected with a password. Remove the password in Excel "
                 "(File > Info > Protect Workbook > Encrypt with Password, clear it), save and upload again."
             )
         if ole.exists("Workbook") or ole.exists("Book"):
-            raise IngestError(
+            raise UserError(
                 f"{file_name} is an old-style Excel 97-2003 workbook (.xls). {_SAVE_AS_XLSX}."
             )
     finally:
         ole.close()
-    raise IngestError(
+    raise UserError(
         f"{file_name} is not an Excel workbook (it looks like another Office document). {_SAVE_AS_XLSX}."
     )
 
@@ -204,8 +204,8 @@ class WorkbookInfo:
         self.sheets = [] if sheets is None else sheets
 
 
-def _damaged(file_name: str) -> IngestError:
-    return IngestError(
+def _damaged(file_name: str) -> UserError:
+    return UserError(
         f"{file_name} is damaged (the workbook is incomplete or corrupt). {_RESAVE}."
     )
 
@@ -221,24 +221,24 @@ def check_zip(zf: zipfile.ZipFile, file_name: str) -> None:
     """Refuse zip bombs by their declared sizes and compression ratios, and encrypted entries."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise IngestError(
+        raise UserError(
             f"{file_name} holds {len(infos):,} parts, far more than any workbook. {_RESAVE}."
         )
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise IngestError(
+            raise UserError(
                 f"{file_name} is protected with a password. Remove the password in Excel, save and upload again."
             )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR_BYTES and ratio > config.MAX_COMPRESSION_RATIO:
-            raise IngestError(
+            raise UserError(
                 f"{file_name} would unpack to {_mb(info.file_size)} from {_mb(info.compress_size)} "
                 f"(part {info.filename}), which is not a normal workbook. {_RESAVE}."
             )
     if total > config.MAX_UNZIPPED_BYTES:
-        raise IngestError(
+        raise UserError(
             f"{file_name} would unpack to {_mb(total)}, more than the {_mb(config.MAX_UNZIPPED_BYTES)} this app reads. "
             "Export only the students and columns you need, or split it into several files."
         )
@@ -248,7 +248,7 @@ def _first_element(zf: zipfile.ZipFile, name: str, file_name: str, *, stop: set[
     """Parse the start of an XML part with defusedxml (no DTD, no entities).
 
     Returns the first element whose local name is in ``stop`` (or the root element when ``stop``
-    is ``None``), or ``None`` when the part ends first. A DTD or entity raises :class:`IngestError`.
+    is ``None``), or ``None`` when the part ends first. A DTD or entity raises :class:`UserError`.
     """
     try:
         with zf.open(name) as fh:
@@ -257,7 +257,7 @@ def _first_element(zf: zipfile.ZipFile, name: str, file_name: str, *, stop: set[
                 if stop is None or local in stop:
                     return elem
     except defusedxml.DefusedXmlException:
-        raise IngestError(
+        raise UserError(
             f"{file_name} contains XML declarations (DTD or entities) that Excel never writes, "
             f"so it is refused for safety (part {name}). {_RESAVE}."
         ) from None
@@ -273,7 +273,7 @@ def _read_part(zf: zipfile.ZipFile, name: str, file_name: str) -> bytes:
     try:
         info = zf.getinfo(name)
         if info.file_size > _MAX_META_PART_BYTES:
-            raise IngestError(
+            raise UserError(
                 f"{file_name}: part {name} is far larger than in any workbook. {_RESAVE}."
             )
         with zf.open(info) as fh:
@@ -289,7 +289,7 @@ def _parse_xml(zf: zipfile.ZipFile, name: str, file_name: str):
     try:
         return SafeET.fromstring(raw, forbid_dtd=True)
     except defusedxml.DefusedXmlException:
-        raise IngestError(
+        raise UserError(
             f"{file_name} contains XML declarations (DTD or entities) that Excel never writes, "
             f"so it is refused for safety (part {name}). {_RESAVE}."
         ) from None
@@ -331,14 +331,14 @@ def _workbook_part(zf: zipfile.ZipFile, names: set[str], file_name: str) -> str:
                 if part in names and part.endswith(".xml"):
                     return part
     if "xl/workbook.bin" in names:
-        raise IngestError(f"{file_name} is an Excel binary workbook (.xlsb). {_SAVE_AS_XLSX}.")
+        raise UserError(f"{file_name} is an Excel binary workbook (.xlsb). {_SAVE_AS_XLSX}.")
     if "mimetype" in names or "content.xml" in names:
-        raise IngestError(f"{file_name} is an OpenDocument spreadsheet (.ods). {_SAVE_AS_XLSX}.")
+        raise UserError(f"{file_name} is an OpenDocument spreadsheet (.ods). {_SAVE_AS_XLSX}.")
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
-        raise IngestError(
+        raise UserError(
             f"{file_name} is a Word or PowerPoint file, not a spreadsheet. Upload the results as .xlsx or .csv."
         )
-    raise IngestError(
+    raise UserError(
         f"{file_name} is a zip file but not an Excel workbook. Upload the results as .xlsx or .csv."
     )
 
@@ -428,7 +428,7 @@ def check_dimension(sheet: SheetInfo, file_name: str) -> None:
     r1, c1, r2, c2 = sheet.dimension
     cells = (r2 - r1 + 1) * (c2 - c1 + 1)
     if r2 > MAX_ROWS or c2 > MAX_COLUMNS or cells > config.MAX_SHEET_CELLS:
-        raise IngestError(
+        raise UserError(
             f"{file_name}: sheet {sheet.name!r} reaches cell {column_letters(c2)}{r2}, far beyond any results table "
             f"({cells:,} cells), so it is not read. In Excel delete the rows and columns after your data "
             "(or copy the results into a new workbook), save and upload again."
@@ -570,7 +570,7 @@ class ChildJob:
                 self.proc, self.receiver = forkserver.start(target, args, self.out_fd)
         except OSError as exc:  # pragma: no cover - the machine is out of processes
             self.close()
-            raise IngestError(
+            raise UserError(
                 f"{file_name} could not be read right now ({exc}). Try again in a minute."
             ) from None
 
@@ -643,7 +643,7 @@ class ChildJob:
             else:
                 self._kill()
                 self._join(5)
-                raise IngestError(
+                raise UserError(
                     f"{self.file_name} took longer than {timeout:g} seconds to read, so reading was stopped. "
                     "Export only the students and columns you need, or split it into several files."
                 )
@@ -657,7 +657,7 @@ class ChildJob:
         if message is None:
             code = self.exitcode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            raise IngestError(
+            raise UserError(
                 f"{self.file_name} is too large or too damaged to read safely (the reader stopped: {how}). {_RESAVE}."
             )
         return message
@@ -677,7 +677,7 @@ def run_in_child(target, args: tuple, file_name: str, timeout: float) -> Any:
     """Run ``target(conn, *args)`` in a fresh child and return what it sends on ``conn``.
 
     The child is killed after ``timeout`` seconds; a child that dies or sends nothing, and one
-    that runs out of time, become an :class:`IngestError` naming the file.
+    that runs out of time, become an :class:`UserError` naming the file.
     """
     job = ChildJob(_without_fd, (target, *args), file_name)
     try:
@@ -710,7 +710,7 @@ def fork_parse(data: bytes, file_name: str, sheets) -> ChildJob | None:
         return None
     try:
         job = start_parse(data, file_name, sheets)
-    except IngestError:  # no process to spare: the usual way reports it
+    except UserError:  # no process to spare: the usual way reports it
         return None
     job.sheets = sheets
     return job
@@ -743,11 +743,11 @@ def parse_workbook(
         _warm_up()
         status, payload = job.result(timeout)
         if status == "refused":
-            raise IngestError(payload)
+            raise UserError(payload)
         if status == "error":
             where, reason = payload
             where = f" (sheet {where!r})" if where else ""
-            raise IngestError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
+            raise UserError(f"{file_name} could not be read{where}: {reason}. {_RESAVE}.")
         return _receive_tables(payload, job.out_fd)
     finally:
         job.close()
@@ -864,7 +864,7 @@ def _child_main(
             pyarrow_ready()
         tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
         conn.send(("ok", _send_tables(tables, out_fd)))
-    except IngestError as exc:
+    except UserError as exc:
         conn.send(("refused", str(exc)))
     except MemoryError:
         conn.send(("error", (current, "it needs more memory than this app allows")))

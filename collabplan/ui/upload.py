@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from collabplan import ingest
-from collabplan.ingest import IngestError
+from collabplan.errors import UserError
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -310,12 +310,12 @@ def read_file(data: bytes, file_name: str, key: str) -> FileState:
     state = FileState(name=file_name, data=data, key=key)
     try:
         state.sheets = _read_all(data, file_name)
-    except IngestError as exc:
+    except UserError as exc:
         state.error = str(exc)
         return state
     try:
         state.detected, state.detected_label = _detect(data, file_name)
-    except IngestError as exc:
+    except UserError as exc:
         state.detect_error = str(exc)
     return state
 
@@ -554,7 +554,7 @@ def _tidy(d: dict[str, Any]) -> dict[str, Any]:
 def mapping_from_form(values: dict[str, Any], start: Any, name: str) -> tuple[Any, bool]:
     """(mapping, adjusted): ``start`` itself when the form was left as it was, else a new one.
 
-    Raises IngestError (naming the key) when the form's values do not make a valid mapping.
+    Raises UserError (naming the key) when the form's values do not make a valid mapping.
     """
     if start is not None and _same(values, _tidy(start.to_dict())):
         return start, False

@@ -10,6 +10,7 @@ import streamlit as st
 
 from collabplan import ui, workspace
 from collabplan.db import Database
+from collabplan.errors import UserError
 
 _UNDO = "workspace_undo:"
 _FLASH = "workspace_flash:"
@@ -60,7 +61,7 @@ def save(
     """
     try:
         result = action(ui.get_db(), *args, **kwargs)
-    except workspace.WorkspaceError as exc:
+    except UserError as exc:
         st.error(str(exc))
         return None
     for key in clear:
@@ -76,7 +77,7 @@ def delete(page: str, action: Callable[..., workspace.Removed], *args: Any) -> N
     """Delete and keep what was removed so the Undo button can put it back."""
     try:
         removed = action(ui.get_db(), *args)
-    except workspace.WorkspaceError as exc:
+    except UserError as exc:
         st.error(str(exc))
         return
     st.session_state[_UNDO + page] = removed

@@ -18,8 +18,7 @@ def _fresh_server_text(tmp_path, page, path: str) -> tuple[str, object]:
     db = db_module.connect(db_file)
     school = load_school(db)
     add_goal(db, school)
-    db_module._OPEN.pop(str(db_file), None)
-    db._con.close()
+    db.close()
     server = _start_app(tmp_path)
     try:
         page.goto(f"{server.url}/{path}")
