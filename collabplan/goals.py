@@ -22,8 +22,18 @@ import pandas as pd
 from collabplan import config
 from collabplan.db import Database
 from collabplan.metrics import METRICS, Filters, metric_value, skill_summary
+from collabplan.text import (
+    METRIC_LABELS,
+    clean_population,
+    describe_population,
+    fewer_than,
+    long_date,
+    lower_is_better,
+    metric_phrase,
+    skill_words,
+)
+from collabplan.text import pct_exact as pct
 
-POPULATION_KEYS = ("grade", "class", "teacher", "group")
 LIFECYCLE = ("draft", "refined", "active", "met", "not_met", "revised")
 LIFECYCLE_LABELS = {
     "draft": "draft",
@@ -47,17 +57,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 EDITABLE = ("draft", "refined", "revised")
 FEEDBACK_KINDS = ("suggestion", "resource", "question")
 ACTION_STATUSES = ("planned", "in progress", "done", "dropped")
-METRIC_LABELS = {
-    "pct_below_proficient": "% below proficiency",
-    "pct_proficient": "% proficient",
-}
 
 
 # -- small helpers ---------------------------------------------------------------------
-def lower_is_better(metric: str) -> bool:
-    return metric == "pct_below_proficient"
-
-
 def is_better(metric: str, value: float, than: float) -> bool:
     """True when ``value`` is strictly better than ``than`` for this metric."""
     return value < than if lower_is_better(metric) else value > than
@@ -84,59 +86,6 @@ def to_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD") from exc
-
-
-def long_date(value: dt.date | None) -> str:
-    """29 January 2027."""
-    return "no date" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def metric_phrase(value: float | None, metric: str) -> str:
-    """Value with its meaning: 29% below proficiency, or 60% proficient."""
-    return f"{pct(value)} {'below proficiency' if lower_is_better(metric) else 'proficient'}"
-
-
-def pct(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
-
-
-def clean_population(population: dict[str, Any] | None) -> dict[str, str]:
-    """Keep only filled-in population keys, as text; refuse unknown keys."""
-    out: dict[str, str] = {}
-    for key, value in (population or {}).items():
-        if key not in POPULATION_KEYS:
-            raise ValueError(
-                f"population filter {key!r} is not one of {', '.join(POPULATION_KEYS)}"
-            )
-        if value is None or str(value).strip() == "":
-            continue
-        out[key] = str(value).strip()
-    return {k: out[k] for k in POPULATION_KEYS if k in out}
-
-
-def describe_population(population: dict[str, Any] | None) -> str:
-    """Who the goal is about: grade 3 ELL students in class 3B taught by Lee (or "students")."""
-    pop = clean_population(population)
-    words = []
-    if "grade" in pop:
-        words.append(f"grade {pop['grade']}")
-    if "group" in pop:
-        words.append(pop["group"])
-    words.append("students")
-    if "class" in pop:
-        words.append(f"in class {pop['class']}")
-    if "teacher" in pop:
-        words.append(f"taught by {pop['teacher']}")
-    return " ".join(words)
-
-
-def skill_words(skill: str) -> str:
-    """Skill name inside a sentence: Vocabulary -> vocabulary; acronyms keep their case."""
-    if len(skill) > 1 and skill[0].isupper() and skill[1].islower() and " " not in skill[:12]:
-        return skill[0].lower() + skill[1:]
-    return skill
 
 
 def _check_metric(metric: str) -> None:
@@ -1337,7 +1286,6 @@ def checkpoint_rows(progress: GoalProgress) -> pd.DataFrame:
 
     Small groups read "fewer than 10 students" and show no count.
     """
-    from collabplan.privacy import suppressed_label
 
     rows = []
     for p in progress.checkpoints:
@@ -1345,7 +1293,7 @@ def checkpoint_rows(progress: GoalProgress) -> pd.DataFrame:
             {
                 "window": p.label if p.assessment is None else f"{p.assessment}, {p.label}",
                 "date": p.date,
-                "value": suppressed_label() if p.suppressed else pct(p.value),
+                "value": fewer_than() if p.suppressed else pct(p.value),
                 "students": "–" if p.suppressed else str(p.students),
                 "expected": pct(p.expected),
                 "on track": "–" if p.on_track is None else ("yes" if p.on_track else "no"),
@@ -1361,9 +1309,8 @@ def point_text(p: Point | None) -> str:
     if p is None:
         return "–"
     if p.suppressed:
-        from collabplan.privacy import suppressed_label
 
-        return suppressed_label()
+        return fewer_than()
     return pct(p.value)
 
 

@@ -13,9 +13,8 @@ from typing import Any
 import pandas as pd
 
 from collabplan import goals
-from collabplan.charts.progress import fmt_pct
 from collabplan.db import Database
-from collabplan.privacy import suppressed_label
+from collabplan.text import describe_population, fewer_than, long_date, pct_exact
 
 OVERVIEW_COLUMNS = [
     "goal_id", "name", "team", "priority", "priority_order", "assessment", "skill", "metric",
@@ -47,7 +46,7 @@ def goal_overview(
         rows.append({
             "goal_id": goal.id,
             "name": f"{goal.team}: {goal.skill}",
-            "who": goals.describe_population(goal.population),
+            "who": describe_population(goal.population),
             "team": goal.team,
             "priority": goal.priority,
             "priority_order": positions.get(goal.priority_id),
@@ -100,17 +99,17 @@ def gap_summary(overview: pd.DataFrame) -> pd.DataFrame:
 def journey_text(row: pd.Series | dict[str, Any]) -> str:
     """Baseline -> latest -> target in one line: "40% (Fall 2025) → 52% (Winter 2026) → 70%"."""
     def _v(value: Any) -> str:
-        return "–" if value is None or pd.isna(value) else fmt_pct(value)
+        return pct_exact(value)
 
     base = f"{_v(row['baseline_value'])} ({row['baseline_label']})"
     if row["baseline_value"] is None or pd.isna(row["baseline_value"]):
-        base = f"{suppressed_label()} ({row['baseline_label']})"
+        base = f"{fewer_than()} ({row['baseline_label']})"
     latest = "no checkpoint yet"
     if row["latest_label"] is not None and not pd.isna(row["latest_label"]):
         latest = f"{_v(row['latest_value'])} ({row['latest_label']})"
     target = _v(row["target_value"])
     if row["target_date"] is not None and not pd.isna(row["target_date"]):
-        target += f" by {goals.long_date(goals.to_date(row['target_date']))}"
+        target += f" by {long_date(goals.to_date(row['target_date']))}"
     return f"{base} → {latest} → {target}"
 
 
@@ -125,9 +124,9 @@ def checkpoint_table(points: pd.DataFrame) -> pd.DataFrame:
             "when": p["label"],
             "assessment": p.get("assessment"),
             "date": p["date"],
-            "value": suppressed_label() if small else fmt_pct(p["value"]),
-            "students": suppressed_label() if small else str(int(p["students"])),
-            "straight line": "" if baseline else fmt_pct(p["expected"]),
+            "value": fewer_than() if small else pct_exact(p["value"]),
+            "students": fewer_than() if small else str(int(p["students"])),
+            "straight line": "" if baseline else pct_exact(p["expected"]),
             "on track": "baseline" if baseline
             else "–" if on_track is None or pd.isna(on_track)
             else "yes" if on_track else "no",

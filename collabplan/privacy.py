@@ -11,11 +11,6 @@ from collabplan import config
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def suppressed_label(min_size: int | None = None) -> str:
-    """What a screen shows instead of a small group's number."""
-    return f"fewer than {min_size or config.MIN_GROUP_SIZE} students"
-
-
 def is_suppressed(students: int | None, min_size: int | None = None) -> bool:
     return students is None or students < (min_size or config.MIN_GROUP_SIZE)
 

@@ -21,8 +21,8 @@ from collabplan import exports, goals
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, gap_closed_figure, progress_figure
 from collabplan.db import Database
 from collabplan.monitoring import checkpoint_table, gap_summary, goal_overview, journey_text
-from collabplan.privacy import suppressed_label
 from collabplan.signposts import signposts_for_goal
+from collabplan.text import METRIC_LABELS, fewer_than
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -92,7 +92,7 @@ def build_html_report(
         f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_esc(title)}</h1>",
         f'<p class="meta">Made {generated:%d %B %Y at %H:%M}. Numbers for groups of fewer '
-        f"students than the minimum show as “{_esc(suppressed_label())}”. "
+        f"students than the minimum show as “{_esc(fewer_than())}”. "
         "No student names or ids are in this report.</p>",
     ]
     if overview.empty:
@@ -181,7 +181,7 @@ def workbook_frames(overview: pd.DataFrame, points: dict[int, pd.DataFrame],
                     signposts: dict[int, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The sheets of the goals workbook: Goals, Checkpoints, Signposts (numbers as numbers)."""
     goals_sheet = overview[list(GOAL_SHEET_COLUMNS)].rename(columns=GOAL_SHEET_COLUMNS)
-    goals_sheet["measure"] = goals_sheet["measure"].map(goals.METRIC_LABELS).fillna(goals_sheet["measure"])
+    goals_sheet["measure"] = goals_sheet["measure"].map(METRIC_LABELS).fillna(goals_sheet["measure"])
     rows = []
     for _, g in overview.iterrows():
         for _, p in points[int(g["goal_id"])].iterrows():
@@ -191,7 +191,7 @@ def workbook_frames(overview: pd.DataFrame, points: dict[int, pd.DataFrame],
                 "kind": p["kind"], "assessment": p["assessment"], "window": p["label"],
                 "date": p["date"],
                 "value %": None if small else p["value"],
-                "students": suppressed_label() if small else int(p["students"]),
+                "students": fewer_than() if small else int(p["students"]),
                 "straight line %": p["expected"],
                 "on track": None if p["kind"] == "baseline" or p["on_track"] is None
                 or pd.isna(p["on_track"]) else ("yes" if p["on_track"] else "no"),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from collabplan import config
-from collabplan.charts.review import pct, points
 from collabplan.db import Database
+from collabplan.text import fewer_than, pct, points
 
 QUESTIONS = (
     "Where are our students strong?",
@@ -155,7 +155,6 @@ def save_note(db: Database, team_id: int | None, administration_id: int, body: s
 def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.DataFrame:
     """The skill numbers as a team reads them (the same as ``skills --by``), small groups
     shown as "fewer than 10 students" instead of their numbers."""
-    from collabplan.privacy import suppressed_label
 
     cols = ["skill", *(["by"] if by_label else []), "students", "proficient", "pct_proficient",
             "status"]
@@ -163,7 +162,7 @@ def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.Data
     small = out["students"] < config.MIN_GROUP_SIZE
     for col in ("students", "proficient", "pct_proficient"):
         out[col] = out[col].astype(object)
-        out.loc[small, col] = suppressed_label()
+        out.loc[small, col] = fewer_than()
     out["pct_proficient"] = [v if isinstance(v, str) else f"{v:.1f}%" for v in out["pct_proficient"]]
     names = {"skill": "Skill", "by": (by_label or "").capitalize(), "students": "Students",
              "proficient": "Proficient", "pct_proficient": "% proficient", "status": "Status"}

@@ -28,6 +28,7 @@ import pandas as pd
 from collabplan import config
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.text import METRIC_LABELS, fewer_than
 
 # -- fixed vocabularies ------------------------------------------------------------------
 
@@ -859,7 +860,6 @@ def save_stage_support(db: Database, stage: str, support: str | None) -> None:
         )
 
 
-_METRIC_WORDS = {"pct_below_proficient": "% below proficient", "pct_proficient": "% proficient"}
 
 
 def _goal_label(skill: str, metric: str, population: str | None) -> str:
@@ -872,7 +872,7 @@ def _goal_label(skill: str, metric: str, population: str | None) -> str:
     except (ImportError, ValueError, TypeError):
         who = ""
     words = f"{skill}, {who}" if who and who != "students" else skill
-    return f"{words} ({_METRIC_WORDS.get(metric, metric)})"
+    return f"{words} ({METRIC_LABELS.get(metric, metric)})"
 
 
 def team_goals(db: Database, team_id: int) -> pd.DataFrame:
@@ -1247,10 +1247,6 @@ def delete_round(db: Database, round_id: int) -> Removed:
     )
 
 
-def suppressed_responses_label(min_size: int | None = None) -> str:
-    return f"fewer than {min_size or config.MIN_GROUP_SIZE} responses"
-
-
 def _closed_tallies(db: Database) -> pd.DataFrame:
     """Counts per closed round, item and value (aggregates by construction)."""
     frame = _query(
@@ -1291,7 +1287,7 @@ def _summarise(tallies: pd.DataFrame, keys: list[str], min_size: int) -> pd.Data
     )
     grouped["suppressed"] = grouped["n"] < min_size
     grouped["responses"] = [
-        suppressed_responses_label(min_size) if hidden else str(n)
+        fewer_than(min_size, "responses") if hidden else str(n)
         for hidden, n in zip(grouped["suppressed"], grouped["n"], strict=True)
     ]
     safe = grouped["answers"].where(grouped["answers"] > 0)
@@ -1610,7 +1606,7 @@ def _health_html(db: Database) -> str:
     rows = []
     for r in results.itertuples():
         if r.suppressed:
-            rows.append((r.round, r.area_label, suppressed_responses_label(), "—", "—"))
+            rows.append((r.round, r.area_label, fewer_than(noun="responses"), "—", "—"))
         else:
             rows.append((r.round, r.area_label, r.n, f"{r.mean:.2f}", f"{r.pct_agree:.0f}%"))
     parts.append(_table(["Round", "Area", "Responses", "Average (1–5)", "Agree"], rows))

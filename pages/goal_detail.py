@@ -3,7 +3,7 @@ lifecycle buttons and every change kept with when and by which team."""
 
 import streamlit as st
 
-from collabplan import charts, goals, ui
+from collabplan import charts, goals, text, ui
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
@@ -47,8 +47,8 @@ b, latest, t, s = st.columns(4)
 b.metric(f"Baseline ({prog.baseline.label})", gui.value_text(prog.baseline))
 latest.metric("Latest" + (f" ({prog.latest.label})" if prog.latest else ""),
               gui.value_text(prog.latest))
-t.metric("Target" + (f" ({goals.long_date(goal.target_date)})" if goal.target_date else ""),
-         goals.pct(goal.target_value))
+t.metric("Target" + (f" ({text.long_date(goal.target_date)})" if goal.target_date else ""),
+         text.pct_exact(goal.target_value))
 s.metric("Status", prog.status.capitalize())
 if goal.target_value is not None:
     st.plotly_chart(

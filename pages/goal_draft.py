@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import charts, goals, ui
+from collabplan import charts, goals, text, ui
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
@@ -32,7 +32,7 @@ if seed:
     st.session_state["gd_assessment"] = seed.get("assessment_id")
     st.session_state["gd_skill"] = seed.get("skill")
     population = seed.get("population") or {}
-    for key in goals.POPULATION_KEYS:
+    for key in text.POPULATION_KEYS:
         st.session_state[f"gd_{key}"] = population.get(key) or None
     st.session_state["gd_metric"] = seed.get("metric") or "pct_below_proficient"
     st.session_state["gd_baseline"] = seed.get("baseline_administration_id")
@@ -44,7 +44,7 @@ if seed:
 editable = [g for g in gui.list_goals() if g.status in goals.EDITABLE]
 choices = [NEW] + [g.id for g in editable]
 names = {NEW: "A new goal"} | {
-    g.id: f"{g.team}: {g.skill}, {goals.describe_population(g.population)} "
+    g.id: f"{g.team}: {g.skill}, {text.describe_population(g.population)} "
     f"({goals.LIFECYCLE_LABELS[g.status]})"
     for g in editable
 }
@@ -84,8 +84,8 @@ if mode == NEW:
             help="Listed from the lowest % proficient in the latest window.",
         )
         metric = st.radio(
-            "Measure", list(goals.METRIC_LABELS), key="gd_metric", horizontal=True,
-            format_func=goals.METRIC_LABELS.get,
+            "Measure", list(text.METRIC_LABELS), key="gd_metric", horizontal=True,
+            format_func=text.METRIC_LABELS.get,
         )
     with right:
         options = gui.population_choices(assessment_id)
@@ -115,7 +115,7 @@ if mode == NEW:
     try:
         if baseline_id is None:
             raise ValueError(
-                f"no {goals.describe_population(population)} were scored on {skill!r}; "
+                f"no {text.describe_population(population)} were scored on {skill!r}; "
                 "choose another skill or population"
             )
         base = goals.compute_baseline(db, baseline_id, skill, metric, population)
@@ -125,7 +125,7 @@ if mode == NEW:
     if base is not None:
         m1, m2 = st.columns([1, 3])
         with m1:
-            st.metric("Baseline", goals.pct(base.value), help=goals.METRIC_LABELS[metric])
+            st.metric("Baseline", text.pct_exact(base.value), help=text.METRIC_LABELS[metric])
             st.caption(f"{base.students} students scored in {base.assessment}, {base.label}.")
         with m2:
             chart = gui.baseline_chart_data(baseline_id, skill, metric, population)
@@ -195,7 +195,7 @@ if priorities.empty:
     page_link("priorities.py", "School priorities", icon=":material/flag:")
 
 st.subheader("2. Baseline: the reality today")
-st.metric(f"{goals.METRIC_LABELS[goal.metric]}, {base.label}", goals.pct(base.value))
+st.metric(f"{text.METRIC_LABELS[goal.metric]}, {base.label}", text.pct_exact(base.value))
 st.caption(f"Computed from {base.students} students scored in {base.assessment}, {base.label}.")
 with st.expander("The chart it came from"):
     chart = gui.baseline_chart_data(goal.baseline_administration_id, goal.skill, goal.metric,
@@ -218,19 +218,19 @@ def _use(value: float, date: dt.date | None) -> None:
 
 for i, s in enumerate(gui.suggestions_for(goal_id)):
     c1, c2 = st.columns([4, 1])
-    c1.markdown(f"**{goals.pct(s.value)} by {goals.long_date(s.date)}**: {s.reason}")
+    c1.markdown(f"**{text.pct_exact(s.value)} by {text.long_date(s.date)}**: {s.reason}")
     c2.button("Use this", key=f"gd_use_{i}", on_click=_use, args=(s.value, s.date))
 with st.form("gd_target_form"):
     c1, c2 = st.columns(2)
     target = c1.number_input(
-        f"Target ({goals.METRIC_LABELS[goal.metric]})", min_value=None, max_value=None,
+        f"Target ({text.METRIC_LABELS[goal.metric]})", min_value=None, max_value=None,
         step=1.0, format="%.1f", key="gd_target",
     )
     date = c2.date_input("By", key="gd_date", format="YYYY-MM-DD")
     if st.form_submit_button("Save target and date"):
         try:
             goals.update_goal(db, goal_id, by_team_id=goal.team_id, target_value=target,
-                              target_date=date, change=f"target {goals.pct(target)} by {date}")
+                              target_date=date, change=f"target {text.pct_exact(target)} by {date}")
         except (ValueError, TypeError) as exc:
             gui.show_refusal(exc)
         else:

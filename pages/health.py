@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import charts, config, ui
+from collabplan import charts, config, text, ui
 from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
 
@@ -92,7 +92,7 @@ with tabs[1]:
             )
         else:
             st.plotly_chart(
-                charts.survey_rounds_chart(areas, ws.suppressed_responses_label()),
+                charts.survey_rounds_chart(areas, text.fewer_than(noun="responses")),
                 key="survey_chart",
             )
             st.dataframe(

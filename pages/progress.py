@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collabplan import charts, goals, monitoring, ui
+from collabplan import charts, goals, monitoring, text, ui
 from collabplan.ui import home
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
@@ -43,7 +43,7 @@ cols[1].metric("Latest", "no checkpoint yet" if pd.isna(row["latest_label"])
                help=None if pd.isna(row["latest_label"]) else row["latest_label"])
 cols[2].metric("Target", pui.value_text(row["target_value"], missing="not set yet"),
                help=None if pd.isna(row["target_date"]) else
-               f"by {goals.long_date(goals.to_date(row['target_date']))}")
+               f"by {text.long_date(goals.to_date(row['target_date']))}")
 cols[3].metric("Gap closed", "–" if pd.isna(row["gap_closed"]) else f"{row['gap_closed']:.0f}%",
                help="Share of the distance from baseline to target covered so far.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collabplan import ingest, overview, ui
+from collabplan import ingest, overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
@@ -182,7 +182,7 @@ else:
     if r is not None:
         with st.container(border=True):
             st.warning(
-                f"Undo the upload of {r['file_name']} ({up.format_when(r['uploaded_at'])})? "
+                f"Undo the upload of {r['file_name']} ({text.when(r['uploaded_at'])})? "
                 f"This removes its {int(r['scores']):,} scores; other uploads are not touched."
             )
             yes, no, _ = st.columns([1, 1, 4])
@@ -209,7 +209,7 @@ else:
         cells[0].write(str(r["file_name"]))
         cells[1].write(up.cell_text(r["team"]))
         cells[2].write(up.cell_text(r["uploaded_by"]))
-        cells[3].write(up.format_when(r["uploaded_at"]))
+        cells[3].write(text.when(r["uploaded_at"]))
         cells[4].write(f"{int(r['students']):,}")
         cells[5].write(f"{int(r['scores']):,}")
         if cells[6].button("Undo", key=f"undo:{int(r['id'])}", icon=":material/undo:"):

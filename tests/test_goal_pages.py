@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collabplan import goals, ui
+from collabplan.text import pct_exact
 from tests import factories as f
 from tests.goal_factories import expected_metric, make_priority, make_team, school_export
 
@@ -79,7 +80,7 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     value, n = expected_metric(
         export, "Spring", "Vocabulary", "pct_below_proficient", {"grade": "3"}
     )
-    assert at.metric[0].value == goals.pct(value)
+    assert at.metric[0].value == pct_exact(value)
     assert f"{n} students scored" in _texts(at)
     assert len(at.get("plotly_chart")) == 1
     _button(at, "Save this draft").click().run()
@@ -269,7 +270,7 @@ def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
     winter, _ = expected_metric(
         export, "Winter", "Vocabulary", "pct_below_proficient", {"class": "3A"}
     )
-    assert latest.value == goals.pct(winter)  # Spring has 4 students: the latest shown is Winter
+    assert latest.value == pct_exact(winter)  # Spring has 4 students: the latest shown is Winter
     at.session_state["goal_open_id"] = gid
     at.switch_page("pages/goal_detail.py")
     at.run()

@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from collabplan import goals
+from collabplan import goals, text
 from tests import factories as f
 from tests.goal_factories import expected_metric, make_priority, make_team, school_export
 
@@ -528,7 +528,7 @@ def test_board_cards_show_current_version_and_filter_by_priority(db):
     assert [c["goal_id"] for c in cards] == [gid]
     card = cards[0]
     base, _ = expected_metric(export, "Fall", "Vocabulary", "pct_below_proficient", {"grade": "3"})
-    assert card["target"] == "4%" and card["baseline"] == goals.pct(base)
+    assert card["target"] == "4%" and card["baseline"] == text.pct_exact(base)
     assert "to 4% by 1 June 2026" in card["statement"]
     assert len(goals.board_cards(db)) == 2
     assert len(goals.board_cards(db, include_drafts=False)) == 0
@@ -560,7 +560,7 @@ def test_baseline_chart_highlights_goal_skill_and_labels_bars():
     assert list(bar.x) == [0.0, 12.5, 40.0]
     assert list(bar.text) == ["fewer than 10 students", "12% (n=30)", "40% (n=31)"]
     assert bar.marker.color[-1] == COLORS["accent"] and bar.marker.color[1] == COLORS["muted"]
-    assert fig.layout.title.text == "Vocabulary: 40% below proficiency"
+    assert fig.layout.title.text == "Vocabulary: 40% below proficient"
     assert list(fig.layout.xaxis.range) == [0, 100]
 
 

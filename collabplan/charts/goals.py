@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan.charts.style import COLORS, PERCENT_AXIS, base_layout
-from collabplan.privacy import suppressed_label
+from collabplan.text import METRIC_WORDS, fewer_than
+from collabplan.text import pct as _pct
 
-METRIC_WORDS = {"pct_proficient": "proficient", "pct_below_proficient": "below proficiency"}
 ACTION_COLORS = {
     "planned": COLORS["muted"],
     "in progress": COLORS["primary"],
@@ -22,10 +22,6 @@ ACTION_COLORS = {
     "dropped": "#d9dde2",
 }
 DAY_MS = 86_400_000
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0f}%"
 
 
 def _empty(message: str, height: int = 200) -> go.Figure:
@@ -59,7 +55,7 @@ def baseline_chart(
             title = f"{skill}: baseline"
     values = [0.0 if pd.isna(v) else float(v) for v in data["value"]]
     text = [
-        suppressed_label() if pd.isna(v) else f"{_pct(v)} (n={int(n)})"
+        fewer_than() if pd.isna(v) else f"{_pct(v)} (n={int(n)})"
         for v, n in zip(data["value"], data["students"], strict=True)
     ]
     colors = [

@@ -24,12 +24,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout
-from collabplan.privacy import suppressed_label
+from collabplan.text import METRIC_WORDS, fewer_than, lower_is_better, pct_exact
 
-METRIC_WORDS = {
-    "pct_proficient": "proficient",
-    "pct_below_proficient": "below proficient",
-}
 STATUS_WORDS = {
     "on track": "On track",
     "behind": "Behind",
@@ -53,15 +49,6 @@ STATUS_BAR_COLORS = {
 CELEBRATION = "★"
 
 
-def higher_is_better(metric: str) -> bool:
-    """pct_proficient goals rise toward their target; pct_below_proficient goals fall."""
-    return metric != "pct_below_proficient"
-
-
-def fmt_pct(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.1f}%".replace(".0%", "%")
-
-
 def point_kind(row: pd.Series) -> str:
     if row["kind"] == "baseline":
         return "baseline"
@@ -77,14 +64,14 @@ def point_hover(row: pd.Series, metric: str) -> str:
     words = METRIC_WORDS.get(metric, metric)
     lines = [f"<b>{row['label']}</b>"]
     if _suppressed(row):
-        lines.append(suppressed_label())
+        lines.append(fewer_than())
     else:
-        lines.append(f"{fmt_pct(row['value'])} {words}")
+        lines.append(f"{pct_exact(row['value'])} {words}")
         lines.append(f"{int(row['students'])} students scored")
     if row["kind"] == "baseline":
         lines.append("Baseline")
     elif not pd.isna(row.get("expected")):
-        lines.append(f"Straight line to target: {fmt_pct(row['expected'])}")
+        lines.append(f"Straight line to target: {pct_exact(row['expected'])}")
         kind = point_kind(row)
         if kind != "unknown":
             lines.append(kind.capitalize())
@@ -107,12 +94,12 @@ def progress_title(status: str, metric: str, latest_value: float | None,
     head = STATUS_WORDS.get(status, status.capitalize())
     if status == "met":
         head = f"{CELEBRATION} {head}"
-    now = f"{fmt_pct(latest_value)} {words}" if latest_value is not None else "no checkpoint yet"
+    now = f"{pct_exact(latest_value)} {words}" if latest_value is not None else "no checkpoint yet"
     if not with_target:
         return f"{head}: {now}"
     if target_value is None:
         return f"{head}: {now} (no target set yet)"
-    return f"{head}: {now} (target {fmt_pct(target_value)}{by})"
+    return f"{head}: {now} (target {pct_exact(target_value)}{by})"
 
 
 def _x_values(points: pd.DataFrame, target_date: dt.date | None) -> tuple[list[Any], Any, bool]:
@@ -147,7 +134,7 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
     base_value = None if _suppressed(base) else float(base["value"])
 
     if base_value is not None and target_value is not None:
-        edge = 100.0 if higher_is_better(metric) else 0.0
+        edge = 100.0 if not lower_is_better(metric) else 0.0
         fig.add_trace(go.Scatter(
             x=[base_x, target_x, target_x, base_x], y=[base_value, target_value, edge, edge], fill="toself",
             fillcolor=COLORS["ok_band"], line={"width": 0}, mode="lines",
@@ -175,8 +162,8 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
                 "symbol": [POINT_STYLE[kinds[i]][1] for i in keep],
                 "line": {"width": 2, "color": "white"},
             },
-            text=[fmt_pct(points.iloc[i]["value"]) for i in keep],
-            textposition="bottom center" if higher_is_better(metric) else "top center",
+            text=[pct_exact(points.iloc[i]["value"]) for i in keep],
+            textposition="bottom center" if not lower_is_better(metric) else "top center",
             hovertext=[point_hover(points.iloc[i], metric) for i in keep],
             hoverinfo="text", name="Results",
         ))
@@ -185,7 +172,7 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
         fig.add_trace(go.Scatter(
             x=[xs[i] for i in hidden], y=[4.0] * len(hidden), mode="markers+text",
             marker={"symbol": "x-open", "size": font_size, "color": COLORS["muted"]},
-            text=[suppressed_label()] * len(hidden), textposition="top center",
+            text=[fewer_than()] * len(hidden), textposition="top center",
             hovertext=[point_hover(points.iloc[i], metric) for i in hidden],
             hoverinfo="text", name="Not shown",
         ))
@@ -216,8 +203,8 @@ def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, word
         x=[x], y=[value], mode="markers+text",
         marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
         # The target is the last point in time: its label reads leftwards, inside the chart.
-        text=[f"Target {fmt_pct(value)}"], textposition="top left",
-        hovertext=[f"<b>Target</b><br>{fmt_pct(value)} {words}"
+        text=[f"Target {pct_exact(value)}"], textposition="top left",
+        hovertext=[f"<b>Target</b><br>{pct_exact(value)} {words}"
                    + (f"<br>by {date:%d %b %Y}" if date else "")],
         hoverinfo="text", name="Target",
     ))

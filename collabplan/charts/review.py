@@ -13,9 +13,10 @@ import plotly.graph_objects as go
 from collabplan import config
 from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout
 from collabplan.metrics import natural_key
+from collabplan.text import fewer_than, pct, points
 
 INK = COLORS["target"]  # dark text, for labels on light bars or on the page
-SMALL = f"fewer than {config.MIN_GROUP_SIZE} students"
+SMALL = fewer_than()
 SMALL_MARK = f"n<{config.MIN_GROUP_SIZE}"
 #: Ordered level colours, lowest to highest: orange through grey to blue (colour-blind safe).
 LEVEL_PALETTE = {
@@ -24,17 +25,6 @@ LEVEL_PALETTE = {
     4: ["#e07b00", "#f2b872", "#8fb3dd", "#1f5fa8"],
     5: ["#e07b00", "#f2b872", "#c9ced6", "#8fb3dd", "#1f5fa8"],
 }
-
-
-def pct(value: float) -> str:
-    """38.4 -> "38%": whole percentages read best from across a room."""
-    return f"{value:.0f}%"
-
-
-def points(value: float) -> str:
-    """+4.2 -> "+4 points"; one point is "1 point"."""
-    n = round(value)
-    return f"{n:+d} point{'' if abs(n) == 1 else 's'}"
 
 
 def wrap(title: str, width: int = 52) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import goals
+from collabplan import goals, text
 from collabplan.ui.cache import cached
 from collabplan.ui.home import page_link
 
@@ -119,7 +119,7 @@ def goal_picker(label: str = "Goal", statuses: tuple[str, ...] | None = None,
         return None
     ids = [g.id for g in found]
     names = {
-        g.id: f"{g.team}: {g.skill} ({goals.describe_population(g.population)}) · "
+        g.id: f"{g.team}: {g.skill} ({text.describe_population(g.population)}) · "
         f"{goals.LIFECYCLE_LABELS[g.status]}"
         for g in found
     }

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from collabplan import monitoring
-from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, fmt_pct
-from collabplan.privacy import suppressed_label
+from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
+from collabplan.text import fewer_than, pct_exact
 from collabplan.ui import home
 
 #: Session key holding the goal id the progress pages last showed (an id, never data).
@@ -75,5 +75,5 @@ def status_line(row: pd.Series) -> None:
 def value_text(value: object, missing: str | None = None) -> str:
     """A percentage for a metric tile; a hidden small group reads "fewer than 10 students"."""
     if value is None or pd.isna(value):
-        return missing or suppressed_label()
-    return fmt_pct(float(value))
+        return missing or fewer_than()
+    return pct_exact(float(value))

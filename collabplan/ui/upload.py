@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from collabplan import ingest
+from collabplan import ingest, text
 from collabplan.errors import UserError
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
@@ -223,15 +223,6 @@ def upload_row(uploads: pd.DataFrame, upload_id: int) -> dict[str, Any] | None:
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
-def format_when(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    try:
-        return pd.Timestamp(value).strftime("%d %b %Y %H:%M")
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def imported_on(uploads: pd.DataFrame, upload_id: int | None, sha256: str | None = None) -> str | None:
     """When an upload was first imported (for "Already imported on …"), from list_uploads."""
     if uploads is None or uploads.empty:
@@ -245,7 +236,7 @@ def imported_on(uploads: pd.DataFrame, upload_id: int | None, sha256: str | None
         return None
     if rows.empty:
         return None
-    return format_when(rows.iloc[0].get("uploaded_at"))
+    return text.when(rows.iloc[0].get("uploaded_at"))
 
 
 def result_record(result: Any, uploads_before: pd.DataFrame | None, sha256: str | None) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""Every word and number a teacher reads: percents, counts and plurals, dates, metric phrases.
+
+Pages, charts, reports and the command line format through these functions, so "38%", "1
+student", "fewer than 10 students" and "% below proficient" read the same everywhere. Nothing
+here touches the database or Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from collabplan import config
+
+#: A value that cannot be shown (no data, or a hidden group): an en dash.
+NO_VALUE = "–"
+
+#: The goal metrics, as a chart axis or a table heading names them.
+METRIC_LABELS = {
+    "pct_below_proficient": "% below proficient",
+    "pct_proficient": "% proficient",
+}
+#: The same, as words after a number ("40% below proficient").
+METRIC_WORDS = {
+    "pct_below_proficient": "below proficient",
+    "pct_proficient": "proficient",
+}
+
+#: The student-group keys a population may be narrowed by, in the order they are said.
+POPULATION_KEYS = ("grade", "class", "teacher", "group")
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# -- numbers -----------------------------------------------------------------------------
+def pct(value: float | None) -> str:
+    """38.4 -> "38%": whole percentages read best from across a room; none -> "–"."""
+    return NO_VALUE if _missing(value) else f"{float(value):.0f}%"
+
+
+def pct_exact(value: float | None) -> str:
+    """38.4 -> "38.4%", 38.0 -> "38%": the one decimal a goal's numbers carry; none -> "–"."""
+    if _missing(value):
+        return NO_VALUE
+    return f"{float(value):.1f}%".replace(".0%", "%")
+
+
+def points(value: float) -> str:
+    """+4.2 -> "+4 points"; one point is "1 point"."""
+    n = round(value)
+    return f"{n:+d} {plural(abs(n), 'point')}"
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """The noun for ``n`` things: plural(1, "student") -> "student", else "students"."""
+    return noun if n == 1 else (many or f"{noun}s")
+
+
+def count(n: int, noun: str, many: str | None = None) -> str:
+    """count(1, "student") -> "1 student"; count(1200, "score") -> "1,200 scores"."""
+    return f"{n:,} {plural(n, noun, many)}"
+
+
+def fewer_than(min_size: int | None = None, noun: str = "students") -> str:
+    """What is shown instead of a small group's number: "fewer than 10 students"."""
+    return f"fewer than {min_size or config.MIN_GROUP_SIZE} {noun}"
+
+
+# -- dates -------------------------------------------------------------------------------
+def long_date(value: dt.date | None) -> str:
+    """29 January 2027; none -> "no date"."""
+    return "no date" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def when(value: Any) -> str:
+    """A moment for a history table: "05 Dec 2026 14:03"; none -> ""."""
+    import pandas as pd  # the import path formats no dates; pandas loads only here
+
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    try:
+        return pd.Timestamp(value).strftime("%d %b %Y %H:%M")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+# -- metrics and populations -------------------------------------------------------------
+def lower_is_better(metric: str) -> bool:
+    """pct_below_proficient goals fall toward their target; pct_proficient goals rise."""
+    return metric == "pct_below_proficient"
+
+
+def metric_phrase(value: float | None, metric: str) -> str:
+    """A value with its meaning: "29% below proficient", or "60% proficient"."""
+    return f"{pct_exact(value)} {METRIC_WORDS.get(metric, 'proficient')}"
+
+
+def clean_population(population: dict[str, Any] | None) -> dict[str, str]:
+    """Only the filled-in population keys, as text, in the order they are said.
+
+    An unknown key is refused with a :class:`collabplan.errors.UserError`.
+    """
+    from collabplan.errors import UserError
+
+    out: dict[str, str] = {}
+    for key, value in (population or {}).items():
+        if key not in POPULATION_KEYS:
+            raise UserError(
+                f"population filter {key!r} is not one of {', '.join(POPULATION_KEYS)}"
+            )
+        if value is None or str(value).strip() == "":
+            continue
+        out[key] = str(value).strip()
+    return {k: out[k] for k in POPULATION_KEYS if k in out}
+
+
+def describe_population(population: dict[str, Any] | None) -> str:
+    """Who a goal is about: "grade 3 ELL students in class 3B taught by Lee" (or "students")."""
+    pop = clean_population(population)
+    words = []
+    if "grade" in pop:
+        words.append(f"grade {pop['grade']}")
+    if "group" in pop:
+        words.append(pop["group"])
+    words.append("students")
+    if "class" in pop:
+        words.append(f"in class {pop['class']}")
+    if "teacher" in pop:
+        words.append(f"taught by {pop['teacher']}")
+    return " ".join(words)
+
+
+def skill_words(skill: str) -> str:
+    """A skill's name inside a sentence: Vocabulary -> vocabulary; acronyms keep their case."""
+    if len(skill) > 1 and skill[0].isupper() and skill[1].islower() and " " not in skill[:12]:
+        return skill[0].lower() + skill[1:]
+    return skill
