@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from collabplan import ui
@@ -11,9 +9,7 @@ from collabplan import ui
 st.set_page_config(page_title="collabplan", page_icon=":material/flag:", layout="wide")
 ui.init_projection_mode()
 
-HERE = Path(__file__).parent
-
-# (file, title, icon, section). A page file that is not there yet is left out of the menu.
+# (file, title, icon, section)
 PAGES = [
     ("pages/home.py", "Home", ":material/home:", "Start"),
     ("pages/upload.py", "Upload results", ":material/upload_file:", "Start"),
@@ -39,10 +35,9 @@ ALWAYS_PROJECTED = {"staff_meeting"}
 
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:
-    if (HERE / path).exists():
-        sections.setdefault(section, []).append(
-            st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
-        )
+    sections.setdefault(section, []).append(
+        st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
+    )
 
 page = st.navigation(sections, expanded=True)
 

@@ -1,7 +1,6 @@
 """Data review: where students are strong, where they need more, which skills lag, where
 growth stalled, and who needs re-teaching or extension."""
 
-from pathlib import Path
 
 import streamlit as st
 
@@ -50,11 +49,9 @@ with left:
     lagging = summary[summary["status"] == "lagging"].sort_values("pct_proficient")
     if not lagging.empty:
         st.markdown("**Start a goal from a lagging skill**")
-        has_goal_page = (Path(__file__).parent / "goal_draft.py").exists()
         for skill in lagging["skill"]:
             if st.button(f"Start a goal: {skill}", key=f"goal_from_{skill}",
-                         icon=":material/flag:", disabled=not has_goal_page,
-                         help=None if has_goal_page else "Goal drafting is not available yet."):
+                         icon=":material/flag:"):
                 st.session_state[ui.GOAL_SEED_KEY] = {
                     "team_id": flt.team_id,
                     "assessment_id": flt.assessment_id,
