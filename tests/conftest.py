@@ -1,7 +1,9 @@
-"""Shared fixtures: a fresh database file per test, the sample folder when it exists."""
+"""Shared fixtures: a fresh database file per test, the demo school built once per session
+and copied for each test that wants it, and the sample folder when it exists."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,25 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db(db_path: Path) -> db_module.Database:
     """A migrated Database on a fresh file."""
+    return db_module.connect(db_path)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo school's database file, built once for the whole run; never opened by a test."""
+    from collabplan.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    database = db_module.connect(path)
+    load_demo(database)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(db_path: Path, demo_file: Path) -> db_module.Database:
+    """A copy of the demo school of this test's own, at ``db_path`` (so the pages open it too)."""
+    shutil.copy(demo_file, db_path)
     return db_module.connect(db_path)
 
 

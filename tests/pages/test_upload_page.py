@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from collabplan import db as db_module
 from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -10,7 +10,7 @@ from collabplan import metrics, ui
 from collabplan.metrics import Filters
 from tests import factories as f
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REVIEW_PAGES = ["pages/review.py", "pages/students.py", "pages/coach.py"]
 
 
@@ -153,27 +153,9 @@ VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "E
          "Levels", "Questions"]
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo school, built once for this module and copied for each test."""
-    from collabplan import db as db_module
-    from collabplan.demo import load_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    demo_db = db_module.connect(path)
-    load_demo(demo_db)
-    demo_db.close()
-    return path
-
-
 @pytest.fixture
-def demo(db_path: Path, demo_file: Path):
-    import shutil
-
-    from collabplan import db as db_module
-
-    shutil.copy(demo_file, db_path)
-    return db_module.connect(db_path)
+def demo(demo_db):
+    return demo_db
 
 
 def walk_review(at: AppTest, check) -> int:

@@ -12,7 +12,7 @@ from collabplan.ingest import store
 from tests.factories import score_table
 from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _home(db_path) -> AppTest:
