@@ -24,8 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from collabplan import db as db_module  # noqa: E402
-from collabplan import metrics, review  # noqa: E402
+from collabplan import breakdowns, catalog, metrics, review  # noqa: E402  # noqa: E402
+from collabplan import db as db_module
 from collabplan.ingest import store  # noqa: E402
 from collabplan.metrics import Filters  # noqa: E402
 
@@ -111,20 +111,20 @@ def page_queries(db: db_module.Database, team_id: int | None) -> list[tuple[str,
     flt = Filters(team_id=team_id, assessment_id=3)
     window = Filters(team_id=team_id, assessment_id=3, administration_ids=(9,))
     return [
-        ("review  filter_options (teams)", lambda: metrics.filter_options(db, None, None)),
-        ("review  filter_options (assessments)", lambda: metrics.filter_options(db, team_id, None)),
-        ("review  filter_options (windows, classes …)", lambda: metrics.filter_options(db, team_id, 3)),
+        ("review  filter_options (teams)", lambda: catalog.filter_options(db, None, None)),
+        ("review  filter_options (assessments)", lambda: catalog.filter_options(db, team_id, None)),
+        ("review  filter_options (windows, classes …)", lambda: catalog.filter_options(db, team_id, 3)),
         ("review  skill_summary (skill profile)", lambda: metrics.skill_summary(db, window)),
         ("review  skill_summary by class (heatmap)", lambda: metrics.skill_summary(db, window, "class")),
         ("review  growth (review answers)", lambda: metrics.growth(db, flt, 8, 9)),
-        ("review  skill_bands (review answers)", lambda: metrics.skill_bands(db, flt, 9)),
+        ("review  skill_bands (review answers)", lambda: breakdowns.skill_bands(db, flt, 9)),
         ("review  load_note", lambda: review.load_note(db, team_id, 9)),
         ("view    skill_summary by teacher", lambda: metrics.skill_summary(db, window, "teacher")),
         ("view    equity_gap ELL", lambda: metrics.equity_gap(db, flt, 9, "ELL")),
-        ("view    level_distribution (levels)", lambda: metrics.level_distribution(db, Filters(team_id=team_id), 3)),
-        ("view    item_analysis", lambda: metrics.item_analysis(db, Filters(team_id=team_id), 8)),
-        ("students students_by_skill", lambda: metrics.students_by_skill(db, flt, 9, "Skill 3.1")),
-        ("coach   coach_lagging (every team)", lambda: metrics.coach_lagging(db)),
+        ("view    level_distribution (levels)", lambda: breakdowns.level_distribution(db, Filters(team_id=team_id), 3)),
+        ("view    item_analysis", lambda: breakdowns.item_analysis(db, Filters(team_id=team_id), 8)),
+        ("students students_by_skill", lambda: breakdowns.students_by_skill(db, flt, 9, "Skill 3.1")),
+        ("coach   coach_lagging (every team)", lambda: breakdowns.coach_lagging(db)),
     ]
 
 
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {rows:,} score rows ({args.students:,} students) in "
               f"{time.perf_counter() - start:.1f} s\n")
         start = time.perf_counter()
-        metrics.catalog(db)
+        catalog.catalog(db)
         print(f"catalog of teams, windows, classes (once after each write): "
               f"{(time.perf_counter() - start) * 1000:.0f} ms")
         print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")

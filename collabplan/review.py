@@ -112,7 +112,7 @@ def review_answers(
     """Draft answers to the five review questions.
 
     ``summary``: skill_summary of one administration (no ``by``); ``growth``: metrics.growth
-    from the administration named ``since`` to this one; ``bands``: metrics.skill_bands.
+    from the administration named ``since`` to this one; ``bands``: breakdowns.skill_bands.
     """
     if summary.empty:
         return [Answer(q, "No scores for these filters yet.") for q in QUESTIONS]
@@ -182,7 +182,7 @@ class StudentLists:
 
 
 def student_lists(students: pd.DataFrame) -> StudentLists:
-    """The two action lists of metrics.students_by_skill, with the columns a team reads."""
+    """The two action lists of breakdowns.students_by_skill, with the columns a team reads."""
     names = {"student": "Student", "local_id": "ID", "class": "Class", "teacher": "Teacher",
              "score": "Score"}
     cols = list(names)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from collabplan import config
@@ -143,3 +144,12 @@ def skill_words(skill: str) -> str:
     if len(skill) > 1 and skill[0].isupper() and skill[1].islower() and " " not in skill[:12]:
         return skill[0].lower() + skill[1:]
     return skill
+
+
+def natural_key(text: Any) -> tuple:
+    """Sort key that puts Q2 before Q10 and grade 3 before grade 10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", str(text))
+        if part
+    )

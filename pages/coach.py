@@ -3,14 +3,14 @@ lag in more than one team or testing window called out."""
 
 import streamlit as st
 
-from collabplan import charts, metrics, ui
+from collabplan import breakdowns, catalog, charts, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
 
 ui.page_setup()
 
-coach_lagging = cached(metrics.coach_lagging)
-filter_options = cached(metrics.filter_options)
+coach_lagging = cached(breakdowns.coach_lagging)
+filter_options = cached(catalog.filter_options)
 
 st.title("Coach view")
 if filter_options(None, None)["assessments"].empty:

@@ -4,7 +4,7 @@ growth stalled, and who needs re-teaching or extension."""
 
 import streamlit as st
 
-from collabplan import charts, metrics, review, ui
+from collabplan import breakdowns, charts, metrics, review, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
 
@@ -13,9 +13,9 @@ ui.page_setup()
 skill_summary = cached(metrics.skill_summary)
 growth = cached(metrics.growth)
 equity_gap = cached(metrics.equity_gap)
-level_distribution = cached(metrics.level_distribution)
-item_analysis = cached(metrics.item_analysis)
-skill_bands = cached(metrics.skill_bands)
+level_distribution = cached(breakdowns.level_distribution)
+item_analysis = cached(breakdowns.item_analysis)
+skill_bands = cached(breakdowns.skill_bands)
 skill_summary_by_groups = cached(metrics.skill_summary_by_groups)
 load_note = cached(review.load_note)
 

@@ -3,7 +3,7 @@ past it, as lists a team can act on and download (never in projection mode)."""
 
 import streamlit as st
 
-from collabplan import audit, exports, metrics, ui
+from collabplan import audit, breakdowns, catalog, exports, metrics, ui
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
@@ -11,9 +11,9 @@ from collabplan.ui.cache import cached
 ui.page_setup()
 
 skill_summary = cached(metrics.skill_summary)
-students_by_skill = cached(metrics.students_by_skill)
-skill_bands = cached(metrics.skill_bands)
-assessment_info = cached(metrics.assessment_info)
+students_by_skill = cached(breakdowns.students_by_skill)
+skill_bands = cached(breakdowns.skill_bands)
+assessment_info = cached(catalog.assessment_info)
 
 st.title("Students by skill")
 choice = review_filters.review_filters()
@@ -36,7 +36,7 @@ if st.session_state.get("students_skill") not in skills:
         else skills[0]
 skill = st.selectbox("Skill", skills, key="students_skill")
 saved["skill"] = skill
-st.caption(metrics.band_rule(assessment_info(choice.filters.assessment_id)))
+st.caption(breakdowns.band_rule(assessment_info(choice.filters.assessment_id)))
 
 if ui.projection_mode():
     bands = skill_bands(choice.filters, choice.administration_id)

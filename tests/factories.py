@@ -188,3 +188,24 @@ def database_before(path: Path, version: int) -> duckdb.DuckDBPyConnection:
             con.execute(sql)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
     return con
+
+
+#: Students proficient per skill (of 24) in the review school's two windows.
+REVIEW_FALL = {"RL.7.1": 20, "RI.7.6": 6, "L.7.4": 12, "RL.7.2": 14}
+REVIEW_WINTER = {"RL.7.1": 22, "RI.7.6": 14, "L.7.4": 13, "RL.7.2": 20}
+
+
+def review_school(db: Database) -> dict[str, Any]:
+    """24 grade-7 students in two classes (ELL: every other one), a CFA given fall and winter."""
+    team_id = team(db, "Grade 7 ELA")
+    up = upload(db, team_id)
+    cfa = assessment(db, "Unit 2 CFA")
+    fall = administration(db, cfa, "Fall", "2025-10-01")
+    winter = administration(db, cfa, "Winter", "2026-01-15")
+    a = class_of_students(db, 12, "7A", "Ms. Lee", start=1, groups_every={"ELL": 2})
+    b = class_of_students(db, 12, "7B", "Mr. Kim", start=13, groups_every={"ELL": 2})
+    for admin, counts in ((fall, REVIEW_FALL), (winter, REVIEW_WINTER)):
+        for skill, n in counts.items():
+            skill_scores(db, up, admin, a + b, skill, n)
+    return {"team": team_id, "upload": up, "cfa": cfa, "fall": fall, "winter": winter,
+            "a": a, "b": b}

@@ -12,8 +12,7 @@ import plotly.graph_objects as go
 
 from collabplan import config
 from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout
-from collabplan.metrics import natural_key
-from collabplan.text import fewer_than, pct, points
+from collabplan.text import fewer_than, natural_key, pct, points
 
 INK = COLORS["target"]  # dark text, for labels on light bars or on the page
 SMALL = fewer_than()
@@ -308,7 +307,7 @@ def level_colors(n: int) -> list[str]:
 
 def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
     """100% stacked bars of the level names per skill, lowest level first (left), in the
-    assessment's own order. ``df``: metrics.level_distribution."""
+    assessment's own order. ``df``: breakdowns.level_distribution."""
     if df.empty:
         return empty_figure("No levels for these filters")
     levels = (df.sort_values(["order", "level"]).drop_duplicates("level")["level"].tolist())
@@ -344,7 +343,7 @@ def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
 
 def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
     """Percent of points earned per question with its standard, most-missed on top.
-    ``df``: metrics.item_analysis (already most-missed first)."""
+    ``df``: breakdowns.item_analysis (already most-missed first)."""
     if df.empty:
         return empty_figure("This assessment was not scored by question")
     rows = df.head(max_items).iloc[::-1]
@@ -373,7 +372,7 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
 
 def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
     """Lagging skills across teams, ranked by points below their median; skills that lag
-    in more than one team or window are marked "· repeated". ``df``: metrics.coach_lagging."""
+    in more than one team or window are marked "· repeated". ``df``: breakdowns.coach_lagging."""
     if df.empty:
         return empty_figure("No skill lags in any team")
     rows = df.head(max_rows).iloc[::-1]

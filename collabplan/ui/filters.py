@@ -12,13 +12,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from collabplan import metrics, ui
+from collabplan import catalog, ui
 from collabplan.metrics import Filters
 from collabplan.ui.cache import cached
 
 ALL = "All"
 ANY = "\x00all"  # the selectbox value meaning "no filter"; never stored
-filter_options = cached(metrics.filter_options)
+filter_options = cached(catalog.filter_options)
 
 NO_DATA = (
     "No results yet: upload a file on **Upload results** or load the demo school on **Home**."

@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from collabplan import catalog
 from collabplan import db as db_module
 from collabplan.ingest import store
 from tests import factories as f
@@ -278,7 +279,6 @@ def test_undo_of_an_upload_leaves_the_other_uploads_scores(db):
 
 
 def test_catalog_lists_only_sittings_with_a_skill_score(db):
-    from collabplan import metrics
 
     team = f.team(db)
     upload = f.upload(db, team)
@@ -296,6 +296,6 @@ def test_catalog_lists_only_sittings_with_a_skill_score(db):
          "item": "Q1", "points": 0.0, "max_points": 1.0, "grade": "3", "class_name": "3Z",
          "teacher": "Mr Nobody"},
     ])
-    cat = metrics.catalog(db)
+    cat = catalog.catalog(db)
     assert sorted(cat["class_name"]) == ["3A"]
     assert sorted(cat["teacher"]) == ["Ms Lee"]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from collabplan import breakdowns, metrics, review
+from collabplan.metrics import Filters
+from tests import factories as f
+
+
+@pytest.fixture
+def school(db):
+    """24 grade-7 students in two classes (ELL: every other one), a CFA given fall and winter."""
+    return f.review_school(db)
+
+
+def test_guided_review_answers_are_drafted_from_the_numbers(db, school):
+
+    flt = Filters(administration_ids=(school["winter"],))
+    summary = metrics.skill_summary(db, flt)
+    growth = metrics.growth(db, Filters(), school["fall"], school["winter"])
+    bands = breakdowns.skill_bands(db, Filters(), school["winter"])
+    answers = review.review_answers(summary, growth, "Fall", bands)
+    text = {a.question: a.answer for a in answers}
+    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% (n=24).")
+    # winter: 91.7, 58.3, 54.2, 83.3 -> median 70.8
+    assert text["Which skills lag?"] == (
+        "Lagging: L.7.4, 54%, 17 points below the median; "
+        "RI.7.6, 58%, 12 points below the median.")
+    assert text["Where has growth stalled?"] == "Stagnant: L.7.4, +4 points since Fall."
+    assert text["Who needs re-teaching or extension?"].startswith(
+        "Re-teach: 11 students not yet proficient on L.7.4.")
+    assert text["Where do they need more?"].startswith("Lowest: L.7.4 54%, RI.7.6 58%.")
+
+
+def test_guided_review_without_an_earlier_window_says_what_comes_next(db, school):
+
+    summary = metrics.skill_summary(db, Filters(administration_ids=(school["fall"],)))
+    answers = review.review_answers(summary)
+    assert "second administration" in answers[3].answer
+    assert review.review_answers(summary.iloc[0:0])[0].answer.startswith("No scores")
+
+
+def test_review_notes_are_kept_per_team_and_administration(db, school):
+
+    assert review.load_note(db, school["team"], school["fall"]) == ""
+    review.save_note(db, school["team"], school["fall"], "Re-teach author's purpose.")
+    review.save_note(db, school["team"], school["fall"], "Re-teach author's point of view.")
+    review.save_note(db, None, school["fall"], "Coach: compare with grade 8.")
+    assert review.load_note(db, school["team"], school["fall"]) == "Re-teach author's point of view."
+    assert review.load_note(db, school["team"], school["winter"]) == ""
+    assert review.load_note(db, None, school["fall"]) == "Coach: compare with grade 8."
+    review.save_note(db, school["team"], school["fall"], "  ")
+    assert review.load_note(db, school["team"], school["fall"]) == ""
+
+
+def test_student_lists_download_cannot_run_formulas(db, school):
+    from collabplan import exports
+
+    sid = f.student(db, "=1+1", "=HYPERLINK(\"http://x\")", class_name="7A")
+    f.scores(db, [{"upload_id": school["upload"], "administration_id": school["fall"],
+                   "student_id": sid, "skill": "RI.7.6", "fraction": 0.1}])
+    lists = review.student_lists(breakdowns.students_by_skill(db, Filters(), school["fall"], "RI.7.6"))
+    assert list(lists.not_yet.columns) == ["Student", "ID", "Class", "Teacher", "Score"]
+    assert lists.not_yet["Student"].iloc[0] == "=HYPERLINK(\"http://x\")"  # lowest score first
+    csv = exports.to_csv_bytes(lists.combined).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "'=1+1" in csv
+    assert "\n=" not in csv and ",=" not in csv
