@@ -43,7 +43,7 @@ def signpost_frames(db: Database, today: str | None = None) -> tuple[pd.DataFram
 
     ``today`` (ISO date) is only part of the cache key, so "in the next 60 days" moves daily.
     """
-    signposts = optional_module("signposts")
+    signposts = optional_module("goals.signposts")
     if signposts is None:
         return None
     upcoming = getattr(signposts, "upcoming_signposts", None)
