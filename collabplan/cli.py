@@ -379,7 +379,7 @@ def parse_where(items: Sequence[str]) -> dict[str, str]:
 def cmd_goal_add(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from collabplan.goals import cli_add_goal
+    from collabplan.goals.as_json import cli_add_goal
 
     try:
         by = dt.date.fromisoformat(args.by)
@@ -406,7 +406,7 @@ def cmd_goal_add(args: argparse.Namespace) -> int:
 
 
 def cmd_goals(args: argparse.Namespace) -> int:
-    from collabplan.goals import goals_json
+    from collabplan.goals.as_json import goals_json
 
     db = _connect(args.db)
     goals = goals_json(db, team=args.team)

@@ -23,6 +23,10 @@ from typing import Any
 
 from collabplan import generators as g
 from collabplan.db import Database
+from collabplan.goals.actions import add_action
+from collabplan.goals.baseline import compute_baseline
+from collabplan.goals.model import create_goal, update_goal
+from collabplan.goals.signposts import add_signpost
 
 Progress = Callable[[float, str], None]
 
@@ -256,31 +260,23 @@ DEMO_ACTIONS = {
 }
 
 
-def _add_story(db: Database, goals: Any, goal_id: int, team: str, skill: str) -> None:
+def _add_story(db: Database, goal_id: int, team: str, skill: str) -> None:
     """Actions, what worked, next step and past check-ins for a new demo goal."""
     story = DEMO_ACTIONS.get((team, skill))
     if story is None:
         return
     actions, worked, next_step = story
     for what, who, start, due, status, evidence in actions:
-        goals.add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due,
-                         status=status, evidence=evidence)
-    goals.update_goal(db, goal_id, what_worked=worked, next_step=next_step)
-    try:
-        signposts = importlib.import_module("collabplan.signposts")
-    except ImportError:
-        return
+        add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due,
+                   status=status, evidence=evidence)
+    update_goal(db, goal_id, what_worked=worked, next_step=next_step)
     for day, going in ((dt.date(2025, 11, 14), "Started well; routines are in place."),
                        (dt.date(2026, 2, 6), "Winter results are in: see the progress chart.")):
-        signposts.add_signpost(db, goal_id, day, how_going=going, done=True)
+        add_signpost(db, goal_id, day, how_going=going, done=True)
 
 
 def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
     """One or two goals per team through collabplan.goals, when that module is present."""
-    try:
-        goals = importlib.import_module("collabplan.goals")
-    except ImportError:
-        return 0
     import json
 
     created = 0
@@ -304,9 +300,9 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
         if not first:
             continue
         try:
-            base = goals.compute_baseline(db, first[0][0], skill, metric, population)
+            base = compute_baseline(db, first[0][0], skill, metric, population)
             target = round(min(100.0, max(0.0, base.value + change)), 1)
-            goal_id = goals.create_goal(
+            goal_id = create_goal(
                 db, team_id=int(team_id), assessment_id=int(assessment_id), skill=skill, metric=metric,
                 baseline_administration_id=int(first[0][0]), population=population,
                 priority_id=priorities.get(priority), why=why, target_value=target,
@@ -314,7 +310,7 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
             )
             created += 1
             if "group" not in population:  # one story per team: its main goal
-                _add_story(db, goals, int(goal_id), team, skill)
+                _add_story(db, int(goal_id), team, skill)
         except (ValueError, TypeError):
             continue  # a goal the current rules refuse is left out of the demo
     return created

@@ -17,11 +17,13 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan import exports, goals
+from collabplan import exports
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, gap_closed_figure, progress_figure
 from collabplan.db import Database
-from collabplan.monitoring import checkpoint_table, gap_summary, goal_overview, journey_text
-from collabplan.signposts import signposts_for_goal
+from collabplan.goals.actions import list_actions
+from collabplan.goals.progress import checkpoint_table, gap_summary, goal_overview, journey_text
+from collabplan.goals.signposts import signposts_for_goal
+from collabplan.goals.values import to_date
 from collabplan.text import METRIC_LABELS, fewer_than
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -115,7 +117,7 @@ def _goal_section(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
     status = str(row["status"])
     mark = f" {CELEBRATION}" if status == "met" else ""
     fig = progress_figure(pts, metric=row["metric"], target_value=_num(row["target_value"]),
-                          target_date=goals.to_date(row["target_date"]), status=status)
+                          target_date=to_date(row["target_date"]), status=status)
     shown_actions = actions[[c for c in ("what", "who", "status", "evidence") if c in actions]]
     shown_signposts = signposts.assign(
         done=signposts["done"].map(lambda d: "yes" if d else "not yet")
@@ -162,7 +164,7 @@ def html_report(db: Database, title: str = "Goals and progress") -> str:
     """The HTML report of every goal (drafts included) straight from the database."""
     overview, points = goal_overview(db)
     ids = [int(i) for i in overview["goal_id"]]
-    actions = {gid: goals.list_actions(db, gid) for gid in ids}
+    actions = {gid: list_actions(db, gid) for gid in ids}
     posts = {gid: signposts_for_goal(db, gid) for gid in ids}
     return build_html_report(overview, points, actions, posts, workspace_sections(db), title=title)
 

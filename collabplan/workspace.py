@@ -866,7 +866,7 @@ def _goal_label(skill: str, metric: str, population: str | None) -> str:
     """ "Vocabulary, grade 3 ELL students (% proficient)": who the goal is about, in words."""
     who = ""
     try:
-        from collabplan.goals import describe_population
+        from collabplan.text import describe_population
 
         who = describe_population(json.loads(population or "{}"))
     except (ImportError, ValueError, TypeError):
@@ -1363,7 +1363,7 @@ def goal_progress_beside(db: Database) -> pd.DataFrame:
         " ORDER BY t.name, g.id",
     )
     try:
-        from collabplan.goals import goal_progress
+        from collabplan.goals.progress import goal_progress
     except ImportError:  # the goals module is not installed in this build
         goal_progress = None
     out = []

@@ -3,7 +3,10 @@ teams offer suggestions, resources and questions."""
 
 import streamlit as st
 
-from collabplan import charts, goals, ui
+from collabplan import charts, ui
+from collabplan.goals.board import status_counts
+from collabplan.goals.feedback import FEEDBACK_KINDS, add_feedback
+from collabplan.goals.progress import progress_frame
 from collabplan.ui import goals as gui
 
 ui.page_setup()
@@ -43,7 +46,7 @@ if not cards:
             icon=":material/filter_alt_off:")
     st.stop()
 
-counts = goals.status_counts(cards)
+counts = status_counts(cards)
 summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 heading = f"“{p_names[priority_id]}”" if priority_id is not None else "the school's priorities"
 st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
@@ -68,7 +71,7 @@ for row_start in range(0, len(cards), 2):
             latest.metric("Latest", card["latest"])
             t.metric("Target", card["target"])
             st.plotly_chart(
-                charts.progress_sparkline(goals.progress_frame(prog), prog.target_value, prog.metric),
+                charts.progress_sparkline(progress_frame(prog), prog.target_value, prog.metric),
                 width="stretch", key=f"gb_spark_{gid}", config={"displayModeBar": False},
             )
             st.markdown(f"{STATUS_ICONS[card['status']]} **{card['status'].capitalize()}**"
@@ -83,12 +86,12 @@ for row_start in range(0, len(cards), 2):
                     others = [i for i in t_names if i != card["team_id"]]
                     sender = st.selectbox("From", others, format_func=t_names.get,
                                           key=f"gb_fb_from_{gid}")
-                    kind = st.radio("Kind", goals.FEEDBACK_KINDS, horizontal=True,
+                    kind = st.radio("Kind", FEEDBACK_KINDS, horizontal=True,
                                     key=f"gb_fb_kind_{gid}")
                     body = st.text_area("Your note", key=f"gb_fb_body_{gid}")
                     if st.form_submit_button(f"Send to {card['team']}"):
                         try:
-                            goals.add_feedback(db, gid, sender, kind, body)
+                            add_feedback(db, gid, sender, kind, body)
                         except ValueError as exc:
                             gui.show_refusal(exc)
                         else:

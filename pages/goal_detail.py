@@ -3,7 +3,11 @@ lifecycle buttons and every change kept with when and by which team."""
 
 import streamlit as st
 
-from collabplan import charts, goals, text, ui
+from collabplan import charts, text, ui
+from collabplan.goals.actions import ACTION_STATUSES, save_actions
+from collabplan.goals.feedback import answer_feedback
+from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
+from collabplan.goals.progress import checkpoint_rows, progress_frame
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
@@ -29,7 +33,7 @@ goal = gui.get_goal(goal_id)
 prog = gui.goal_progress(goal_id)
 st.markdown(f"### {gui.statement_for(goal_id)}")
 st.caption(f"{goal.team} · {goal.priority or 'no priority named yet'} · "
-           f"{goals.LIFECYCLE_LABELS[goal.status]}")
+           f"{LIFECYCLE_LABELS[goal.status]}")
 if goal.why:
     st.markdown(f"**Why:** {goal.why}")
 
@@ -52,32 +56,32 @@ t.metric("Target" + (f" ({text.long_date(goal.target_date)})" if goal.target_dat
 s.metric("Status", prog.status.capitalize())
 if goal.target_value is not None:
     st.plotly_chart(
-        charts.progress_figure(goals.progress_frame(prog), metric=goal.metric,
+        charts.progress_figure(progress_frame(prog), metric=goal.metric,
                                target_value=goal.target_value, target_date=goal.target_date,
                                status=prog.status),
         width="stretch", key="gdt_progress",
     )
 if prog.checkpoints:
-    st.dataframe(goals.checkpoint_rows(prog), hide_index=True)
+    st.dataframe(checkpoint_rows(prog), hide_index=True)
 else:
     st.caption("No later testing window yet: upload the next round of results and the "
                "checkpoint appears here.")
 
 # -- lifecycle ---------------------------------------------------------------------------
 st.subheader("Where the goal is")
-next_steps = goals.TRANSITIONS[goal.status]
+next_steps = TRANSITIONS[goal.status]
 note = st.text_input("Note for the history (optional)", key=f"gdt_note_{goal_id}")
 cols = st.columns(max(len(next_steps), 1))
 for col, status in zip(cols, next_steps, strict=False):
     if col.button(TRANSITION_LABELS[status], key=f"gdt_to_{status}"):
         try:
-            goals.set_status(db, goal_id, status, by_team_id=by_team, note=note)
+            set_status(db, goal_id, status, by_team_id=by_team, note=note)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
             ui.after_write()
             st.rerun()
-if goal.status in goals.EDITABLE:
+if goal.status in EDITABLE:
     st.caption("To change the target, date, why or priority, refine it on **Draft a goal**.")
     if st.button("Refine on Draft a goal", key="gdt_refine", icon=":material/edit_note:"):
         st.session_state[gui.DRAFT_KEY] = goal_id
@@ -97,14 +101,14 @@ edited = st.data_editor(
         "who": st.column_config.TextColumn("Who"),
         "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
         "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
-        "status": st.column_config.SelectboxColumn("Status", options=list(goals.ACTION_STATUSES),
+        "status": st.column_config.SelectboxColumn("Status", options=list(ACTION_STATUSES),
                                                    default="planned", required=True),
         "evidence": st.column_config.TextColumn("Evidence of effect"),
     },
 )
 if st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
     try:
-        saved = goals.save_actions(db, goal_id, edited, by_team_id=by_team)
+        saved = save_actions(db, goal_id, edited, by_team_id=by_team)
     except ValueError as exc:
         gui.show_refusal(exc)
     else:
@@ -134,7 +138,7 @@ for row in feedback.to_dict("records"):
             answer = st.text_input("Reply (optional)", key=f"gdt_answer_{fid}")
             if st.button("Mark answered", key=f"gdt_answered_{fid}"):
                 try:
-                    goals.answer_feedback(db, fid, answer, by_team_id=goal.team_id)
+                    answer_feedback(db, fid, answer, by_team_id=goal.team_id)
                 except ValueError as exc:
                     gui.show_refusal(exc)
                 else:
@@ -147,7 +151,7 @@ with st.form(f"gdt_notes_{goal_id}"):
     worked = st.text_area("What worked", value=goal.what_worked or "")
     step = st.text_area("Next step", value=goal.next_step or "")
     if st.form_submit_button("Save reflection"):
-        goals.update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
+        update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
                           change="reflection")
         ui.after_write()
         st.rerun()

@@ -5,7 +5,18 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import charts, goals, text, ui
+from collabplan import charts, text, ui
+from collabplan.goals.actions import add_action
+from collabplan.goals.baseline import compute_baseline
+from collabplan.goals.model import (
+    EDITABLE,
+    LIFECYCLE_LABELS,
+    create_goal,
+    delete_draft,
+    refinement_gaps,
+    set_status,
+    update_goal,
+)
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
@@ -41,11 +52,11 @@ if seed:
     st.info(f"Starting from the lagging skill **{seed.get('skill')}** on Data review.",
             icon=":material/flag:")
 
-editable = [g for g in gui.list_goals() if g.status in goals.EDITABLE]
+editable = [g for g in gui.list_goals() if g.status in EDITABLE]
 choices = [NEW] + [g.id for g in editable]
 names = {NEW: "A new goal"} | {
     g.id: f"{g.team}: {g.skill}, {text.describe_population(g.population)} "
-    f"({goals.LIFECYCLE_LABELS[g.status]})"
+    f"({LIFECYCLE_LABELS[g.status]})"
     for g in editable
 }
 if st.session_state.get(gui.DRAFT_KEY) not in choices:
@@ -118,7 +129,7 @@ if mode == NEW:
                 f"no {text.describe_population(population)} were scored on {skill!r}; "
                 "choose another skill or population"
             )
-        base = goals.compute_baseline(db, baseline_id, skill, metric, population)
+        base = compute_baseline(db, baseline_id, skill, metric, population)
     except ValueError as exc:
         gui.show_refusal(exc)
 
@@ -135,7 +146,7 @@ if mode == NEW:
             try:
                 if not team_id and not new_team.strip():
                     raise ValueError("name the team this goal belongs to")
-                goal_id = goals.create_goal(
+                goal_id = create_goal(
                     db,
                     team_id=None if new_team.strip() else team_id,
                     new_team=new_team.strip() or None,
@@ -155,11 +166,11 @@ goal_id = int(mode)
 goal = gui.get_goal(goal_id)
 st.markdown(f"### {gui.statement_for(goal_id)}")
 st.caption(
-    f"{goal.team} · {goal.assessment} · {goals.LIFECYCLE_LABELS[goal.status]}"
+    f"{goal.team} · {goal.assessment} · {LIFECYCLE_LABELS[goal.status]}"
     + (f" · serves “{goal.priority}”" if goal.priority else "")
 )
 try:
-    base = goals.compute_baseline(
+    base = compute_baseline(
         db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
     )
 except ValueError as exc:
@@ -182,7 +193,7 @@ with st.form("gd_why_form"):
     )
     if st.form_submit_button("Save why and priority"):
         try:
-            goals.update_goal(db, goal_id, by_team_id=goal.team_id, why=why, priority_id=priority_id,
+            update_goal(db, goal_id, by_team_id=goal.team_id, why=why, priority_id=priority_id,
                               change="why and priority")
         except ValueError as exc:
             gui.show_refusal(exc)
@@ -229,7 +240,7 @@ with st.form("gd_target_form"):
     date = c2.date_input("By", key="gd_date", format="YYYY-MM-DD")
     if st.form_submit_button("Save target and date"):
         try:
-            goals.update_goal(db, goal_id, by_team_id=goal.team_id, target_value=target,
+            update_goal(db, goal_id, by_team_id=goal.team_id, target_value=target,
                               target_date=date, change=f"target {text.pct_exact(target)} by {date}")
         except (ValueError, TypeError) as exc:
             gui.show_refusal(exc)
@@ -254,7 +265,7 @@ with st.form("gd_action_form", clear_on_submit=True):
     due = c4.date_input("Due", value=None, format="YYYY-MM-DD")
     if st.form_submit_button("Add action"):
         try:
-            goals.add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due)
+            add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
@@ -262,15 +273,15 @@ with st.form("gd_action_form", clear_on_submit=True):
             st.rerun()
 
 st.subheader("6. Post it where other teams can help")
-gaps = goals.refinement_gaps(db, goal)
+gaps = refinement_gaps(db, goal)
 if gaps:
     st.caption("Before posting: " + "; ".join(gaps) + ".")
 if st.button("Post to the goal board", type="primary", icon=":material/campaign:",
              disabled=bool(gaps), key="gd_post"):
     try:
         if goal.status == "draft":
-            goals.set_status(db, goal_id, "refined", by_team_id=goal.team_id)
-        goals.set_status(db, goal_id, "active", by_team_id=goal.team_id, note="posted")
+            set_status(db, goal_id, "refined", by_team_id=goal.team_id)
+        set_status(db, goal_id, "active", by_team_id=goal.team_id, note="posted")
     except ValueError as exc:
         gui.show_refusal(exc)
     else:
@@ -283,7 +294,7 @@ if goal.status == "draft":
     with st.expander("Delete this draft"):
         sure = st.checkbox("Yes, delete this draft and its actions", key="gd_delete_sure")
         if st.button("Delete draft", disabled=not sure, key="gd_delete"):
-            goals.delete_draft(db, goal_id)
+            delete_draft(db, goal_id)
             ui.after_write()
             st.session_state[gui.DRAFT_KEY] = NEW
             st.rerun()

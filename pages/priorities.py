@@ -2,7 +2,13 @@
 
 import streamlit as st
 
-from collabplan import goals, ui
+from collabplan import ui
+from collabplan.goals.priorities import (
+    add_priority,
+    delete_priority,
+    move_priority,
+    update_priority,
+)
 from collabplan.ui import goals as gui
 from collabplan.ui.home import page_link
 
@@ -19,7 +25,7 @@ with st.form("pr_add", clear_on_submit=True):
     description = st.text_input("What it means (optional)", key="pr_description")
     if st.form_submit_button("Add priority", icon=":material/add:"):
         try:
-            goals.add_priority(db, title, description)
+            add_priority(db, title, description)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
@@ -43,16 +49,16 @@ for row in priorities.to_dict("records"):
                       + (f"{row['description']}  \n" if row["description"] else "")
                       + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
-            goals.move_priority(db, pid, -1)
+            move_priority(db, pid, -1)
             ui.after_write()
             st.rerun()
         if down.button("↓", key=f"pr_down_{pid}", help="Move down"):
-            goals.move_priority(db, pid, 1)
+            move_priority(db, pid, 1)
             ui.after_write()
             st.rerun()
         label = "Archive" if row["active"] else "Restore"
         if arch.button(label, key=f"pr_arch_{pid}"):
-            goals.update_priority(db, pid, active=not row["active"])
+            update_priority(db, pid, active=not row["active"])
             ui.after_write()
             st.rerun()
         with st.expander("Edit or delete"):
@@ -61,7 +67,7 @@ for row in priorities.to_dict("records"):
                 new_desc = st.text_input("What it means", value=row["description"] or "")
                 if st.form_submit_button("Save"):
                     try:
-                        goals.update_priority(db, pid, title=new_title, description=new_desc)
+                        update_priority(db, pid, title=new_title, description=new_desc)
                     except ValueError as exc:
                         gui.show_refusal(exc)
                     else:
@@ -72,7 +78,7 @@ for row in priorities.to_dict("records"):
             else:
                 sure = st.checkbox("Yes, delete this priority", key=f"pr_sure_{pid}")
                 if st.button("Delete", key=f"pr_delete_{pid}", disabled=not sure):
-                    goals.delete_priority(db, pid)
+                    delete_priority(db, pid)
                     ui.after_write()
                     st.rerun()
 

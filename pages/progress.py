@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collabplan import charts, goals, monitoring, text, ui
+from collabplan import charts, text, ui
+from collabplan.goals import lookups, model, progress, values
 from collabplan.ui import home
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
@@ -13,8 +14,8 @@ from collabplan.ui.cache import cached
 ui.page_setup()
 
 db = ui.get_db()
-goal_overview = cached(monitoring.goal_overview)
-follow_candidates = cached(monitoring.follow_candidates)
+goal_overview = cached(progress.goal_overview)
+follow_candidates = cached(lookups.follow_candidates)
 
 st.title("Progress")
 st.caption(
@@ -43,19 +44,19 @@ cols[1].metric("Latest", "no checkpoint yet" if pd.isna(row["latest_label"])
                help=None if pd.isna(row["latest_label"]) else row["latest_label"])
 cols[2].metric("Target", pui.value_text(row["target_value"], missing="not set yet"),
                help=None if pd.isna(row["target_date"]) else
-               f"by {text.long_date(goals.to_date(row['target_date']))}")
+               f"by {text.long_date(values.to_date(row['target_date']))}")
 cols[3].metric("Gap closed", "–" if pd.isna(row["gap_closed"]) else f"{row['gap_closed']:.0f}%",
                help="Share of the distance from baseline to target covered so far.")
 
 fig = charts.progress_figure(
     pts, metric=row["metric"],
     target_value=None if pd.isna(row["target_value"]) else float(row["target_value"]),
-    target_date=goals.to_date(row["target_date"]), status=row["status"],
+    target_date=values.to_date(row["target_date"]), status=row["status"],
 )
 st.plotly_chart(fig, width="stretch", key=f"progress_chart_{goal_id}")
 
 st.markdown("#### Checkpoints")
-st.dataframe(monitoring.checkpoint_table(pts), hide_index=True, width="stretch")
+st.dataframe(progress.checkpoint_table(pts), hide_index=True, width="stretch")
 if len(pts) == 1:
     st.caption("Only the baseline so far: the next testing window (or a common assessment the "
                "goal follows, below) adds the first checkpoint.")
@@ -71,13 +72,13 @@ with st.expander("Follow this skill into another assessment", icon=":material/ca
                    "Upload results and it will be listed here.")
     else:
         names = dict(zip(candidates["id"].astype(int), candidates["name"], strict=True))
-        current = [i for i in goals.get_goal(db, goal_id).follow_assessment_ids if i in names]
+        current = [i for i in model.get_goal(db, goal_id).follow_assessment_ids if i in names]
         with st.form(f"follow_{goal_id}"):
             chosen = st.multiselect("Also follow", list(names), default=current,
                                     format_func=names.get)
             if st.form_submit_button("Save", type="primary"):
                 try:
-                    monitoring.set_follow_assessments(db, goal_id, chosen)
+                    model.set_follow_assessments(db, goal_id, chosen)
                 except ValueError as exc:
                     st.error(str(exc))
                 else:

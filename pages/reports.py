@@ -6,14 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import audit, monitoring, report, ui
+from collabplan import audit, report, ui
+from collabplan.goals import progress
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
 ui.page_setup()
 
 db = ui.get_db()
-goal_overview = cached(monitoring.goal_overview)
+goal_overview = cached(progress.goal_overview)
 html_report = cached(report.html_report)
 goals_xlsx = cached(report.goals_xlsx)
 recent_audit = cached(audit.recent)

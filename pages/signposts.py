@@ -6,14 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import goals, monitoring, signposts, ui
+from collabplan import ui
+from collabplan.goals import progress, signposts, values
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
 ui.page_setup()
 
 db = ui.get_db()
-goal_overview = cached(monitoring.goal_overview)
+goal_overview = cached(progress.goal_overview)
 upcoming_signposts = cached(signposts.upcoming_signposts)
 goals_behind = cached(signposts.goals_behind)
 signposts_for_goal = cached(signposts.signposts_for_goal)
@@ -78,7 +79,7 @@ with plan_col, st.form("plan_signposts"):
     st.markdown("**Plan the year**")
     start = st.date_input("First check-in", value=dt.date.today(), format="YYYY-MM-DD")
     end = st.date_input("Until", format="YYYY-MM-DD",
-                        value=goals.to_date(row["target_date"])
+                        value=values.to_date(row["target_date"])
                         or dt.date.today() + dt.timedelta(days=180))
     weeks = st.number_input("Every how many weeks", min_value=1, max_value=26, value=6)
     if st.form_submit_button("Schedule", icon=":material/calendar_month:"):

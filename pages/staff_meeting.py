@@ -11,8 +11,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from collabplan import charts, goals, monitoring, ui
+from collabplan import charts, ui
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
+from collabplan.goals import actions, model, progress, values
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -22,8 +23,8 @@ SLIDE_KEY = "staff_slide"
 CELEBRATED_KEY = "staff_celebrated"   # goal ids whose balloons already flew this session
 SLIDE_FONT = 22
 
-goal_overview = cached(monitoring.goal_overview)
-list_actions = cached(goals.list_actions)
+goal_overview = cached(progress.goal_overview)
+list_actions = cached(actions.list_actions)
 
 st.markdown(
     """<style>
@@ -44,7 +45,7 @@ def big(text: str, css: str) -> None:
 
 
 overview, points = goal_overview()
-shared = overview[overview["lifecycle"] != goals.LIFECYCLE_LABELS["draft"]]
+shared = overview[overview["lifecycle"] != model.LIFECYCLE_LABELS["draft"]]
 if overview.empty:
     st.title("Staff meeting")
     pui.no_goals()
@@ -89,7 +90,7 @@ if slide == "summary":
     big(" · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
                    for s in ("met", "on track", "behind", "not enough data yet")),
         "slide-journey")
-    fig = charts.gap_closed_figure(monitoring.gap_summary(shared), font_size=SLIDE_FONT)
+    fig = charts.gap_closed_figure(progress.gap_summary(shared), font_size=SLIDE_FONT)
     st.plotly_chart(fig, width="stretch", key="staff_summary")
     st.stop()
 
@@ -106,7 +107,7 @@ if met:
 big(row["name"], "slide-title")
 big(row["statement"], "slide-statement")
 st.markdown(
-    f'<div class="slide-journey">{html.escape(monitoring.journey_text(row))} '
+    f'<div class="slide-journey">{html.escape(progress.journey_text(row))} '
     f'<span class="slide-badge {"behind" if status == "behind" else ""}">'
     f"{html.escape(STATUS_WORDS.get(status, status))}</span></div>",
     unsafe_allow_html=True,
@@ -118,7 +119,7 @@ with chart_col:
     latest = None if pd.isna(row["latest_value"]) else float(row["latest_value"])
     fig = charts.progress_figure(
         points[slide], metric=row["metric"], target_value=target,
-        target_date=goals.to_date(row["target_date"]), status=status,
+        target_date=values.to_date(row["target_date"]), status=status,
         font_size=SLIDE_FONT,
         # the target is on the slide already: a short title fits the column
         title=charts.progress_title(status, row["metric"], latest, target, None, with_target=False),

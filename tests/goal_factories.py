@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from collabplan.db import Database
+from collabplan.goals.as_json import cli_add_goal
+from collabplan.goals.model import create_goal
 from collabplan.ingest import store
 from tests.factories import score_table
 
@@ -190,3 +193,48 @@ def expected_metric(
     proficient = 100.0 * sum(r.proficient for r in chosen) / len(chosen)
     value = proficient if metric == "pct_proficient" else 100.0 - proficient
     return round(value, 1), len(chosen)
+
+
+THREE = (
+    ("Fall", dt.date(2025, 9, 15)),
+    ("Winter", dt.date(2026, 1, 20)),
+    ("Spring", dt.date(2026, 5, 18)),
+)
+
+
+def cli_goal(db: Database, **kw: Any) -> dict[str, Any]:
+    """``goal add`` for the grade 3 vocabulary goal of ``school_export``; ``kw`` overrides."""
+    args = dict(
+        team="Grade 3 team",
+        assessment="Grade 3 Reading CFA",
+        skill="Vocabulary",
+        where={"grade": "3"},
+        metric="pct_below_proficient",
+        target=5,
+        by="2026-06-15",
+        baseline_term="Fall",
+    )
+    args.update(kw)
+    return cli_add_goal(db, **args)
+
+
+def draft_goal(db: Database, export: Export, **kw: Any) -> tuple[int, int]:
+    """A draft grade 3 vocabulary goal from the Winter window: (goal id, team id)."""
+    team = kw.pop("team_id", None) or make_team(db, "Grade 3 team")
+    args = dict(
+        team_id=team,
+        assessment_id=export.assessment_id,
+        skill="Vocabulary",
+        metric="pct_below_proficient",
+        baseline_administration_id=export.windows["Winter"],
+        population={"grade": "3"},
+    )
+    args.update(kw)
+    return create_goal(db, **args), team
+
+
+def spring_check(db: Database) -> Export:
+    """A common assessment given once, in spring, that scores the same skill."""
+    return school_export(
+        db, name="Spring check", seed=11, windows=(("Spring", dt.date(2026, 5, 1)),)
+    )

@@ -12,6 +12,8 @@ import json
 import random
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from collabplan.db import Database
 from collabplan.ingest import store
 from tests.factories import score_table
@@ -115,3 +117,21 @@ def straight_line(base: float, base_date: dt.date, target: float, target_date: d
                   at: dt.date) -> float:
     share = (at - base_date).days / (target_date - base_date).days
     return round(base + (target - base) * min(max(share, 0.0), 1.0), 1)
+
+
+def points_frame(*rows: dict) -> pd.DataFrame:
+    """Progress points as ``goal_overview`` gives them, with the optional columns filled in."""
+    base = {"expected": None, "on_track": None, "suppressed": False}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+#: A baseline, two checkpoints and a suppressed one: the rows the progress chart and table read.
+POINTS = points_frame(
+    {"kind": "baseline", "label": "Fall 2025", "date": dt.date(2025, 9, 15), "value": 40.0, "students": 50},
+    {"kind": "checkpoint", "label": "Winter 2026", "date": dt.date(2026, 1, 15), "value": 52.0,
+     "students": 48, "expected": 50.0, "on_track": True},
+    {"kind": "checkpoint", "label": "Unit 4 CFA", "date": dt.date(2026, 2, 15), "value": 50.0,
+     "students": 47, "expected": 53.0, "on_track": False},
+    {"kind": "checkpoint", "label": "Small retest", "date": dt.date(2026, 3, 1), "value": None,
+     "students": 6, "expected": 55.0, "suppressed": True},
+)

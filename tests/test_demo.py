@@ -107,7 +107,7 @@ def test_each_team_main_goal_has_actions_a_story_and_check_ins(demo):
     rows = db.rows(
         """SELECT g.id, g.what_worked, g.next_step,
                   (SELECT count(*) FROM action a WHERE a.goal_id = g.id),
-                  (SELECT count(*) FROM checkpoint c WHERE c.goal_id = g.id AND c.done)
+                  (SELECT count(*) FROM signpost c WHERE c.goal_id = g.id AND c.done)
            FROM goal g WHERE g.population NOT LIKE '%group%' ORDER BY g.id"""
     )
     assert len(rows) == 3  # loaded twice, still one of each

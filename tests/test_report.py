@@ -8,7 +8,8 @@ import re
 
 import openpyxl
 
-from collabplan import goals, report, signposts
+from collabplan import report
+from collabplan.goals import actions, signposts
 from tests.progress_data import add_goal, expected, load_school
 
 
@@ -18,7 +19,7 @@ def _school_with_goals(db):
     met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
                    next_step="Share word walls with grade 4")
     behind = add_goal(db, school, skill="Fluency", target=99.0)
-    goals.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
+    actions.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
     signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
                            resources="-1 extra coach hour", decisions="regroup weekly")
     return school, met, behind

@@ -10,7 +10,18 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import goals, text
+from collabplan import text
+from collabplan.goals import (
+    actions,
+    advice,
+    baseline,
+    board,
+    feedback,
+    lookups,
+    model,
+    priorities,
+    progress,
+)
 from collabplan.ui.cache import cached
 from collabplan.ui.home import page_link
 
@@ -21,49 +32,47 @@ TEAM_KEY = "goal_acting_team"  # the team making changes / giving feedback
 
 NO_DATA = "No results yet: upload a file on **Upload results** or load the demo school on **Home**."
 
-list_teams = cached(goals.list_teams)
-list_priorities = cached(goals.list_priorities)
-list_assessments = cached(goals.list_assessments)
-board_cards = cached(goals.board_cards)
-goal_progress = cached(goals.goal_progress)
-get_goal = cached(goals.get_goal)
-goal_history = cached(goals.goal_history)
-history_rows = cached(goals.history_rows)
-list_actions = cached(goals.list_actions)
-team_actions = cached(goals.team_actions)
-list_feedback = cached(goals.list_feedback)
-skills_of = cached(goals.skills_of)
-skills_by_need = cached(goals.skills_by_need)
-default_team_for = cached(goals.default_team_for)
-population_choices = cached(goals.population_choices)
-administrations_scoring = cached(goals.administrations_scoring)
-baseline_chart_data = cached(goals.baseline_chart_data)
-list_goals = cached(goals.list_goals)
+list_teams = cached(lookups.list_teams)
+list_priorities = cached(priorities.list_priorities)
+list_assessments = cached(lookups.list_assessments)
+board_cards = cached(board.board_cards)
+goal_progress = cached(progress.goal_progress)
+get_goal = cached(model.get_goal)
+goal_history = cached(model.goal_history)
+history_rows = cached(model.history_rows)
+list_actions = cached(actions.list_actions)
+team_actions = cached(actions.team_actions)
+list_feedback = cached(feedback.list_feedback)
+skills_of = cached(lookups.skills_of)
+skills_by_need = cached(lookups.skills_by_need)
+default_team_for = cached(lookups.default_team_for)
+population_choices = cached(lookups.population_choices)
+administrations_scoring = cached(lookups.administrations_scoring)
+baseline_chart_data = cached(baseline.baseline_chart_data)
+list_goals = cached(model.list_goals)
 
 
-def _smart_for(db: Any, goal_id: int) -> list[goals.SmartItem]:
-    return goals.smart_check(db, goals.get_goal(db, goal_id))
+def _smart_for(db: Any, goal_id: int) -> list[advice.SmartItem]:
+    return advice.smart_check(db, model.get_goal(db, goal_id))
 
 
-def _suggestions_for(db: Any, goal_id: int) -> list[goals.Suggestion]:
+def _suggestions_for(db: Any, goal_id: int) -> list[advice.Suggestion]:
     try:
-        return goals.suggestions(db, goals.get_goal(db, goal_id))
+        return advice.suggestions(db, model.get_goal(db, goal_id))
     except ValueError:
         return []  # the baseline no longer holds (its upload was undone): nothing to suggest
 
 
 def _statement_for(db: Any, goal_id: int) -> str:
-    return goals.goal_statement(db, goals.get_goal(db, goal_id))
+    return model.goal_statement(db, model.get_goal(db, goal_id))
 
 
 def _gap_rows(db: Any, priority: str | None, include_drafts: bool) -> Any:
-    """The gap-closed chart's rows (monitoring's overview), for one priority or all."""
-    from collabplan import monitoring
-
-    overview, _ = monitoring.goal_overview(db, include_drafts=include_drafts)
+    """The gap-closed chart's rows (the progress overview), for one priority or all."""
+    overview, _ = progress.goal_overview(db, include_drafts=include_drafts)
     if priority is not None and not overview.empty:
         overview = overview[overview["priority"] == priority]
-    return monitoring.gap_summary(overview)
+    return progress.gap_summary(overview)
 
 
 gap_rows = cached(_gap_rows)
@@ -120,7 +129,7 @@ def goal_picker(label: str = "Goal", statuses: tuple[str, ...] | None = None,
     ids = [g.id for g in found]
     names = {
         g.id: f"{g.team}: {g.skill} ({text.describe_population(g.population)}) · "
-        f"{goals.LIFECYCLE_LABELS[g.status]}"
+        f"{model.LIFECYCLE_LABELS[g.status]}"
         for g in found
     }
     wanted = st.query_params.get("goal")
@@ -133,7 +142,7 @@ def goal_picker(label: str = "Goal", statuses: tuple[str, ...] | None = None,
     return chosen
 
 
-def show_smart(items: list[goals.SmartItem]) -> None:
+def show_smart(items: list[advice.SmartItem]) -> None:
     """Each SMART item met or not, with why: an icon and words, never colour alone."""
     for item in items:
         icon = ":material/check_circle:" if item.met else ":material/cancel:"
@@ -147,4 +156,4 @@ def show_refusal(exc: Exception) -> None:
 
 def value_text(point: Any) -> str:
     """A point's value, or "fewer than 10 students" when the group is too small to show."""
-    return goals.point_text(point)
+    return progress.point_text(point)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from collabplan import signposts
 from collabplan.db import Database
+from collabplan.goals import signposts
 
 
 def page_link(page: str, label: str, icon: str | None = None, help: str | None = None) -> None:

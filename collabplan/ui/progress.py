@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collabplan import monitoring
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
+from collabplan.goals.progress import journey_text
 from collabplan.text import fewer_than, pct_exact
 from collabplan.ui import home
 
@@ -62,7 +62,7 @@ def status_line(row: pd.Series) -> None:
     """Where the goal stands, in words, with an icon (never colour alone)."""
     status = row["status"]
     words = STATUS_WORDS.get(status, status)
-    text = f"**{words}** · {monitoring.journey_text(row)}"
+    text = f"**{words}** · {journey_text(row)}"
     if status == "behind":
         st.warning(text, icon=STATUS_ICONS[status])
     elif status in ("on track", "met"):

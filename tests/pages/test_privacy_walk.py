@@ -44,13 +44,13 @@ def walked_db(
 
 
 def _add_goal_of_our_own(db: db_module.Database) -> None:
-    from collabplan import goals, signposts
+    from collabplan.goals import actions, model, signposts
 
     goal_id = int(db.scalar("SELECT min(id) FROM goal"))
-    goal = goals.get_goal(db, goal_id)
-    goals.update_goal(db, goal_id, what_worked="Word walls in every room",
+    goal = model.get_goal(db, goal_id)
+    model.update_goal(db, goal_id, what_worked="Word walls in every room",
                       next_step="Share the routine with grade 4")
-    goals.add_action(db, goal_id, what="Daily vocabulary routine", who=goal.team, status="done")
+    actions.add_action(db, goal_id, what="Daily vocabulary routine", who=goal.team, status="done")
     signposts.add_signpost(db, goal_id, dt.date.today() + dt.timedelta(days=5),
                            how_going="steady", resources="coach time")
 

@@ -1,8 +1,11 @@
 """Signposts: dates through the year when leadership joins a team's conversation.
 
-Each signpost (a row of the ``checkpoint`` table) records how progress is going, the
+Each signpost (a row of the ``signpost`` table) records how progress is going, the
 resources the team needs and the decisions taken. The home page lists the next ones and
 every goal that has fallen behind its straight line.
+
+A *checkpoint* is something else: a later testing window at which a goal's progress is
+measured (see ``collabplan.goals.progress``).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from collabplan import audit, goals
+from collabplan import audit
 from collabplan.db import Database
-from collabplan.monitoring import goal_overview
+from collabplan.errors import UserError
+from collabplan.goals.progress import goal_overview
+from collabplan.goals.values import to_date
 
 NOTE_FIELDS = ("how_going", "resources", "decisions")
 SIGNPOST_COLUMNS = ["id", "goal_id", "date", "how_going", "resources", "decisions", "done"]
@@ -29,14 +34,14 @@ def add_signpost(db: Database, goal_id: int, date: Any, *, how_going: str | None
                  resources: str | None = None, decisions: str | None = None,
                  done: bool = False) -> int:
     """Schedule a check-in on a goal (notes may be filled in now or on the day)."""
-    day = goals.to_date(date)
+    day = to_date(date)
     if day is None:
-        raise ValueError("give the signpost a date (YYYY-MM-DD)")
+        raise UserError("give the signpost a date (YYYY-MM-DD)", kind="input")
     if not db.scalar("SELECT count(*) FROM goal WHERE id = ?", [int(goal_id)]):
-        raise ValueError(f"there is no goal {goal_id}")
+        raise UserError(f"there is no goal {goal_id}", kind="state")
     with db.transaction() as cur:
         return int(cur.execute(
-            "INSERT INTO checkpoint (goal_id, date, how_going, resources, decisions, done)"
+            "INSERT INTO signpost (goal_id, date, how_going, resources, decisions, done)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             [int(goal_id), day, _clean_text(how_going), _clean_text(resources),
              _clean_text(decisions), bool(done)],
@@ -47,13 +52,13 @@ def schedule_signposts(db: Database, goal_id: int, start: Any, end: Any,
                        every_weeks: int = 6) -> list[int]:
     """Signposts every ``every_weeks`` weeks from ``start`` up to ``end`` (dates already
     taken by this goal are skipped); returns the new ids."""
-    first, last = goals.to_date(start), goals.to_date(end)
+    first, last = to_date(start), to_date(end)
     if first is None or last is None or last < first:
-        raise ValueError("choose a first date on or before the last date")
+        raise UserError("choose a first date on or before the last date", kind="input")
     if every_weeks < 1:
-        raise ValueError("signposts need at least a week between them")
-    taken = {goals.to_date(d) for (d,) in db.rows(
-        "SELECT date FROM checkpoint WHERE goal_id = ?", [int(goal_id)])}
+        raise UserError("signposts need at least a week between them", kind="input")
+    taken = {to_date(d) for (d,) in db.rows(
+        "SELECT date FROM signpost WHERE goal_id = ?", [int(goal_id)])}
     ids = []
     day = first
     while day <= last:
@@ -67,15 +72,15 @@ def update_signpost(db: Database, signpost_id: int, **changes: Any) -> None:
     """Change a signpost's date, notes (how_going, resources, decisions) or done flag."""
     unknown = set(changes) - {"date", "done", *NOTE_FIELDS}
     if unknown:
-        raise ValueError(f"a signpost has no {', '.join(sorted(unknown))}")
+        raise UserError(f"a signpost has no {', '.join(sorted(unknown))}", kind="input")
     current = signpost(db, signpost_id)
     new = {**current, **changes}
-    day = goals.to_date(new["date"])
+    day = to_date(new["date"])
     if day is None:
-        raise ValueError("a signpost needs a date")
+        raise UserError("a signpost needs a date", kind="input")
     with db.transaction() as cur:
         cur.execute(
-            "UPDATE checkpoint SET date = ?, how_going = ?, resources = ?, decisions = ?, done = ?"
+            "UPDATE signpost SET date = ?, how_going = ?, resources = ?, decisions = ?, done = ?"
             " WHERE id = ?",
             [day, *(_clean_text(new[f]) for f in NOTE_FIELDS), bool(new["done"]), int(signpost_id)],
         )
@@ -85,7 +90,7 @@ def delete_signpost(db: Database, signpost_id: int, who: str | None = None) -> d
     """Remove a signpost (audited) and return its row, so the page can offer to put it back."""
     row = signpost(db, signpost_id)
     with db.transaction() as cur:
-        cur.execute("DELETE FROM checkpoint WHERE id = ?", [int(signpost_id)])
+        cur.execute("DELETE FROM signpost WHERE id = ?", [int(signpost_id)])
         audit.record(cur, who, "delete", f"signpost {signpost_id} of goal {row['goal_id']} "
                                          f"on {row['date']}")
     return row
@@ -98,22 +103,23 @@ def restore_signpost(db: Database, row: dict[str, Any]) -> int:
 
 
 def signpost(db: Database, signpost_id: int) -> dict[str, Any]:
+    """One signpost as a dict (columns SIGNPOST_COLUMNS, date as a date)."""
     df = db.query(
-        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM checkpoint"
+        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM signpost"
         " WHERE id = ?", [int(signpost_id)])
     if df.empty:
-        raise ValueError(f"there is no signpost {signpost_id}")
+        raise UserError(f"there is no signpost {signpost_id}", kind="state")
     row = {k: None if pd.isna(v) else v for k, v in df.iloc[0].to_dict().items()}
-    row["date"] = goals.to_date(row["date"])
+    row["date"] = to_date(row["date"])
     return row
 
 
 def signposts_for_goal(db: Database, goal_id: int) -> pd.DataFrame:
     """A goal's signposts, earliest first (columns SIGNPOST_COLUMNS)."""
     df = db.query(
-        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM checkpoint"
+        "SELECT id, goal_id, date, how_going, resources, decisions, done FROM signpost"
         " WHERE goal_id = ? ORDER BY date, id", [int(goal_id)])
-    df["date"] = df["date"].map(goals.to_date)
+    df["date"] = df["date"].map(to_date)
     return df
 
 
@@ -126,7 +132,7 @@ def upcoming_signposts(db: Database, days: int = 60, today: dt.date | None = Non
     df = db.query(
         """
         SELECT c.id, c.goal_id, t.name AS team, g.skill, c.date
-        FROM checkpoint c
+        FROM signpost c
         JOIN goal g ON g.id = c.goal_id
         LEFT JOIN team t ON t.id = g.team_id
         WHERE NOT c.done AND c.date <= ?
@@ -134,13 +140,14 @@ def upcoming_signposts(db: Database, days: int = 60, today: dt.date | None = Non
         """,
         [today + dt.timedelta(days=int(days))],
     )
-    df["date"] = df["date"].map(goals.to_date)
+    df["date"] = df["date"].map(to_date)
     df["days_away"] = [(d - today).days for d in df["date"]]
     df["when"] = df["days_away"].map(when_words)
     return df
 
 
 def when_words(days_away: int) -> str:
+    """ "overdue by 3 days", "today", "tomorrow", "in 12 days"."""
     if days_away < 0:
         return f"overdue by {-days_away} day{'s' if days_away != -1 else ''}"
     if days_away == 0:

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collabplan import audit, signposts
+from collabplan import audit
 from collabplan import db as db_module
+from collabplan.goals import signposts
 from tests.progress_data import add_goal, expected, load_school
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture

@@ -9,12 +9,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collabplan import goals, ui
+from collabplan import ui
+from collabplan.goals.actions import add_action, list_actions
+from collabplan.goals.feedback import add_feedback, list_feedback
+from collabplan.goals.model import create_goal, get_goal, goal_history, list_goals
+from collabplan.goals.priorities import list_priorities
 from collabplan.text import pct_exact
 from tests import factories as f
 from tests.goal_factories import expected_metric, make_priority, make_team, school_export
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THREE = (
     ("Fall", dt.date(2025, 9, 15)),
     ("Winter", dt.date(2026, 1, 20)),
@@ -85,7 +89,7 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     assert len(at.get("plotly_chart")) == 1
     _button(at, "Save this draft").click().run()
     assert not at.exception, at.exception
-    (goal_id,) = [g.id for g in goals.list_goals(db)]
+    (goal_id,) = [g.id for g in list_goals(db)]
     assert "Reduce the share of grade 3 students below proficiency in vocabulary" in _texts(at)
 
     # Why and priority.
@@ -94,7 +98,7 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     prio.set_value(int(db.scalar("SELECT min(id) FROM priority")))
     _button(at, "Save why and priority").click().run()
     assert not at.exception, at.exception
-    goal = goals.get_goal(db, goal_id)
+    goal = get_goal(db, goal_id)
     assert goal.why == "Vocabulary holds back comprehension"
     assert goal.priority == "Reading success for every student"
 
@@ -103,7 +107,7 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     at.date_input(key="gd_date").set_value(dt.date(2026, 12, 1))
     _button(at, "Save target and date").click().run()
     assert "not better than the baseline" in "\n".join(e.value for e in at.error)
-    assert goals.get_goal(db, goal_id).target_value is None
+    assert get_goal(db, goal_id).target_value is None
 
     # A suggestion fills the target; saving it passes.
     _button(at, "Use this").click().run()
@@ -111,7 +115,7 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     assert suggested is not None and suggested < value
     _button(at, "Save target and date").click().run()
     assert not at.exception, at.exception
-    goal = goals.get_goal(db, goal_id)
+    goal = get_goal(db, goal_id)
     assert goal.target_value == suggested and goal.target_date is not None
     text = _texts(at)
     for name in ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound"):
@@ -122,11 +126,11 @@ def test_draft_from_seed_shows_computed_baseline_and_refines_to_posted_goal(db, 
     form_inputs = [t for t in at.text_input if t.label == "What"]
     form_inputs[0].input("Daily vocabulary routine")
     _button(at, "Add action").click().run()
-    assert goals.list_actions(db, goal_id)["what"].tolist() == ["Daily vocabulary routine"]
+    assert list_actions(db, goal_id)["what"].tolist() == ["Daily vocabulary routine"]
     _button(at, "Post to the goal board").click().run()
     assert not at.exception, at.exception
-    assert goals.get_goal(db, goal_id).status == "active"
-    hist = goals.goal_history(db, goal_id)
+    assert get_goal(db, goal_id).status == "active"
+    hist = goal_history(db, goal_id)
     assert set(hist["team"]) == {"Grade 3 team"} and len(hist) >= 5
 
 
@@ -148,14 +152,14 @@ def test_draft_from_scratch_with_new_team(db, school):
     at.run()
     _button(at, "Save this draft").click().run()
     assert not at.exception, at.exception
-    (goal,) = goals.list_goals(db)
+    (goal,) = list_goals(db)
     assert goal.team == "Reading interventionists"
     assert goal.baseline_administration_id == export.windows["Spring"]  # latest window by default
 
 
 def _posted_goal(db, export, team):
     pid = int(db.scalar("SELECT min(id) FROM priority"))
-    return goals.create_goal(
+    return create_goal(
         db,
         team_id=team,
         assessment_id=export.assessment_id,
@@ -184,7 +188,7 @@ def test_board_shows_cards_and_takes_feedback_from_another_team(db, school):
     at.text_area(key=f"gb_fb_body_{gid}").input("Try Frayer models")
     _button(at, "Send to Grade 3 team").click().run()
     assert not at.exception, at.exception
-    fb = goals.list_feedback(db, gid)
+    fb = list_feedback(db, gid)
     assert fb[["team", "body"]].values.tolist() == [["Grade 4 team", "Try Frayer models"]]
 
 
@@ -200,8 +204,8 @@ def test_detail_page_answers_feedback_and_saves_actions(db, school):
     export, team = school
     gid = _posted_goal(db, export, team)
     other = int(db.scalar("SELECT id FROM team WHERE name = 'Grade 4 team'"))
-    fid = goals.add_feedback(db, gid, other, "question", "Which word lists?")
-    goals.add_action(db, gid, what="Word walls", start_date="2026-02-01", due_date="2026-03-01")
+    fid = add_feedback(db, gid, other, "question", "Which word lists?")
+    add_action(db, gid, what="Word walls", start_date="2026-02-01", due_date="2026-03-01")
     at = _app()
     at.session_state["goal_open_id"] = gid
     at.switch_page("pages/goal_detail.py")
@@ -212,10 +216,10 @@ def test_detail_page_answers_feedback_and_saves_actions(db, school):
     at.text_input(key=f"gdt_answer_{fid}").input("The Tier 2 list")
     _button(at, "Mark answered").click().run()
     assert not at.exception, at.exception
-    assert goals.list_feedback(db, gid)["answered"].tolist() == [True]
+    assert list_feedback(db, gid)["answered"].tolist() == [True]
     assert len(at.get("plotly_chart")) >= 1
     _button(at, "Mark being revised").click().run()
-    assert goals.get_goal(db, gid).status == "revised"
+    assert get_goal(db, gid).status == "revised"
 
 
 def test_priorities_page_adds_and_lists(db):
@@ -227,13 +231,13 @@ def test_priorities_page_adds_and_lists(db):
     at.text_input(key="pr_title").input("Reading success for every student")
     _button(at, "Add priority").click().run()
     assert not at.exception, at.exception
-    assert goals.list_priorities(db)["title"].tolist() == ["Reading success for every student"]
+    assert list_priorities(db)["title"].tolist() == ["Reading success for every student"]
     assert "Reading success for every student" in _texts(at)
 
 
 def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
     export, team = school
-    gid = goals.create_goal(
+    gid = create_goal(
         db,
         team_id=team,
         assessment_id=export.assessment_id,

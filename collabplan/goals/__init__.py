@@ -1,0 +1,15 @@
+"""Goals: a team's measurable aim for one skill, and everything around it.
+
+One module per job; callers import from the module that defines a name:
+
+- ``values``: dates from any input, metric direction, missing cells (shared by the rest);
+- ``lookups``: teams, assessments, administrations, skills and populations the pickers offer;
+- ``baseline``: the baseline a goal starts from, its chart, and the target check;
+- ``model``: the Goal, its lifecycle, revisions and statement;
+- ``advice``: suggested targets and dates, observed growth, the SMART check;
+- ``progress``: checkpoints (later testing windows) against the straight line, the overview;
+- ``signposts``: scheduled check-ins with leadership and their notes;
+- ``actions``, ``feedback``, ``priorities``, ``board``: the plan, other teams' comments,
+  school priorities, the board's cards;
+- ``as_json``: ``goal add`` and ``goals --json`` (ARCHITECTURE.md section 6).
+"""

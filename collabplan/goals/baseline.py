@@ -1,0 +1,153 @@
+"""A goal's baseline: its metric on the baseline administration (section 4), the chart of
+every skill that baseline came from, and the check that a target beats it in time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from collabplan import config
+from collabplan.db import Database
+from collabplan.errors import UserError
+from collabplan.goals.lookups import administration
+from collabplan.goals.values import check_metric, is_better
+from collabplan.metrics import Filters, metric_value, skill_summary
+from collabplan.text import (
+    METRIC_LABELS,
+    clean_population,
+    describe_population,
+    lower_is_better,
+)
+from collabplan.text import pct_exact as pct
+
+
+@dataclass
+class Baseline:
+    administration_id: int
+    assessment: str
+    term: str | None
+    date: dt.date | None
+    label: str
+    value: float
+    students: int
+    pct_proficient: float
+
+
+def compute_baseline(
+    db: Database,
+    administration_id: int,
+    skill: str,
+    metric: str,
+    population: dict[str, Any] | None,
+) -> Baseline:
+    """The goal's metric on its baseline administration; refused when the group is too small."""
+    check_metric(metric)
+    adm = administration(db, administration_id)
+    pop = clean_population(population)
+    value, n = metric_value(db, administration_id, skill, metric, pop)
+    who = describe_population(pop)
+    if value is None or n == 0:
+        raise UserError(
+            f"no {who} were scored on {skill!r} in {adm['assessment']} {adm['label']}; "
+            "choose another skill, population or window",
+            kind="input",
+        )
+    if n < config.MIN_GROUP_SIZE:
+        raise UserError(
+            f"only {n} {who} were scored on {skill!r} in {adm['label']}: a goal needs at least "
+            f"{config.MIN_GROUP_SIZE} so no single student's result can be read from it; "
+            "widen the population",
+            kind="input",
+        )
+    pct_prof = value if metric == "pct_proficient" else round(100.0 - value, 1)
+    return Baseline(
+        administration_id=int(administration_id),
+        assessment=adm["assessment"],
+        term=adm["term"],
+        date=adm["date"],
+        label=adm["label"],
+        value=value,
+        students=n,
+        pct_proficient=pct_prof,
+    )
+
+
+def baseline_chart_data(
+    db: Database,
+    administration_id: int,
+    skill: str,
+    metric: str,
+    population: dict[str, Any] | None,
+) -> pd.DataFrame:
+    """Every skill of the baseline administration for the population: the chart the baseline came from.
+
+    Columns: skill, students, pct_proficient, value (the goal's metric), status, chosen.
+    Suppressed rows keep value None.
+    """
+    check_metric(metric)
+    adm = administration(db, administration_id)
+    df = skill_summary(
+        db,
+        Filters.from_population(
+            clean_population(population),
+            assessment_id=adm["assessment_id"],
+            administration_ids=(int(administration_id),),
+        ),
+    )
+    if df.empty:
+        return pd.DataFrame(
+            columns=["skill", "students", "pct_proficient", "value", "status", "chosen"]
+        )
+    df = df[["skill", "students", "pct_proficient", "status"]].copy()
+    small = df["students"] < config.MIN_GROUP_SIZE
+    df["value"] = (
+        df["pct_proficient"]
+        if metric == "pct_proficient"
+        else (100.0 - df["pct_proficient"]).round(1)
+    )
+    df.loc[small, ["value", "pct_proficient"]] = None
+    df["chosen"] = df["skill"] == skill
+    return df.reset_index(drop=True)
+
+
+# -- validation ------------------------------------------------------------------------
+def validate_target(
+    metric: str,
+    baseline_value: float,
+    baseline_date: dt.date | None,
+    target_value: float | None,
+    target_date: dt.date | None,
+) -> None:
+    """Refuse a target that is impossible, not better than the baseline, or dated too early."""
+    check_metric(metric)
+    if target_value is None:
+        raise UserError("give a target value between 0 and 100", kind="input")
+    try:
+        target_value = float(target_value)
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"the target {target_value!r} is not a number", kind="input") from exc
+    if pd.isna(target_value) or not 0 <= target_value <= 100:
+        raise UserError(
+            f"the target {target_value:g} is impossible: a share of students lies between 0 and 100",
+            kind="input",
+        )
+    if not is_better(metric, target_value, baseline_value):
+        direction = "below" if lower_is_better(metric) else "above"
+        raise UserError(
+            f"the target {pct(target_value)} is not better than the baseline {pct(baseline_value)}: "
+            f"for {METRIC_LABELS[metric]} it must be {direction} {pct(baseline_value)}",
+            kind="input",
+        )
+    if target_date is None:
+        raise UserError("give a target date (YYYY-MM-DD)", kind="input")
+    if baseline_date is not None and target_date <= baseline_date:
+        raise UserError(
+            f"the target date {target_date.isoformat()} is not after the baseline "
+            f"({baseline_date.isoformat()}); choose a later date",
+            kind="input",
+        )
+
