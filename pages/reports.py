@@ -6,7 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import audit, monitoring, report, ui
+from collabplan import audit, monitoring, ui
+from collabplan.reports import html, workbooks
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -14,8 +15,8 @@ ui.page_setup()
 
 db = ui.get_db()
 goal_overview = cached(monitoring.goal_overview)
-html_report = cached(report.html_report)
-goals_xlsx = cached(report.goals_xlsx)
+html_report = cached(html.html_report)
+goals_xlsx = cached(workbooks.goals_xlsx)
 recent_audit = cached(audit.recent)
 
 #: Session flags (never the files themselves): which exports the person asked to prepare.

@@ -1,14 +1,14 @@
-"""The HTML report and the goals workbook."""
+"""The goals workbook: formula-safe text, checkpoints and signposts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import openpyxl
 
-from collabplan import goals, report, signposts
+from collabplan import goals, signposts
+from collabplan.reports import workbooks
 from tests.progress_data import add_goal, expected, load_school
 
 
@@ -24,39 +24,9 @@ def _school_with_goals(db):
     return school, met, behind
 
 
-def test_html_report_has_every_goal_and_plotly_once_inline(db):
-    school, met, behind = _school_with_goals(db)
-    text = report.html_report(db)
-    # one chart per goal plus the summary; plotly.js inline exactly once, nothing fetched
-    assert text.count('class="chart"') == 3
-    assert len(re.findall(r"\* plotly\.js v\d", text)) == 1
-    assert "<script src=" not in text
-    assert "Grade 3 team: Vocabulary ★" in text and "Grade 3 team: Fluency" in text
-    assert "Share word walls with grade 4" in text
-    assert "Daily word wall &lt;b&gt;routine&lt;/b&gt;" in text     # escaped, not markup
-    assert "regroup weekly" in text
-    value, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
-    assert f"{value:.1f}%".replace(".0%", "%") in text
-    for name in school.names[:6] + school.local_ids[:3]:
-        assert name not in text
-
-
-def test_html_report_includes_workspace_sections(db, monkeypatch):
-    _school_with_goals(db)
-    monkeypatch.setattr(report, "workspace_sections",
-                        lambda _db: [("Theory of action", "<p>If we model, then they read.</p>")])
-    text = report.html_report(db)
-    assert "<h2>Theory of action</h2><p>If we model, then they read.</p>" in text
-
-
-def test_html_report_without_goals_says_what_to_do(db):
-    text = report.html_report(db)
-    assert "No goals yet" in text and 'class="chart"' not in text
-
-
 def test_goals_workbook_is_formula_safe_with_checkpoints(db):
     school, met, behind = _school_with_goals(db)
-    wb = openpyxl.load_workbook(io.BytesIO(report.goals_xlsx(db)))
+    wb = openpyxl.load_workbook(io.BytesIO(workbooks.goals_xlsx(db)))
     assert wb.sheetnames == ["Goals", "Checkpoints", "Signposts"]
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
     goals_ws = wb["Goals"]

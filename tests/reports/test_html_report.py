@@ -1,0 +1,55 @@
+"""The HTML report: every goal, plotly.js once inline, escaped text, the workspace sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from markupsafe import Markup
+
+from collabplan import goals, signposts
+from collabplan.reports import html
+from tests.progress_data import add_goal, expected, load_school
+
+
+def _school_with_goals(db):
+    school = load_school(db)
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
+                   next_step="Share word walls with grade 4")
+    behind = add_goal(db, school, skill="Fluency", target=99.0)
+    goals.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
+    signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
+                           resources="-1 extra coach hour", decisions="regroup weekly")
+    return school, met, behind
+
+
+def test_html_report_has_every_goal_and_plotly_once_inline(db):
+    school, met, behind = _school_with_goals(db)
+    text = html.html_report(db)
+    # one chart per goal plus the summary; plotly.js inline exactly once, nothing fetched
+    assert text.count('class="chart"') == 3
+    assert len(re.findall(r"\* plotly\.js v\d", text)) == 1
+    assert "<script src=" not in text
+    assert "Grade 3 team: Vocabulary ★" in text and "Grade 3 team: Fluency" in text
+    assert "Share word walls with grade 4" in text
+    assert "Daily word wall &lt;b&gt;routine&lt;/b&gt;" in text     # escaped, not markup
+    assert "regroup weekly" in text
+    value, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    assert f"{value:.1f}%".replace(".0%", "%") in text
+    for name in school.names[:6] + school.local_ids[:3]:
+        assert name not in text
+
+
+def test_html_report_includes_workspace_sections(db, monkeypatch):
+    _school_with_goals(db)
+    # the sections come rendered (and escaped) by the workspace templates
+    monkeypatch.setattr(html, "workspace_sections",
+                        lambda _db: [("Theory of action", Markup("<p>If we model, then they read.</p>"))])
+    text = html.html_report(db)
+    assert "<h2>Theory of action</h2><p>If we model, then they read.</p>" in text
+
+
+def test_html_report_without_goals_says_what_to_do(db):
+    text = html.html_report(db)
+    assert "No goals yet" in text and 'class="chart"' not in text
