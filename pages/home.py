@@ -37,12 +37,10 @@ if counts["empty"]:
         st.markdown("**A demo school**")
         st.write("Fictional students and scores, to try every page before using real data.")
         if st.button("Load the demo school", type="primary", key="load_demo"):
-            if home.load_demo_school(db):
-                ui.after_write()
-                st.success("The demo school is loaded.")
-                st.rerun()
-            else:
-                st.warning("The demo school is not available in this version yet: upload a file instead.")
+            home.load_demo_school(db)
+            ui.after_write()
+            st.success("The demo school is loaded.")
+            st.rerun()
     st.stop()
 
 st.subheader("What the database holds")
@@ -68,40 +66,38 @@ with steps[2]:
     home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:",
                    help="Turn a lagging skill into a SMART goal.")
 
-frames = signpost_frames(dt.date.today().isoformat())
-if frames is not None:
-    upcoming, behind = frames
-    st.subheader("Coming up")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Signposts in the next 60 days**")
-        if upcoming.empty:
-            st.caption("No signposts scheduled in the next 60 days.")
-        else:
-            st.dataframe(
-                home.shown(upcoming, ["date", "when", "team", "skill"]),
-                hide_index=True,
-                column_config={"date": "Date", "when": "When", "team": "Team", "skill": "Skill"},
-            )
-        home.page_link("signposts.py", "All signposts", icon=":material/event:")
-    with right:
-        st.markdown("**Goals that are behind**")
-        if behind.empty:
-            st.caption("No goal is behind its line to the target.")
-        else:
-            st.dataframe(
-                home.shown(behind, ["team", "goal", "latest_label", "latest_value", "latest_expected",
-                                    "target_value", "target_date"]),
-                hide_index=True,
-                column_config={
-                    "team": "Team", "goal": "Goal", "latest_label": "Latest results",
-                    "latest_value": st.column_config.NumberColumn("Now", format="%.1f"),
-                    "latest_expected": st.column_config.NumberColumn("On track would be", format="%.1f"),
-                    "target_value": st.column_config.NumberColumn("Target", format="%.1f"),
-                    "target_date": "Target date",
-                },
-            )
-        home.page_link("progress.py", "Progress", icon=":material/trending_up:")
+upcoming, behind = signpost_frames(dt.date.today().isoformat())
+st.subheader("Coming up")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Signposts in the next 60 days**")
+    if upcoming.empty:
+        st.caption("No signposts scheduled in the next 60 days.")
+    else:
+        st.dataframe(
+            home.shown(upcoming, ["date", "when", "team", "skill"]),
+            hide_index=True,
+            column_config={"date": "Date", "when": "When", "team": "Team", "skill": "Skill"},
+        )
+    home.page_link("signposts.py", "All signposts", icon=":material/event:")
+with right:
+    st.markdown("**Goals that are behind**")
+    if behind.empty:
+        st.caption("No goal is behind its line to the target.")
+    else:
+        st.dataframe(
+            home.shown(behind, ["team", "goal", "latest_label", "latest_value", "latest_expected",
+                                "target_value", "target_date"]),
+            hide_index=True,
+            column_config={
+                "team": "Team", "goal": "Goal", "latest_label": "Latest results",
+                "latest_value": st.column_config.NumberColumn("Now", format="%.1f"),
+                "latest_expected": st.column_config.NumberColumn("On track would be", format="%.1f"),
+                "target_value": st.column_config.NumberColumn("Target", format="%.1f"),
+                "target_date": "Target date",
+            },
+        )
+    home.page_link("progress.py", "Progress", icon=":material/trending_up:")
 
 st.subheader("Latest uploads")
 uploads = latest_uploads(5)

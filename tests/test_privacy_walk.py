@@ -20,6 +20,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
+from collabplan.samples.demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -29,12 +30,11 @@ PAGES = [p for p in dict.fromkeys(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[db_module.Database, list[re.Pattern]]]:
-    demo = pytest.importorskip("collabplan.demo")
     path = tmp_path_factory.mktemp("privacy") / "demo.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COLLABPLAN_DB", str(path))
         db = db_module.connect(path)
-        demo.load_demo(db)
+        load_demo(db)
         _add_goal_of_our_own(db)
         yield db, _forbidden(db)
         db.close()

@@ -157,7 +157,7 @@ VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "E
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo school, built once for this module and copied for each test."""
     from collabplan import db as db_module
-    from collabplan.demo import load_demo
+    from collabplan.samples.demo import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     demo_db = db_module.connect(path)

@@ -1,28 +1,17 @@
-"""Home-page helpers: optional modules written elsewhere, page links that exist, the demo."""
+"""Home-page helpers: page links that exist, what is coming up, the demo school."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import streamlit as st
 
-from collabplan import config
+from collabplan import config, signposts
 from collabplan.db import Database
+from collabplan.samples.demo import load_demo
 
 PAGES_DIR = config.PROJECT_ROOT / "pages"
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """``collabplan.<name>`` if it is installed, else None (the section it feeds is left out)."""
-    try:
-        return importlib.import_module(f"collabplan.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name in (f"collabplan.{name}", "collabplan"):
-            return None
-        raise
 
 
 def page_exists(page: str) -> bool:
@@ -38,19 +27,12 @@ def page_link(page: str, label: str, icon: str | None = None, help: str | None =
     return True
 
 
-def signpost_frames(db: Database, today: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """(signposts in the next 60 days, goals that are behind), or None before those exist.
+def signpost_frames(db: Database, today: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(signposts in the next 60 days, goals that are behind).
 
     ``today`` (ISO date) is only part of the cache key, so "in the next 60 days" moves daily.
     """
-    signposts = optional_module("signposts")
-    if signposts is None:
-        return None
-    upcoming = getattr(signposts, "upcoming_signposts", None)
-    behind = getattr(signposts, "goals_behind", None)
-    if upcoming is None or behind is None:
-        return None
-    return upcoming(db, days=60), behind(db)
+    return signposts.upcoming_signposts(db, days=60), signposts.goals_behind(db)
 
 
 def shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -58,16 +40,12 @@ def shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[[c for c in columns if c in frame.columns]]
 
 
-def load_demo_school(db: Database) -> bool:
-    """Load the demo school with a progress bar; False when the demo is not available yet."""
-    demo = optional_module("demo")
-    if demo is None or not hasattr(demo, "load_demo"):
-        return False
+def load_demo_school(db: Database) -> None:
+    """Load the demo school with a progress bar."""
     bar = st.progress(0.0, text="Loading the demo school…")
 
     def progress(fraction: float, message: str = "") -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or "Loading the demo school…")
 
-    demo.load_demo(db, progress=progress)
+    load_demo(db, progress=progress)
     bar.progress(1.0, text="Demo school loaded")
-    return True
