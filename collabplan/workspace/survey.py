@@ -70,7 +70,7 @@ SCALE: dict[int, str] = {
 def open_round(db: Database, label: str, opened_on: date | None = None) -> int:
     """Open a survey round (e.g. "Fall 2025") that staff can answer until it is closed."""
     label = store.need(label, "a name for the round")
-    if store.scalar(db, "SELECT count(*) FROM survey_round WHERE lower(label) = lower(?)", [label]):
+    if db.scalar("SELECT count(*) FROM survey_round WHERE lower(label) = lower(?)", [label]):
         raise UserError(f"There is already a round called {label}")
     with store.transaction(db) as cur:
         round_id = cur.execute(
@@ -245,8 +245,7 @@ def goal_progress_beside(db: Database) -> pd.DataFrame:
         "latest_label",
         "gap_closed",
     ]
-    rows = store.rows(
-        db,
+    rows = db.rows(
         "SELECT g.id, t.name, g.skill, g.metric, g.population FROM goal g"
         " LEFT JOIN team t ON t.id = g.team_id"
         " ORDER BY t.name, g.id",

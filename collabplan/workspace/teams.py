@@ -35,7 +35,7 @@ def add_team(
     db: Database, name: str, grade_band: str | None = None, subject: str | None = None
 ) -> int:
     name = store.need(name, "the team's name")
-    if store.scalar(db, "SELECT count(*) FROM team WHERE lower(name) = lower(?)", [name]):
+    if db.scalar("SELECT count(*) FROM team WHERE lower(name) = lower(?)", [name]):
         raise UserError(f"There is already a team called {name}")
     with store.transaction(db) as cur:
         return cur.execute(
@@ -131,7 +131,7 @@ def delete_norm(db: Database, norm_id: int) -> store.Removed:
 
 def stage_supports(db: Database) -> pd.DataFrame:
     """Every stage in order with what the school does to support it (blank if not written)."""
-    saved = dict(store.rows(db, "SELECT stage, support FROM stage_support"))
+    saved = dict(db.rows("SELECT stage, support FROM stage_support"))
     return store.blanks_as_none(
         pd.DataFrame(
             [

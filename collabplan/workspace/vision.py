@@ -81,7 +81,7 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> store.Removed:
 
 def vision(db: Database) -> dict[str, Any]:
     """The working definition, the agreed statement and when it was agreed (blank if none)."""
-    row = store.rows(db, "SELECT definition, statement, agreed_on FROM vision WHERE id = 1")
+    row = db.rows("SELECT definition, statement, agreed_on FROM vision WHERE id = 1")
     if not row:
         return {"definition": None, "statement": None, "agreed_on": None}
     definition, statement, agreed_on = row[0]
@@ -124,7 +124,7 @@ def criteria_ratings(db: Database) -> pd.DataFrame:
     """All seven criteria in order: criterion, label, rating (key or None), rating_label, notes."""
     saved = {
         r[0]: (r[1], r[2])
-        for r in store.rows(db, "SELECT criterion, rating, notes FROM vision_criterion")
+        for r in db.rows("SELECT criterion, rating, notes FROM vision_criterion")
     }
     rows = []
     for key, label in SUCCESS_CRITERIA.items():
@@ -338,7 +338,7 @@ def check_statement(
 
 
 def school_name(db: Database) -> str | None:
-    return store.scalar(db, "SELECT name FROM school ORDER BY id LIMIT 1")
+    return db.scalar("SELECT name FROM school ORDER BY id LIMIT 1")
 
 
 def add_draft(db: Database, body: str, author: str | None = None, ticks: Iterable[str] = ()) -> int:
