@@ -346,7 +346,7 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from collabplan.demo import load_demo
+    from collabplan.samples.demo import load_demo
 
     db = _connect(args.db)
     show = _progress_printer()

@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, config, text, ui
-from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
+from collabplan.workspace import survey
 
 ui.page_setup()
 
@@ -30,13 +30,13 @@ st.caption(
     "learning). Answers are anonymous and only ever shown as totals."
 )
 wsui.flash(PAGE)
-wsui.progress(ws.health_progress(db))
+wsui.progress(survey.health_progress(db))
 
 tabs = st.tabs(["1 · Answer the survey", "2 · Results & goals", "3 · Survey rounds"])
 
 # 1. Answer -------------------------------------------------------------------------------
 with tabs[0]:
-    open_now = ws.open_rounds(db)
+    open_now = survey.open_rounds(db)
     if open_now.empty:
         st.info(
             "No survey is open right now. A leader opens a round on the Survey rounds tab, then "
@@ -53,26 +53,26 @@ with tabs[0]:
         )
         with st.form(f"survey_{round_id}", clear_on_submit=True):
             answers: dict[str, int | None] = {}
-            for area, area_label in ws.SURVEY_AREAS.items():
+            for area, area_label in survey.SURVEY_AREAS.items():
                 st.markdown(f"**{area_label}**")
-                for item, (item_area, statement) in ws.SURVEY_ITEMS.items():
+                for item, (item_area, statement) in survey.SURVEY_ITEMS.items():
                     if item_area == area:
                         answers[item] = st.radio(
                             statement,
-                            list(ws.SCALE),
+                            list(survey.SCALE),
                             index=None,
-                            format_func=lambda v: f"{v} {ws.SCALE[v]}",
+                            format_func=lambda v: f"{v} {survey.SCALE[v]}",
                             horizontal=True,
                             key=f"answer_{item}",
                         )
             if st.form_submit_button("Submit my answers", type="primary"):
                 wsui.save(
                     PAGE,
-                    ws.submit_survey,
+                    survey.submit_survey,
                     round_id,
                     answers,
                     done="Thank you. Your answers were counted anonymously; nothing links them to you.",
-                    clear=tuple(f"answer_{item}" for item in ws.SURVEY_ITEMS),
+                    clear=tuple(f"answer_{item}" for item in survey.SURVEY_ITEMS),
                 )
 
 # 2. Results next to goal progress --------------------------------------------------------------
@@ -82,7 +82,7 @@ with tabs[1]:
         "going.** Results appear once a round is closed, and only when at least "
         f"{config.MIN_GROUP_SIZE} people answered."
     )
-    areas = ws.survey_area_results(db)
+    areas = survey.survey_area_results(db)
     survey_side, goal_side = st.columns([3, 2])
     with survey_side:
         if areas.empty:
@@ -100,7 +100,7 @@ with tabs[1]:
                 hide_index=True,
                 column_config={"round": "Round", **RESULT_COLUMNS},
             )
-            latest_round, latest = ws.latest_statement_results(db)
+            latest_round, latest = survey.latest_statement_results(db)
             if latest_round:
                 with st.expander(f"Each statement in {latest_round}"):
                     st.dataframe(
@@ -110,7 +110,7 @@ with tabs[1]:
                     )
     with goal_side:
         st.markdown("**Goal progress**")
-        goals = ws.goal_progress_beside(db)
+        goals = survey.goal_progress_beside(db)
         if goals.empty:
             st.info("No goals yet: draft one on Draft a goal to see its progress here.")
         else:
@@ -139,9 +139,9 @@ with tabs[2]:
         opened_on = right.date_input("Opens on", value=dt.date.today())
         if st.form_submit_button("Open the round", type="primary"):
             wsui.save(
-                PAGE, ws.open_round, label, opened_on, done="Round opened: staff can answer now."
+                PAGE, survey.open_round, label, opened_on, done="Round opened: staff can answer now."
             )
-    all_rounds = ws.rounds(db)
+    all_rounds = survey.rounds(db)
     if all_rounds.empty:
         st.info("No rounds yet: open the first one above (for example at the start of the year).")
     else:
@@ -155,7 +155,7 @@ with tabs[2]:
                 "responses": "Responses so far",
             },
         )
-        still_open = ws.open_rounds(db)
+        still_open = survey.open_rounds(db)
         if not still_open.empty:
             open_labels = wsui.option_label(still_open, "id", "label")
             with st.form("round_close"):
@@ -166,7 +166,7 @@ with tabs[2]:
                 if st.form_submit_button("Close the round", type="primary"):
                     if sure:
                         wsui.save(
-                            PAGE, ws.close_round, pick, done="Round closed: see Results & goals."
+                            PAGE, survey.close_round, pick, done="Round closed: see Results & goals."
                         )
                     else:
                         st.warning("Tick the box to confirm, then close the round.")
@@ -176,4 +176,4 @@ with tabs[2]:
                 "Delete a round and its answers", list(round_labels), format_func=round_labels.get
             )
             if st.form_submit_button("Delete"):
-                wsui.delete(PAGE, ws.delete_round, pick)
+                wsui.delete(PAGE, survey.delete_round, pick)

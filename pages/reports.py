@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import audit, report, ui
+from collabplan import audit, ui
 from collabplan.goals import progress
+from collabplan.reports import html, workbooks
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -15,8 +16,8 @@ ui.page_setup()
 
 db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
-html_report = cached(report.html_report)
-goals_xlsx = cached(report.goals_xlsx)
+html_report = cached(html.html_report)
+goals_xlsx = cached(workbooks.goals_xlsx)
 recent_audit = cached(audit.recent)
 
 #: Session flags (never the files themselves): which exports the person asked to prepare.

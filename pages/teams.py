@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import ui
-from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
+from collabplan.workspace import teams
 
 ui.page_setup()
 
@@ -23,7 +23,7 @@ st.caption(
 )
 wsui.flash(PAGE)
 
-all_teams = ws.teams(db)
+all_teams = teams.teams(db)
 if all_teams.empty:
     st.info(
         "No teams yet. Add your first team below (for example a grade-level team), or load "
@@ -35,13 +35,13 @@ with st.expander("Add a team", expanded=all_teams.empty), st.form("team_add", cl
     band = c2.text_input("Grades", placeholder="e.g. 3")
     subject = c3.text_input("Subject", placeholder="e.g. Reading")
     if st.form_submit_button("Add the team", type="primary"):
-        wsui.save(PAGE, ws.add_team, name, band, subject, done=f"{name.strip()} added.")
+        wsui.save(PAGE, teams.add_team, name, band, subject, done=f"{name.strip()} added.")
 if all_teams.empty:
     st.stop()
 
 labels = wsui.option_label(all_teams, "id", "name")
 team_id = st.selectbox("Team", list(labels), format_func=labels.get, key="teams_pick")
-wsui.progress(ws.team_progress(db, team_id))
+wsui.progress(teams.team_progress(db, team_id))
 
 tabs = st.tabs(["1 · Members & time", "2 · Norms", "3 · Stage", "4 · Meeting agenda", "Summary"])
 
@@ -51,13 +51,13 @@ with tabs[0]:
         "**List the team's members (the facilitator rotates through them in this order) and "
         "set the weekly time that is protected for the team.**"
     )
-    people = ws.members(db, team_id)
+    people = teams.members(db, team_id)
     with st.form(f"member_add_{team_id}", clear_on_submit=True):
         left, right = st.columns(2)
         person = left.text_input("Name", placeholder="e.g. Ms. Patel")
         role = right.text_input("Role", placeholder="e.g. Grade 3 teacher")
         if st.form_submit_button("Add to the team", type="primary"):
-            wsui.save(PAGE, ws.add_member, team_id, person, role, done=f"{person.strip()} added.")
+            wsui.save(PAGE, teams.add_member, team_id, person, role, done=f"{person.strip()} added.")
     if people.empty:
         st.info("No members yet: add everyone who plans together on this team.")
     else:
@@ -65,9 +65,9 @@ with tabs[0]:
         with st.form(f"member_remove_{team_id}"):
             who = st.selectbox("Remove a member", people["name"].tolist())
             if st.form_submit_button("Remove"):
-                wsui.delete(PAGE, ws.remove_member, team_id, who)
+                wsui.delete(PAGE, teams.remove_member, team_id, who)
 
-    current = ws.team_workspace(db, team_id)
+    current = teams.team_workspace(db, team_id)
     with st.form(f"time_{team_id}"):
         left, right = st.columns([2, 1])
         when = left.text_input(
@@ -85,7 +85,7 @@ with tabs[0]:
         if st.form_submit_button("Save the time", type="primary"):
             wsui.save(
                 PAGE,
-                ws.save_team_workspace,
+                teams.save_team_workspace,
                 team_id,
                 when,
                 int(minutes) or None,
@@ -103,8 +103,8 @@ with tabs[1]:
         body = left.text_input("Norm", placeholder="e.g. We start and end on time.")
         agreed = right.date_input("Agreed on", value=dt.date.today())
         if st.form_submit_button("Add the norm", type="primary"):
-            wsui.save(PAGE, ws.add_norm, team_id, body, agreed, done="Norm added.")
-    team_norms = ws.norms(db, team_id)
+            wsui.save(PAGE, teams.add_norm, team_id, body, agreed, done="Norm added.")
+    team_norms = teams.norms(db, team_id)
     if team_norms.empty:
         st.info("No norms yet: agree three to five together at your first meeting.")
     else:
@@ -125,9 +125,9 @@ with tabs[1]:
             on = right.date_input("Revisited on", value=dt.date.today())
             b1, b2 = st.columns(2)
             if b1.form_submit_button("Record that we revisited it", type="primary"):
-                wsui.save(PAGE, ws.revisit_norm, pick, reword, on, done="Norm revisited.")
+                wsui.save(PAGE, teams.revisit_norm, pick, reword, on, done="Norm revisited.")
             if b2.form_submit_button("Delete this norm"):
-                wsui.delete(PAGE, ws.delete_norm, pick)
+                wsui.delete(PAGE, teams.delete_norm, pick)
 
 # 3. Stage and the school's support ------------------------------------------------------------
 with tabs[2]:
@@ -135,26 +135,26 @@ with tabs[2]:
         "**Teams grow through four stages. Choose where this team is now; the school writes what "
         "it does to support teams at each stage.**"
     )
-    current = ws.team_workspace(db, team_id)
-    stage_keys = list(ws.STAGES)
+    current = teams.team_workspace(db, team_id)
+    stage_keys = list(teams.STAGES)
     with st.form(f"stage_{team_id}"):
         stage = st.radio(
             "This team's stage",
             stage_keys,
             index=stage_keys.index(current["stage"]) if current["stage"] in stage_keys else None,
-            format_func=ws.STAGES.get,
+            format_func=teams.STAGES.get,
         )
         if st.form_submit_button("Save the stage", type="primary"):
             wsui.save(
                 PAGE,
-                ws.save_team_workspace,
+                teams.save_team_workspace,
                 team_id,
                 current["protected_time"],
                 current["minutes_per_week"],
                 stage,
                 done="Stage saved.",
             )
-    supports = ws.stage_supports(db)
+    supports = teams.stage_supports(db)
     st.markdown("**What the school does to support each stage** (for every team)")
     with st.form("stage_support"):
         texts = {}
@@ -166,7 +166,7 @@ with tabs[2]:
 
             def save_supports(database, texts):
                 for key, text in texts.items():
-                    ws.save_stage_support(database, key, text)
+                    teams.save_stage_support(database, key, text)
 
             wsui.save(PAGE, save_supports, texts, done="Support plan saved.")
 
@@ -176,13 +176,13 @@ with tabs[3]:
         "**Plan each meeting on the four PLC questions and close it with one clear next step.** "
         "Each agenda is saved with the meeting and can be linked to the team's goal."
     )
-    names = ws.members(db, team_id)["name"].tolist()
-    up_next = ws.next_facilitator(db, team_id)
+    names = teams.members(db, team_id)["name"].tolist()
+    up_next = teams.next_facilitator(db, team_id)
     if up_next:
         st.markdown(f"Next facilitator in the rotation: **{up_next}**")
     else:
         st.caption("Add members on tab 1 to rotate the facilitator role.")
-    past = ws.meetings(db, team_id)
+    past = teams.meetings(db, team_id)
     meeting_labels = {0: "A new meeting"} | {
         int(m.id): f"{m.met_on:%b %d, %Y} · {m.facilitator or 'no facilitator'}"
         for m in past.itertuples()
@@ -193,8 +193,8 @@ with tabs[3]:
         format_func=meeting_labels.get,
         key=f"meeting_pick_{team_id}",
     )
-    saved = ws.meeting(db, meeting_id) if meeting_id else {}
-    goals = ws.team_goals(db, team_id)
+    saved = teams.meeting(db, meeting_id) if meeting_id else {}
+    goals = teams.team_goals(db, team_id)
     goal_labels = {0: "Not linked to a goal"} | wsui.option_label(goals, "id", "label")
     facilitators = names or ["(no members yet)"]
     default_facilitator = saved.get("facilitator") or up_next
@@ -219,7 +219,7 @@ with tabs[3]:
             format_func=goal_labels.get,
         )
         answers = {}
-        for key, question in ws.PLC_QUESTIONS.items():
+        for key, question in teams.PLC_QUESTIONS.items():
             answers[key] = st.text_area(question, value=saved.get(key) or "", height=80)
         st.markdown("**Next step** (the meeting closes with it)")
         n1, n2, n3 = st.columns([3, 1, 1])
@@ -231,7 +231,7 @@ with tabs[3]:
         if st.form_submit_button("Save the agenda", type="primary"):
             wsui.save(
                 PAGE,
-                ws.save_meeting,
+                teams.save_meeting,
                 team_id,
                 met_on,
                 facilitator if names else None,
@@ -241,7 +241,7 @@ with tabs[3]:
                 **answers,
             )
     if meeting_id and st.button("Delete this meeting", key=f"meeting_delete_{meeting_id}"):
-        wsui.delete(PAGE, ws.delete_meeting, meeting_id)
+        wsui.delete(PAGE, teams.delete_meeting, meeting_id)
     if past.empty:
         st.info("No meetings saved yet: fill in the agenda above before your next meeting.")
     else:

@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, ui
-from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
+from collabplan.workspace import theory
 
 ui.page_setup()
 
@@ -23,18 +23,18 @@ st.caption(
 )
 wsui.flash(PAGE)
 
-all_theories = ws.theories(db)
+all_theories = theory.theories(db)
 with (
     st.expander("Start a theory of action for a condition", expanded=all_theories.empty),
     st.form("toa_add", clear_on_submit=True),
 ):
     left, right = st.columns(2)
-    suggested = left.selectbox("Condition", ws.CONDITIONS)
+    suggested = left.selectbox("Condition", theory.CONDITIONS)
     other = right.text_input("…or name your own", placeholder="e.g. Time for peer observation")
     if st.form_submit_button("Start", type="primary"):
         wsui.save(
             PAGE,
-            ws.add_theory,
+            theory.add_theory,
             other.strip() or suggested,
             done="Started: work through the steps below.",
         )
@@ -47,12 +47,12 @@ if all_theories.empty:
 
 labels = {
     int(r.id): f"{r.condition}"
-    + (f" · decided: {ws.DECISIONS[r.decision].split(' (')[0].lower()}" if r.decision else "")
+    + (f" · decided: {theory.DECISIONS[r.decision].split(' (')[0].lower()}" if r.decision else "")
     for r in all_theories.itertuples()
 }
 toa_id = st.selectbox("Theory of action", list(labels), format_func=labels.get, key="toa_pick")
-toa = ws.theory(db, toa_id)
-wsui.progress(ws.theory_progress(db, toa_id))
+toa = theory.theory(db, toa_id)
+wsui.progress(theory.theory_progress(db, toa_id))
 
 tabs = st.tabs(
     [
@@ -75,7 +75,7 @@ def theory_form(form_key: str, fields: dict[str, tuple[str, str]], button: str, 
             for name, (label, hint) in fields.items()
         }
         if st.form_submit_button(button, type="primary"):
-            wsui.save(PAGE, ws.save_theory, toa_id, done=done, **values)
+            wsui.save(PAGE, theory.save_theory, toa_id, done=done, **values)
 
 
 with tabs[0]:
@@ -130,7 +130,7 @@ with tabs[2]:
         "Save the theory of action",
         "Theory of action saved.",
     )
-    sentence = ws.theory_statement(toa)
+    sentence = theory.theory_statement(toa)
     if sentence:
         st.success(sentence)
     else:
@@ -164,7 +164,7 @@ with tabs[4]:
         if st.form_submit_button("Add the action", type="primary"):
             wsui.save(
                 PAGE,
-                ws.add_toa_action,
+                theory.add_toa_action,
                 toa_id,
                 what,
                 by_when,
@@ -173,7 +173,7 @@ with tabs[4]:
                 starts,
                 done="Action added.",
             )
-    actions = ws.toa_actions(db, toa_id)
+    actions = theory.toa_actions(db, toa_id)
     if actions.empty:
         st.info("No actions yet: add the first step of your plan above.")
     else:
@@ -195,17 +195,17 @@ with tabs[4]:
             pick = st.selectbox("Action", list(action_labels), format_func=action_labels.get)
             b1, b2, b3 = st.columns(3)
             if b1.form_submit_button("Mark done", type="primary"):
-                wsui.save(PAGE, ws.set_toa_action_done, pick, True, done="Marked done.")
+                wsui.save(PAGE, theory.set_toa_action_done, pick, True, done="Marked done.")
             if b2.form_submit_button("Mark not done"):
-                wsui.save(PAGE, ws.set_toa_action_done, pick, False, done="Marked not done.")
+                wsui.save(PAGE, theory.set_toa_action_done, pick, False, done="Marked not done.")
             if b3.form_submit_button("Delete"):
-                wsui.delete(PAGE, ws.delete_toa_action, pick)
+                wsui.delete(PAGE, theory.delete_toa_action, pick)
 
 with tabs[5]:
     st.markdown(
         "**After the test: what data did you gather, what did it show, and what do you decide?**"
     )
-    decision_keys = list(ws.DECISIONS)
+    decision_keys = list(theory.DECISIONS)
     with st.form(f"impact_{toa_id}"):
         data = st.text_area(
             "Data we gathered",
@@ -223,7 +223,7 @@ with tabs[5]:
             index=decision_keys.index(toa["decision"])
             if toa["decision"] in decision_keys
             else None,
-            format_func=ws.DECISIONS.get,
+            format_func=theory.DECISIONS.get,
         )
         next_condition = st.text_input(
             "If moving on: the next condition",
@@ -233,7 +233,7 @@ with tabs[5]:
         if st.form_submit_button("Save the impact assessment", type="primary"):
             wsui.save(
                 PAGE,
-                ws.save_theory,
+                theory.save_theory,
                 toa_id,
                 data_gathered=data,
                 results=results,
@@ -248,4 +248,4 @@ with tabs[5]:
 with tabs[6]:
     wsui.summary(db, "Theory of action", "theory-of-action")
     if st.button("Delete this theory of action", key=f"toa_delete_{toa_id}"):
-        wsui.delete(PAGE, ws.delete_theory, toa_id)
+        wsui.delete(PAGE, theory.delete_theory, toa_id)

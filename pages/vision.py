@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, ui
-from collabplan import workspace as ws
 from collabplan.ui import workspace as wsui
+from collabplan.workspace import vision
 
 ui.page_setup()
 
@@ -21,7 +21,7 @@ st.caption(
     "collaborative planning means here, a shared vision statement, your values, and how you "
     "will share them. Work through the numbered tabs; everything saves as you go."
 )
-wsui.progress(ws.vision_progress(db))
+wsui.progress(vision.vision_progress(db))
 wsui.flash(PAGE)
 
 tabs = st.tabs(
@@ -39,13 +39,13 @@ tabs = st.tabs(
 # 1. Stakeholders ----------------------------------------------------------------------------
 with tabs[0]:
     st.markdown("**Name everyone taking part in the visioning, and their role.**")
-    people = ws.stakeholders(db)
+    people = vision.stakeholders(db)
     with st.form("stakeholder_add", clear_on_submit=True):
         left, right = st.columns(2)
         name = left.text_input("Name", placeholder="e.g. Ms. Chen")
-        role = right.selectbox("Role", ws.STAKEHOLDER_ROLES)
+        role = right.selectbox("Role", vision.STAKEHOLDER_ROLES)
         if st.form_submit_button("Add to the group", type="primary"):
-            wsui.save(PAGE, ws.add_stakeholder, name, role, done=f"{name.strip()} added.")
+            wsui.save(PAGE, vision.add_stakeholder, name, role, done=f"{name.strip()} added.")
     if people.empty:
         st.info(
             "Nobody named yet: add the first person above (a principal, a coach, teacher leaders …)."
@@ -53,7 +53,7 @@ with tabs[0]:
     else:
         wsui.table_with_remove(
             PAGE, people, {"name": "Name", "role": "Role"}, key="stakeholder_remove",
-            prompt="Remove someone", label_column="label", remove=ws.delete_stakeholder,
+            prompt="Remove someone", label_column="label", remove=vision.delete_stakeholder,
         )
 
 # 2. Definition and the seven criteria ------------------------------------------------------
@@ -62,7 +62,7 @@ with tabs[1]:
         "**Write what collaborative planning means at your school, then rate each of the seven "
         "criteria for success as it is today.**"
     )
-    current = ws.vision(db)
+    current = vision.vision(db)
     with st.form("definition"):
         definition = st.text_area(
             "Our definition of collaborative planning",
@@ -70,12 +70,12 @@ with tabs[1]:
             placeholder="Collaborative planning is teachers working together to …",
         )
         if st.form_submit_button("Save the definition", type="primary"):
-            wsui.save(PAGE, ws.save_vision, definition=definition, done="Definition saved.")
+            wsui.save(PAGE, vision.save_vision, definition=definition, done="Definition saved.")
 
-    ratings = ws.criteria_ratings(db)
+    ratings = vision.criteria_ratings(db)
     rated = int(ratings["rating"].notna().sum())
     st.markdown(f"**Criteria for success: {rated} of {len(ratings)} criteria rated**")
-    rating_keys = list(ws.RATINGS)
+    rating_keys = list(vision.RATINGS)
     with st.form("criteria"):
         chosen: dict[str, tuple[str | None, str]] = {}
         for row in ratings.itertuples():
@@ -85,7 +85,7 @@ with tabs[1]:
                 row.label,
                 rating_keys,
                 index=rating_keys.index(row.rating) if row.rating in rating_keys else None,
-                format_func=ws.RATINGS.get,
+                format_func=vision.RATINGS.get,
                 horizontal=True,
                 key=f"rating_{row.criterion}",
                 label_visibility="collapsed",
@@ -103,7 +103,7 @@ with tabs[1]:
             def save_all(database, picks):
                 for key, (pick, note) in picks.items():
                     if pick is not None or note.strip():
-                        ws.rate_criterion(database, key, pick, note)
+                        vision.rate_criterion(database, key, pick, note)
 
             wsui.save(PAGE, save_all, chosen, done="Ratings saved.")
     if rated:
@@ -118,8 +118,8 @@ with tabs[2]:
     with st.form("note_add", clear_on_submit=True):
         kind = st.radio(
             "Column",
-            list(ws.BRAINSTORM_KINDS),
-            format_func=ws.BRAINSTORM_KINDS.get,
+            list(vision.BRAINSTORM_KINDS),
+            format_func=vision.BRAINSTORM_KINDS.get,
             horizontal=True,
         )
         body = st.text_input("The note", placeholder="e.g. Looking at student work together")
@@ -127,12 +127,12 @@ with tabs[2]:
             "Themes (optional, separated by commas)", placeholder="e.g. student work, trust"
         )
         if st.form_submit_button("Add the note", type="primary"):
-            wsui.save(PAGE, ws.add_note, kind, body, themes, done="Note added.")
-    all_notes = ws.notes(db)
+            wsui.save(PAGE, vision.add_note, kind, body, themes, done="Note added.")
+    all_notes = vision.notes(db)
     if all_notes.empty:
         st.info("No notes yet: add what each person thinks collaborative planning is and is not.")
     else:
-        for column, (kind, title) in zip(st.columns(3), ws.BRAINSTORM_KINDS.items(), strict=True):
+        for column, (kind, title) in zip(st.columns(3), vision.BRAINSTORM_KINDS.items(), strict=True):
             with column:
                 st.markdown(f"**{title}**")
                 for note in all_notes[all_notes["kind"] == kind].itertuples():
@@ -152,16 +152,16 @@ with tabs[2]:
             )
             left, right = st.columns(2)
             if left.form_submit_button("Save the themes", type="primary"):
-                wsui.save(PAGE, ws.tag_note, pick, tags, done="Themes saved.")
+                wsui.save(PAGE, vision.tag_note, pick, tags, done="Themes saved.")
             if right.form_submit_button("Delete this note"):
-                wsui.delete(PAGE, ws.delete_note, pick)
-        counts = ws.theme_counts(db)
+                wsui.delete(PAGE, vision.delete_note, pick)
+        counts = vision.theme_counts(db)
         if counts.empty:
             st.info("Tag notes with themes to see which themes come up most.")
         else:
             st.plotly_chart(charts.theme_counts_chart(counts), key="themes_chart")
             st.dataframe(
-                counts.rename(columns={"theme": "Theme", "notes": "Notes", **ws.BRAINSTORM_KINDS}),
+                counts.rename(columns={"theme": "Theme", "notes": "Notes", **vision.BRAINSTORM_KINDS}),
                 hide_index=True,
             )
 
@@ -179,17 +179,17 @@ with tabs[3]:
         author = st.text_input("Written by", placeholder="e.g. Mr. Okafor")
         body = st.text_area("Draft vision statement", placeholder="Together we will …")
         if st.form_submit_button("Add the draft", type="primary"):
-            wsui.save(PAGE, ws.add_draft, body, author, done="Draft added: check it below.")
-    all_drafts = ws.drafts(db)
+            wsui.save(PAGE, vision.add_draft, body, author, done="Draft added: check it below.")
+    all_drafts = vision.drafts(db)
     if all_drafts.empty:
         st.info("No drafts yet: add one above, then check it against the criteria.")
     for draft in all_drafts.itertuples():
         with st.expander(
-            f"{draft.author or 'Draft'}: {draft.met} of {len(ws.STATEMENT_CRITERIA)} criteria met",
+            f"{draft.author or 'Draft'}: {draft.met} of {len(vision.STATEMENT_CRITERIA)} criteria met",
             expanded=len(all_drafts) <= 2,
         ):
             st.markdown(f"> {draft.body}")
-            checks = ws.draft_checks(db, int(draft.id))
+            checks = vision.draft_checks(db, int(draft.id))
             with st.form(f"draft_{draft.id}"):
                 ticks = []
                 for check in checks:
@@ -204,7 +204,7 @@ with tabs[3]:
                 if left.form_submit_button("Save the ticks", type="primary"):
                     wsui.save(
                         PAGE,
-                        ws.update_draft,
+                        vision.update_draft,
                         int(draft.id),
                         draft.body,
                         draft.author,
@@ -212,7 +212,7 @@ with tabs[3]:
                         done="Ticks saved.",
                     )
                 if right.form_submit_button("Delete this draft"):
-                    wsui.delete(PAGE, ws.delete_draft, int(draft.id))
+                    wsui.delete(PAGE, vision.delete_draft, int(draft.id))
 
 # 5. Agreed statement and shared values -----------------------------------------------------
 with tabs[4]:
@@ -220,22 +220,22 @@ with tabs[4]:
         "**Synthesise the drafts into one statement the whole group agrees on, then name your "
         "shared values.**"
     )
-    current = ws.vision(db)
+    current = vision.vision(db)
     with st.form("statement"):
         statement = st.text_area("Our vision statement", value=current["statement"] or "")
         agreed_on = st.date_input("Agreed on", value=current["agreed_on"] or dt.date.today())
         if st.form_submit_button("Save the agreed statement", type="primary"):
             wsui.save(
                 PAGE,
-                ws.save_vision,
+                vision.save_vision,
                 statement=statement,
                 agreed_on=agreed_on,
                 done="Vision statement saved.",
             )
     if current["statement"]:
         st.markdown("**How the agreed statement reads against the criteria** (word cues only)")
-        for check in ws.check_statement(
-            current["statement"], [], ws.school_name(db), ws.shared_values(db)["name"].tolist()
+        for check in vision.check_statement(
+            current["statement"], [], vision.school_name(db), vision.shared_values(db)["name"].tolist()
         ):
             st.caption(
                 f"{check.label}: " + (", ".join(check.cues) if check.cues else "no word cues")
@@ -249,14 +249,14 @@ with tabs[4]:
             "What it means here", placeholder="e.g. We can say what is not working."
         )
         if st.form_submit_button("Add the value", type="primary"):
-            wsui.save(PAGE, ws.add_value, value_name, meaning, done="Value added.")
-    values = ws.shared_values(db)
+            wsui.save(PAGE, vision.add_value, value_name, meaning, done="Value added.")
+    values = vision.shared_values(db)
     if values.empty:
         st.info("No shared values yet: name two or three the group holds in common.")
     else:
         wsui.table_with_remove(
             PAGE, values, {"name": "Value", "meaning": "Meaning"}, key="value_remove",
-            prompt="Remove a value", label_column="name", remove=ws.delete_value,
+            prompt="Remove a value", label_column="name", remove=vision.delete_value,
         )
 
 # 6. Communication plan ----------------------------------------------------------------------
@@ -265,7 +265,7 @@ with tabs[5]:
         "**Plan how the vision and values reach everyone: at least three times, in at least "
         "three different ways.**"
     )
-    check = ws.check_communication(db)
+    check = vision.check_communication(db)
     (st.success if check.ok else st.warning)(check.message)
     with st.form("communication_add", clear_on_submit=True):
         c1, c2, c3, c4 = st.columns(4)
@@ -275,9 +275,9 @@ with tabs[5]:
         status = c4.selectbox("Status", ["planned", "done"])
         if st.form_submit_button("Add to the plan", type="primary"):
             wsui.save(
-                PAGE, ws.add_communication, when, way, audience, status, done="Added to the plan."
+                PAGE, vision.add_communication, when, way, audience, status, done="Added to the plan."
             )
-    plan = ws.communication_plan(db)
+    plan = vision.communication_plan(db)
     if plan.empty:
         st.info("Nothing planned yet: add the first time you will share the vision.")
     else:
@@ -296,13 +296,13 @@ with tabs[5]:
             pick = st.selectbox("Step", list(labels), format_func=labels.get)
             left, mid, right = st.columns(3)
             if left.form_submit_button("Mark done", type="primary"):
-                wsui.save(PAGE, ws.set_communication_status, pick, "done", done="Marked done.")
+                wsui.save(PAGE, vision.set_communication_status, pick, "done", done="Marked done.")
             if mid.form_submit_button("Mark planned"):
                 wsui.save(
-                    PAGE, ws.set_communication_status, pick, "planned", done="Marked planned."
+                    PAGE, vision.set_communication_status, pick, "planned", done="Marked planned."
                 )
             if right.form_submit_button("Delete"):
-                wsui.delete(PAGE, ws.delete_communication, pick)
+                wsui.delete(PAGE, vision.delete_communication, pick)
 
 with tabs[6]:
     wsui.summary(db, "Vision and values", "vision-and-values")

@@ -32,7 +32,7 @@ def db(db_path: Path) -> db_module.Database:
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo school's database file, built once for the whole run; never opened by a test."""
-    from collabplan.demo import load_demo
+    from collabplan.samples.demo import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     database = db_module.connect(path)

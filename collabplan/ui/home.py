@@ -9,6 +9,7 @@ import streamlit as st
 
 from collabplan.db import Database
 from collabplan.goals import signposts
+from collabplan.samples.demo import load_demo
 
 
 def page_link(page: str, label: str, icon: str | None = None, help: str | None = None) -> None:
@@ -31,12 +32,10 @@ def shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def load_demo_school(db: Database) -> None:
     """Load the demo school with a progress bar."""
-    from collabplan import demo  # the generators load only when someone asks for the demo
-
     bar = st.progress(0.0, text="Loading the demo school…")
 
     def progress(fraction: float, message: str = "") -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or "Loading the demo school…")
 
-    demo.load_demo(db, progress=progress)
+    load_demo(db, progress=progress)
     bar.progress(1.0, text="Demo school loaded")

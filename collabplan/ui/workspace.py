@@ -8,9 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import ui, workspace
+from collabplan import ui
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.reports.workspace import summary_page, workspace_sections
+from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
 _FLASH = "workspace_flash:"
@@ -34,12 +36,12 @@ def flash(page: str) -> None:
     message = st.session_state.pop(_FLASH + page, None)
     if message:
         st.success(message)
-    removed: workspace.Removed | None = st.session_state.get(_UNDO + page)
+    removed: Removed | None = st.session_state.get(_UNDO + page)
     if removed is not None:
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.info(f"{removed.what} was deleted. Changed your mind?")
         if right.button("Undo", key=f"undo_{page}", icon=":material/undo:"):
-            workspace.restore(ui.get_db(), removed)
+            restore(ui.get_db(), removed)
             del st.session_state[_UNDO + page]
             st.session_state[_FLASH + page] = f"{removed.what} is back."
             ui.after_write()
@@ -73,7 +75,7 @@ def save(
     return result
 
 
-def delete(page: str, action: Callable[..., workspace.Removed], *args: Any) -> None:
+def delete(page: str, action: Callable[..., Removed], *args: Any) -> None:
     """Delete and keep what was removed so the Undo button can put it back."""
     try:
         removed = action(ui.get_db(), *args)
@@ -87,16 +89,13 @@ def delete(page: str, action: Callable[..., workspace.Removed], *args: Any) -> N
 
 def summary(db: Database, title: str, file_stem: str) -> None:
     """The read-only view of one workspace, with a download to share it."""
-    body = dict(workspace.report_sections(db))[title]
+    body = dict(workspace_sections(db))[title]
     st.caption(
         "A read-only view to share. It is also part of the goal report on Reports & exports."
     )
     with st.container(border=True):
         st.html(body)
-    page = (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{title}</title></head><body><h2>{title}</h2>{body}</body></html>"
-    )
+    page = summary_page(title, body)
     st.download_button(
         "Download this summary (HTML)",
         page,
@@ -115,7 +114,7 @@ def table_with_remove(
     key: str,
     prompt: str,
     label_column: str,
-    remove: Callable[..., workspace.Removed],
+    remove: Callable[..., Removed],
 ) -> None:
     """A saved list as a table, and a form to remove one entry (with Undo afterwards).
 

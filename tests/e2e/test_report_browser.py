@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collabplan import report
+from collabplan.reports import html
 from tests.progress_data import add_goal, load_school
 
 
@@ -14,7 +14,7 @@ def test_html_report_draws_its_charts_in_chromium(db, tmp_path, page):
     add_goal(db, school, target=85.0)
     add_goal(db, school, skill="Fluency", metric="pct_below_proficient", target=5.0)
     path = tmp_path / "report.html"
-    path.write_text(report.html_report(db), encoding="utf-8")
+    path.write_text(html.html_report(db), encoding="utf-8")
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")

@@ -285,7 +285,7 @@ def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
 
 
 def test_goal_pages_run_on_the_demo_school(db):
-    from collabplan import demo
+    from collabplan.samples import demo
 
     demo.load_demo(db)
     for page in (

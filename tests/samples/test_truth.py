@@ -17,7 +17,7 @@ SAMPLES = {
     "canvas_outcome_results": "canvas_outcome_results.csv",
     "nwea_map_CombinedAssessmentResults": "nwea_map_CombinedAssessmentResults.csv",
 }
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def truth_rows(truth: dict, assessment: str | None = None) -> set[tuple]:

@@ -17,21 +17,36 @@ The stories the data tells (so the pages have something to say):
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from collabplan import generators as g
 from collabplan.db import Database
 from collabplan.goals.actions import add_action
 from collabplan.goals.baseline import compute_baseline
 from collabplan.goals.model import create_goal, update_goal
 from collabplan.goals.signposts import add_signpost
+from collabplan.ingest import import_file, import_files, load_mapping
+from collabplan.samples.demo_workspace import seed_workspace
+from collabplan.samples.students import SCHOOL_YEAR, SkillSpec, Student, Window, make_roster
+from collabplan.samples.trackers import (
+    canvas_outcome_results,
+    cfa_questions,
+    cfa_tracker,
+    masteryconnect_tracker,
+)
+from collabplan.samples.vendors import (
+    dibels8_mclass,
+    iready_diagnostic,
+    nwea_map_results,
+    nwea_students_by_school,
+    star_assessment,
+)
 
 Progress = Callable[[float, str], None]
 
 SCHOOL = "Lincoln Community School"
-FALL, WINTER, SPRING = g.SCHOOL_YEAR
+FALL, WINTER, SPRING = SCHOOL_YEAR
 
 TEAMS = (
     ("Grade 3 Reading", "3", "Reading", (("Ms. Alvarez", "Teacher"), ("Mr. Chen", "Teacher"),
@@ -52,17 +67,17 @@ PRIORITIES = (
 )
 
 
-def _rosters() -> dict[str, list[g.Student]]:
+def _rosters() -> dict[str, list[Student]]:
     return {
-        "3": g.make_roster(
+        "3": make_roster(
             31, 84, 3, first_id=300100,
             classes=(("Room 12", "Ms. Alvarez"), ("Room 14", "Mr. Chen"), ("Room 15", "Ms. Rossi")),
         ),
-        "4": g.make_roster(
+        "4": make_roster(
             41, 78, 4, first_id=400100,
             classes=(("Room 21", "Ms. Patel"), ("Room 22", "Mr. Okafor"), ("Room 23", "Mrs. Kim")),
         ),
-        "7": g.make_roster(
+        "7": make_roster(
             71, 96, 7, first_id=700100,
             classes=(("ELA 7 Period 1", "Mr. Brooks"), ("ELA 7 Period 2", "Mr. Brooks"),
                      ("ELA 7 Period 4", "Ms. Nguyen"), ("ELA 7 Period 5", "Ms. Nguyen")),
@@ -73,7 +88,7 @@ def _rosters() -> dict[str, list[g.Student]]:
 def demo_files() -> list[dict[str, Any]]:
     """The demo's uploads in order: {team, files: [Generated], mapping (TOML or None), label}."""
     r = _rosters()
-    S = g.SkillSpec
+    S = SkillSpec
     out: list[dict[str, Any]] = []
 
     # Grade 3 Reading ------------------------------------------------------------------
@@ -84,7 +99,7 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension: Informational Text", -0.15, 0.35, {"ELL": -0.3}),
     ]
     out.append({"team": "Grade 3 Reading", "label": "Grade 3 i-Ready Reading diagnostics",
-                "files": [g.iready_diagnostic(r["3"], "Reading", reading3, seed=3,
+                "files": [iready_diagnostic(r["3"], "Reading", reading3, seed=3,
                                               file_name="Diagnostic_Results_ELA_Grade3.csv")]})
     dibels3 = [
         S("Decoding (NWF-WRC)", 0.3, 0.3), S("Word Reading (WRF)", 0.2, 0.3),
@@ -92,12 +107,12 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension (Maze)", -0.4, 0.2, {"ELL": -0.4}),
     ]
     out.append({"team": "Grade 3 Reading", "label": "Grade 3 DIBELS 8 benchmarks",
-                "files": [g.dibels8_mclass(r["3"], dibels3, seed=4, file_name="mCLASS_DIBELS8_Grade3.csv")]})
+                "files": [dibels8_mclass(r["3"], dibels3, seed=4, file_name="mCLASS_DIBELS8_Grade3.csv")]})
     cfa3 = [S("L.3.4", -0.7, 0.9, {"ELL": -0.5}), S("L.3.5", -0.2, 0.6), S("RL.3.4", 0.2, 0.5)]
-    questions = g.cfa_questions(cfa3, per_standard=3, seed=5)
+    questions = cfa_questions(cfa3, per_standard=3, seed=5)
     for when, label in ((dt.date(2025, 10, 14), "pre"), (dt.date(2026, 3, 10), "post")):
-        window = g.Window(0 if label == "pre" else 2, "", when)
-        gen = g.cfa_tracker(
+        window = Window(0 if label == "pre" else 2, "", when)
+        gen = cfa_tracker(
             r["3"], cfa3, title="Grade 3 Reading - Context Clues CFA", assessment="Grade 3 Context Clues CFA",
             window=window, questions=questions, seed=6 if label == "pre" else 7,
             file_name=f"Grade3_Context_Clues_CFA_{label}.xlsx",
@@ -110,15 +125,15 @@ def demo_files() -> list[dict[str, Any]]:
         S("Operations and Algebraic Thinking", 0.25, 0.3), S("Number and Operations", -0.85, 0.5),
         S("Measurement and Data", 0.0, 0.3, {"SPED": -0.4}), S("Geometry", 0.35, 0.25),
     ]
-    results = g.nwea_map_results(r["4"], {"Mathematics": math4}, g.SCHOOL_YEAR, seed=8,
+    results = nwea_map_results(r["4"], {"Mathematics": math4}, SCHOOL_YEAR, seed=8,
                                  file_name="CombinedAssessmentResults_Grade4.csv")
-    roster = g.nwea_students_by_school(r["4"], FALL, school=SCHOOL, file_name="StudentsBySchool_Grade4.csv")
+    roster = nwea_students_by_school(r["4"], FALL, school=SCHOOL, file_name="StudentsBySchool_Grade4.csv")
     out.append({"team": "Grade 4 Math", "label": "Grade 4 MAP Growth results and roster",
                 "files": [results, roster]})
     cfa4 = [S("4.NF.1", -0.3, 0.4), S("4.NF.2", -0.6, 0.4), S("4.NF.3", 0.1, 0.4)]
-    gen4 = g.cfa_tracker(
+    gen4 = cfa_tracker(
         r["4"], cfa4, title="Grade 4 Math - Unit 5 Fractions CFA", assessment="Grade 4 Unit 5 Fractions CFA",
-        window=g.Window(1, "", dt.date(2026, 2, 3)), seed=9, file_name="Grade4_Unit5_Fractions_CFA.xlsx",
+        window=Window(1, "", dt.date(2026, 2, 3)), seed=9, file_name="Grade4_Unit5_Fractions_CFA.xlsx",
     )
     out.append({"team": "Grade 4 Math", "label": "Grade 4 fractions CFA", "files": [gen4],
                 "mapping": gen4.mapping_toml})
@@ -130,18 +145,18 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension: Informational Text", -0.35, 0.25, {"ELL": -0.3}),
     ]
     out.append({"team": "Grade 7 ELA", "label": "Grade 7 i-Ready Reading diagnostics",
-                "files": [g.iready_diagnostic(r["7"], "Reading", reading7, seed=10,
+                "files": [iready_diagnostic(r["7"], "Reading", reading7, seed=10,
                                               school=SCHOOL, file_name="Diagnostic_Results_ELA_Grade7.csv")]})
     out.append({"team": "Grade 7 ELA", "label": "Grade 7 Star Reading screenings",
-                "files": [g.star_assessment(r["7"], "Reading", skill=S("Star Reading", 0.0, 0.25), seed=11,
+                "files": [star_assessment(r["7"], "Reading", skill=S("Star Reading", 0.0, 0.25), seed=11,
                                             school=SCHOOL, file_name="SR_v2_Grade7.csv")]})
     standards7 = [
         S("RL.7.1", 0.3, 0.3), S("RL.7.2", -0.1, 0.3), S("RI.7.6", -1.0, 0.0, {"ELL": -0.3}),
         S("L.7.4", 0.0, 0.25, {"ELL": -0.5}),
     ]
-    for window in g.SCHOOL_YEAR:
+    for window in SCHOOL_YEAR:
         season = window.term.split()[0]
-        gen7 = g.masteryconnect_tracker(
+        gen7 = masteryconnect_tracker(
             r["7"], standards7, window, assessment="Grade 7 ELA Standards Tracker", seed=12 + window.index,
             file_name=f"MasteryConnect_ELA7_{season}.csv",
         )
@@ -151,8 +166,8 @@ def demo_files() -> list[dict[str, Any]]:
         S("RL.7.1 Cite textual evidence", 0.3, 0.3), S("RL.7.2 Determine a theme", -0.1, 0.3),
         S("RI.7.6 Author's point of view", -1.0, 0.0), S("L.7.4 Word meaning from context", 0.0, 0.25),
     ]
-    canvas = g.canvas_outcome_results(
-        r["7"], outcomes, assignment="Unit 2 Performance Task", window=g.Window(0, "", dt.date(2025, 11, 3)),
+    canvas = canvas_outcome_results(
+        r["7"], outcomes, assignment="Unit 2 Performance Task", window=Window(0, "", dt.date(2025, 11, 3)),
         seed=15, file_name="Canvas_Outcome_Results_ELA7_Unit2.csv",
     )
     out.append({"team": "Grade 7 ELA", "label": "Grade 7 Canvas outcome results", "files": [canvas]})
@@ -276,8 +291,7 @@ def _add_story(db: Database, goal_id: int, team: str, skill: str) -> None:
 
 
 def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
-    """One or two goals per team through collabplan.goals, when that module is present."""
-    import json
+    """One or two goals per team through collabplan.goals."""
 
     created = 0
     for team, assessment, skill, population, metric, change, priority, why in DEMO_GOALS:
@@ -316,21 +330,9 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
     return created
 
 
-def _seed_workspace(db: Database) -> None:
-    try:
-        workspace = importlib.import_module("collabplan.workspace")
-    except ImportError:
-        return
-    seed = getattr(workspace, "seed_demo", None)
-    if seed is not None:
-        seed(db)
-
-
 # -- the entry point ---------------------------------------------------------------------
 def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
     """Build (or complete) the demo school; returns counts of what it holds and what was added."""
-    from collabplan.ingest import import_file, import_files, load_mapping
-
     def report(fraction: float, message: str) -> None:
         if progress is not None:
             progress(min(max(fraction, 0.0), 1.0), message)
@@ -359,7 +361,7 @@ def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
     report(0.9, "Drafting the teams' goals")
     goals_added = _ensure_goals(db, priorities)
     report(0.95, "Filling in the planning workspace")
-    _seed_workspace(db)
+    seed_workspace(db)
     report(1.0, "The demo school is ready")
     return {
         "teams": int(db.scalar("SELECT count(*) FROM team")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from collabplan import metrics
-from collabplan.demo import load_demo
+from collabplan.samples.demo import load_demo
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,109 @@
+"""The HTML report a leader can email: one self-contained file.
+
+It carries plotly.js inline once (the first chart) so it opens with no server and no
+internet; every goal has its interactive progress chart, statement, baseline -> latest ->
+target, actions, signposts, what worked and the next step, and the planning workspaces follow.
+Everything in it is aggregated; groups under the minimum size show "fewer than 10 students".
+The page comes from ``templates/report.html.j2`` and ``goal.html.j2`` (autoescape on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, gap_closed_figure, progress_figure
+from collabplan.db import Database
+from collabplan.goals.actions import list_actions
+from collabplan.goals.progress import checkpoint_table, gap_summary, goal_overview, journey_text
+from collabplan.goals.signposts import signposts_for_goal
+from collabplan.goals.values import to_date
+from collabplan.reports.render import chart, render
+from collabplan.reports.workspace import workspace_sections
+from collabplan.text import fewer_than
+
+
+def table(frame: pd.DataFrame) -> dict[str, list]:
+    """A DataFrame as the header and rows the templates' ``table`` macro takes."""
+    return {"header": list(frame.columns), "rows": [list(row) for row in frame.itertuples(index=False)]}
+
+
+def build_html_report(
+    overview: pd.DataFrame,
+    points: dict[int, pd.DataFrame],
+    actions: dict[int, pd.DataFrame],
+    signposts: dict[int, pd.DataFrame],
+    sections: list[tuple[str, Markup]] | None = None,
+    *,
+    title: str = "Goals and progress",
+    generated: dt.datetime | None = None,
+) -> str:
+    """The whole report as one HTML document (no external files or scripts).
+
+    ``sections`` are (title, markup) pairs rendered by this package's templates.
+    """
+    generated = generated or dt.datetime.now()
+    shown = []
+    overview_chart = None
+    if not overview.empty:
+        overview_chart = chart(gap_closed_figure(gap_summary(overview)), with_plotlyjs=True)
+        for _, row in overview.iterrows():
+            gid = int(row["goal_id"])
+            shown.append(_goal(row, points[gid], actions.get(gid, pd.DataFrame()),
+                               signposts.get(gid, pd.DataFrame())))
+    return str(render(
+        "report.html.j2",
+        title=title,
+        generated=f"{generated:%d %B %Y at %H:%M}",
+        fewer=fewer_than(),
+        overview_chart=overview_chart,
+        goals=shown,
+        sections=sections or [],
+    ))
+
+
+def _goal(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
+          signposts: pd.DataFrame) -> dict[str, Any]:
+    """What ``goal.html.j2`` shows of one goal (plotly.js came with the overview chart)."""
+    status = str(row["status"])
+    fig = progress_figure(pts, metric=row["metric"], target_value=_num(row["target_value"]),
+                          target_date=to_date(row["target_date"]), status=status)
+    shown_actions = actions[[c for c in ("what", "who", "status", "evidence") if c in actions]]
+    shown_signposts = signposts.assign(
+        done=signposts["done"].map(lambda d: "yes" if d else "not yet")
+    )[["date", "how_going", "resources", "decisions", "done"]].rename(columns={
+        "how_going": "how it is going", "resources": "resources needed",
+        "decisions": "decisions taken"}) if not signposts.empty else signposts
+    return {
+        "name": row["name"],
+        "mark": f" {CELEBRATION}" if status == "met" else "",
+        "assessment": row["assessment"],
+        "priority": row["priority"],
+        "lifecycle": row["lifecycle"],
+        "statement": row["statement"],
+        "journey": journey_text(row),
+        "status_class": status.replace(" ", "-"),
+        "status_words": STATUS_WORDS.get(status, status),
+        "chart": chart(fig, with_plotlyjs=False),
+        "checkpoints": table(checkpoint_table(pts)),
+        "actions": table(shown_actions),
+        "what_worked": row["what_worked"],
+        "next_step": row["next_step"],
+        "signposts": table(shown_signposts),
+    }
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def html_report(db: Database, title: str = "Goals and progress") -> str:
+    """The HTML report of every goal (drafts included) straight from the database."""
+    overview, points = goal_overview(db)
+    ids = [int(i) for i in overview["goal_id"]]
+    actions = {gid: list_actions(db, gid) for gid in ids}
+    posts = {gid: signposts_for_goal(db, gid) for gid in ids}
+    return build_html_report(overview, points, actions, posts, workspace_sections(db), title=title)

@@ -1,0 +1,294 @@
+"""The collaboration-health survey: rounds, anonymous tallies and their results.
+
+The survey is anonymous by construction: a response only adds one to a counter per
+(round, item, value) and to the round's response count. No row names a person, carries a
+time, or links one person's answers to each other, and results come only as aggregates of
+closed rounds with at least ``config.MIN_GROUP_SIZE`` responses (fewer show as
+"fewer than 10 responses").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from collabplan import config
+from collabplan.db import Database
+from collabplan.errors import UserError
+from collabplan.goals.progress import goal_progress
+from collabplan.text import fewer_than
+from collabplan.workspace import store
+from collabplan.workspace.teams import goal_label
+
+#: The short staff survey: item key -> (area, statement). Answered on a 1-5 agreement scale.
+SURVEY_AREAS: dict[str, str] = {
+    "trust": "Trust",
+    "protected_time": "Protected time",
+    "shared_leadership": "Shared leadership",
+    "student_work": "Focus on student work",
+    "collective_efficacy": "Collective efficacy",
+}
+SURVEY_ITEMS: dict[str, tuple[str, str]] = {
+    "trust_safe": (
+        "trust",
+        "I can share a struggle in my teaching with my team without being judged.",
+    ),
+    "trust_follow": ("trust", "Members of my team follow through on what they say they will do."),
+    "time_kept": (
+        "protected_time",
+        "Our collaboration time happens as planned and is not taken for other things.",
+    ),
+    "time_used": (
+        "protected_time",
+        "We spend our collaboration time on planning and student learning, not announcements.",
+    ),
+    "lead_roles": ("shared_leadership", "Everyone on my team has a role and takes a turn leading."),
+    "lead_voice": (
+        "shared_leadership",
+        "Teachers have a real say in school decisions about teaching and learning.",
+    ),
+    "work_look": ("student_work", "Our team regularly looks at student work and data together."),
+    "work_change": ("student_work", "What we learn from student work changes what we teach next."),
+    "cte_every": (
+        "collective_efficacy",
+        "Together, teachers here can help every student learn, even those who struggle most.",
+    ),
+    "cte_lift": (
+        "collective_efficacy",
+        "As a staff, we have what it takes to lift our students' learning.",
+    ),
+}
+SCALE: dict[int, str] = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Neither agree nor disagree",
+    4: "Agree",
+    5: "Strongly agree",
+}
+
+
+def open_round(db: Database, label: str, opened_on: date | None = None) -> int:
+    """Open a survey round (e.g. "Fall 2025") that staff can answer until it is closed."""
+    label = store.need(label, "a name for the round")
+    if db.scalar("SELECT count(*) FROM survey_round WHERE lower(label) = lower(?)", [label]):
+        raise UserError(f"There is already a round called {label}")
+    with store.transaction(db) as cur:
+        round_id = cur.execute(
+            "INSERT INTO survey_round (label, opened_on) VALUES (?, ?) RETURNING id",
+            [label, opened_on or date.today()],
+        ).fetchone()[0]
+        cur.executemany(
+            "INSERT INTO survey_tally (round_id, item, value, answers) VALUES (?, ?, ?, 0)",
+            [[round_id, item, value] for item in SURVEY_ITEMS for value in SCALE],
+        )
+        return round_id
+
+
+def close_round(db: Database, round_id: int) -> None:
+    """Close a round for good: answers stop and results appear (if enough people answered).
+
+    A closed round is never reopened, so results never change after people have seen them.
+    """
+    with store.transaction(db) as cur:
+        cur.execute("UPDATE survey_round SET closed = true WHERE id = ?", [round_id])
+
+
+def rounds(db: Database) -> pd.DataFrame:
+    """Rounds in order: id, label, opened_on, closed, state (open/closed), responses (a count)."""
+    return store.query(
+        db,
+        "SELECT id, label, opened_on, closed, CASE WHEN closed THEN 'closed' ELSE 'open' END AS state,"
+        " responses FROM survey_round ORDER BY opened_on, id",
+    )
+
+
+def open_rounds(db: Database) -> pd.DataFrame:
+    return store.query(db, "SELECT id, label FROM survey_round WHERE NOT closed ORDER BY opened_on, id")
+
+
+def submit_survey(db: Database, round_id: int, answers: dict[str, int]) -> None:
+    """Count one anonymous response: every item answered 1-5. Returns nothing to link back."""
+    missing = [k for k in SURVEY_ITEMS if answers.get(k) is None]
+    if missing:
+        raise UserError(f"Answer every statement ({len(missing)} left)")
+    unknown = set(answers) - set(SURVEY_ITEMS)
+    if unknown:
+        raise UserError("Unknown survey statement")
+    if any(int(answers[k]) not in SCALE for k in SURVEY_ITEMS):
+        raise UserError("Answers run from 1 to 5")
+    with store.transaction(db) as cur:
+        state = cur.execute("SELECT closed FROM survey_round WHERE id = ?", [round_id]).fetchone()
+        if state is None or state[0]:
+            raise UserError("This survey round is closed", kind="state")
+        for item in SURVEY_ITEMS:
+            cur.execute(
+                "UPDATE survey_tally SET answers = answers + 1 WHERE round_id = ? AND item = ? AND value = ?",
+                [round_id, item, int(answers[item])],
+            )
+        cur.execute("UPDATE survey_round SET responses = responses + 1 WHERE id = ?", [round_id])
+
+
+def delete_round(db: Database, round_id: int) -> store.Removed:
+    return store.delete(
+        db,
+        "The survey round",
+        [("survey_round", "id = ?", [round_id]), ("survey_tally", "round_id = ?", [round_id])],
+    )
+
+
+def _closed_tallies(db: Database) -> pd.DataFrame:
+    """Counts per closed round, item and value (aggregates by construction)."""
+    frame = store.query(
+        db,
+        "SELECT r.id AS round_id, r.label AS round, r.opened_on, r.responses, t.item, t.value, t.answers"
+        " FROM survey_round r JOIN survey_tally t ON t.round_id = r.id WHERE r.closed",
+    )
+    frame = frame[frame["item"].isin(list(SURVEY_ITEMS))].copy()
+    frame["area"] = [SURVEY_ITEMS[i][0] for i in frame["item"]]
+    frame["points"] = frame["answers"] * frame["value"]
+    frame["agree"] = frame["answers"].where(frame["value"] >= 4, 0)
+    return frame
+
+
+def _summarise(tallies: pd.DataFrame, keys: list[str], min_size: int) -> pd.DataFrame:
+    columns = [
+        "round_id",
+        "round",
+        "opened_on",
+        *keys,
+        "n",
+        "responses",
+        "mean",
+        "pct_agree",
+        "suppressed",
+    ]
+    if tallies.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = tallies.groupby(["round_id", "round", "opened_on", *keys], as_index=False).agg(
+        answers=("answers", "sum"),
+        points=("points", "sum"),
+        agree=("agree", "sum"),
+        round_responses=("responses", "max"),
+    )
+    # n is people: per item the answers; per area every response answered each of its items.
+    grouped["n"] = (grouped["answers"] if "item" in keys else grouped["round_responses"]).astype(
+        int
+    )
+    grouped["suppressed"] = grouped["n"] < min_size
+    grouped["responses"] = [
+        fewer_than(min_size, "responses") if hidden else str(n)
+        for hidden, n in zip(grouped["suppressed"], grouped["n"], strict=True)
+    ]
+    safe = grouped["answers"].where(grouped["answers"] > 0)
+    grouped["mean"] = (grouped["points"] / safe).round(2).where(~grouped["suppressed"])
+    grouped["pct_agree"] = (100 * grouped["agree"] / safe).round(1).where(~grouped["suppressed"])
+    grouped["mean"] = grouped["mean"].astype(object).where(grouped["mean"].notna(), None)
+    grouped["pct_agree"] = (
+        grouped["pct_agree"].astype(object).where(grouped["pct_agree"].notna(), None)
+    )
+    return grouped[columns]
+
+
+def survey_results(db: Database, min_size: int | None = None) -> pd.DataFrame:
+    """Per closed round and item: round_id, round, opened_on, area, item, n, mean (1-5),
+    responses (n as text, or "fewer than 10 responses"), pct_agree (answered 4 or 5),
+    suppressed, area_label, statement.
+
+    Open rounds are left out (results show only once a round is closed). When n is under
+    the minimum group size, mean and pct_agree are None and suppressed is True.
+    """
+    out = _summarise(_closed_tallies(db), ["area", "item"], min_size or config.MIN_GROUP_SIZE)
+    out["area_label"] = out["area"].map(SURVEY_AREAS)
+    out["statement"] = [SURVEY_ITEMS[i][1] for i in out["item"]]
+    out["_order"] = out["item"].map({k: n for n, k in enumerate(SURVEY_ITEMS)})
+    return out.sort_values(["opened_on", "round_id", "_order"], ignore_index=True).drop(
+        columns="_order"
+    )
+
+
+def latest_statement_results(db: Database) -> tuple[str | None, pd.DataFrame]:
+    """The latest closed round with results (not suppressed) and its per-statement rows."""
+    items = survey_results(db)
+    items = items[~items["suppressed"].astype(bool)]
+    if items.empty:
+        return None, items
+    latest = items["round"].iloc[-1]
+    return latest, items[items["round"] == latest].reset_index(drop=True)
+
+
+def survey_area_results(db: Database, min_size: int | None = None) -> pd.DataFrame:
+    """Per closed round and area: round_id, round, opened_on, area, n, mean, pct_agree,
+    suppressed, area_label. n is the round's number of responses."""
+    out = _summarise(_closed_tallies(db), ["area"], min_size or config.MIN_GROUP_SIZE)
+    out["area_label"] = out["area"].map(SURVEY_AREAS)
+    order = {k: n for n, k in enumerate(SURVEY_AREAS)}
+    out["_order"] = out["area"].map(order)
+    return out.sort_values(["opened_on", "round_id", "_order"], ignore_index=True).drop(
+        columns="_order"
+    )
+
+
+def goal_progress_beside(db: Database) -> pd.DataFrame:
+    """Every goal's progress, to read next to the survey: team, goal, status, baseline,
+    latest, latest_label, gap_closed (0-100 %, None when not measured).
+
+    Uses ``collabplan.goals.goal_progress``; a goal it cannot compute is listed with its
+    status "not enough data yet", and no goals gives an empty frame.
+    """
+    columns = [
+        "goal_id",
+        "team",
+        "goal",
+        "status",
+        "baseline",
+        "latest",
+        "latest_label",
+        "gap_closed",
+    ]
+    rows = db.rows(
+        "SELECT g.id, t.name, g.skill, g.metric, g.population FROM goal g"
+        " LEFT JOIN team t ON t.id = g.team_id"
+        " ORDER BY t.name, g.id",
+    )
+    out = []
+    for goal_id, team, skill, metric, population in rows:
+        record = {
+            "goal_id": goal_id,
+            "team": team or "—",
+            "goal": goal_label(skill, metric, population),
+            "status": "not enough data yet",
+            "baseline": None,
+            "latest": None,
+            "latest_label": None,
+            "gap_closed": None,
+        }
+        try:
+            progress = goal_progress(db, goal_id)
+        except Exception:  # noqa: BLE001 - one goal that cannot be computed must not hide the rest
+            progress = None
+        if progress is not None:
+            record["status"] = progress.status
+            record["baseline"] = getattr(progress.baseline, "value", None)
+            if progress.latest is not None:
+                record["latest"] = progress.latest.value
+                record["latest_label"] = progress.latest.label
+            if progress.gap_closed is not None:
+                record["gap_closed"] = round(100 * progress.gap_closed)
+        out.append(record)
+    return pd.DataFrame(out, columns=columns)
+
+
+def health_progress(db: Database) -> list[tuple[str, bool, str]]:
+    all_rounds = rounds(db)
+    closed = all_rounds[all_rounds["closed"]]
+    shown = int((closed["responses"] >= config.MIN_GROUP_SIZE).sum())
+    return [
+        ("Round opened", len(all_rounds) > 0, f"{len(all_rounds)} rounds"),
+        (
+            "Responses",
+            int(all_rounds["responses"].sum()) > 0,
+            f"{int(all_rounds['responses'].sum())} responses in all",
+        ),
+        ("Results", shown > 0, f"{shown} closed rounds with results"),
+    ]

@@ -1,0 +1,44 @@
+"""The goals workbook: formula-safe text, checkpoints and signposts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+
+from collabplan.goals import actions, signposts
+from collabplan.reports import workbooks
+from tests.progress_data import add_goal, expected, load_school
+
+
+def _school_with_goals(db):
+    school = load_school(db)
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
+                   next_step="Share word walls with grade 4")
+    behind = add_goal(db, school, skill="Fluency", target=99.0)
+    actions.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
+    signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
+                           resources="-1 extra coach hour", decisions="regroup weekly")
+    return school, met, behind
+
+
+def test_goals_workbook_is_formula_safe_with_checkpoints(db):
+    school, met, behind = _school_with_goals(db)
+    wb = openpyxl.load_workbook(io.BytesIO(workbooks.goals_xlsx(db)))
+    assert wb.sheetnames == ["Goals", "Checkpoints", "Signposts"]
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    goals_ws = wb["Goals"]
+    header = [c.value for c in goals_ws[1]]
+    worked = [r[header.index("what worked")] for r in goals_ws.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://x\")" in worked
+    cp = wb["Checkpoints"]
+    head = [c.value for c in cp[1]]
+    rows = [dict(zip(head, r, strict=True)) for r in cp.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 6   # two goals × (baseline + two checkpoints)
+    winter = next(r for r in rows if r["skill"] == "Fluency" and r["window"] == "Winter 2026")
+    assert (winter["value %"], winter["students"]) == expected(school, "MAP Reading", "Winter", "Fluency")
+    assert winter["on track"] in ("yes", "no")
+    posts = list(wb["Signposts"].iter_rows(min_row=2, values_only=True))
+    assert posts[0][3] == "'-1 extra coach hour"
