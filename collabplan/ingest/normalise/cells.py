@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingType
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
@@ -66,126 +66,144 @@ def plan_sheet_cells(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
     s = job.scores
     if s is None:
         return plan
+    if s.layout == "wide":
+        return _plan_wide(job, sheet, plan)
+    # a long layout's cells all come from the score column (or its numbered repeats)
+    headers = plan.headers if s.score in plan.headers else (*plan.headers, s.score)
+    ci = headers.index(s.score)
+    selects = _long_cells(job, sheet, ci) if s.layout == "long" else _group_cells(job, sheet, ci)
+    if not selects:
+        return plan
+    return replace(plan, headers=headers, selects=(*plan.selects, *selects))
+
+
+def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
+    """A wide layout: a score column per skill or question, picked by name or pattern."""
+    s = job.scores
+    layout = sheet.layout
+    role_cols = {
+        layout.index.get(header_key(h)) for h in job.mapping.columns.values() if h != SHEET_CLASS
+    }
+    if s.columns:
+        picked = [(column(job, layout, h, "[scores] columns"), h) for h in s.columns]
+        skills = {j: h for j, h in picked}
+    elif s.pattern:
+        rx = re.compile(s.pattern, re.I)
+        excluded = {header_key(e) for e in s.exclude}
+        picked, skills = [], {}
+        for j, h in enumerate(layout.headers):
+            if not isinstance(h, str) or j in role_cols or header_key(h) in excluded:
+                continue
+            mt = rx.search(h)
+            if mt:
+                picked.append((j, h))
+                skill = mt.groupdict().get("skill") if "skill" in rx.groupindex else None
+                skills[j] = (skill or h).strip()
+    else:
+        raise UserError(
+            f"{job.where(layout.raw.name)}: the mapping does not say which columns hold "
+            "scores: give [scores] columns or pattern"
+        )
+    if not picked:
+        return plan
+    skill_vals = row_values(layout, job.mapping.skill_row)
+    if skill_vals is not None:
+        last = None
+        prev_j = None
+        for j, h in picked:
+            v = skill_vals[j] if j < len(skill_vals) else None
+            if v in (None, "") and last is not None and prev_j == j - 1:
+                v = last  # merged cells: the standard spans several questions
+            skills[j] = v or h
+            last, prev_j = skills[j], j
+    item_level = plan.item_level or (
+        job.mapping.skill_row is not None or len(set(skills.values())) < len(picked)
+    )
     parts = list(plan.parts)
+    # columns with the same header share a number: percent fractions are found per header
     headers = list(plan.headers)
+    max_vals = row_values(layout, job.mapping.max_row)
+    typed, text = [], []
+    for j, h in picked:
+        cell = max_vals[j] if max_vals is not None and j < len(max_vals) else None
+        mx = column_max(job, sheet, h, cell, max_vals is not None)
+        if h not in headers:
+            headers.append(h)
+        part = len(parts)
+        parts.append(Part(part, headers.index(h), h, skills[j], mx))
+        (typed if sheet.is_number(j) else text).append((part, j))
     selects = list(plan.selects)
     numeric = dict(plan.numeric)
-    item_level = plan.item_level
-    layout = sheet.layout
-
-    def cell_col(header: str) -> int:
-        # columns with the same header share a number: percent fractions are found per header
-        if header not in headers:
-            headers.append(header)
-        return headers.index(header)
-
-    if s.layout == "wide":
-        role_cols = {
-            layout.index.get(header_key(h)) for h in job.mapping.columns.values() if h != SHEET_CLASS
-        }
-        if s.columns:
-            picked = [(column(job, layout, h, "[scores] columns"), h) for h in s.columns]
-            skills = {j: h for j, h in picked}
-        elif s.pattern:
-            rx = re.compile(s.pattern, re.I)
-            excluded = {header_key(e) for e in s.exclude}
-            picked, skills = [], {}
-            for j, h in enumerate(layout.headers):
-                if not isinstance(h, str) or j in role_cols or header_key(h) in excluded:
-                    continue
-                mt = rx.search(h)
-                if mt:
-                    picked.append((j, h))
-                    skill = mt.groupdict().get("skill") if "skill" in rx.groupindex else None
-                    skills[j] = (skill or h).strip()
-        else:
-            raise UserError(
-                f"{job.where(layout.raw.name)}: the mapping does not say which columns hold "
-                "scores: give [scores] columns or pattern"
-            )
-        if not picked:
-            return plan
-        skill_vals = row_values(layout, job.mapping.skill_row)
-        if skill_vals is not None:
-            last = None
-            prev_j = None
-            for j, h in picked:
-                v = skill_vals[j] if j < len(skill_vals) else None
-                if v in (None, "") and last is not None and prev_j == j - 1:
-                    v = last  # merged cells: the standard spans several questions
-                skills[j] = v or h
-                last, prev_j = skills[j], j
-        item_level = item_level or (
-            job.mapping.skill_row is not None or len(set(skills.values())) < len(picked)
+    for group, is_num in ((typed, True), (text, False)):
+        if not group:
+            continue
+        value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else sheet.text
+        picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
+        names = ", ".join(f'"{part}"' for part, _j in group)
+        raw_sql, num_sql, pct_sql = score_cell_sql("v", is_num)
+        if is_num:
+            numeric[len(selects)] = (sheet.name, tuple(group))
+        selects.append(
+            f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
+                   NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
+                   {num_sql} AS num0, {pct_sql} AS has_pct, NULL::DOUBLE AS max_num,
+                   NULL::DOUBLE AS cut_num
+                FROM (SELECT _rid AS rid, {picks} FROM {sheet.name})
+                UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
         )
-        max_vals = row_values(layout, job.mapping.max_row)
-        typed, text = [], []
-        for j, h in picked:
-            cell = max_vals[j] if max_vals is not None and j < len(max_vals) else None
-            mx = column_max(job, sheet, h, cell, max_vals is not None)
-            part = len(parts)
-            parts.append(Part(part, cell_col(h), h, skills[j], mx))
-            (typed if sheet.is_number(j) else text).append((part, j))
-        for group, is_num in ((typed, True), (text, False)):
-            if not group:
-                continue
-            value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else sheet.text
-            picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
-            names = ", ".join(f'"{part}"' for part, _j in group)
-            raw_sql, num_sql, pct_sql = score_cell_sql("v", is_num)
-            if is_num:
-                numeric[len(selects)] = (sheet.name, tuple(group))
-            selects.append(
-                f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
-                       NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
-                       {num_sql} AS num0, {pct_sql} AS has_pct, NULL::DOUBLE AS max_num,
-                       NULL::DOUBLE AS cut_num
-                    FROM (SELECT _rid AS rid, {picks} FROM {sheet.name})
-                    UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
-            )
-    elif s.layout == "long":
-        skill_c = column(job, layout, s.skill, "[scores] skill")
-        score_c = column(job, layout, s.score, "[scores] score")
+    return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
+
+
+def _long_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
+    """A long layout: a row per student x skill, the skill and score in columns."""
+    s = job.scores
+    layout = sheet.layout
+    skill_c = column(job, layout, s.skill, "[scores] skill")
+    score_c = column(job, layout, s.score, "[scores] score")
+    max_sql = "NULL::DOUBLE"
+    if isinstance(s.max, str):
+        max_sql = _plain_number(sheet, column(job, layout, s.max, "[scores] max"))
+    elif isinstance(s.max, float):
+        max_sql = repr(float(s.max))
+    elif isinstance(s.max, dict):
+        raise UserError(f'{job.mapping_where()}: [scores] max as a table needs layout = "wide"')
+    cut_sql = (
+        _cut_number(sheet, column(job, layout, s.proficient_score, "[scores] proficient_score"))
+        if s.proficient_score
+        else "NULL::DOUBLE"
+    )
+    return [_row_cells(sheet, score_c, skill_c, max_sql, cut_sql, ci)]
+
+
+def _group_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
+    """Repeated groups: "Skill 1", "Score 1", "Skill 2", "Score 2" … in one row."""
+    s = job.scores
+    layout = sheet.layout
+    selects = []
+    for n in range(1, 101):
+        jk = layout.index.get(header_key(s.skill.replace("{n}", str(n))))
+        js = layout.index.get(header_key(s.score.replace("{n}", str(n))))
+        if jk is None or js is None:
+            if n > 1 and selects:
+                break
+            continue
         max_sql = "NULL::DOUBLE"
         if isinstance(s.max, str):
-            max_sql = _plain_number(sheet, column(job, layout, s.max, "[scores] max"))
+            jm = layout.index.get(header_key(s.max.replace("{n}", str(n))))
+            max_sql = _plain_number(sheet, jm) if jm is not None else "NULL::DOUBLE"
         elif isinstance(s.max, float):
             max_sql = repr(float(s.max))
-        elif isinstance(s.max, dict):
-            raise UserError(f'{job.mapping_where()}: [scores] max as a table needs layout = "wide"')
-        cut_sql = (
-            _cut_number(sheet, column(job, layout, s.proficient_score, "[scores] proficient_score"))
-            if s.proficient_score
-            else "NULL::DOUBLE"
+        cut_sql = "NULL::DOUBLE"
+        if s.proficient_score:
+            jc = layout.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
+            cut_sql = _cut_number(sheet, jc) if jc is not None else "NULL::DOUBLE"
+        selects.append(
+            _row_cells(sheet, js, jk, max_sql, cut_sql, ci)
+            + f" WHERE nullif(trim({sheet.text(jk)}), '') IS NOT NULL"
         )
-        selects.append(_row_cells(sheet, score_c, skill_c, max_sql, cut_sql, cell_col(s.score)))
-    else:  # groups
-        found = 0
-        for n in range(1, 101):
-            jk = layout.index.get(header_key(s.skill.replace("{n}", str(n))))
-            js = layout.index.get(header_key(s.score.replace("{n}", str(n))))
-            if jk is None or js is None:
-                if n > 1 and found:
-                    break
-                continue
-            found += 1
-            max_sql = "NULL::DOUBLE"
-            if isinstance(s.max, str):
-                jm = layout.index.get(header_key(s.max.replace("{n}", str(n))))
-                max_sql = _plain_number(sheet, jm) if jm is not None else "NULL::DOUBLE"
-            elif isinstance(s.max, float):
-                max_sql = repr(float(s.max))
-            cut_sql = "NULL::DOUBLE"
-            if s.proficient_score:
-                jc = layout.index.get(header_key(s.proficient_score.replace("{n}", str(n))))
-                cut_sql = _cut_number(sheet, jc) if jc is not None else "NULL::DOUBLE"
-            selects.append(
-                _row_cells(sheet, js, jk, max_sql, cut_sql, cell_col(s.score))
-                + f" WHERE nullif(trim({sheet.text(jk)}), '') IS NOT NULL"
-            )
-        if not found:
-            column(job, layout, s.skill.replace("{n}", "1"), "[scores] skill")
-    return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
+    if not selects:
+        column(job, layout, s.skill.replace("{n}", "1"), "[scores] skill")
+    return selects
 
 
 def _row_cells(

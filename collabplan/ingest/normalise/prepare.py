@@ -10,6 +10,7 @@ the steps and the report after it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import threading
 from collections.abc import Callable
@@ -60,14 +61,10 @@ class Prepared:
     assessments: list[dict[str, Any]] = field(default_factory=list)
     _source: _Normalised | None = field(default=None, repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def scores(self) -> pa.Table:
         """The normalised long rows (see the ingest API); computed once, on first use."""
-        cached = self.__dict__.get("_scores")
-        if cached is None:
-            cached = self._source.scores() if self._source is not None else _EMPTY_SCORES
-            self.__dict__["_scores"] = cached
-        return cached
+        return self._source.scores() if self._source is not None else _EMPTY_SCORES
 
     def sittings(self) -> pa.Table:
         """One row per sitting (sitting_no, student_no, administration_no, grade, class_name,
@@ -120,6 +117,7 @@ _EMPTY_SITTINGS = pa.table(
     }
 )
 _EMPTY_MEASURES = pa.table({"skill": pa.array([], pa.string()), "item": pa.array([], pa.string())})
+
 
 class _Normalised:
     """The normaliser's in-memory database, kept for the score rows of one prepared file.
