@@ -64,7 +64,7 @@ def build_report(
     one_row_per_student_and_administration: bool,
     warnings: Sequence[str],
     file_name: str,
-    multi_sheet: bool,
+    name_sheets: bool,
     has_scores: bool,
 ) -> Report:
     """Count rows, skips, scores and problems from the normaliser's tables.
@@ -73,11 +73,11 @@ def build_report(
     (``rows_n``, ``measures``, ``scores_t``, ``rows_k``, ``admins``); ``problem_cells`` the
     SELECT (and parameters) of the score cells that may hold a problem, each with its
     ``problem``; ``cell_headers`` the header of each score column by its number ``ci``;
-    ``warnings`` the normaliser's own, listed first; ``multi_sheet`` names sheets in messages.
+    ``warnings`` the normaliser's own, listed first; ``name_sheets``: messages name the sheet (a workbook).
     Skill counts and duplicates are read from the scores (``scores_t``, by source row and
     measure), so the million-cell table is scanned once for problems and not again.
     """
-    multi = multi_sheet
+    multi = name_sheets
     r = Report(students=students)
     # (the counts come from the Arrow tables: each would be a query of its own)
     rows = tables["rows_n"]

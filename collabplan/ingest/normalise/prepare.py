@@ -37,7 +37,7 @@ from collabplan.ingest.normalise.sittings import (
 )
 from collabplan.ingest.normalise.sql import text_sql
 from collabplan.ingest.normalise.students import make_students
-from collabplan.ingest.normalise.values import make_cells, problem_values_sql
+from collabplan.ingest.normalise.values import Cells, make_cells, problem_values_sql
 from collabplan.ingest.validate import Report, build_report
 
 
@@ -327,19 +327,7 @@ def _normalise(
     administrations = con.execute(
         "SELECT assessment, term, date FROM admins ORDER BY admin_no"
     ).to_arrow_table()
-    kind = job.kind
-    s = mapping.scores
-    assessments = [
-        {
-            "name": name,
-            "subject": mapping.subject,
-            "kind": kind,
-            "levels": list(s.levels) if s and kind == "level" else None,
-            "proficient_level": (s.levels[cells.prof_level - 1] if s and kind == "level" else None),
-            "cut": cells.cut if kind != "level" else config.DEFAULT_CUT,
-        }
-        for (name,) in con.execute("SELECT DISTINCT assessment FROM admins ORDER BY 1").fetchall()
-    ]
+    assessments = _assessments(job, cells)
     report = build_report(
         con,
         tables,
@@ -349,7 +337,7 @@ def _normalise(
         one_row_per_student_and_administration=sittings.one_row_per_student_and_administration,
         warnings=warnings,
         file_name=file_name,
-        multi_sheet=job.is_book,
+        name_sheets=job.is_book,
         has_scores=mapping.scores is not None,
     )
     # the scores, measures, rows and sheets are read again for previews; free the rest
@@ -369,3 +357,22 @@ def _normalise(
             con, tables, scores_sql(cells, measures, with_raw=True), sittings.sitting_of_rid
         ),
     )
+
+
+def _assessments(job: Job, cells: Cells) -> list[dict[str, Any]]:
+    """Each assessment of the registered ``admins`` with its subject, scale and cut."""
+    kind = job.kind
+    s = job.mapping.scores
+    return [
+        {
+            "name": name,
+            "subject": job.mapping.subject,
+            "kind": kind,
+            "levels": list(s.levels) if s and kind == "level" else None,
+            "proficient_level": (s.levels[cells.prof_level - 1] if s and kind == "level" else None),
+            "cut": cells.cut if kind != "level" else config.DEFAULT_CUT,
+        }
+        for (name,) in job.con.execute(
+            "SELECT DISTINCT assessment FROM admins ORDER BY 1"
+        ).fetchall()
+    ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from collabplan.errors import UserError
 from collabplan.ingest.normalise.job import Job
-from collabplan.ingest.normalise.sql import iso_date
+from collabplan.ingest.normalise.sql import DATE_SQL
 from collabplan.ingest.normalise.tables import query
 
 
@@ -31,7 +33,7 @@ def make_administrations(job: Job) -> pa.Table:
         )
         """,
         [
-            iso_date(job.con, job.mapping.assessment_date, job.mapping_where()),
+            _iso_date(job.con, job.mapping.assessment_date, job.mapping_where()),
             job.scores is not None,
         ],
     )
@@ -125,3 +127,19 @@ def _in_rid_order(rows: pa.Table) -> bool:
 def _repeat(value: pa.Scalar, count: int) -> pa.Array:
     """``value`` ``count`` times (a null of its type when it is null)."""
     return pa.nulls(count, value.type).fill_null(value)
+
+
+def _iso_date(con: duckdb.DuckDBPyConnection, text: str | None, where: str) -> str | None:
+    """The mapping's ``[assessment] date`` as YYYY-MM-DD (None when not given); UserError if
+    it is not a date."""
+    if not text:
+        return None
+    value = con.execute(
+        f"SELECT {DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
+        [text],
+    ).fetchone()[0]
+    if value is None:
+        raise UserError(
+            f"{where}: [assessment] date {text!r} is not a date; write it like 2025-10-14"
+        )
+    return value.isoformat()

@@ -4,10 +4,7 @@ go into these; values are always ``?`` parameters."""
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
-
-from collabplan.errors import UserError
 
 #: True when ``\s+`` -> ' ' would change the text (a run of spaces, or a tab or line break;
 #: RE2's ``\s`` is [\t\n\f\r ]): the regex replace then runs only on those few cells.
@@ -66,19 +63,3 @@ def score_cell_sql(value: str, is_number: bool) -> tuple[str, str, str]:
 def sql_list(values: tuple[str, ...]) -> str:
     """A literal SQL list of our own constants (no user text)."""
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
-def iso_date(con: duckdb.DuckDBPyConnection, text: str | None, where: str) -> str | None:
-    """The mapping's ``[assessment] date`` as YYYY-MM-DD (None when not given); UserError if
-    it is not a date."""
-    if not text:
-        return None
-    value = con.execute(
-        f"SELECT {DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
-        [text],
-    ).fetchone()[0]
-    if value is None:
-        raise UserError(
-            f"{where}: [assessment] date {text!r} is not a date; write it like 2025-10-14"
-        )
-    return value.isoformat()
