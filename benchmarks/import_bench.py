@@ -138,7 +138,7 @@ def stages(path: str, mapping: str) -> dict[str, tuple[float, float]]:
     from collabplan import db
     from collabplan.ingest import load_mapping
     from collabplan.ingest.load import import_prepared
-    from collabplan.ingest.normalise import prepare_sheets
+    from collabplan.ingest.normalise.prepare import prepare_sheets
     from collabplan.ingest.read import read_upload
 
     data, name, m = Path(path).read_bytes(), Path(path).name, load_mapping(Path(mapping))

@@ -203,7 +203,7 @@ def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]],
     import pandas  # noqa: F401
 
     from collabplan.ingest.load import import_files
-    from collabplan.ingest.normalise import warm_up
+    from collabplan.ingest.normalise.prepare import warm_up
 
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None

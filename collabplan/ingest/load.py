@@ -20,7 +20,7 @@ from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.ingest import store
 from collabplan.ingest.mapping import Mapping
-from collabplan.ingest.normalise import Prepared, prepare
+from collabplan.ingest.normalise.prepare import Prepared, prepare
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd

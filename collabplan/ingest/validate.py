@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+
+from collabplan.ingest.normalise.sql import text_sql
 
 #: At most this many skipped rows are listed one by one (all are counted).
 MAX_LISTED = 500
@@ -50,16 +54,33 @@ def _where(sheet: str, row: int, multi: bool, col: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def build_report(con: Any, norm: Any, students: int) -> Report:
-    """Count rows, skips, scores and problems from the normaliser's temp tables.
+def build_report(
+    con: Any,
+    tables: Mapping[str, pa.Table],
+    *,
+    students: int,
+    problem_cells: tuple[str, list[Any]],
+    cell_headers: Sequence[str],
+    one_row_per_student_and_administration: bool,
+    warnings: Sequence[str],
+    file_name: str,
+    name_sheets: bool,
+    has_scores: bool,
+) -> Report:
+    """Count rows, skips, scores and problems from the normaliser's tables.
 
+    ``tables`` are the normaliser's Arrow tables, registered on ``con`` under their names
+    (``rows_n``, ``measures``, ``scores_t``, ``rows_k``, ``admins``); ``problem_cells`` the
+    SELECT (and parameters) of the score cells that may hold a problem, each with its
+    ``problem``; ``cell_headers`` the header of each score column by its number ``ci``;
+    ``warnings`` the normaliser's own, listed first; ``name_sheets``: messages name the sheet (a workbook).
     Skill counts and duplicates are read from the scores (``scores_t``, by source row and
     measure), so the million-cell table is scanned once for problems and not again.
     """
-    multi = norm._is_book()
+    multi = name_sheets
     r = Report(students=students)
     # (the counts come from the Arrow tables: each would be a query of its own)
-    rows = norm.kept["rows_n"]
+    rows = tables["rows_n"]
     r.rows_read = rows.num_rows
     r.rows_skipped = rows.num_rows - rows.column("skip_reason").null_count
     if r.rows_skipped:
@@ -72,10 +93,10 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             ).fetchall()
         ]
     # skill scores only: question-level rows of an item-level file have an item
-    measures = norm.kept["measures"].to_pydict()
+    measures = tables["measures"].to_pydict()
     # (chunk by chunk: one array of a million measure numbers would be a copy)
     per_measure = np.zeros(max(measures["measure_no"], default=-1) + 1, dtype=np.int64)
-    for chunk in norm.kept["scores_t"].column("measure_no").chunks:
+    for chunk in tables["scores_t"].column("measure_no").chunks:
         per_measure += np.bincount(chunk.drop_null().to_numpy(), minlength=len(per_measure))
     counts = [
         (skill, item is not None, int(per_measure[no]))
@@ -90,7 +111,7 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     # a student scored twice on a skill in one administration, from different rows;
     # only possible when some student has two scored rows in one administration, which
     # numbering the sittings found out already (without scanning every score)
-    two_rows = not norm.one_row_per_student_and_administration
+    two_rows = not one_row_per_student_and_administration
     # a source row gives a skill one score, so two scores of a skill for one student and
     # administration come from two rows; their names are looked up for those alone
     dups = (
@@ -106,7 +127,7 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         if two_rows
         else []
     )
-    r.scored_rows = norm.kept["rows_k"].num_rows
+    r.scored_rows = tables["rows_k"].num_rows
     r.administrations = [
         f"{a} {t}" if t else (f"{a} {d:%d %b %Y}" if d else a)
         for a, t, d in con.execute(
@@ -114,8 +135,8 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
         ).fetchall()
     ]
     # every problem in one pass over the cells: counts, one example each, unknown levels by text
-    cells, cells_params = norm.problem_values_sql()
-    as_text = f"nullif(trim(coalesce(raw, {norm.number_text('num0')})), '')"
+    cells, cells_params = problem_cells
+    as_text = f"nullif(trim(coalesce(raw, {text_sql('num0', pa.float64())})), '')"
     problems = con.execute(
         f"""SELECT problem, level_text, count(*), arg_min(rid, (rid, ci)), arg_min(ci, (rid, ci)),
                   arg_min(cell_text, (rid, ci))
@@ -132,7 +153,7 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
             unknown.append((level_text, n))
             continue
         sheet, row = con.execute("SELECT sheet, row FROM rows_n WHERE rid = ?", [rid]).fetchone()
-        at = _where(sheet, row, multi, norm.cell_cols[ci])
+        at = _where(sheet, row, multi, cell_headers[ci])
         if problem == "out of range":
             r.out_of_range = n
             r.warnings.append(f"{n} scores out of range were left out (e.g. {text!r} at {at})")
@@ -169,15 +190,15 @@ def build_report(con: Any, norm: Any, students: int) -> Report:
     )
     for reason, n, sheet, row in reasons:
         r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
-    r.warnings = norm.warnings + r.warnings
+    r.warnings = [*warnings, *r.warnings]
     if students == 0:
         r.errors.append(
-            f"{norm.file_name}: no student rows under the header row: check [source] header_row "
+            f"{file_name}: no student rows under the header row: check [source] header_row "
             "and [columns] student_id / student_name"
         )
-    elif norm.scores_cfg is not None and r.scores == 0:
+    elif has_scores and r.scores == 0:
         r.errors.append(
-            f"{norm.file_name}: no scores found: every score cell is blank, a missing mark or "
+            f"{file_name}: no scores found: every score cell is blank, a missing mark or "
             "unreadable; check [scores] in the mapping"
         )
     return r

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from collabplan.ingest import Mapping
-from collabplan.ingest.normalise import _Normaliser, prepare
+from collabplan.ingest.normalise import scores
+from collabplan.ingest.normalise.prepare import prepare
 from tests.badfiles import openpyxl_sheets
 
 
@@ -14,16 +15,16 @@ def _both(data: bytes, text: str, monkeypatch) -> tuple:
     """(prepared with the array path, prepared with the SQL path, whether arrays were used)."""
     m = Mapping.from_toml(text, name="t")
     used = []
-    original = _Normaliser.typed_scores
+    original = scores.typed_scores
 
-    def spy(self):
-        result = original(self)
+    def spy(*args):
+        result = original(*args)
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(_Normaliser, "typed_scores", spy)
+    monkeypatch.setattr(scores, "typed_scores", spy)
     fast = prepare(data, "f.xlsx", m)
-    monkeypatch.setattr(_Normaliser, "typed_scores", lambda self: None)
+    monkeypatch.setattr(scores, "typed_scores", lambda *args: None)
     slow = prepare(data, "f.xlsx", m)
     return fast, slow, any(used)
 

@@ -1,12 +1,13 @@
-"""Large files build their row-by-row tables in parts, side by side (``table_by_rows``); the
+"""Large files build their row-by-row tables in parts, side by side (``query_by_rows``); the
 result must be the same as one query's, row for row."""
 
 from __future__ import annotations
 
 import pytest
 
-from collabplan.ingest import Mapping, normalise
-from collabplan.ingest.normalise import prepare
+from collabplan.ingest import Mapping
+from collabplan.ingest.normalise import tables
+from collabplan.ingest.normalise.prepare import prepare
 from tests.badfiles import openpyxl_sheets
 
 LONG = """
@@ -84,7 +85,7 @@ def _everything(p) -> tuple:
 def test_parts_side_by_side_give_what_one_query_gives(monkeypatch, data, name, text):
     m = Mapping.from_toml(text, name="t")
     whole = _everything(prepare(data, name, m))
-    monkeypatch.setattr(normalise, "SPLIT_ROWS", 10)
+    monkeypatch.setattr(tables, "SPLIT_ROWS", 10)
     split = prepare(data, name, m)
     assert split.scores.num_rows > 300
     assert _everything(split) == whole

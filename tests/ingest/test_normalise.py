@@ -7,7 +7,7 @@ import pytest
 
 from collabplan.errors import UserError
 from collabplan.ingest import Mapping
-from collabplan.ingest.normalise import detect_mapping, prepare, prepare_sheets
+from collabplan.ingest.normalise.prepare import prepare, prepare_sheets
 from collabplan.ingest.read import RawSheet
 
 
@@ -282,32 +282,10 @@ def test_a_header_only_file_is_refused():
     assert not p.report.ok()
 
 
-def test_a_file_without_score_columns_names_the_keys_to_give():
-    with pytest.raises(UserError, match=r"\[columns\] student_id or student_name"):
-        detect_mapping([sheet([["Name", "Favourite colour"], ["Ana", "blue"]])], "x.csv")
-
-
 def test_missing_mapped_column_names_the_column_and_key():
     m = mapping('[columns]\nstudent_id = "Student Number"\n[scores]\ncolumns = ["S"]\nmax = 1')
     with pytest.raises(UserError, match="Student Number"):
         prepare_sheets([sheet([["ID", "S"], ["1", "1"]])], "f.csv", m)
-
-
-def test_tracker_detection_finds_questions_standards_and_points():
-    rows = [
-        ["Quiz 3   given 11/02/2025"],
-        ["Name", "Q1", "Q2", "Q3", "Total"],
-        ["Standard", "RL.1", "RL.1", "RL.2", None],
-        ["Points", "1", "1", "2", "4"],
-        ["Ana Diaz", "1", "1", "2", "4"],
-        ["Ben Ode", "0", "1", "1", "2"],
-    ]
-    m, described = detect_mapping([sheet(rows)], "quiz.xlsx")
-    assert described == "Teacher tracker (detected)"
-    p = prepare_sheets([sheet(rows)], "quiz.xlsx", m)
-    assert p.report.skills == ["RL.1", "RL.2"]
-    assert p.administrations.to_pylist()[0]["date"].isoformat() == "2025-11-02"
-    assert skill_rows(p)[("name:ben ode", "RL.2")] == (0.5, False)
 
 
 def test_prepare_reads_bytes_through_the_reader():

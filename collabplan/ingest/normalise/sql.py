@@ -1,0 +1,65 @@
+"""SQL fragments the normalising steps share: a typed or text cell as text, a score cell's
+number, a date; our own constants as an SQL list. Only fixed text and generated column names
+go into these; values are always ``?`` parameters."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+#: True when ``\s+`` -> ' ' would change the text (a run of spaces, or a tab or line break;
+#: RE2's ``\s`` is [\t\n\f\r ]): the regex replace then runs only on those few cells.
+HAS_WHITESPACE_RUN = (
+    "(contains({x}, '  ') OR contains({x}, chr(9)) OR contains({x}, chr(10))"
+    " OR contains({x}, chr(12)) OR contains({x}, chr(13)))"
+)
+
+#: A score cell's number: "85", " 85 % ", "0.85" (the percent sign is looked at separately).
+NUMBER_SQL = "TRY_CAST(replace(replace(trim({x}), '%', ''), ' ', '') AS DOUBLE)"
+
+#: A cell's date: 2025-10-14 (and a time after it), 10/14/2025, 14.10.2025, 14 Oct 2025 …
+DATE_SQL = (
+    "coalesce(TRY_CAST(CASE WHEN regexp_matches(trim({x}), '^\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+    "THEN left(trim({x}), 10) END AS DATE), "
+    "try_strptime(split_part(trim({x}), ' ', 1), ['%m/%d/%Y', '%m/%d/%y', '%d.%m.%Y'])::DATE, "
+    "try_strptime(trim({x}), ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y'])::DATE)"
+)
+
+
+def text_sql(col: str, t: pa.DataType) -> str:
+    """SQL giving a cell of Arrow type ``t`` as text, as :func:`read.cell_text` writes it."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return col
+    if pa.types.is_null(t):
+        return "NULL::VARCHAR"
+    if pa.types.is_floating(t):
+        return (
+            f"(CASE WHEN {col} = trunc({col}) AND abs({col}) < 1e15"
+            f" THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END)"
+        )
+    if pa.types.is_boolean(t):
+        return f"(CASE WHEN {col} THEN 'TRUE' WHEN NOT {col} THEN 'FALSE' END)"
+    if pa.types.is_timestamp(t):
+        return (
+            f"(CASE WHEN CAST({col} AS TIME) = TIME '00:00:00' THEN strftime({col}, '%Y-%m-%d')"
+            f" WHEN CAST({col} AS DATE) IN (DATE '1899-12-30', DATE '1899-12-31')"
+            f" THEN strftime({col}, '%H:%M:%S') ELSE strftime({col}, '%Y-%m-%dT%H:%M:%S') END)"
+        )
+    if pa.types.is_date(t):
+        return f"strftime({col}, '%Y-%m-%d')"
+    if pa.types.is_duration(t):
+        secs = f"CAST(floor(epoch({col})) AS BIGINT)"
+        return f"printf('%02d:%02d:%02d', {secs} // 3600, ({secs} % 3600) // 60, {secs} % 60)"
+    return f"CAST({col} AS VARCHAR)"
+
+
+def score_cell_sql(value: str, is_number: bool) -> tuple[str, str, str]:
+    """SQL for a score cell's (raw text, number, has a percent sign) from ``value``: a typed
+    number is its own number with no text; text is parsed."""
+    if is_number:
+        return "NULL::VARCHAR", value, "false"
+    return value, NUMBER_SQL.format(x=value), f"contains(coalesce({value}, ''), '%')"
+
+
+def sql_list(values: tuple[str, ...]) -> str:
+    """A literal SQL list of our own constants (no user text)."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
