@@ -6,8 +6,6 @@ own words, never a student's name or id.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -38,10 +36,6 @@ st.markdown(
     </style>""",
     unsafe_allow_html=True,
 )
-
-
-def big(text: str, css: str) -> None:
-    st.markdown(f'<div class="{css}">{html.escape(text)}</div>', unsafe_allow_html=True)
 
 
 overview, points = goal_overview()
@@ -86,8 +80,8 @@ if nav[3].toggle("Hide the menu", key="staff_hide_menu"):
 slide = slides[index]
 if slide == "summary":
     counts = shared["status"].value_counts()
-    big("How our goals are going", "slide-title")
-    big(" · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
+    pui.slide_text("How our goals are going", "slide-title")
+    pui.slide_text(" · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
                    for s in ("met", "on track", "behind", "not enough data yet")),
         "slide-journey")
     fig = charts.gap_closed_figure(progress.gap_summary(shared), font_size=SLIDE_FONT)
@@ -99,19 +93,15 @@ row["goal_id"] = slide
 status = row["status"]
 met = status == "met"
 if met:
-    big(f"{CELEBRATION} Goal met! {CELEBRATION}", "slide-badge")
+    pui.slide_text(f"{CELEBRATION} Goal met! {CELEBRATION}", "slide-badge")
     celebrated = st.session_state.setdefault(CELEBRATED_KEY, [])
     if slide not in celebrated:
         celebrated.append(slide)
         st.balloons()
-big(row["name"], "slide-title")
-big(row["statement"], "slide-statement")
-st.markdown(
-    f'<div class="slide-journey">{html.escape(progress.journey_text(row))} '
-    f'<span class="slide-badge {"behind" if status == "behind" else ""}">'
-    f"{html.escape(STATUS_WORDS.get(status, status))}</span></div>",
-    unsafe_allow_html=True,
-)
+pui.slide_text(row["name"], "slide-title")
+pui.slide_text(row["statement"], "slide-statement")
+pui.slide_text(progress.journey_text(row), "slide-journey",
+               badge=STATUS_WORDS.get(status, status), badge_css="behind" if status == "behind" else "")
 
 chart_col, words_col = st.columns([3, 2], gap="large")
 with chart_col:
@@ -130,13 +120,13 @@ with words_col:
     actions = list_actions(slide)
     st.markdown("### What we tried")
     if actions.empty:
-        big("No actions written down yet.", "slide-body")
+        pui.slide_text("No actions written down yet.", "slide-body")
     else:
-        big("\n".join(f"• {a['what']} ({a['status']})" for _, a in actions.iterrows()),
+        pui.slide_text("\n".join(f"• {a['what']} ({a['status']})" for _, a in actions.iterrows()),
             "slide-body")
     st.markdown("### What worked")
-    big(row["what_worked"] if isinstance(row["what_worked"], str) else "Not written yet.",
+    pui.slide_text(row["what_worked"] if isinstance(row["what_worked"], str) else "Not written yet.",
         "slide-body")
     st.markdown("### Next step")
-    big(row["next_step"] if isinstance(row["next_step"], str) else "Not written yet.",
+    pui.slide_text(row["next_step"] if isinstance(row["next_step"], str) else "Not written yet.",
         "slide-body")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from markupsafe import Markup
 
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals.progress import journey_text
@@ -77,3 +78,14 @@ def value_text(value: object, missing: str | None = None) -> str:
     if value is None or pd.isna(value):
         return missing or fewer_than()
     return pct_exact(float(value))
+
+
+def slide_text(text: str, css: str, *, badge: str | None = None, badge_css: str = "") -> None:
+    """A staff-meeting slide's words in the class ``css`` (with a status badge after them).
+
+    The text is escaped by MarkupSafe, so a team's words are shown as they wrote them.
+    """
+    block = Markup('<div class="{}">{}').format(css, text)
+    if badge:
+        block += Markup(' <span class="slide-badge {}">{}</span>').format(badge_css, badge)
+    st.markdown(block + Markup("</div>"), unsafe_allow_html=True)
