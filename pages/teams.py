@@ -8,6 +8,7 @@ import streamlit as st
 
 from collabplan import ui
 from collabplan.ui import workspace as wsui
+from collabplan.ui.choices import remembered_select
 from collabplan.workspace import teams
 
 ui.page_setup()
@@ -40,7 +41,7 @@ if all_teams.empty:
     st.stop()
 
 labels = wsui.option_label(all_teams, "id", "name")
-team_id = st.selectbox("Team", list(labels), format_func=labels.get, key="teams_pick")
+team_id = remembered_select("Team", list(labels), key="teams_pick", format_func=labels.get)
 wsui.progress(teams.team_progress(db, team_id))
 
 tabs = st.tabs(["1 · Members & time", "2 · Norms", "3 · Stage", "4 · Meeting agenda", "Summary"])
@@ -187,7 +188,7 @@ with tabs[3]:
         int(m.id): f"{m.met_on:%b %d, %Y} · {m.facilitator or 'no facilitator'}"
         for m in past.itertuples()
     }
-    meeting_id = st.selectbox(
+    meeting_id = remembered_select(
         "Agenda",
         list(meeting_labels),
         format_func=meeting_labels.get,

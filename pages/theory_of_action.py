@@ -8,6 +8,7 @@ import streamlit as st
 
 from collabplan import charts, ui
 from collabplan.ui import workspace as wsui
+from collabplan.ui.choices import remembered_select
 from collabplan.workspace import theory
 
 ui.page_setup()
@@ -50,7 +51,8 @@ labels = {
     + (f" · decided: {theory.DECISIONS[r.decision].split(' (')[0].lower()}" if r.decision else "")
     for r in all_theories.itertuples()
 }
-toa_id = st.selectbox("Theory of action", list(labels), format_func=labels.get, key="toa_pick")
+toa_id = remembered_select("Theory of action", list(labels), key="toa_pick",
+                           format_func=labels.get)
 toa = theory.theory(db, toa_id)
 wsui.progress(theory.theory_progress(db, toa_id))
 

@@ -8,6 +8,7 @@ from collabplan import ingest, overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
 
@@ -63,7 +64,7 @@ for i, upload in enumerate(uploaded or []):
         if not projection:
             with st.expander("The file as it is (first rows)"):
                 names = [s.name for s in f.sheets]
-                shown = st.selectbox("Sheet", names, key=f.key + ":preview") if len(names) > 1 else names[0]
+                shown = remembered_select("Sheet", names, key=f.key + ":preview") if len(names) > 1 else names[0]
                 sheet = next(s for s in f.sheets if s.name == shown)
                 st.dataframe(up.raw_preview(sheet))
 
@@ -79,7 +80,7 @@ for i, upload in enumerate(uploaded or []):
             starts = {"Start from scratch": None, **starts}
 
         with st.expander("Adjust how this file is read", expanded=f.detected is None):
-            start_label = st.selectbox("Start from", list(starts), key=f.key + ":start")
+            start_label = remembered_select("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
             values = up.mapping_form(f, start)
         try:
