@@ -84,7 +84,8 @@ for row_start in range(0, len(cards), 2):
                 if len(t_names) < 2:
                     st.caption("Other teams can leave feedback here once they exist.")
                     continue
-                with st.form(f"gb_fb_{gid}", clear_on_submit=True):
+                # not cleared on submit: a refused note keeps the team picked and the words
+                with st.form(f"gb_fb_{gid}"):
                     others = [i for i in t_names if i != card["team_id"]]
                     sender = st.selectbox("From", others, format_func=t_names.get,
                                           key=f"gb_fb_from_{gid}")
@@ -98,5 +99,6 @@ for row_start in range(0, len(cards), 2):
                             gui.show_refusal(exc)
                         else:
                             ui.after_write()
+                            st.session_state.pop(f"gb_fb_body_{gid}", None)
                             st.session_state["gb_sent"] = card["team"]
                             st.rerun()

@@ -177,4 +177,4 @@ with tabs[2]:
                 "Delete a round and its answers", list(round_labels), format_func=round_labels.get
             )
             if st.form_submit_button("Delete"):
-                wsui.delete(PAGE, survey.delete_round, pick)
+                wsui.delete(PAGE, survey.delete_round, pick, name=round_labels.get(pick))

@@ -4,6 +4,7 @@ message, deleting with Undo, the read-only summary and its download."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -54,12 +55,14 @@ def save(
     *args: Any,
     done: str,
     clear: tuple[str, ...] = (),
+    then: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Run a write; on a problem the teacher can fix, say what to fix and return None.
 
-    On success the widget state under the ``clear`` keys is forgotten and the page reruns
-    with ``done`` shown at the top (so progress updates).
+    On success the widget state under the ``clear`` keys is forgotten, ``then(result)`` runs
+    (e.g. to open what was just added) and the page reruns with ``done`` shown at the top
+    (so progress updates). A refused write keeps everything the person entered or picked.
     """
     try:
         result = action(ui.get_db(), *args, **kwargs)
@@ -68,6 +71,8 @@ def save(
         return None
     for key in clear:
         st.session_state.pop(key, None)
+    if then is not None:
+        then(result)
     st.session_state[_FLASH + page] = done
     st.session_state.pop(_UNDO + page, None)
     ui.after_write()
@@ -75,13 +80,19 @@ def save(
     return result
 
 
-def delete(page: str, action: Callable[..., Removed], *args: Any) -> None:
-    """Delete and keep what was removed so the Undo button can put it back."""
+def delete(page: str, action: Callable[..., Removed], *args: Any, name: str | None = None) -> None:
+    """Delete and keep what was removed so the Undo button can put it back.
+
+    ``name`` is how the person picked it (a select box's label); the Undo line then says
+    which one went ("“Ms. Chen (Coach)” was deleted"), not only what kind of thing.
+    """
     try:
         removed = action(ui.get_db(), *args)
     except UserError as exc:
         st.error(str(exc))
         return
+    if name:
+        removed = replace(removed, what=f"“{name}”")
     st.session_state[_UNDO + page] = removed
     ui.after_write()
     st.rerun()
@@ -125,7 +136,7 @@ def table_with_remove(
     with st.form(key):
         pick = st.selectbox(prompt, list(labels), format_func=labels.get)
         if st.form_submit_button("Remove"):
-            delete(page, remove, pick)
+            delete(page, remove, pick, name=labels.get(pick))
 
 
 def option_label(frame: Any, id_column: str, label_column: str) -> dict[int, str]:
