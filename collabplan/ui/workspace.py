@@ -4,7 +4,6 @@ message, deleting with Undo, the read-only summary and its download."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -17,6 +16,7 @@ from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
 _FLASH = "workspace_flash:"
+_UNDO_NAME = "workspace_undo_name:"  # the deleted entry as the person picked it
 
 
 def progress(steps: list[tuple[str, bool, str]], noun: str = "steps") -> None:
@@ -40,7 +40,9 @@ def flash(page: str) -> None:
     removed: Removed | None = st.session_state.get(_UNDO + page)
     if removed is not None:
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.info(f"{removed.what} was deleted. Changed your mind?")
+        name = st.session_state.get(_UNDO_NAME + page)
+        named = f" “{name}”" if name else ""
+        left.info(f"{removed.what}{named} was deleted. Changed your mind?")
         if right.button("Undo", key=f"undo_{page}", icon=":material/undo:"):
             restore(ui.get_db(), removed)
             del st.session_state[_UNDO + page]
@@ -84,16 +86,15 @@ def delete(page: str, action: Callable[..., Removed], *args: Any, name: str | No
     """Delete and keep what was removed so the Undo button can put it back.
 
     ``name`` is how the person picked it (a select box's label); the Undo line then says
-    which one went ("“Ms. Chen (Coach)” was deleted"), not only what kind of thing.
+    which one went ("The stakeholder “Ms. Chen (Coach)” was deleted"), not only its kind.
     """
     try:
         removed = action(ui.get_db(), *args)
     except UserError as exc:
         st.error(str(exc))
         return
-    if name:
-        removed = replace(removed, what=f"“{name}”")
     st.session_state[_UNDO + page] = removed
+    st.session_state[_UNDO_NAME + page] = name
     ui.after_write()
     st.rerun()
 
