@@ -130,6 +130,8 @@ def test_a_refused_stakeholder_keeps_the_role_picked_and_a_deletion_names_the_en
 
 
 def test_a_refused_feedback_keeps_the_team_picked(demo_db):
+    # AppTest does not clear forms as the browser does: test_every_select_sticks checks that
+    # the board's feedback form is no longer cleared on a refused submit.
     at = _open("pages/goal_board.py")
     sender = next(s for s in at.selectbox if s.label == "From")
     picked = len(sender.options) - 1
