@@ -333,7 +333,8 @@ def _seed_workspace(db: Database) -> None:
 # -- the entry point ---------------------------------------------------------------------
 def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
     """Build (or complete) the demo school; returns counts of what it holds and what was added."""
-    from collabplan.ingest import import_file, import_files, load_mapping
+    from collabplan.ingest.load import import_file, import_files
+    from collabplan.ingest.mapping import load_mapping
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:

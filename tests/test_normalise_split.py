@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from collabplan.ingest import Mapping, normalise
+from collabplan.ingest import normalise
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise import prepare
 from tests.badfiles import openpyxl_sheets
 

@@ -8,7 +8,9 @@ import pytest
 
 from collabplan import generators as g
 from collabplan import metrics
-from collabplan.ingest import import_file, import_files, load_mapping, prepare
+from collabplan.ingest.load import import_file, import_files
+from collabplan.ingest.mapping import load_mapping
+from collabplan.ingest.normalise import prepare
 
 CLASSES = (("Room 12", "Ms. Alvarez"), ("Room 14", "Mr. Chen"), ("Room 15", "Ms. Rossi"))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,9 @@ from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.ingest import store
 from collabplan.ingest.mapping import Mapping
-from collabplan.ingest.normalise import Prepared, prepare
+from collabplan.ingest.normalise import Prepared, detect_mapping, prepare, prepare_sheets
+from collabplan.ingest.parser import Job
+from collabplan.ingest.read import read_arguments, read_upload
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd
@@ -96,20 +98,27 @@ def import_files(
     team: str | None = None,
     uploaded_by: str | None = None,
     progress: Progress | None = None,
+    jobs: Sequence[Job | None] = (),
 ) -> list[ImportResult]:
     """Several files at once (e.g. MAP results + the StudentsBySchool roster, either order).
 
     Every file is read and checked before anything is written, so one bad file leaves the
     database unchanged; then each file is saved in its own transaction. Files join through
-    the student id, so the order does not matter.
+    the student id, so the order does not matter. ``jobs``: the parses already started for
+    the files, in the same order (see :func:`collabplan.ingest.parser.start`); the caller
+    closes them.
     """
     prepared: list[Prepared | ImportResult] = []
     for i, (name, data) in enumerate(files):
         sha = hashlib.sha256(data).hexdigest()
         done = _existing(db, sha, name)
+        job = jobs[i] if i < len(jobs) else None
         if done is None:
             sub = _scaled(progress, i / len(files) * 0.6, (i + 1) / len(files) * 0.6)
-            done = prepare(data, name, mapping, progress=sub)
+            if job is None:
+                done = prepare(data, name, mapping, progress=sub)
+            else:
+                done = _prepare_started(data, name, mapping, job, sub)
             if not done.report.ok():
                 raise UserError(done.report.errors[0])
         prepared.append(done)
@@ -121,6 +130,36 @@ def import_files(
         sub = _scaled(progress, 0.6 + i / len(files) * 0.4, 0.6 + (i + 1) / len(files) * 0.4)
         results.append(import_prepared(db, item, team=team, uploaded_by=uploaded_by, progress=sub))
     return results
+
+
+def _prepare_started(
+    data: bytes, file_name: str, mapping: Mapping | None, job: Job, progress: Progress | None
+) -> Prepared:
+    """What :func:`prepare` does, with the parse ``job`` started for the file earlier.
+
+    (``prepare`` starts its own parse; once it takes a ``job`` this goes.)
+    """
+    if progress:
+        progress(0.05, f"Reading {file_name}")
+    sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
+    if mapping is None:
+        mapping, detected = detect_mapping(sheets, file_name)
+        if mapping.sheet is None:
+            sheets = sheets[:1]
+        elif mapping.sheet != "*":
+            wanted = [mapping.sheet] if isinstance(mapping.sheet, str) else list(mapping.sheet)
+            sheets = [s for s in sheets if s.name in wanted]
+            if not sheets:
+                raise UserError(f"{file_name}: no sheet named {', '.join(wanted)}")
+    else:
+        detected = f"{mapping.label or mapping.name} (mapping)"
+    if progress:
+        progress(0.35, "Working out students and scores")
+    sha = hashlib.sha256(data).hexdigest()
+    prepared = prepare_sheets(sheets, file_name, mapping, detected=detected, sha256=sha)
+    if progress:
+        progress(0.6, "Checked: ready to save")
+    return prepared
 
 
 def _scaled(progress: Progress | None, lo: float, hi: float) -> Progress | None:
