@@ -41,6 +41,7 @@ import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -95,6 +96,8 @@ class Job:
         Raises :class:`UserError` naming the file when the workbook is refused by a check, the
         parser reports an error, the child dies (a crash, the memory limit) or runs out of time.
         """
+        import pyarrow.ipc  # noqa: F401  (loaded while the child parses)
+
         expired = threading.Event()
 
         def stop() -> None:
@@ -237,15 +240,13 @@ def _child_main(request: str) -> None:
     os.dup2(2, 1)  # whatever a library prints goes to stderr, not into the answer
     file_name, sheets, memory, timeout = json.loads(request)
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
-    import fastexcel  # noqa: F401  (loaded before the memory limit, like pyarrow)
-    import pyarrow.ipc  # noqa: F401
-
     _limit_child(memory, timeout)
+    pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
     data = sys.stdin.buffer.read()
     where: list[str] = [""]  # the sheet being parsed, for the message
     streams: list = []
     try:
-        tables = _check_and_parse(data, file_name, sheets, where)
+        tables = _check_and_parse(data, file_name, sheets, where, pyarrow_loaded)
         for _name, head, body in tables:
             streams += [_ipc(head)] + ([] if body is None else [_ipc(body)])
         message: list = ["ok", [[name, body is not None] for name, _head, body in tables]]
@@ -262,8 +263,13 @@ def _child_main(request: str) -> None:
             out.write(piece)
 
 
-def _check_and_parse(data: bytes, file_name: str, sheets: Sheets, where: list[str]) -> list:
-    """[(name, head, body)] as Arrow record batches; ``where[0]`` follows the sheet being read."""
+def _check_and_parse(
+    data: bytes, file_name: str, sheets: Sheets, where: list[str], pyarrow_loaded
+) -> list:
+    """[(name, head, body)] as Arrow record batches; ``where[0]`` follows the sheet being read.
+
+    ``pyarrow_loaded()`` waits for pyarrow, which only the conversion at the end needs.
+    """
     check_upload(data, file_name)
     info = inspect_workbook(data, file_name)
     parts = {s.name: s.part for s in info.sheets}
@@ -286,10 +292,26 @@ def _check_and_parse(data: bytes, file_name: str, sheets: Sheets, where: list[st
             head = head_reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         except fastexcel.FastExcelError:  # the cut copy did not parse: read the whole sheet
             head = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        loaded.append((name, _arrow(head), _arrow(body)))
+        loaded.append((name, head, body))
         if wanted is None:
             break
-    return loaded
+    pyarrow_loaded()
+    return [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+
+
+def _pyarrow_in_background() -> Callable[[], None]:
+    """Import pyarrow in a thread (fastexcel parses meanwhile, without the GIL); returns a join."""
+
+    def load() -> None:
+        # the lowest priority: the parse is what everyone waits for
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        with contextlib.suppress(Exception):  # (then the import fails again, and is reported)
+            import pyarrow.ipc  # noqa: F401
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread.join
 
 
 def _limit_child(memory: int, timeout: float) -> None:
@@ -344,3 +366,5 @@ def _ipc(batch) -> pa.Buffer:
 
 if __name__ == "__main__":
     _child_main(sys.argv[1])
+    sys.stderr.flush()
+    os._exit(0)  # the answer is out: skip tearing down the interpreter, the caller waits for it

@@ -202,7 +202,9 @@ def _read_xlsx(
             raise UserError(
                 f"{file_name}: there is no sheet named {missing[0]!r} (its sheets are: {', '.join(names)})."
             )
-    parsed = job.result()  # the child parsed meanwhile
+    import pyarrow.compute  # noqa: F401  (for the tidying below, loaded while the child parses)
+
+    parsed = job.result()
     raw = [_sheet_from_parsed(p) for p in parsed]
     if sheets is None or sheets == "*":
         raw = [r for r in raw if r.table.num_rows]
