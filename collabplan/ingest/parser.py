@@ -9,10 +9,11 @@ the file, and the caller carries on.
 
 A fresh interpreter rather than a fork: the app server runs many threads, and a forked copy of a
 threaded process may inherit a lock that is never released; multiprocessing's forkserver would
-import the caller's main script (streamlit's) into every child. The fresh interpreter costs
-about 0.2 s (Python, fastexcel and pyarrow starting), which a caller hides by starting the parse
-before its own work (:func:`start`). The workbook's bytes go to the child on its stdin and the
-tables come back on its stdout as Arrow IPC streams: nothing is written to disk.
+import the caller's main script (streamlit's) into every child. The fresh interpreter parses
+after about 0.05 s (pyarrow, a fifth of a second more, loads while fastexcel parses); a caller
+hides that by starting the parse before its own work (:func:`start`). The workbook's bytes go to
+the child on its stdin and the tables come back on its stdout as Arrow IPC streams: nothing is
+written to disk.
 
 The child runs every check of :mod:`collabplan.ingest.checks` itself before parsing, so a parse
 may start before the caller has checked anything. It parses each sheet twice, cheaply: the
