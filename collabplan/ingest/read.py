@@ -246,11 +246,11 @@ def _sheet_from_parsed(parsed: parser.ParsedSheet) -> RawSheet:
     else:
         table = table.slice(first_row - 2)
     table = pa.table(
-        [_tidy_xlsx_column(c) if c.type == pa.string() else c for c in table.columns],
+        [tidy_xlsx_column(c) if c.type == pa.string() else c for c in table.columns],
         names=table.column_names,
     )
     head = _padded(head.slice(first_row - 1, HEAD_ROWS), width, pa.string())
-    head = pa.table([_tidy_xlsx_column(c) for c in head.columns], names=head.column_names)
+    head = pa.table([tidy_xlsx_column(c) for c in head.columns], names=head.column_names)
     return RawSheet(parsed.name, table, first_row, head)
 
 
@@ -285,7 +285,7 @@ def _padded(table: pa.Table, width: int, empty: pa.DataType) -> pa.Table:
 _DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"
 
 
-def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+def tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """One column of fastexcel text: each fix-up runs only when a cell of its length exists.
 
     (No Python value is turned into an Arrow one here: pyarrow imports pandas the first time it

@@ -25,7 +25,7 @@ def old_text_rows(data: bytes, sheet: str | int = 0) -> list[list[str | None]]:
     batch = fastexcel.read_excel(data).load_sheet(
         sheet, header_row=None, dtypes="string", eager=True
     )
-    columns = [read._tidy_xlsx_column(pa.chunked_array([c])).to_pylist() for c in batch.columns]
+    columns = [read.tidy_xlsx_column(pa.chunked_array([c])).to_pylist() for c in batch.columns]
     return [list(r) for r in zip(*columns, strict=True)]
 
 
