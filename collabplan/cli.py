@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--mapping", help="mapping file (.toml); default: a preset picked by the headers"
     )
     imp.add_argument("--team", help="the team the results belong to")
+    imp.add_argument(
+        "--update-students",
+        action="store_true",
+        help="the file's students are the stored ones even though most have other names: "
+        "save their names, grades and classes (undoing the upload puts the old ones back)",
+    )
     imp.add_argument("--json", action="store_true", help="one JSON object per file")
 
     sk = sub.add_parser("skills", help="percent proficient per skill")
@@ -193,6 +199,7 @@ def _import_read_files(
     # DuckDB loads pandas the first time it scans an Arrow table; load it now, while waiting
     import pandas  # noqa: F401
 
+    from collabplan.ingest.compare import StudentsChangedError
     from collabplan.ingest.load import import_files
     from collabplan.ingest.normalise.prepare import warm_up
 
@@ -200,13 +207,22 @@ def _import_read_files(
     progress = _progress_printer() if total > 5_000_000 else None
     db = _connect(args.db)
     warm_up()
-    results = import_files(db, files, mapping, team=args.team, progress=progress, jobs=jobs)
+    try:
+        results = import_files(
+            db, files, mapping, team=args.team, progress=progress, jobs=jobs,
+            update_students=args.update_students,
+        )
+    except StudentsChangedError as exc:
+        raise UsageError(
+            f"{exc}; if they are the same students, add --update-students to save their new names"
+        ) from exc
     for r in results:
         if args.json:
             _json(r.to_json())
             continue
         if r.duplicate:
-            _out(f"{r.file_name}: already imported as upload {r.upload_id}; nothing was added")
+            said = r.warnings[0] if r.warnings else f"already imported as upload {r.upload_id}; nothing was added"
+            _out(said if said.startswith(r.file_name) else f"{r.file_name}: {said}")
             continue
         names = r.assessment if isinstance(r.assessment, str) else ", ".join(r.assessment)
         if r.scores:

@@ -9,6 +9,7 @@ from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import upload as up
+from collabplan.ui import upload_check
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -44,7 +45,7 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
         st.info(up.result_line(record), icon=":material/content_copy:")
     else:
         st.success(up.result_line(record), icon=":material/check_circle:")
-    for warning in record.get("warnings", []):
+    for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
         st.warning(f"{record['file_name']}: {warning}")
 
 files: list[up.FileState] = []
@@ -119,7 +120,7 @@ for i, upload in enumerate(uploaded or []):
                 else:
                     st.warning("Give the mapping a name first.")
 
-        report = f.prepared.report
+        report = upload_check.checked(db, f.prepared)
         st.markdown("**What would be imported** (nothing is saved yet)")
         for column, (label, value) in zip(st.columns(6), up.report_tiles(report), strict=True):
             column.metric(label, value)
@@ -131,6 +132,10 @@ for i, upload in enumerate(uploaded or []):
             st.warning(warning)
         if not report.ok():
             st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
+        if report.needs_confirmation:
+            f.needs_confirmation = True
+            st.error(upload_check.refusal_text(report), icon=":material/person_alert:")
+            f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
@@ -143,10 +148,16 @@ if not uploaded and not st.session_state.get(up.RESULTS_KEY):
     st.info("Drop a file above to see how it will be read before anything is saved.")
 
 ready = [f for f in files if f.prepared is not None and f.error is None and f.prepared.report.ok()]
+unconfirmed = [f.name for f in ready if f.needs_confirmation and not f.update_students]
 if files:
     st.subheader("Import")
     if not ready:
         st.info("Nothing can be imported yet: fix the problems shown above.")
+    elif unconfirmed:
+        st.info(
+            f"Nothing can be imported yet: confirm the students of {', '.join(unconfirmed)} above, "
+            "or remove the file."
+        )
     else:
         with st.form("import_form"):
             left, middle, right = st.columns(3)

@@ -24,6 +24,7 @@ from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
+from collabplan.ingest.validate import without_names
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -137,11 +138,14 @@ def skipped_frame(report: Any) -> pd.DataFrame:
 
 
 def report_warnings(report: Any, projection: bool) -> list[str]:
-    """The report's warnings; in projection mode the one naming duplicate students says a count."""
-    if not projection or not report.duplicate_students:
+    """The report's warnings; in projection mode those naming students say a count."""
+    if not projection:
         return list(report.warnings)
+    warnings = without_names(report.warnings)
+    if not report.duplicate_students:
+        return warnings
     marker = f"{len(report.duplicate_students)} students appear twice"
-    out = [w for w in report.warnings if not w.startswith(marker)]
+    out = [w for w in warnings if not w.startswith(marker)]
     out.append(f"{len(report.duplicate_students)} students appear twice in one administration: the last row counts")
     return out
 
@@ -189,6 +193,7 @@ def result_line(result: dict[str, Any]) -> str:
 UNDO_WORDS = {
     "scores": ("score", "scores"),
     "students": ("student no longer in any file", "students no longer in any file"),
+    "students_restored": ("student given back earlier details", "students given back earlier details"),
     "administrations": ("testing window", "testing windows"),
     "assessments": ("assessment", "assessments"),
     "student_groups": ("group membership", "group memberships"),
@@ -276,6 +281,8 @@ class FileState:
     adjusted: bool = False  # the mapping differs from the detected one
     prepared: Any = None
     error: str | None = None  # one line: this file cannot be imported as it is
+    needs_confirmation: bool = False  # most known students have other names in it
+    update_students: bool = False  # the user said they are the same students
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -598,12 +605,15 @@ def import_all(
     if len(ready) > 1 and not any(f.adjusted for f in ready):
         return list(import_files(
             db, [(f.name, f.data) for f in ready], None, team=team, uploaded_by=who, progress=progress,
+            update_students=any(f.update_students for f in ready),
         ))
     results = []
     for i, f in enumerate(ready):
         def scaled(fraction: float, message: str = "", i: int = i) -> None:
             progress((i + fraction) / len(ready), message)
 
-        results.append(import_prepared(db, f.prepared, team=team, uploaded_by=who, progress=scaled))
+        results.append(import_prepared(
+            db, f.prepared, team=team, uploaded_by=who, progress=scaled, update_students=f.update_students,
+        ))
     progress(1.0, "Done")
     return results
