@@ -245,3 +245,62 @@ def test_an_import_that_fails_leaves_no_child_process(db_path, tmp_path):
     assert "reader stopped: signal" in done.stderr
     lines = done.stdout.splitlines()
     assert lines[-2] == "CHILDREN []" and lines[-1] == "STARTED ['*', '*'] CODE 2"
+
+
+# -- student identity and scores already stored (import --update-students) -----------------
+def _write(tmp_path: Path, generated) -> str:
+    path = tmp_path / generated.file_name
+    path.write_bytes(generated.data)
+    return str(path)
+
+
+def test_import_of_other_students_on_known_ids_exits_2_until_update_students(demo_db, db_path, tmp_path, capsys):
+    from tests.identity_files import other_school_grade4
+
+    results, roster = other_school_grade4()
+    files = [_write(tmp_path, results), _write(tmp_path, roster)]
+    demo_db.close()
+    before = db_state(db_path)
+    code, out, err = run(capsys, "import", *files, "--db", str(db_path), "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--update-students" in err and "StudentsBySchool_Hillside.csv" in err
+    assert db_state(db_path) == before
+    code, out, err = run(capsys, "import", *files, "--db", str(db_path), "--json", "--update-students")
+    assert code == 0, err
+    roster_json = json.loads(out.splitlines()[1])
+    assert any("already exist with another name" in w for w in roster_json["warnings"])
+
+
+def test_import_of_the_same_scores_in_other_bytes_is_a_duplicate_and_later_scores_count(
+    db_path, tmp_path, capsys
+):
+    first, resaved, corrected = (tmp_path / n for n in ("quiz.csv", "quiz copy.csv", "quiz fixed.csv"))
+    first.write_text("Student ID,Student,Score\n1,Ava Lee,50%\n2,Ben Ode,90%\n")
+    resaved.write_text("Student ID,Student,Score\r\n2,Ben Ode,0.9\r\n1,Ava Lee,0.5\r\n")
+    corrected.write_text("Student ID,Student,Score\n1,Ava Lee,85%\n2,Ben Ode,90%\n")
+    mapping = tmp_path / "quiz.toml"
+    mapping.write_text(
+        '[assessment]\nname = "Quiz"\ndate = "2025-10-01"\n[columns]\nstudent_id = "Student ID"\n'
+        'student_name = "Student"\n[scores]\ncolumns = ["Score"]\nkind = "percent"\n'
+    )
+    args = ("--db", str(db_path), "--mapping", str(mapping), "--json")
+    code, out, err = run(capsys, "import", str(first), *args)
+    assert code == 0, err
+    code, out, err = run(capsys, "import", str(resaved), *args)
+    again = json.loads(out)
+    assert code == 0 and again["duplicate"] is True
+    assert again["warnings"] == ["same scores as upload 1 (quiz.csv); nothing was added"]
+    assert db_state(db_path)["upload"] == 1
+
+    def pct() -> float:
+        code, out, _ = run(capsys, "skills", "--db", str(db_path), "--json")
+        return json.loads(out)[0]["pct_proficient"]
+
+    assert pct() == 50.0
+    code, out, err = run(capsys, "import", str(corrected), *args)
+    later = json.loads(out)
+    assert code == 0 and later["duplicate"] is False
+    assert any(w.startswith("1 stored score for the same student") for w in later["warnings"])
+    assert pct() == 100.0
+    run(capsys, "uploads", "delete", str(later["upload_id"]), "--db", str(db_path))
+    assert pct() == 50.0

@@ -189,11 +189,12 @@ def with_store(report: Report, check: StoreCheck, *, done: bool = False) -> Repo
             f"same scores as {same}; nothing {'was' if done else 'would be'} added"
         )
     elif check.replaces:
-        noun = "score" if check.replaces == 1 else "scores"
+        one = check.replaces == 1
         warnings.append(
-            f"{check.replaces:,} stored {noun} for the same student, testing window and skill "
-            f"{'get' if check.replaces != 1 else 'gets'} another value here: this file's count "
-            "(undoing this upload brings the earlier ones back)"
+            f"{check.replaces:,} stored {'score' if one else 'scores'} for the same student, "
+            f"testing window and skill {'gets' if one else 'get'} another value here: "
+            f"{'the new score counts' if one else 'the new scores count'} (undoing this upload "
+            f"brings {'the earlier one' if one else 'the earlier ones'} back)"
         )
     return dataclasses.replace(
         report,

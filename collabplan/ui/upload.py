@@ -173,6 +173,8 @@ def normalised_preview(prepared: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
 
 def result_line(result: dict[str, Any]) -> str:
     """One line for an import result (a dict from :func:`result_record`)."""
+    if result.get("same_scores"):  # other bytes, scores all stored: "same scores as upload 3 (…)"
+        return f"{result['file_name']}: {result['same_scores'][0].upper()}{result['same_scores'][1:]}"
     if result.get("duplicate"):
         when = result.get("imported_on")
         on = f" on {when}" if when else ""
@@ -260,6 +262,8 @@ def result_record(result: Any, uploads_before: pd.DataFrame | None, sha256: str 
     record.setdefault("administrations", result.administrations)
     # a duplicate's only warning says "already imported", which result_line says already
     record["warnings"] = [] if result.duplicate else list(result.warnings or [])
+    if result.duplicate and result.warnings and result.warnings[0].startswith("same scores as"):
+        record["same_scores"] = result.warnings[0]
     if result.duplicate:
         record["imported_on"] = imported_on(uploads_before, result.upload_id, sha256) if uploads_before is not None else None
     return record
