@@ -130,18 +130,19 @@ def _differs(column: str) -> str:
 
 
 _ANY_CHANGE = " OR ".join(_differs(c) for c in DETAIL_COLUMNS)
-#: Another person's name: a different name once case and spacing are set aside.
+#: Another name: different once case and spacing are set aside (the regex runs only on names
+#: that are not equal as they are, so a file of known students costs a comparison each).
 _RENAMED = (
-    "(n.display_name IS NOT NULL AND s.display_name IS NOT NULL AND "
-    "lower(regexp_replace(trim(n.display_name), '\\s+', ' ', 'g')) <> "
-    "lower(regexp_replace(trim(s.display_name), '\\s+', ' ', 'g')))"
+    "(n.display_name IS NOT NULL AND s.display_name IS NOT NULL"
+    " AND n.display_name <> s.display_name AND"
+    " lower(regexp_replace(trim(n.display_name), '\\s+', ' ', 'g')) <>"
+    " lower(regexp_replace(trim(s.display_name), '\\s+', ' ', 'g')))"
 )
 #: Another person's name: no word of one name is a word of the other ("Ana Diaz" and "Ana
 #: Maria Diaz" may be one girl; "Ava Lee" and "Maya Chen" are two people).
 _WORDS = "list_filter(string_split_regex(lower(trim({x})), '[\\s,.''-]+'), w -> w <> '')"
 _OTHER_PERSON = (
-    f"({_RENAMED} AND NOT list_has_any({_WORDS.format(x='n.display_name')}, "
-    f"{_WORDS.format(x='s.display_name')}))"
+    f"(renamed AND NOT list_has_any({_WORDS.format(x='new_name')}, {_WORDS.format(x='old_name')}))"
 )
 _MOVED = (
     "((n.grade IS NOT NULL AND s.grade IS NOT NULL AND n.grade <> s.grade) OR "
@@ -160,27 +161,31 @@ def student_changes(con: Any, students: pa.Table, match: StudentMatch) -> Studen
     name = _unique("incoming")
     con.register(name, _incoming(students, match))
     try:
-        compared, other, renamed, moved, changed, updates = con.execute(
-            f"""SELECT count(*) FILTER (n.display_name IS NOT NULL AND s.display_name IS NOT NULL),
-                       count(*) FILTER ({_OTHER_PERSON}),
-                       count(*) FILTER ({_RENAMED}), count(*) FILTER ({_MOVED}),
-                       count(*) FILTER ({_RENAMED} OR {_MOVED}), count(*) FILTER ({_ANY_CHANGE})
-                FROM {name} n JOIN student s ON s.id = n.id"""  # noqa: S608 (fixed fragments)
+        # one pass over the known students: flags per student, then only the changed ones
+        row = con.execute(
+            f"""WITH d AS (
+                    SELECT n.student_no, s.local_id, s.display_name AS old_name,
+                           n.display_name AS new_name, s.grade AS old_grade, n.grade AS new_grade,
+                           s.class_name AS old_class, n.class_name AS new_class,
+                           n.display_name IS NOT NULL AND s.display_name IS NOT NULL AS compared,
+                           {_RENAMED} AS renamed, {_MOVED} AS moved, {_ANY_CHANGE} AS any_change
+                    FROM {name} n JOIN student s ON s.id = n.id),
+                c AS (SELECT *, {_OTHER_PERSON} AS other FROM d WHERE renamed OR moved)
+                SELECT (SELECT count(*) FILTER (compared) FROM d),
+                       (SELECT count(*) FILTER (any_change) FROM d),
+                       count(*) FILTER (other), count(*) FILTER (renamed),
+                       count(*) FILTER (moved), count(*),
+                       list((local_id, old_name, new_name, old_grade, new_grade, old_class,
+                             new_class, renamed, moved) ORDER BY other DESC, renamed DESC, student_no)
+                FROM c"""  # noqa: S608 (fixed fragments, generated name)
         ).fetchone()
-        examples = con.execute(
-            f"""SELECT s.local_id, s.display_name, n.display_name, s.grade, n.grade,
-                       s.class_name, n.class_name, {_RENAMED}, {_MOVED}
-                FROM {name} n JOIN student s ON s.id = n.id
-                WHERE {_RENAMED} OR {_MOVED}
-                ORDER BY {_OTHER_PERSON} DESC, {_RENAMED} DESC, n.student_no LIMIT ?""",  # noqa: S608 (fixed fragments)
-            [MAX_EXAMPLES],
-        ).fetchall()
     finally:
         con.unregister(name)
+    compared, updates, other, renamed, moved, changed, rows = row
     changes.compared_names, changes.other_names = int(compared), int(other)
     changes.renamed, changes.moved, changes.changed = int(renamed), int(moved), int(changed)
     changes.updates = int(updates)
-    changes.examples = [_example(*row) for row in examples]
+    changes.examples = [_example(*(r.values() if isinstance(r, dict) else r)) for r in (rows or [])[:MAX_EXAMPLES]]
     return changes
 
 

@@ -181,3 +181,29 @@ def test_a_student_two_rosters_name_stays_until_both_are_undone(db):
     assert sorted(i for (i,) in db.rows("SELECT local_id FROM student")) == ["2", "3"]
     delete_upload(db, b.upload_id)
     assert db.scalar("SELECT count(*) FROM student") == 0
+
+
+# -- an older database file --------------------------------------------------------------------
+def test_an_older_database_learns_which_students_its_uploads_named(tmp_path):
+    from collabplan import db as db_module
+    from tests import factories
+
+    path = tmp_path / "old.duckdb"
+    con = factories.database_before(path, 6)
+    con.execute(
+        """INSERT INTO upload (id, file_name, sha256) VALUES (1, 'a.csv', 'a'), (2, 'b.csv', 'b');
+           INSERT INTO student (id, student_key, local_id) VALUES (1, 'id:1', '1'), (2, 'id:2', '2');
+           INSERT INTO sitting VALUES (1, 1, 1, 1, NULL, NULL, NULL), (2, 2, 1, 1, NULL, NULL, NULL);
+           INSERT INTO student_group VALUES (2, 'ELL', 2);"""
+    )
+    con.close()
+    db = db_module.Database(path)
+    try:
+        assert db.rows("SELECT upload_id, student_id FROM upload_student ORDER BY ALL") == [
+            (1, 1), (2, 1), (2, 2)
+        ]
+        assert db.scalar("SELECT count(*) FROM student_change") == 0
+        delete_upload(db, 2)
+        assert db.rows("SELECT id FROM student") == [(1,)]
+    finally:
+        db.close()
