@@ -7,8 +7,10 @@ import io
 
 import openpyxl
 
-from collabplan.ingest import Mapping, delete_upload, import_file, prepare
 from collabplan.ingest.compare import checked_report
+from collabplan.ingest.load import delete_upload, import_file
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.prepare import prepare
 from collabplan.metrics import skill_summary
 
 QUIZ = Mapping.from_toml(

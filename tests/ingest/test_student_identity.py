@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from collabplan.ingest import Mapping, delete_upload, import_file, import_files, prepare
 from collabplan.ingest.compare import StudentsChangedError, checked_report
+from collabplan.ingest.load import delete_upload, import_file, import_files
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.prepare import prepare
 from tests.identity_files import other_school_grade4
 
 QUIZ = Mapping.from_toml(
