@@ -182,7 +182,7 @@ def _compare_scores(
 def with_store(report: Report, check: StoreCheck, *, done: bool = False) -> Report:
     """A copy of ``report`` with what the check found, in numbers and warnings (``done``:
     worded for an import that has happened, else for a preview)."""
-    warnings = list(report.warnings) + check.changes.lines()
+    warnings = list(report.warnings) + check.changes.lines(done)
     same = check.same_as_text()
     if same:
         warnings.append(

@@ -28,7 +28,12 @@ from collabplan.ingest.compare import (
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import Prepared, prepare
 from collabplan.ingest.parser import Job
-from collabplan.ingest.students import undo_students, write_students
+from collabplan.ingest.students import (
+    match_students,
+    student_changes,
+    undo_students,
+    write_students,
+)
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd
@@ -132,8 +137,9 @@ def import_files(
             done = prepare(data, name, mapping, progress=sub, job=job)
             if not done.report.ok():
                 raise UserError(done.report.errors[0])
-            if not update_students:
-                changes = check_with_store(db.cursor(), done).changes
+            if not update_students:  # (the students alone: the scores are compared on saving)
+                cur = db.cursor()
+                changes = student_changes(cur, done.students, match_students(cur, done.students))
                 if changes.needs_confirmation:
                     raise StudentsChangedError(name, changes)
         prepared.append(done)

@@ -40,20 +40,23 @@ class StudentChanges:
         right) is a change to report, not another person."""
         return self.other_names > 0 and 2 * self.other_names > self.compared_names
 
-    def lines(self) -> list[str]:
-        """The report's warnings about students, examples included."""
+    def lines(self, done: bool = False) -> list[str]:
+        """The report's warnings about students, examples included (``done``: worded for an
+        import that has happened, else for a preview)."""
         out = []
         if self.changed:
             text = f"{_count(self.changed, 'student')} of this file {CHANGED_STUDENTS}"
             if self.examples:
                 text += f" (e.g. {'; '.join(self.examples)})"
-            if self.needs_confirmation:
+            if self.needs_confirmation and not done:
                 text += (
                     f": {self.other_names} of the {self.compared_names} known students have other "
                     "people's names, so this may be another school or ids used again"
                 )
+            elif done:
+                text += ": the file's details were saved (undoing this upload puts the earlier ones back)"
             else:
-                text += ": the file's details will be saved (undoing the upload puts them back)"
+                text += ": the file's details will be saved (undoing the upload puts the earlier ones back)"
             out.append(text)
         if self.matched_by_name:
             out.append(

@@ -209,3 +209,18 @@ def test_an_older_database_learns_which_students_its_uploads_named(tmp_path):
         assert db.rows("SELECT id FROM student") == [(1,)]
     finally:
         db.close()
+
+
+def test_the_shared_nwea_sample_into_the_demo_school_is_refused_then_confirmed(demo_db, samples):
+    files = [
+        (name, (samples / name).read_bytes())
+        for name in ("nwea_map_CombinedAssessmentResults.csv", "nwea_map_StudentsBySchool.csv")
+    ]
+    names = dict(demo_db.rows("SELECT local_id, display_name FROM student WHERE grade = '4'"))
+    with pytest.raises(StudentsChangedError, match="nwea_map_StudentsBySchool.csv"):
+        import_files(demo_db, files)
+    done = import_files(demo_db, files, update_students=True)
+    assert "the file's details were saved" in " ".join(done[1].warnings)
+    for result in reversed(done):
+        delete_upload(demo_db, result.upload_id)
+    assert dict(demo_db.rows("SELECT local_id, display_name FROM student WHERE grade = '4'")) == names
