@@ -217,10 +217,12 @@ def test_the_shared_nwea_sample_into_the_demo_school_is_refused_then_confirmed(d
         for name in ("nwea_map_CombinedAssessmentResults.csv", "nwea_map_StudentsBySchool.csv")
     ]
     names = dict(demo_db.rows("SELECT local_id, display_name FROM student WHERE grade = '4'"))
+    before = table_counts(demo_db)
     with pytest.raises(StudentsChangedError, match="nwea_map_StudentsBySchool.csv"):
         import_files(demo_db, files)
     done = import_files(demo_db, files, update_students=True)
     assert "the file's details were saved" in " ".join(done[1].warnings)
     for result in reversed(done):
         delete_upload(demo_db, result.upload_id)
+    assert table_counts(demo_db) == before
     assert dict(demo_db.rows("SELECT local_id, display_name FROM student WHERE grade = '4'")) == names
