@@ -173,7 +173,7 @@ if files:
             try:
                 results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
             except UserError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(upload_check.error_text(exc, projection), icon=":material/error:")
             else:
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [

@@ -81,7 +81,7 @@ def without_names(warnings: list[str]) -> list[str]:
     for w in warnings:
         if CHANGED_STUDENTS in w and " (e.g. " in w:
             head, _, rest = w.partition(" (e.g. ")
-            tail = rest.split("): ", 1)[1] if "): " in rest else ""
+            tail = rest.rsplit("): ", 1)[1] if "): " in rest else ""
             w = head + (f": {tail}" if tail else "")
         out.append(w)
     return out

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan.ingest.compare import checked_report
+from collabplan.ingest.compare import StudentsChangedError, checked_report
 from collabplan.ingest.validate import Report, without_names
 
 CONFIRM_LABEL = "These are the same students: update their names"
@@ -41,3 +41,15 @@ def refusal_text(report: Report) -> str:
 def shown_warnings(warnings: list[str], projection: bool) -> list[str]:
     """Warnings as the page shows them: in projection mode without students' names."""
     return without_names(list(warnings)) if projection else list(warnings)
+
+
+def error_text(exc: Exception, projection: bool) -> str:
+    """An import's error as the page shows it: a refusal for other names (the store changed
+    since the preview) names no student in projection mode."""
+    if projection and isinstance(exc, StudentsChangedError):
+        c = exc.changes
+        return (
+            f"{exc.file_name}: {c.other_names:,} of the {c.compared_names:,} students this file shares "
+            "with the stored ones have other people's names in it. Nothing was imported."
+        )
+    return str(exc)

@@ -111,3 +111,24 @@ def test_normalised_preview_shows_skill_rows_with_plain_names() -> None:
     assert preview.to_dict("records") == [
         {"Student id": "1", "Student": "Ann Lee", "Skill": "RL.1", "Score": 50.0}
     ]
+
+
+def test_a_refusal_for_other_names_names_no_student_in_projection_mode() -> None:
+    from collabplan.ingest.compare import StudentsChangedError
+    from collabplan.ingest.validate import StudentChanges
+    from collabplan.ui import upload_check
+
+    changes = StudentChanges(
+        known=4, compared_names=4, renamed=3, other_names=3, changed=3,
+        examples=["id 7: Ava Lee → Maya Chen"],
+    )
+    exc = StudentsChangedError("roster.csv", changes)
+    assert "Ava Lee" in upload_check.error_text(exc, projection=False)
+    shown = upload_check.error_text(exc, projection=True)
+    assert shown.startswith("roster.csv: 3 of the 4 students") and "Ava" not in shown and "id 7" not in shown
+    warnings = changes.lines()
+    assert "Maya Chen" in warnings[0]
+    assert upload_check.shown_warnings(warnings, projection=True) == [
+        "3 students of this file already exist with another name, grade or class: 3 of the 4 known "
+        "students have other people's names, so this may be another school or ids used again"
+    ]
