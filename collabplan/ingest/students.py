@@ -124,12 +124,15 @@ def _incoming(students: pa.Table, match: StudentMatch) -> pa.Table:
     )
 
 
-#: A stored column differs from the file's: the file gives a value and it is another one.
-def _differs(column: str) -> str:
-    return f"(n.{column} IS NOT NULL AND n.{column} IS DISTINCT FROM s.{column})"
+def _any_change(stored: str = "s") -> str:
+    """SQL: the file's row ``n`` changes the stored student ``stored``: for some column the
+    file gives a value and it is another one."""
+    return " OR ".join(
+        f"(n.{c} IS NOT NULL AND n.{c} IS DISTINCT FROM {stored}.{c})" for c in DETAIL_COLUMNS
+    )
 
 
-_ANY_CHANGE = " OR ".join(_differs(c) for c in DETAIL_COLUMNS)
+_ANY_CHANGE = _any_change()
 #: Another name: different once case and spacing are set aside (the regex runs only on names
 #: that are not equal as they are, so a file of known students costs a comparison each).
 _RENAMED = (
@@ -239,7 +242,7 @@ def write_students(cur: Any, upload_id: int, students: pa.Table, match: StudentM
                     FROM {name} n
                     WHERE student.id = n.id
                       -- only rows that change: a re-import of the same roster rewrites nothing
-                      AND ({_ANY_CHANGE.replace("s.", "student.")})"""  # noqa: S608 (fixed columns)
+                      AND ({_any_change("student")})"""  # noqa: S608 (fixed columns)
             )
         finally:
             cur.unregister(name)
@@ -279,26 +282,24 @@ def undo_students(cur: Any, upload_id: int) -> tuple[int, int]:
 
     Call inside the undo's write transaction, after the upload's sittings and group rows are
     gone, with the temporary table ``undo_touched`` (kind, id) listing (kind 'student') the
-    students its sittings and group rows named. A student a later upload changed again keeps its current values; that later
-    upload's record takes this one's old values, so undoing it too goes back to them.
+    students its sittings and group rows named. A student a later upload changed again keeps
+    its current values; that later upload's record takes this one's old values, so undoing
+    it too goes back to them.
     Returns (students restored, students removed).
     """
-    later = cur.execute(
-        """SELECT c.student_id, min(l.upload_id) FROM student_change c
-            JOIN student_change l ON l.student_id = c.student_id AND l.upload_id > c.upload_id
-            WHERE c.upload_id = ? GROUP BY c.student_id""",
-        [upload_id],
-    ).fetchall()
-    for student_id, later_upload in later:
-        cur.execute(
-            f"""UPDATE student_change l SET {", ".join(f"{c} = c.{c}" for c in DETAIL_COLUMNS)}
-                FROM student_change c
-                WHERE c.upload_id = ? AND c.student_id = ?
-                  AND l.upload_id = ? AND l.student_id = c.student_id""",  # noqa: S608 (fixed columns)
-            [upload_id, student_id, later_upload],
-        )
+    sets = ", ".join(f"{c} = c.{c}" for c in DETAIL_COLUMNS)
+    cur.execute(
+        f"""UPDATE student_change l SET {sets}
+            FROM student_change c,
+                 (SELECT c.student_id, min(l.upload_id) AS upload_id FROM student_change c
+                  JOIN student_change l ON l.student_id = c.student_id AND l.upload_id > c.upload_id
+                  WHERE c.upload_id = ? GROUP BY c.student_id) nxt
+            WHERE c.upload_id = ? AND c.student_id = nxt.student_id
+              AND l.student_id = nxt.student_id AND l.upload_id = nxt.upload_id""",  # noqa: S608 (fixed columns)
+        [upload_id, upload_id],
+    )
     restored = cur.execute(
-        f"""UPDATE student SET {", ".join(f"{c} = c.{c}" for c in DETAIL_COLUMNS)}
+        f"""UPDATE student SET {sets}
             FROM student_change c
             WHERE c.upload_id = ? AND student.id = c.student_id
               AND NOT EXISTS (SELECT 1 FROM student_change l

@@ -120,14 +120,21 @@ def test_a_middle_name_added_to_every_student_is_a_change_not_another_school(db)
     assert details(db, "1") == ("Ava Ann Lee", "3", "Room 1")
 
 
-def test_undo_of_an_earlier_rename_keeps_a_later_one_until_that_is_undone_too(db):
+@pytest.mark.parametrize("order", ["earlier first", "later first"])
+def test_undoing_two_changes_in_either_order_ends_at_the_first_details(db, order):
     import_file(db, quiz_csv(CLASS_OF_TEN[:4]), "a.csv", QUIZ)
     b = import_file(db, quiz_csv(CLASS_OF_TEN[:4], grade="4"), "b.csv", QUIZ.copy(assessment_date="2025-11-01"))
     c = import_file(db, quiz_csv(CLASS_OF_TEN[:4], grade="5"), "c.csv", QUIZ.copy(assessment_date="2025-12-01"))
-    delete_upload(db, b.upload_id)
-    assert details(db, "1")[1] == "5"
-    delete_upload(db, c.upload_id)
+    if order == "earlier first":
+        delete_upload(db, b.upload_id)
+        assert details(db, "1")[1] == "5"  # the later upload's grade still holds
+        delete_upload(db, c.upload_id)
+    else:
+        delete_upload(db, c.upload_id)
+        assert details(db, "1")[1] == "4"
+        delete_upload(db, b.upload_id)
     assert details(db, "1")[1] == "3"
+    assert db.scalar("SELECT count(*) FROM student_change") == 0
 
 
 # -- rows without an id ----------------------------------------------------------------------
