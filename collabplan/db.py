@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ SCHEMA_VERSION_TABLE = (
     " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
     " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
 )
+
+#: Python steps run once right after a migration's SQL, for data a query alone cannot compute:
+#: version -> "module:function" taking the Database.
+FOLLOW_UPS: dict[int, str] = {7: "collabplan.goals.baseline:freeze_posted"}
 
 #: The text encodings a ``plain_text`` commit leaves out (see Database.transaction).
 _PLAIN_TEXT = "fsst,dictionary,dict_fsst"
@@ -123,6 +128,23 @@ class Database:
                         cur.execute("RESET disabled_compression_methods")
                 self._bump_version()
 
+    @contextmanager
+    def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction that is always rolled back: to see what a write would give.
+
+        Reads through this Database in the same thread see the uncommitted rows. The
+        version moves before and after, so no answer cached per version crosses it.
+        """
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            self._bump_version()
+            try:
+                yield cur
+            finally:
+                cur.execute("ROLLBACK")
+                self._bump_version()
+
     @property
     def version(self) -> int:
         """Increases after every committed write: a cache key for query results."""
@@ -156,6 +178,10 @@ class Database:
                 applied.append(version)
         if applied:
             self._bump_version()
+            for version in applied:
+                if version in FOLLOW_UPS:
+                    module, _, function = FOLLOW_UPS[version].partition(":")
+                    getattr(import_module(module), function)(self)
         return applied
 
     def schema_version(self) -> int:
