@@ -66,6 +66,7 @@ class Database:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._version = 0
+        self._scratches = 0
         self._version_lock = threading.Lock()
         self.migrate()
 
@@ -132,23 +133,26 @@ class Database:
     def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction that is always rolled back: to see what a write would give.
 
-        Reads through this Database in the same thread see the uncommitted rows. The
-        version moves before and after, so no answer cached per version crosses it.
+        Reads through this Database in the same thread see the uncommitted rows. Inside it,
+        this thread's :attr:`version` is one of its own (negative, never a committed one), so
+        no answer cached per version crosses into or out of it; other threads see no change.
         """
         with self._write_lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
-            self._bump_version()
+            with self._version_lock:
+                self._scratches += 1
+                self._local.scratch_version = -self._scratches
             try:
                 yield cur
             finally:
                 cur.execute("ROLLBACK")
-                self._bump_version()
+                self._local.scratch_version = None
 
     @property
     def version(self) -> int:
         """Increases after every committed write: a cache key for query results."""
-        return self._version
+        return getattr(self._local, "scratch_version", None) or self._version
 
     def _bump_version(self) -> None:
         with self._version_lock:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from collabplan import ingest, overview, text, ui
 from collabplan.errors import UserError
+from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 
@@ -129,6 +130,8 @@ for i, upload in enumerate(uploaded or []):
             st.warning(warning)
         if not report.ok():
             st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
+        elif goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
+            st.warning(goal_note, icon=":material/flag:")  # posted goals' baselines it would change
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
@@ -183,7 +186,8 @@ else:
         with st.container(border=True):
             st.warning(
                 f"Undo the upload of {r['file_name']} ({text.when(r['uploaded_at'])})? "
-                f"This removes its {int(r['scores']):,} scores; other uploads are not touched."
+                f"This removes its {int(r['scores']):,} scores; other uploads are not touched. "
+                + gui.undo_goals_text(int(confirm))
             )
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):

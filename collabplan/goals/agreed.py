@@ -9,6 +9,8 @@ Accepting a baseline that the target no longer beats sends the goal back to refi
 
 from __future__ import annotations
 
+from typing import Any
+
 from collabplan import config
 from collabplan.db import Database
 from collabplan.errors import UserError
@@ -109,3 +111,24 @@ def keep_agreed_baseline(db: Database, goal_id: int, *, by_team_id: int | None =
         )
         record_revision(cur, get_goal(db, goal_id), by, change)
     return get_goal(db, goal_id)
+
+
+def notice_text(prog: Any) -> str:
+    """Both numbers of a goal whose data moved (``prog``: a GoalProgress):
+    "Baseline 80% (agreed, 78 students) · the data now says 52.1% (94 students)"; empty when
+    nothing changed. Small groups read "fewer than 10 students"."""
+    if not prog.baseline_changed:
+        return ""
+
+    def words(value: float | None, n: int, agreed: bool) -> str:
+        if value is None or n < config.MIN_GROUP_SIZE:
+            return baseline_words(None, n) + (" (agreed)" if agreed else "")
+        return f"{pct(value)} ({'agreed, ' if agreed else ''}{count(n, 'student')})"
+
+    text = (
+        f"Baseline {words(prog.baseline.value, prog.baseline.students, True)} · "
+        f"the data now says {words(prog.baseline_now_value, prog.baseline_now_students, False)}"
+    )
+    if not prog.baseline_notice:
+        text += "; the team kept the agreed baseline"
+    return text
