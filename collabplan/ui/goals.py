@@ -210,7 +210,10 @@ def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "") -> st
     if key not in memo:
         for old in [k for k in memo if k[2] != db.version]:
             del memo[old]  # only the current version's answers are read again
-        memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared))
+        try:
+            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared))
+        except UserError:
+            memo[key] = ""  # the file cannot be written: the import says why, not the preview
     return memo[key]
 
 
