@@ -137,7 +137,8 @@ def _one_line(exc: BaseException) -> int:
 
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
-    from collabplan.ingest import safety
+    from collabplan.ingest import parser
+    from collabplan.ingest.checks import sniff_kind
 
     files = []
     for name in args.files:
@@ -149,31 +150,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Each workbook's parser (a child process) starts before anything else loads: the parse
     # is the longest step and needs only the sheets to read. The mapping is checked after.
     sheets = _sheets_to_read(args.mapping)
-    early = [
-        None if sheets is _UNKNOWN else safety.fork_parse(data, name, sheets)
-        for name, data in files
-    ]
+    jobs: list[parser.Job | None] = []
     try:
+        for name, data in files:
+            early = sheets is not _UNKNOWN and sniff_kind(data) == "zip"
+            jobs.append(parser.start(data, name, sheets) if early else None)
         from collabplan.ingest.mapping import load_mapping
-        from collabplan.ingest.read import (
-            forget_background_reads,
-            read_arguments,
-            read_in_background,
-        )
 
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
-        # the files are parsed while the database and import code load
-        for (name, data), job in zip(files, early, strict=True):
-            read_in_background(data, name, job=job, **read_arguments(mapping))
-        early = []  # handed over
+        return _import_read_files(args, files, mapping, jobs)
     finally:
-        for job in early:
+        for job in jobs:
             if job is not None:
                 job.close()
-    try:
-        return _import_read_files(args, files, mapping)
-    finally:
-        forget_background_reads()
 
 
 _UNKNOWN = object()
@@ -198,7 +187,9 @@ def _sheets_to_read(mapping_path: str | None) -> Any:
     return _UNKNOWN
 
 
-def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]], mapping) -> int:
+def _import_read_files(
+    args: argparse.Namespace, files: list[tuple[str, bytes]], mapping, jobs: list
+) -> int:
     # DuckDB loads pandas the first time it scans an Arrow table; load it now, while waiting
     import pandas  # noqa: F401
 
@@ -212,7 +203,7 @@ def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]],
     db = _connect(args.db)
     warm_up()
     baselines_since = watch_baselines(db)
-    results = import_files(db, files, mapping, team=args.team, progress=progress)
+    results = import_files(db, files, mapping, team=args.team, progress=progress, jobs=jobs)
     # What the import did to posted goals' baselines (all files together: with several,
     # the JSON gives them with the last file written).
     changes = baselines_since()
@@ -316,7 +307,7 @@ def cmd_skills(args: argparse.Namespace) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    from collabplan.ingest import delete_upload, list_uploads
+    from collabplan.ingest.load import delete_upload, list_uploads
 
     db = _connect(args.db)
     if args.action == "delete":
@@ -447,8 +438,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # collabplan.db (DuckDB) is not imported here: DuckDB starts threads, and a process with
-    # one thread can fork its workbook parser at once instead of starting a parser process
+    # nothing heavy is imported here: the import command starts its workbook parser first
     from collabplan.errors import UserError
 
     # numpy's OpenBLAS starts a thread per core that spins for a while; nothing here does

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collabplan import ingest, overview, text, ui
+from collabplan import overview, text, ui
 from collabplan.errors import UserError
+from collabplan.ingest import load
+from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
@@ -14,8 +16,8 @@ ui.page_setup()
 
 db = ui.get_db()
 projection = ui.projection_mode()
-list_uploads = cached(ingest.list_uploads)
-saved_mappings = cached(ingest.saved_mappings)
+list_uploads = cached(load.list_uploads)
+saved_mappings = cached(load.saved_mappings)
 team_names = cached(overview.team_names)
 
 st.title("Upload results")
@@ -73,7 +75,7 @@ for i, upload in enumerate(uploaded or []):
             starts[f"Detected: {f.detected_label}"] = f.detected
         for name, mapping in saved_mappings().items():
             starts[f"Saved mapping: {name}"] = mapping
-        for name, mapping in ingest.presets().items():
+        for name, mapping in presets().items():
             if not mapping.tracker:
                 starts[f"Preset: {mapping.label or name}"] = mapping
         if f.detected is None:
@@ -111,7 +113,7 @@ for i, upload in enumerate(uploaded or []):
             )
             if right.form_submit_button("Save mapping"):
                 if save_as.strip():
-                    ingest.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
+                    load.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
                     ui.after_write()
                     st.session_state[up.SAVED_KEY] = save_as.strip()
                     st.rerun()
@@ -158,7 +160,7 @@ if files:
             submitted = st.form_submit_button(label, type="primary")
         if submitted:
             team = new_team.strip() or (None if team_choice == up.NONE else team_choice)
-            before = ingest.list_uploads(db)
+            before = load.list_uploads(db)
             progress = up.progress_bar("Importing…")
             try:
                 results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
@@ -192,7 +194,7 @@ else:
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
-                    removed = ingest.delete_upload(db, int(confirm))
+                    removed = load.delete_upload(db, int(confirm))
                 except UserError as exc:
                     st.error(str(exc))
                 else:

@@ -173,14 +173,21 @@ def test_sheets_to_read_is_the_mapping_source_sheet_read_on_its_own(tmp_path):
 _COUNT_PARSES = """
 import sys
 from collabplan import cli
-from collabplan.ingest import safety
+from collabplan.ingest import parser
 started = []
-real = safety.start_parse
+real = parser.start
 def counted(*args, **kwargs):
     started.append(args[2])
     return real(*args, **kwargs)
-safety.start_parse = counted
+parser.start = counted
 code = cli.main(sys.argv[1:])
+import os
+try:
+    os.waitpid(-1, os.WNOHANG)
+    children = "some"
+except ChildProcessError:  # none left, running or not waited for
+    children = []
+print("CHILDREN", children)
 print("STARTED", started, "CODE", code)
 """
 
@@ -220,22 +227,24 @@ def test_the_import_uses_the_parse_it_started_before_the_mapping_loaded(db_path,
     assert done.stdout.splitlines()[-1] == "STARTED ['Results'] CODE 0"  # one parse, not two
 
 
-def test_a_parse_started_for_other_sheets_is_closed_and_not_used():
-    from collabplan.ingest import read
+def test_an_import_that_fails_leaves_no_child_process(db_path, tmp_path):
+    import subprocess
+    import sys
 
-    class StartedJob:
-        sheets = "Other"
-        closed = False
-
-        def close(self) -> None:
-            self.closed = True
-
-    job = StartedJob()
-    pending = read._Pending(
-        b"a,b\n1,2\n", "f.csv", {"sheets": None, "delimiter": None, "encoding": None}, job
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    bad.write_bytes(badfiles.far_away_cell_hidden_xlsx())
+    done = subprocess.run(
+        [sys.executable, "-c", _COUNT_PARSES, "import", str(good), str(bad), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
     )
-    pending.wait()
-    assert job.closed and pending.job is None
+    assert done.returncode == 0, done.stderr  # (the script's own exit; cli.main returned 2)
+    assert "reader stopped: signal" in done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-2] == "CHILDREN []" and lines[-1] == "STARTED ['*', '*'] CODE 2"
 
 
 def test_goals_json_gives_the_baseline_in_force_and_today_s(demo_db, db_path, capsys):

@@ -82,7 +82,7 @@ def baseline_changes(db: Database, write: Callable[[Callable[[], Numbers]], Numb
 
 
 def upload_baseline_changes(db: Database, prepared: Any) -> list[dict[str, Any]]:
-    """:func:`baseline_changes` of a prepared upload (``ingest.Prepared``)."""
+    """:func:`baseline_changes` of a prepared upload (``ingest.normalise.prepare.Prepared``)."""
     from collabplan.ingest.load import write_then_rollback
 
     return baseline_changes(db, lambda fn: write_then_rollback(db, prepared, fn))

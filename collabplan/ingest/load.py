@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from collabplan.errors import UserError
 from collabplan.ingest import store
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import Prepared, prepare
+from collabplan.ingest.parser import Job
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd
@@ -96,20 +97,24 @@ def import_files(
     team: str | None = None,
     uploaded_by: str | None = None,
     progress: Progress | None = None,
+    jobs: Sequence[Job | None] = (),
 ) -> list[ImportResult]:
     """Several files at once (e.g. MAP results + the StudentsBySchool roster, either order).
 
     Every file is read and checked before anything is written, so one bad file leaves the
     database unchanged; then each file is saved in its own transaction. Files join through
-    the student id, so the order does not matter.
+    the student id, so the order does not matter. ``jobs``: the parses already started for
+    the files, in the same order (see :func:`collabplan.ingest.parser.start`); the caller
+    closes them.
     """
     prepared: list[Prepared | ImportResult] = []
     for i, (name, data) in enumerate(files):
         sha = hashlib.sha256(data).hexdigest()
         done = _existing(db, sha, name)
+        job = jobs[i] if i < len(jobs) else None
         if done is None:
             sub = _scaled(progress, i / len(files) * 0.6, (i + 1) / len(files) * 0.6)
-            done = prepare(data, name, mapping, progress=sub)
+            done = prepare(data, name, mapping, progress=sub, job=job)
             if not done.report.ok():
                 raise UserError(done.report.errors[0])
         prepared.append(done)

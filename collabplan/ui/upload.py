@@ -1,7 +1,7 @@
 """Upload-page helpers: the mapping form, the validation report, import and undo.
 
 The importer itself is :mod:`collabplan.ingest`; this module only turns its objects into
-widgets and widgets back into a :class:`~collabplan.ingest.Mapping`.
+widgets and widgets back into a :class:`~collabplan.ingest.mapping.Mapping`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,13 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from collabplan import ingest, text
+from collabplan import text
 from collabplan.errors import UserError
+from collabplan.ingest.detect import detect_mapping
+from collabplan.ingest.load import import_files, import_prepared
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.prepare import prepare
+from collabplan.ingest.read import read_upload
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -275,22 +280,22 @@ class FileState:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read_all(data: bytes, file_name: str) -> list[Any]:
-    return ingest.read_upload(data, file_name, sheets="*")
+    return read_upload(data, file_name, sheets="*")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _detect(data: bytes, file_name: str) -> tuple[Any, str]:
-    return ingest.detect_mapping(_read_all(data, file_name), file_name)
+    return detect_mapping(_read_all(data, file_name), file_name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _prepare(data: bytes, file_name: str, mapping_toml: str, mapping_name: str) -> Any:
-    mapping = ingest.Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
-    return ingest.prepare(data, file_name, mapping)
+    mapping = Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
+    return prepare(data, file_name, mapping)
 
 
 def prepare_with(data: bytes, file_name: str, mapping: Any | None) -> Any:
-    """``ingest.prepare`` cached by the file's bytes and the mapping's text."""
+    """``prepare`` cached by the file's bytes and the mapping's text."""
     if mapping is None:
         return _prepare(data, file_name, "", "")
     return _prepare(data, file_name, mapping.to_toml(), mapping.name)
@@ -549,7 +554,7 @@ def mapping_from_form(values: dict[str, Any], start: Any, name: str) -> tuple[An
     """
     if start is not None and _same(values, _tidy(start.to_dict())):
         return start, False
-    mapping = ingest.Mapping.from_dict(values, name=name)
+    mapping = Mapping.from_dict(values, name=name)
     return mapping, True
 
 
@@ -591,7 +596,7 @@ def import_all(
     if not ready:
         return []
     if len(ready) > 1 and not any(f.adjusted for f in ready):
-        return list(ingest.import_files(
+        return list(import_files(
             db, [(f.name, f.data) for f in ready], None, team=team, uploaded_by=who, progress=progress,
         ))
     results = []
@@ -599,6 +604,6 @@ def import_all(
         def scaled(fraction: float, message: str = "", i: int = i) -> None:
             progress((i + fraction) / len(ready), message)
 
-        results.append(ingest.import_prepared(db, f.prepared, team=team, uploaded_by=who, progress=scaled))
+        results.append(import_prepared(db, f.prepared, team=team, uploaded_by=who, progress=scaled))
     progress(1.0, "Done")
     return results

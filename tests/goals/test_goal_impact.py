@@ -18,7 +18,9 @@ from collabplan.goals.impact import (
     watch_baselines,
 )
 from collabplan.goals.model import create_goal, set_status
-from collabplan.ingest import delete_upload, import_file, prepare, store
+from collabplan.ingest import store
+from collabplan.ingest.load import delete_upload, import_file
+from collabplan.ingest.normalise.prepare import prepare
 from collabplan.metrics import metric_value
 from tests import factories as f
 from tests.goal_factories import make_priority

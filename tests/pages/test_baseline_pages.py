@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collabplan.goals.model import get_goal, goal_history
-from collabplan.ingest import import_files
+from collabplan.ingest.load import import_files
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 GOAL = "Grade 4 Math"

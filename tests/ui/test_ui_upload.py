@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from collabplan import ingest
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.read import RawSheet
 from collabplan.ingest.validate import Report
 from collabplan.ui import upload as up
@@ -88,7 +88,7 @@ def test_undo_line_uses_the_skill_score_count_the_history_showed() -> None:
 
 
 def test_untouched_form_values_give_back_the_start_mapping() -> None:
-    start = ingest.Mapping.from_toml(
+    start = Mapping.from_toml(
         '[source]\nheader_row = 4\n[columns]\nstudent_name = "Student"\n'
         '[scores]\npattern = "^Q\\\\d+$"\nkind = "points"\nproficient = 0.85\n',
         name="cfa",
