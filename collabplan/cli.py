@@ -205,8 +205,11 @@ def _import_read_files(
 
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None
+    from collabplan.goals.impact import changes_text, watch_baselines
+
     db = _connect(args.db)
     warm_up()
+    baselines_since = watch_baselines(db)
     try:
         results = import_files(
             db, files, mapping, team=args.team, progress=progress, jobs=jobs,
@@ -216,9 +219,13 @@ def _import_read_files(
         raise UsageError(
             f"{exc}; if they are the same students, add --update-students to save their new names"
         ) from exc
-    for r in results:
+    # What the import did to posted goals' baselines (all files together: with several,
+    # the JSON gives them with the last file written).
+    changes = baselines_since()
+    last = max((i for i, r in enumerate(results) if not r.duplicate), default=None)
+    for i, r in enumerate(results):
         if args.json:
-            _json(r.to_json())
+            _json({**r.to_json(), "baseline_changes": changes if i == last else []})
             continue
         if r.duplicate:
             said = r.warnings[0] if r.warnings else f"already imported as upload {r.upload_id}; nothing was added"
@@ -235,6 +242,8 @@ def _import_read_files(
             _out(f"{r.file_name}: upload {r.upload_id}, {r.students} students (roster, no scores)")
         for w in r.warnings:
             _out(f"  note: {w}")
+        if changes and i == last:
+            _out("  note: " + changes_text(changes, "This file" if len(files) == 1 else "These files"))
     return 0
 
 
@@ -322,10 +331,15 @@ def cmd_uploads(args: argparse.Namespace) -> int:
             raise UsageError(
                 "uploads delete: give the upload ID (see `python -m collabplan uploads`)"
             )
+        from collabplan.goals.impact import goals_using_upload, undo_warning
+
+        using = goals_using_upload(db, args.id)  # named before the upload goes
         done = delete_upload(db, args.id, who="command line")
         if args.json:
-            _json(done)
+            _json({**done, "goals": using})
         else:
+            if using:
+                _out(undo_warning(using))
             _out(
                 f"Undid upload {done['upload_id']} ({done['file_name']}): removed {done['scores']} scores"
             )

@@ -8,6 +8,7 @@ from collabplan import overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
+from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
 from collabplan.ui import upload_check
 from collabplan.ui.cache import cached
@@ -132,10 +133,14 @@ for i, upload in enumerate(uploaded or []):
             st.warning(warning)
         if not report.ok():
             st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
-        if report.needs_confirmation:
-            f.needs_confirmation = True
-            st.error(upload_check.refusal_text(report), icon=":material/person_alert:")
-            f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
+        else:
+            if report.needs_confirmation:
+                f.needs_confirmation = True
+                st.error(upload_check.refusal_text(report), icon=":material/person_alert:")
+                f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
+            # posted goals' baselines the file would change (as if confirmed)
+            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
+                st.warning(goal_note, icon=":material/flag:")
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
@@ -196,7 +201,8 @@ else:
         with st.container(border=True):
             st.warning(
                 f"Undo the upload of {r['file_name']} ({text.when(r['uploaded_at'])})? "
-                f"This removes its {int(r['scores']):,} scores; other uploads are not touched."
+                f"This removes its {int(r['scores']):,} scores; other uploads are not touched. "
+                + gui.undo_goals_text(int(confirm))
             )
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):

@@ -304,3 +304,75 @@ def test_import_of_the_same_scores_in_other_bytes_is_a_duplicate_and_later_score
     assert pct() == 100.0
     run(capsys, "uploads", "delete", str(later["upload_id"]), "--db", str(db_path))
     assert pct() == 50.0
+def test_goals_json_gives_the_baseline_in_force_and_today_s(demo_db, db_path, capsys):
+    demo_db.close()
+    code, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    goals = json.loads(out)
+    assert code == 0 and goals
+    for g in goals:
+        assert set(g["baseline"]) == {"term", "date", "value", "students"}
+        assert g["baseline_now"] == {"value": g["baseline"]["value"],
+                                     "students": g["baseline"]["students"]}
+        assert g["baseline_changed"] is False
+
+
+def test_an_import_of_overlapping_ids_keeps_posted_baselines_and_says_so(
+    demo_db, db_path, samples, capsys
+):
+    demo_db.close()
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    before = {g["id"]: g for g in json.loads(out)}
+    results = samples / "nwea_map_CombinedAssessmentResults.csv"
+    roster = samples / "nwea_map_StudentsBySchool.csv"
+    before_db = db_state(db_path)
+    code, out, err = run(capsys, "import", str(results), str(roster), "--db", str(db_path))
+    assert code == 2 and "--update-students" in err and db_state(db_path) == before_db
+    code, out, _ = run(capsys, "import", str(results), str(roster), "--db", str(db_path),
+                       "--update-students")
+    assert code == 0
+    assert ("note: These files change the baseline of 1 posted goal: "
+            "Grade 4 Math · Number and Operations 80% → 52.1%.") in out
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    after = {g["id"]: g for g in json.loads(out)}
+    changed = [g for g in after.values() if g["baseline_changed"]]
+    assert [g["baseline_now"]["value"] for g in changed] == [52.1]
+    for gid, g in after.items():
+        if before[gid]["lifecycle"] in ("active", "met", "not_met"):
+            assert g["baseline"] == before[gid]["baseline"]
+    # undoing it names the posted goal whose baseline window it added results to
+    _, out, _ = run(capsys, "uploads", "--db", str(db_path), "--json")
+    uploads = json.loads(out)
+    nwea = next(u for u in uploads if u["file_name"] == results.name)
+    code, out, _ = run(capsys, "uploads", "delete", str(nwea["id"]), "--db", str(db_path), "--json")
+    done = json.loads(out)
+    assert code == 0 and [g["goal"] for g in done["goals"]] == [
+        "Grade 4 Math · Number and Operations"]
+    roster_id = next(u["id"] for u in uploads if u["file_name"] == roster.name)
+    assert run(capsys, "uploads", "delete", str(roster_id), "--db", str(db_path))[0] == 0
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    assert not any(g["baseline_changed"] for g in json.loads(out))
+
+
+def test_import_json_lists_baseline_changes(demo_db, db_path, samples, capsys):
+    demo_db.close()
+    results = samples / "nwea_map_CombinedAssessmentResults.csv"
+    code, out, _ = run(capsys, "import", str(results), "--db", str(db_path), "--json")
+    [obj] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert code == 0
+    [change] = obj["baseline_changes"]
+    assert change["baseline"]["value"] == 80.0 and change["after"]["value"] == 50.0
+
+
+def test_uploads_delete_names_the_posted_goals_it_takes_the_baseline_from(
+    demo_db, db_path, capsys
+):
+    from collabplan.goals.impact import goals_using_upload
+
+    base_upload = next(u for (u,) in demo_db.rows("SELECT id FROM upload ORDER BY id")
+                       if any(g["baseline"] for g in goals_using_upload(demo_db, u)))
+    demo_db.close()
+    code, out, _ = run(capsys, "uploads", "delete", str(base_upload), "--db", str(db_path))
+    assert code == 0
+    first, second = out.splitlines()[:2]
+    assert first.startswith("Undoing this removes the baseline of ")
+    assert second.startswith("Undid upload")

@@ -274,6 +274,26 @@ def _same_scores(p: Prepared, check: StoreCheck) -> ImportResult:
     )
 
 
+def write_then_rollback(db: Database, prepared: Prepared, fn: Callable[[], Any]) -> Any:
+    """Write ``prepared`` exactly as :func:`import_prepared` would, call ``fn()`` while the rows
+    are there (reads through ``db`` in this thread see them), then roll everything back.
+
+    Returns what ``fn`` returned: a preview of what the import would give. Bytes already
+    imported are not written again (``fn`` sees the database as it is).
+    """
+    report = prepared.report
+    if not report.ok():
+        raise UserError(report.errors[0])
+    sha = prepared.sha256 or hashlib.sha256(prepared.file_name.encode()).hexdigest()
+    with db.scratch() as cur:
+        if not cur.execute("SELECT 1 FROM upload WHERE sha256 = ?", [sha]).fetchone():
+            check = check_with_store(cur, prepared)
+            if not check.duplicate:  # written as if confirmed: the preview shows what it would do
+                report = with_store(report, check, done=True)
+                _write(cur, prepared, report, sha, None, None, check)
+        return fn()
+
+
 def _write(
     cur: Any,
     p: Prepared,
