@@ -136,8 +136,8 @@ def child(mode: str, path: str, mapping: str | None) -> None:
 def stages(path: str, mapping: str) -> dict[str, tuple[float, float]]:
     """The import's steps one by one, as the command line runs them, with their own timings."""
     from collabplan import db
-    from collabplan.ingest import load_mapping
     from collabplan.ingest.load import import_prepared
+    from collabplan.ingest.mapping import load_mapping
     from collabplan.ingest.normalise.prepare import prepare_sheets
     from collabplan.ingest.read import read_upload
 

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--mapping", help="mapping file (.toml); default: a preset picked by the headers"
     )
     imp.add_argument("--team", help="the team the results belong to")
+    imp.add_argument(
+        "--update-students",
+        action="store_true",
+        help="the file's students are the stored ones even though most have other names: "
+        "save their names, grades and classes (undoing the upload puts the old ones back)",
+    )
     imp.add_argument("--json", action="store_true", help="one JSON object per file")
 
     sk = sub.add_parser("skills", help="percent proficient per skill")
@@ -137,7 +143,8 @@ def _one_line(exc: BaseException) -> int:
 
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
-    from collabplan.ingest import safety
+    from collabplan.ingest import parser
+    from collabplan.ingest.checks import sniff_kind
 
     files = []
     for name in args.files:
@@ -149,31 +156,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Each workbook's parser (a child process) starts before anything else loads: the parse
     # is the longest step and needs only the sheets to read. The mapping is checked after.
     sheets = _sheets_to_read(args.mapping)
-    early = [
-        None if sheets is _UNKNOWN else safety.fork_parse(data, name, sheets)
-        for name, data in files
-    ]
+    jobs: list[parser.Job | None] = []
     try:
+        for name, data in files:
+            early = sheets is not _UNKNOWN and sniff_kind(data) == "zip"
+            jobs.append(parser.start(data, name, sheets) if early else None)
         from collabplan.ingest.mapping import load_mapping
-        from collabplan.ingest.read import (
-            forget_background_reads,
-            read_arguments,
-            read_in_background,
-        )
 
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
-        # the files are parsed while the database and import code load
-        for (name, data), job in zip(files, early, strict=True):
-            read_in_background(data, name, job=job, **read_arguments(mapping))
-        early = []  # handed over
+        return _import_read_files(args, files, mapping, jobs)
     finally:
-        for job in early:
+        for job in jobs:
             if job is not None:
                 job.close()
-    try:
-        return _import_read_files(args, files, mapping)
-    finally:
-        forget_background_reads()
 
 
 _UNKNOWN = object()
@@ -198,24 +193,43 @@ def _sheets_to_read(mapping_path: str | None) -> Any:
     return _UNKNOWN
 
 
-def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]], mapping) -> int:
+def _import_read_files(
+    args: argparse.Namespace, files: list[tuple[str, bytes]], mapping, jobs: list
+) -> int:
     # DuckDB loads pandas the first time it scans an Arrow table; load it now, while waiting
     import pandas  # noqa: F401
 
+    from collabplan.ingest.compare import StudentsChangedError
     from collabplan.ingest.load import import_files
     from collabplan.ingest.normalise.prepare import warm_up
 
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None
+    from collabplan.goals.impact import changes_text, watch_baselines
+
     db = _connect(args.db)
     warm_up()
-    results = import_files(db, files, mapping, team=args.team, progress=progress)
-    for r in results:
+    baselines_since = watch_baselines(db)
+    try:
+        results = import_files(
+            db, files, mapping, team=args.team, progress=progress, jobs=jobs,
+            update_students=args.update_students,
+        )
+    except StudentsChangedError as exc:
+        raise UsageError(
+            f"{exc}; if they are the same students, add --update-students to save their new names"
+        ) from exc
+    # What the import did to posted goals' baselines (all files together: with several,
+    # the JSON gives them with the last file written).
+    changes = baselines_since()
+    last = max((i for i, r in enumerate(results) if not r.duplicate), default=None)
+    for i, r in enumerate(results):
         if args.json:
-            _json(r.to_json())
+            _json({**r.to_json(), "baseline_changes": changes if i == last else []})
             continue
         if r.duplicate:
-            _out(f"{r.file_name}: already imported as upload {r.upload_id}; nothing was added")
+            said = r.warnings[0] if r.warnings else f"already imported as upload {r.upload_id}; nothing was added"
+            _out(said if said.startswith(r.file_name) else f"{r.file_name}: {said}")
             continue
         names = r.assessment if isinstance(r.assessment, str) else ", ".join(r.assessment)
         if r.scores:
@@ -228,6 +242,8 @@ def _import_read_files(args: argparse.Namespace, files: list[tuple[str, bytes]],
             _out(f"{r.file_name}: upload {r.upload_id}, {r.students} students (roster, no scores)")
         for w in r.warnings:
             _out(f"  note: {w}")
+        if changes and i == last:
+            _out("  note: " + changes_text(changes, "This file" if len(files) == 1 else "These files"))
     return 0
 
 
@@ -307,7 +323,7 @@ def cmd_skills(args: argparse.Namespace) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    from collabplan.ingest import delete_upload, list_uploads
+    from collabplan.ingest.load import delete_upload, list_uploads
 
     db = _connect(args.db)
     if args.action == "delete":
@@ -315,10 +331,15 @@ def cmd_uploads(args: argparse.Namespace) -> int:
             raise UsageError(
                 "uploads delete: give the upload ID (see `python -m collabplan uploads`)"
             )
+        from collabplan.goals.impact import goals_using_upload, undo_warning
+
+        using = goals_using_upload(db, args.id)  # named before the upload goes
         done = delete_upload(db, args.id, who="command line")
         if args.json:
-            _json(done)
+            _json({**done, "goals": using})
         else:
+            if using:
+                _out(undo_warning(using))
             _out(
                 f"Undid upload {done['upload_id']} ({done['file_name']}): removed {done['scores']} scores"
             )
@@ -433,8 +454,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # collabplan.db (DuckDB) is not imported here: DuckDB starts threads, and a process with
-    # one thread can fork its workbook parser at once instead of starting a parser process
+    # nothing heavy is imported here: the import command starts its workbook parser first
     from collabplan.errors import UserError
 
     # numpy's OpenBLAS starts a thread per core that spins for a while; nothing here does

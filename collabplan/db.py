@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ SCHEMA_VERSION_TABLE = (
     " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
     " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
 )
+
+#: Python steps run once right after a migration's SQL, for data a query alone cannot compute:
+#: version -> "module:function" taking the Database.
+FOLLOW_UPS: dict[int, str] = {7: "collabplan.goals.baseline:freeze_posted"}
 
 #: The text encodings a ``plain_text`` commit leaves out (see Database.transaction).
 _PLAIN_TEXT = "fsst,dictionary,dict_fsst"
@@ -61,6 +66,7 @@ class Database:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._version = 0
+        self._scratches = 0
         self._version_lock = threading.Lock()
         self.migrate()
 
@@ -123,10 +129,30 @@ class Database:
                         cur.execute("RESET disabled_compression_methods")
                 self._bump_version()
 
+    @contextmanager
+    def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction that is always rolled back: to see what a write would give.
+
+        Reads through this Database in the same thread see the uncommitted rows. Inside it,
+        this thread's :attr:`version` is one of its own (negative, never a committed one), so
+        no answer cached per version crosses into or out of it; other threads see no change.
+        """
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            with self._version_lock:
+                self._scratches += 1
+                self._local.scratch_version = -self._scratches
+            try:
+                yield cur
+            finally:
+                cur.execute("ROLLBACK")
+                self._local.scratch_version = None
+
     @property
     def version(self) -> int:
         """Increases after every committed write: a cache key for query results."""
-        return self._version
+        return getattr(self._local, "scratch_version", None) or self._version
 
     def _bump_version(self) -> None:
         with self._version_lock:
@@ -156,6 +182,10 @@ class Database:
                 applied.append(version)
         if applied:
             self._bump_version()
+            for version in applied:
+                if version in FOLLOW_UPS:
+                    module, _, function = FOLLOW_UPS[version].partition(":")
+                    getattr(import_module(module), function)(self)
         return applied
 
     def schema_version(self) -> int:

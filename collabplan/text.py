@@ -153,3 +153,22 @@ def natural_key(text: Any) -> tuple:
         for part in re.split(r"(\d+)", str(text))
         if part
     )
+
+
+# -- a goal's share of the gap -------------------------------------------------------------
+#: Said instead of a share of the gap from baseline to target outside 0-100 %.
+PAST_TARGET = "past the target"
+MOVED_AWAY = "moved away"
+
+
+def gap_text(gap_closed: Any, note: Any = None) -> str:
+    """A share of the gap (0-100) in words, never past 0-100 %: "62% of the gap",
+    "100% of the gap: past the target", "0% of the gap: moved away"; none: "not enough data yet".
+    """
+    if gap_closed is None or _missing(gap_closed):
+        return "not enough data yet"
+    shown = min(max(float(gap_closed), 0.0), 100.0)
+    words = f"{shown:.0f}% of the gap"
+    if isinstance(note, str) and note:
+        words += f": {note}"
+    return words

@@ -72,6 +72,7 @@ for row_start in range(0, len(cards), 2):
             b.metric("Baseline", card["baseline"])
             latest.metric("Latest", card["latest"])
             t.metric("Target", card["target"])
+            gui.baseline_choice(db, prog, card["team_id"], "gb_baseline")
             st.plotly_chart(
                 charts.progress_sparkline(progress_frame(prog), prog.target_value, prog.metric),
                 width="stretch", key=f"gb_spark_{gid}", config={"displayModeBar": False},

@@ -47,12 +47,15 @@ by_team = remembered_select("Changes made by", list(t_names), key=f"gdt_by_{goal
 # -- progress ----------------------------------------------------------------------------
 st.subheader("Progress")
 b, latest, t, s = st.columns(4)
-b.metric(f"Baseline ({prog.baseline.label})", gui.value_text(prog.baseline))
+b.metric(f"Baseline ({prog.baseline.label})", gui.value_text(prog.baseline),
+         help="Agreed when the goal was posted; a later upload does not move it."
+         if goal.status in ("active", "met", "not_met") else "Follows the data until the goal is posted.")
 latest.metric("Latest" + (f" ({prog.latest.label})" if prog.latest else ""),
               gui.value_text(prog.latest))
 t.metric("Target" + (f" ({text.long_date(goal.target_date)})" if goal.target_date else ""),
          text.pct_exact(goal.target_value))
 s.metric("Status", prog.status.capitalize())
+gui.baseline_choice(db, prog, by_team, "gdt_baseline")
 if goal.target_value is not None:
     st.plotly_chart(
         charts.progress_figure(progress_frame(prog), metric=goal.metric,

@@ -46,7 +46,13 @@ cols[2].metric("Target", pui.value_text(row["target_value"], missing="not set ye
                help=None if pd.isna(row["target_date"]) else
                f"by {text.long_date(values.to_date(row['target_date']))}")
 cols[3].metric("Gap closed", "–" if pd.isna(row["gap_closed"]) else f"{row['gap_closed']:.0f}%",
-               help="Share of the distance from baseline to target covered so far.")
+               delta=row["gap_note"] if isinstance(row["gap_note"], str) else None,
+               delta_color="normal" if row["gap_note"] == text.PAST_TARGET else "inverse",
+               help="Share of the distance from baseline to target covered so far, "
+               "between 0% and 100%; beyond the target or away from it is said in words.")
+if bool(row["baseline_changed"]):
+    st.caption(f"Baseline {pui.value_text(row['baseline_value'])} (agreed) · the data now says "
+               f"{pui.value_text(row['baseline_now_value'])}: the team decides on **Goal & actions**.")
 
 fig = charts.progress_figure(
     pts, metric=row["metric"],

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collabplan import ingest, overview, text, ui
+from collabplan import overview, text, ui
 from collabplan.errors import UserError
+from collabplan.ingest import load
+from collabplan.ingest.mapping import presets
+from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
+from collabplan.ui import upload_check
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -14,8 +18,8 @@ ui.page_setup()
 
 db = ui.get_db()
 projection = ui.projection_mode()
-list_uploads = cached(ingest.list_uploads)
-saved_mappings = cached(ingest.saved_mappings)
+list_uploads = cached(load.list_uploads)
+saved_mappings = cached(load.saved_mappings)
 team_names = cached(overview.team_names)
 
 st.title("Upload results")
@@ -43,7 +47,7 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
         st.info(up.result_line(record), icon=":material/content_copy:")
     else:
         st.success(up.result_line(record), icon=":material/check_circle:")
-    for warning in record.get("warnings", []):
+    for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
         st.warning(f"{record['file_name']}: {warning}")
 
 files: list[up.FileState] = []
@@ -73,7 +77,7 @@ for i, upload in enumerate(uploaded or []):
             starts[f"Detected: {f.detected_label}"] = f.detected
         for name, mapping in saved_mappings().items():
             starts[f"Saved mapping: {name}"] = mapping
-        for name, mapping in ingest.presets().items():
+        for name, mapping in presets().items():
             if not mapping.tracker:
                 starts[f"Preset: {mapping.label or name}"] = mapping
         if f.detected is None:
@@ -111,14 +115,14 @@ for i, upload in enumerate(uploaded or []):
             )
             if right.form_submit_button("Save mapping"):
                 if save_as.strip():
-                    ingest.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
+                    load.save_mapping(db, save_as.strip(), f.mapping.copy(name=save_as.strip()))
                     ui.after_write()
                     st.session_state[up.SAVED_KEY] = save_as.strip()
                     st.rerun()
                 else:
                     st.warning("Give the mapping a name first.")
 
-        report = f.prepared.report
+        report = upload_check.checked(db, f.prepared)
         st.markdown("**What would be imported** (nothing is saved yet)")
         for column, (label, value) in zip(st.columns(6), up.report_tiles(report), strict=True):
             column.metric(label, value)
@@ -130,6 +134,14 @@ for i, upload in enumerate(uploaded or []):
             st.warning(warning)
         if not report.ok():
             st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
+        else:
+            if report.needs_confirmation:
+                f.needs_confirmation = True
+                st.error(upload_check.refusal_text(report), icon=":material/person_alert:")
+                f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
+            # posted goals' baselines the file would change (as if confirmed)
+            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
+                st.warning(goal_note, icon=":material/flag:")
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
@@ -142,10 +154,16 @@ if not uploaded and not st.session_state.get(up.RESULTS_KEY):
     st.info("Drop a file above to see how it will be read before anything is saved.")
 
 ready = [f for f in files if f.prepared is not None and f.error is None and f.prepared.report.ok()]
+unconfirmed = [f.name for f in ready if f.needs_confirmation and not f.update_students]
 if files:
     st.subheader("Import")
     if not ready:
         st.info("Nothing can be imported yet: fix the problems shown above.")
+    elif unconfirmed:
+        st.info(
+            f"Nothing can be imported yet: confirm the students of {', '.join(unconfirmed)} above, "
+            "or remove the file."
+        )
     else:
         with st.form("import_form"):
             left, middle, right = st.columns(3)
@@ -156,12 +174,12 @@ if files:
             submitted = st.form_submit_button(label, type="primary")
         if submitted:
             team = new_team.strip() or (None if team_choice == up.NONE else team_choice)
-            before = ingest.list_uploads(db)
+            before = load.list_uploads(db)
             progress = up.progress_bar("Importing…")
             try:
                 results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
             except UserError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(upload_check.error_text(exc, projection), icon=":material/error:")
             else:
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [
@@ -184,12 +202,13 @@ else:
         with st.container(border=True):
             st.warning(
                 f"Undo the upload of {r['file_name']} ({text.when(r['uploaded_at'])})? "
-                f"This removes its {int(r['scores']):,} scores; other uploads are not touched."
+                f"This removes its {int(r['scores']):,} scores; other uploads are not touched. "
+                + gui.undo_goals_text(int(confirm))
             )
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
-                    removed = ingest.delete_upload(db, int(confirm))
+                    removed = load.delete_upload(db, int(confirm))
                 except UserError as exc:
                     st.error(str(exc))
                 else:

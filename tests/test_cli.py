@@ -173,14 +173,21 @@ def test_sheets_to_read_is_the_mapping_source_sheet_read_on_its_own(tmp_path):
 _COUNT_PARSES = """
 import sys
 from collabplan import cli
-from collabplan.ingest import safety
+from collabplan.ingest import parser
 started = []
-real = safety.start_parse
+real = parser.start
 def counted(*args, **kwargs):
     started.append(args[2])
     return real(*args, **kwargs)
-safety.start_parse = counted
+parser.start = counted
 code = cli.main(sys.argv[1:])
+import os
+try:
+    os.waitpid(-1, os.WNOHANG)
+    children = "some"
+except ChildProcessError:  # none left, running or not waited for
+    children = []
+print("CHILDREN", children)
 print("STARTED", started, "CODE", code)
 """
 
@@ -220,19 +227,152 @@ def test_the_import_uses_the_parse_it_started_before_the_mapping_loaded(db_path,
     assert done.stdout.splitlines()[-1] == "STARTED ['Results'] CODE 0"  # one parse, not two
 
 
-def test_a_parse_started_for_other_sheets_is_closed_and_not_used():
-    from collabplan.ingest import read
+def test_an_import_that_fails_leaves_no_child_process(db_path, tmp_path):
+    import subprocess
+    import sys
 
-    class StartedJob:
-        sheets = "Other"
-        closed = False
-
-        def close(self) -> None:
-            self.closed = True
-
-    job = StartedJob()
-    pending = read._Pending(
-        b"a,b\n1,2\n", "f.csv", {"sheets": None, "delimiter": None, "encoding": None}, job
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    bad.write_bytes(badfiles.far_away_cell_hidden_xlsx())
+    done = subprocess.run(
+        [sys.executable, "-c", _COUNT_PARSES, "import", str(good), str(bad), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
     )
-    pending.wait()
-    assert job.closed and pending.job is None
+    assert done.returncode == 0, done.stderr  # (the script's own exit; cli.main returned 2)
+    assert "reader stopped: signal" in done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-2] == "CHILDREN []" and lines[-1] == "STARTED ['*', '*'] CODE 2"
+
+
+# -- student identity and scores already stored (import --update-students) -----------------
+def _write(tmp_path: Path, generated) -> str:
+    path = tmp_path / generated.file_name
+    path.write_bytes(generated.data)
+    return str(path)
+
+
+def test_import_of_other_students_on_known_ids_exits_2_until_update_students(demo_db, db_path, tmp_path, capsys):
+    from tests.identity_files import other_school_grade4
+
+    results, roster = other_school_grade4()
+    files = [_write(tmp_path, results), _write(tmp_path, roster)]
+    demo_db.close()
+    before = db_state(db_path)
+    code, out, err = run(capsys, "import", *files, "--db", str(db_path), "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--update-students" in err and "StudentsBySchool_Hillside.csv" in err
+    assert db_state(db_path) == before
+    code, out, err = run(capsys, "import", *files, "--db", str(db_path), "--json", "--update-students")
+    assert code == 0, err
+    roster_json = json.loads(out.splitlines()[1])
+    assert any("already exist with another name" in w for w in roster_json["warnings"])
+
+
+def test_import_of_the_same_scores_in_other_bytes_is_a_duplicate_and_later_scores_count(
+    db_path, tmp_path, capsys
+):
+    first, resaved, corrected = (tmp_path / n for n in ("quiz.csv", "quiz copy.csv", "quiz fixed.csv"))
+    first.write_text("Student ID,Student,Score\n1,Ava Lee,50%\n2,Ben Ode,90%\n")
+    resaved.write_text("Student ID,Student,Score\r\n2,Ben Ode,0.9\r\n1,Ava Lee,0.5\r\n")
+    corrected.write_text("Student ID,Student,Score\n1,Ava Lee,85%\n2,Ben Ode,90%\n")
+    mapping = tmp_path / "quiz.toml"
+    mapping.write_text(
+        '[assessment]\nname = "Quiz"\ndate = "2025-10-01"\n[columns]\nstudent_id = "Student ID"\n'
+        'student_name = "Student"\n[scores]\ncolumns = ["Score"]\nkind = "percent"\n'
+    )
+    args = ("--db", str(db_path), "--mapping", str(mapping), "--json")
+    code, out, err = run(capsys, "import", str(first), *args)
+    assert code == 0, err
+    code, out, err = run(capsys, "import", str(resaved), *args)
+    again = json.loads(out)
+    assert code == 0 and again["duplicate"] is True
+    assert again["warnings"] == ["same scores as upload 1 (quiz.csv); nothing was added"]
+    assert db_state(db_path)["upload"] == 1
+
+    def pct() -> float:
+        code, out, _ = run(capsys, "skills", "--db", str(db_path), "--json")
+        return json.loads(out)[0]["pct_proficient"]
+
+    assert pct() == 50.0
+    code, out, err = run(capsys, "import", str(corrected), *args)
+    later = json.loads(out)
+    assert code == 0 and later["duplicate"] is False
+    assert any(w.startswith("1 stored score for the same student") for w in later["warnings"])
+    assert pct() == 100.0
+    run(capsys, "uploads", "delete", str(later["upload_id"]), "--db", str(db_path))
+    assert pct() == 50.0
+def test_goals_json_gives_the_baseline_in_force_and_today_s(demo_db, db_path, capsys):
+    demo_db.close()
+    code, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    goals = json.loads(out)
+    assert code == 0 and goals
+    for g in goals:
+        assert set(g["baseline"]) == {"term", "date", "value", "students"}
+        assert g["baseline_now"] == {"value": g["baseline"]["value"],
+                                     "students": g["baseline"]["students"]}
+        assert g["baseline_changed"] is False
+
+
+def test_an_import_of_overlapping_ids_keeps_posted_baselines_and_says_so(
+    demo_db, db_path, samples, capsys
+):
+    demo_db.close()
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    before = {g["id"]: g for g in json.loads(out)}
+    results = samples / "nwea_map_CombinedAssessmentResults.csv"
+    roster = samples / "nwea_map_StudentsBySchool.csv"
+    before_db = db_state(db_path)
+    code, out, err = run(capsys, "import", str(results), str(roster), "--db", str(db_path))
+    assert code == 2 and "--update-students" in err and db_state(db_path) == before_db
+    code, out, _ = run(capsys, "import", str(results), str(roster), "--db", str(db_path),
+                       "--update-students")
+    assert code == 0
+    assert ("note: These files change the baseline of 1 posted goal: "
+            "Grade 4 Math · Number and Operations 80% → 52.1%.") in out
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    after = {g["id"]: g for g in json.loads(out)}
+    changed = [g for g in after.values() if g["baseline_changed"]]
+    assert [g["baseline_now"]["value"] for g in changed] == [52.1]
+    for gid, g in after.items():
+        if before[gid]["lifecycle"] in ("active", "met", "not_met"):
+            assert g["baseline"] == before[gid]["baseline"]
+    # undoing it names the posted goal whose baseline window it added results to
+    _, out, _ = run(capsys, "uploads", "--db", str(db_path), "--json")
+    uploads = json.loads(out)
+    nwea = next(u for u in uploads if u["file_name"] == results.name)
+    code, out, _ = run(capsys, "uploads", "delete", str(nwea["id"]), "--db", str(db_path), "--json")
+    done = json.loads(out)
+    assert code == 0 and [g["goal"] for g in done["goals"]] == [
+        "Grade 4 Math · Number and Operations"]
+    roster_id = next(u["id"] for u in uploads if u["file_name"] == roster.name)
+    assert run(capsys, "uploads", "delete", str(roster_id), "--db", str(db_path))[0] == 0
+    _, out, _ = run(capsys, "goals", "--db", str(db_path), "--json")
+    assert not any(g["baseline_changed"] for g in json.loads(out))
+
+
+def test_import_json_lists_baseline_changes(demo_db, db_path, samples, capsys):
+    demo_db.close()
+    results = samples / "nwea_map_CombinedAssessmentResults.csv"
+    code, out, _ = run(capsys, "import", str(results), "--db", str(db_path), "--json")
+    [obj] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert code == 0
+    [change] = obj["baseline_changes"]
+    assert change["baseline"]["value"] == 80.0 and change["after"]["value"] == 50.0
+
+
+def test_uploads_delete_names_the_posted_goals_it_takes_the_baseline_from(
+    demo_db, db_path, capsys
+):
+    from collabplan.goals.impact import goals_using_upload
+
+    base_upload = next(u for (u,) in demo_db.rows("SELECT id FROM upload ORDER BY id")
+                       if any(g["baseline"] for g in goals_using_upload(demo_db, u)))
+    demo_db.close()
+    code, out, _ = run(capsys, "uploads", "delete", str(base_upload), "--db", str(db_path))
+    assert code == 0
+    first, second = out.splitlines()[:2]
+    assert first.startswith("Undoing this removes the baseline of ")
+    assert second.startswith("Undid upload")

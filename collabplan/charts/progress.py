@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout
-from collabplan.text import METRIC_WORDS, fewer_than, lower_is_better, pct_exact
+from collabplan.text import METRIC_WORDS, fewer_than, gap_text, lower_is_better, pct_exact
 
 STATUS_WORDS = {
     "on track": "On track",
@@ -215,8 +215,9 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
     """Horizontal bars, one per goal, grouped by priority.
 
     ``goals`` columns: goal (short name), priority (None: "No priority yet"), gap_closed
-    (0–100 or more; None when there is no checkpoint yet), status, and optionally
-    priority_order (the school's order of its priorities).
+    (0–100; None when there is no checkpoint yet), status, and optionally gap_note ("past
+    the target" / "moved away") and priority_order (the school's order of its priorities).
+    Bars never pass 100 % nor fall below 0: what lies beyond is said in words.
     """
     df = goals.copy()
     fig = go.Figure()
@@ -224,7 +225,9 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
         fig.update_layout(**base_layout(title, font={"size": font_size}))
         return fig
     df["priority"] = df["priority"].fillna("No priority yet").replace("", "No priority yet")
-    df["shown"] = pd.to_numeric(df["gap_closed"], errors="coerce")
+    df["shown"] = pd.to_numeric(df["gap_closed"], errors="coerce").clip(lower=0, upper=100)
+    if "gap_note" not in df:
+        df["gap_note"] = None
     if "priority_order" not in df:
         df["priority_order"] = 0
     # Goals without a priority come last; within a priority, the furthest along first.
@@ -238,10 +241,10 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
             labels.append("not enough data yet")
         else:
             mark = f" {CELEBRATION} met" if r["status"] == "met" else ""
-            labels.append(f"{r['shown']:.0f}% of the gap{mark}")
+            labels.append(gap_text(r["shown"], r["gap_note"]) + mark)
     hover = [f"<b>{g}</b><br>{p}<br>{lab}<br>{STATUS_WORDS.get(s, s)}"
              for g, p, lab, s in zip(df["goal"], df["priority"], labels, df["status"], strict=True)]
-    x = df["shown"].fillna(0).clip(lower=0)
+    x = df["shown"].fillna(0)
     # One label column: each priority is a bold heading row with its goals beneath it.
     rows: list[str] = []
     for priority, group in df.groupby("priority", sort=False):

@@ -127,7 +127,12 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 def goal_json(db: Database, goal_id: int) -> dict[str, Any]:
-    """One goal in the section 6 ``goals --json`` form (plus its lifecycle step)."""
+    """One goal in the section 6 ``goals --json`` form (plus its lifecycle step).
+
+    ``baseline`` is the baseline in force (frozen when the goal became active; a draft's
+    follows the data); ``baseline_now`` is today's data on the same window and
+    ``baseline_changed`` is true when the two differ.
+    """
     goal = get_goal(db, goal_id)
     prog = goal_progress(db, goal_id)
     b = prog.baseline
@@ -147,6 +152,8 @@ def goal_json(db: Database, goal_id: int) -> dict[str, Any]:
             "value": b.value,
             "students": b.students,
         },
+        "baseline_now": {"value": prog.baseline_now_value, "students": prog.baseline_now_students},
+        "baseline_changed": prog.baseline_changed,
         "target": {"value": goal.target_value, "date": _iso(goal.target_date)},
         "checkpoints": [
             {

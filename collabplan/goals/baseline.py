@@ -1,10 +1,16 @@
 """A goal's baseline: its metric on the baseline administration (section 4), the chart of
 every skill that baseline came from, and the check that a target beats it in time.
+
+A draft (draft, refined, being revised) follows the data: its baseline is computed each
+time. A posted goal (active, met, not met) keeps the baseline frozen when it became active
+(``goal.baseline_value`` / ``baseline_students``): :func:`baseline_in_force` gives the one
+in force beside what today's data says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +20,7 @@ from collabplan import config
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.lookups import administration
-from collabplan.goals.values import check_metric, is_better
+from collabplan.goals.values import check_metric, is_better, none_if_missing
 from collabplan.metrics import Filters, metric_value, skill_summary
 from collabplan.text import (
     METRIC_LABELS,
@@ -112,6 +118,118 @@ def baseline_chart_data(
     df.loc[small, ["value", "pct_proficient"]] = None
     df["chosen"] = df["skill"] == skill
     return df.reset_index(drop=True)
+
+
+# -- the baseline in force ---------------------------------------------------------------
+#: Lifecycle steps whose baseline is frozen: the goal has been posted.
+POSTED = ("active", "met", "not_met")
+
+
+@dataclass
+class BaselineInForce:
+    """The baseline a goal's numbers use, and what today's data says beside it.
+
+    ``value``/``students``: the baseline in force (frozen for a posted goal; today's data
+    for a draft). ``now_value``/``now_students``: today's data. ``value`` and ``now_value``
+    are None when the group has fewer than MIN_GROUP_SIZE students (or nobody).
+    """
+
+    administration_id: int
+    assessment: str
+    term: str | None
+    date: dt.date | None
+    label: str
+    value: float | None
+    students: int
+    now_value: float | None
+    now_students: int
+    frozen: bool
+    kept: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.students < config.MIN_GROUP_SIZE
+
+    @property
+    def changed(self) -> bool:
+        """True when today's data gives another baseline than the frozen one."""
+        return self.frozen and (self.now_value, self.now_students) != (self.value, self.students)
+
+    @property
+    def notice(self) -> bool:
+        """True when the change is still to be decided (the team has not kept the agreed one
+        for exactly today's data)."""
+        return self.changed and not self.kept
+
+
+def _shown(value: float | None, n: int) -> float | None:
+    return None if value is None or n < config.MIN_GROUP_SIZE else float(value)
+
+
+def baseline_in_force(db: Database, goal: Any) -> BaselineInForce:
+    """The baseline ``goal`` (a Goal or anything with its fields) uses, with today's beside it."""
+    adm = administration(db, goal.baseline_administration_id)
+    now, now_n = metric_value(
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+    )
+    now_value = _shown(now, now_n)
+    frozen_value = none_if_missing(getattr(goal, "baseline_value", None))
+    frozen = goal.status in POSTED and frozen_value is not None
+    if frozen:
+        n = int(goal.baseline_students or 0)
+        value = _shown(frozen_value, n)
+        kept_value = none_if_missing(getattr(goal, "baseline_kept_value", None))
+        kept_n = none_if_missing(getattr(goal, "baseline_kept_students", None))
+        kept = kept_n is not None and (
+            _shown(kept_value, int(kept_n)), int(kept_n)
+        ) == (now_value, int(now_n))
+    else:
+        value, n, kept = now_value, int(now_n), False
+    return BaselineInForce(
+        administration_id=int(adm["id"]),
+        assessment=adm["assessment"],
+        term=adm["term"],
+        date=adm["date"],
+        label=adm["label"],
+        value=value,
+        students=n,
+        now_value=now_value,
+        now_students=int(now_n),
+        frozen=frozen,
+        kept=kept,
+    )
+
+
+def freeze_posted(db: Database) -> int:
+    """Freeze, from today's data, the baseline of every posted goal that has none stored.
+
+    Run once after migration 0007 so goals posted in an older database file keep the
+    baseline they have today. A goal whose group is empty stays unfrozen (it has no
+    baseline to keep). Returns how many goals were frozen.
+    """
+    rows = db.rows(
+        "SELECT id, baseline_administration_id, skill, metric, population FROM goal"
+        " WHERE baseline_value IS NULL AND list_contains(?, status)",
+        [list(POSTED)],
+    )
+    frozen = []
+    for goal_id, admin_id, skill, metric, population in rows:
+        if metric not in ("pct_below_proficient", "pct_proficient"):
+            continue
+        value, n = metric_value(
+            db, int(admin_id), skill, metric, clean_population(json.loads(population or "{}"))
+        )
+        if value is not None and n:
+            frozen.append((value, int(n), int(goal_id)))
+    if frozen:
+        with db.transaction() as cur:
+            for value, n, goal_id in frozen:
+                cur.execute(
+                    "UPDATE goal SET baseline_value = ?, baseline_students = ?,"
+                    " baseline_frozen_at = current_timestamp WHERE id = ?",
+                    [value, n, goal_id],
+                )
+    return len(frozen)
 
 
 # -- validation ------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 A goal stores its *query* (assessment, skill, population, metric, baseline administration);
 every number it shows is computed from the score table (see ``baseline`` and ``progress``),
-so a new upload moves every goal it measures.
+so a new upload moves every draft it measures. When a goal becomes active its baseline
+(value and students on the baseline administration) is frozen on the goal: a later upload
+moves its checkpoints but not its baseline, until the team accepts the new one
+(``goals.agreed``).
 
 Every change to a goal writes a ``goal_revision`` row (when, which team, what changed in
 words, a JSON snapshot of the goal after the change). Refusals raise
@@ -18,13 +21,22 @@ from typing import Any
 
 import pandas as pd
 
-from collabplan import config
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.goals.baseline import compute_baseline, validate_target
+from collabplan.goals.baseline import (
+    POSTED,
+    baseline_in_force,
+    compute_baseline,
+    validate_target,
+)
 from collabplan.goals.lookups import administration
-from collabplan.goals.values import check_metric, none_if_missing, to_date
-from collabplan.metrics import metric_value
+from collabplan.goals.values import (
+    at_least_as_good,
+    check_metric,
+    is_better,
+    none_if_missing,
+    to_date,
+)
 from collabplan.text import (
     METRIC_LABELS,
     clean_population,
@@ -76,6 +88,11 @@ GOAL_COLUMNS = (
     "what_worked",
     "created_at",
     "updated_at",
+    "baseline_value",
+    "baseline_students",
+    "baseline_frozen_at",
+    "baseline_kept_value",
+    "baseline_kept_students",
 )
 
 
@@ -99,6 +116,12 @@ class Goal:
     team: str | None = None
     assessment: str | None = None
     priority: str | None = None
+    #: The frozen baseline (set when the goal became active; see baseline.baseline_in_force).
+    baseline_value: float | None = None
+    baseline_students: int | None = None
+    #: Today's data when the team last chose to keep the agreed baseline.
+    baseline_kept_value: float | None = None
+    baseline_kept_students: int | None = None
 
     def snapshot(self) -> str:
         data = asdict(self)
@@ -137,7 +160,19 @@ def get_goal(db: Database, goal_id: int) -> Goal:
         team=none_if_missing(r["team"]),
         assessment=none_if_missing(r["assessment"]),
         priority=none_if_missing(r["priority"]),
+        baseline_value=_float(r["baseline_value"]),
+        baseline_students=_int(r["baseline_students"]),
+        baseline_kept_value=_float(r["baseline_kept_value"]),
+        baseline_kept_students=_int(r["baseline_kept_students"]),
     )
+
+
+def _float(v: Any) -> float | None:
+    return None if none_if_missing(v) is None else float(v)
+
+
+def _int(v: Any) -> int | None:
+    return None if none_if_missing(v) is None else int(v)
 
 
 def list_goals(
@@ -198,10 +233,11 @@ def create_goal(
         raise UserError(f"there is no team {team_id}", kind="state")
     base = compute_baseline(db, baseline_administration_id, skill, metric, pop)
     tdate = to_date(target_date)
-    if target_value is not None or tdate is not None:
-        validate_target(metric, base.value, base.date, target_value, tdate)
     if status not in LIFECYCLE:
         raise UserError(f"status must be one of {', '.join(LIFECYCLE)}", kind="input")
+    if target_value is not None or tdate is not None or status in POSTED:
+        validate_target(metric, base.value, base.date, target_value, tdate)
+    posted = status in POSTED
     with db.transaction() as cur:
         if team_id is None:
             found = cur.execute(
@@ -220,8 +256,10 @@ def create_goal(
         goal_id = int(
             cur.execute(
                 "INSERT INTO goal (team_id, priority_id, assessment_id, skill, metric, population,"
-                " baseline_administration_id, target_value, target_date, why, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " baseline_administration_id, target_value, target_date, why, status,"
+                " baseline_value, baseline_students, baseline_frozen_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " CASE WHEN ? THEN current_timestamp END) RETURNING id",
                 [
                     team_id,
                     priority_id,
@@ -234,6 +272,9 @@ def create_goal(
                     tdate,
                     (why or "").strip() or None,
                     status,
+                    base.value if posted else None,
+                    base.students if posted else None,
+                    posted,
                 ],
             ).fetchone()[0]
         )
@@ -243,7 +284,8 @@ def create_goal(
             get_goal(db, goal_id),
             by_team_id if by_team_id is not None else team_id,
             f"drafted: {METRIC_LABELS[metric]} in {skill} for {describe_population(pop)}, "
-            f"baseline {pct(base.value)} ({base.label}, {base.students} students)",
+            f"baseline {pct(base.value)} ({base.label}, {base.students} students)"
+            + (", frozen as the agreed baseline" if posted else ""),
         )
     return goal_id
 
@@ -394,15 +436,51 @@ def set_status(
             db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
         )
         validate_target(goal.metric, base.value, base.date, goal.target_value, goal.target_date)
-    goal.status = status
+    if status == "met":
+        _check_met(db, goal)
+    freeze = status == "active"
     change = f"{LIFECYCLE_LABELS[status]}" + (f": {note.strip()}" if note and note.strip() else "")
+    if freeze:
+        goal.baseline_value, goal.baseline_students = base.value, base.students
+        goal.baseline_kept_value = goal.baseline_kept_students = None
+        change += f" (baseline {pct(base.value)}, {base.label}, {base.students} students, agreed)"
+    goal.status = status
     with db.transaction() as cur:
         cur.execute(
             "UPDATE goal SET status = ?, updated_at = current_timestamp WHERE id = ?",
             [status, goal_id],
         )
+        if freeze:
+            cur.execute(
+                "UPDATE goal SET baseline_value = ?, baseline_students = ?,"
+                " baseline_frozen_at = current_timestamp, baseline_kept_value = NULL,"
+                " baseline_kept_students = NULL WHERE id = ?",
+                [base.value, base.students, goal_id],
+            )
         record_revision(cur, goal, by_team_id if by_team_id is not None else goal.team_id, change)
     return get_goal(db, goal_id)
+
+
+def _check_met(db: Database, goal: Goal) -> None:
+    """Refuse "met" unless the latest checkpoint is at or past the target, the right way."""
+    from collabplan.goals.progress import goal_progress  # progress builds on this module
+
+    prog = goal_progress(db, goal.id)
+    latest = prog.latest
+    if latest is None or goal.target_value is None:
+        raise UserError(
+            "the goal cannot be marked met yet: no later testing window has measured it",
+            kind="state",
+        )
+    base = prog.baseline.value
+    right_side = base is None or is_better(goal.metric, goal.target_value, base)
+    if not (right_side and at_least_as_good(goal.metric, latest.value, goal.target_value)):
+        direction = "at or below" if lower_is_better(goal.metric) else "at or above"
+        raise UserError(
+            f"the goal is not met: the latest result is {pct(latest.value)} ({latest.label}) and "
+            f"the target is {direction} {pct(goal.target_value)}; keep it active or mark it not met",
+            kind="state",
+        )
 
 
 def delete_draft(db: Database, goal_id: int) -> None:
@@ -470,6 +548,18 @@ def statement_text(
         head = f"Reduce the share of {who} below proficiency in {what}"
     else:
         head = f"Raise the share of {who} proficient in {what}"
+    wrong_side = (
+        baseline_value is not None
+        and target_value is not None
+        and not is_better(metric, float(target_value), float(baseline_value))
+    )
+    if wrong_side:
+        # Never "from 52.1% to 60%": say the target no longer beats the baseline.
+        direction = "below" if lower_is_better(metric) else "above"
+        return (
+            f"{head}: the target {pct(target_value)} is not {direction} the baseline "
+            f"{pct(baseline_value)}, so the team sets a new target."
+        )
     if baseline_value is not None:
         head += f" from {pct(baseline_value)}"
     if target_value is not None:
@@ -480,13 +570,10 @@ def statement_text(
 
 
 def goal_statement(db: Database, goal: Goal) -> str:
-    value, n = metric_value(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
-    )
-    if n < config.MIN_GROUP_SIZE:
-        value = None
+    """The statement with the baseline in force (frozen for a posted goal)."""
+    base = baseline_in_force(db, goal)
     return statement_text(
-        goal.metric, goal.skill, goal.population, value, goal.target_value, goal.target_date
+        goal.metric, goal.skill, goal.population, base.value, goal.target_value, goal.target_date
     )
 
 

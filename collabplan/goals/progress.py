@@ -2,9 +2,11 @@
 the straight line from baseline to target, and the tidy tables the progress page, the
 staff-meeting slides and the reports draw from.
 
-``goal_progress`` computes a goal's values (section 4); the overview adds the words around
-them (statement, team, priority) and the share of the gap closed. Every table is aggregated:
-no student appears in any.
+``goal_progress`` computes a goal's values (section 4) from the baseline in force (frozen for
+a posted goal, see ``baseline.baseline_in_force``); the overview adds the words around them
+(statement, team, priority) and the share of the gap closed, always between 0 and 100 %:
+a goal beyond its target reads "past the target", one that went the wrong way "moved away".
+Every table is aggregated: no student appears in any.
 """
 
 from __future__ import annotations
@@ -17,11 +19,19 @@ import pandas as pd
 
 from collabplan import config
 from collabplan.db import Database
+from collabplan.goals.baseline import baseline_in_force
 from collabplan.goals.lookups import administration
 from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, list_goals, statement_text
-from collabplan.goals.values import at_least_as_good, none_if_missing, to_date
+from collabplan.goals.values import at_least_as_good, is_better, none_if_missing, to_date
 from collabplan.metrics import metric_value
-from collabplan.text import describe_population, fewer_than, long_date, pct_exact
+from collabplan.text import (
+    MOVED_AWAY,
+    PAST_TARGET,
+    describe_population,
+    fewer_than,
+    long_date,
+    pct_exact,
+)
 
 #: Where a goal stands, in the order the board counts them.
 PROGRESS_STATUSES = ("on track", "behind", "met", "not enough data yet")
@@ -51,7 +61,30 @@ class GoalProgress:
     target_date: dt.date | None
     latest: Point | None
     status: str  # "on track" | "behind" | "met" | "not enough data yet"
-    gap_closed: float | None
+    gap_closed: float | None  # 0-1, None until a checkpoint (or when the target is not beyond)
+    gap_note: str | None = None  # PAST_TARGET | MOVED_AWAY when the share was clamped
+    baseline_now_value: float | None = None  # today's data on the baseline window
+    baseline_now_students: int = 0
+    baseline_changed: bool = False  # a frozen baseline that today's data no longer gives
+    baseline_notice: bool = False  # ... and the team has not yet accepted or kept it
+
+
+def gap_share(metric: str, baseline: float | None, target: float | None,
+              latest: float | None) -> tuple[float | None, str | None]:
+    """Share of the distance from baseline to target covered, clamped to 0-1, and its words.
+
+    (1.0, "past the target") beyond the target; (0.0, "moved away") when the value went the
+    wrong way from the baseline; (None, None) without a value or when the target is not
+    beyond the baseline (a goal that says nothing possible has no share).
+    """
+    if None in (baseline, target, latest) or not is_better(metric, target, baseline):
+        return None, None
+    raw = (latest - baseline) / (target - baseline)
+    if raw > 1:
+        return 1.0, PAST_TARGET
+    if raw < 0:
+        return 0.0, MOVED_AWAY
+    return round(raw, 3), None
 
 
 def expected_value(
@@ -121,8 +154,12 @@ def goal_progress(db: Database, goal_id: int) -> GoalProgress:
     Groups under MIN_GROUP_SIZE keep their student count but no value (suppressed).
     """
     goal = get_goal(db, goal_id)
-    base_adm = administration(db, goal.baseline_administration_id)
-    baseline = _point(db, base_adm, goal.skill, goal.metric, goal.population)
+    force = baseline_in_force(db, goal)
+    baseline = Point(
+        administration_id=force.administration_id, assessment=force.assessment,
+        term=force.term, date=force.date, label=force.label, value=force.value,
+        students=force.students, expected=None, on_track=None, suppressed=force.suppressed,
+    )
     checkpoints: list[Point] = []
     for adm in later_administrations(db, goal):
         p = _point(db, adm, goal.skill, goal.metric, goal.population)
@@ -137,12 +174,14 @@ def goal_progress(db: Database, goal_id: int) -> GoalProgress:
     measured = [p for p in checkpoints if p.value is not None]
     latest = measured[-1] if measured else None
     status = "not enough data yet"
-    gap_closed = None
+    gap_closed, gap_note = gap_share(
+        goal.metric, baseline.value, goal.target_value, None if latest is None else latest.value
+    )
     if latest is not None and baseline.value is not None and goal.target_value is not None:
-        distance = goal.target_value - baseline.value
-        if distance:
-            gap_closed = round((latest.value - baseline.value) / distance, 3)
-        if at_least_as_good(goal.metric, latest.value, goal.target_value):
+        # "met" needs the latest value at or past a target that lies beyond the baseline.
+        if is_better(goal.metric, goal.target_value, baseline.value) and at_least_as_good(
+            goal.metric, latest.value, goal.target_value
+        ):
             status = "met"
         elif latest.on_track is not None:
             status = "on track" if latest.on_track else "behind"
@@ -156,6 +195,11 @@ def goal_progress(db: Database, goal_id: int) -> GoalProgress:
         latest=latest,
         status=status,
         gap_closed=gap_closed,
+        gap_note=gap_note,
+        baseline_now_value=force.now_value,
+        baseline_now_students=force.now_students,
+        baseline_changed=force.changed,
+        baseline_notice=force.notice,
     )
 
 
@@ -203,7 +247,7 @@ OVERVIEW_COLUMNS = [
     "goal_id", "name", "team", "priority", "priority_order", "assessment", "skill", "metric",
     "statement", "baseline_label", "baseline_value", "latest_label", "latest_value",
     "latest_expected", "target_value", "target_date", "status", "gap_closed", "checkpoints",
-    "lifecycle", "what_worked", "next_step",
+    "lifecycle", "what_worked", "next_step", "gap_note", "baseline_now_value", "baseline_changed",
 ]
 #: Lifecycle steps shown to the staff: drafts are the team's own work in progress.
 SHARED_LIFECYCLE = ("refined", "active", "met", "not_met", "revised")
@@ -214,7 +258,8 @@ def goal_overview(
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
     """One row per goal (columns OVERVIEW_COLUMNS) and each goal's chart points by goal id.
 
-    ``name`` is "Team: skill", made distinct when two goals share it. ``gap_closed`` is 0–100 (it passes 100 when the goal is beaten; None until a checkpoint).
+    ``name`` is "Team: skill", made distinct when two goals share it. ``gap_closed`` is 0–100 (None until a checkpoint); ``gap_note`` says "past the target" or
+    "moved away" when the share was held at 100 or 0.
     Points are :func:`progress_frame` rows: baseline first, then checkpoints in order.
     """
     positions = dict(db.rows("SELECT id, position FROM priority"))
@@ -252,6 +297,9 @@ def goal_overview(
             "lifecycle": LIFECYCLE_LABELS.get(goal.status, goal.status),
             "what_worked": goal.what_worked,
             "next_step": goal.next_step,
+            "gap_note": progress.gap_note,
+            "baseline_now_value": progress.baseline_now_value,
+            "baseline_changed": progress.baseline_changed,
         })
     df = pd.DataFrame(rows, columns=[*OVERVIEW_COLUMNS, "who"])
     df["name"] = _distinct_names(df)
@@ -269,12 +317,14 @@ def _distinct_names(df: pd.DataFrame) -> pd.Series:
 
 
 def gap_summary(overview: pd.DataFrame) -> pd.DataFrame:
-    """The rows the gap-closed chart reads: goal, priority, priority_order, gap_closed, status."""
+    """The rows the gap-closed chart reads: goal, priority, priority_order, gap_closed (0-100),
+    gap_note, status."""
     return pd.DataFrame({
         "goal": overview["name"],
         "priority": overview["priority"],
         "priority_order": overview["priority_order"],
         "gap_closed": overview["gap_closed"],
+        "gap_note": overview["gap_note"],
         "status": overview["status"],
     })
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,21 @@ import pyarrow.compute as pc
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.ingest import store
+from collabplan.ingest.compare import (
+    StoreCheck,
+    StudentsChangedError,
+    check_with_store,
+    with_store,
+)
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import Prepared, prepare
+from collabplan.ingest.parser import Job
+from collabplan.ingest.students import (
+    match_students,
+    student_changes,
+    undo_students,
+    write_students,
+)
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd
@@ -78,14 +91,20 @@ def import_file(
     team: str | None = None,
     uploaded_by: str | None = None,
     progress: Progress | None = None,
+    update_students: bool = False,
 ) -> ImportResult:
-    """Read, check and save one file; the same bytes again add nothing (``duplicate=True``)."""
+    """Read, check and save one file; the same bytes again, or the same scores in other
+    bytes, add nothing (``duplicate=True``). See :func:`import_prepared` for
+    ``update_students``."""
     sha = hashlib.sha256(data).hexdigest()
     done = _existing(db, sha, file_name)
     if done is not None:
         return done
     prepared = prepare(data, file_name, mapping, progress=progress)
-    return import_prepared(db, prepared, team=team, uploaded_by=uploaded_by, progress=progress)
+    return import_prepared(
+        db, prepared, team=team, uploaded_by=uploaded_by, progress=progress,
+        update_students=update_students,
+    )
 
 
 def import_files(
@@ -96,22 +115,33 @@ def import_files(
     team: str | None = None,
     uploaded_by: str | None = None,
     progress: Progress | None = None,
+    jobs: Sequence[Job | None] = (),
+    update_students: bool = False,
 ) -> list[ImportResult]:
     """Several files at once (e.g. MAP results + the StudentsBySchool roster, either order).
 
-    Every file is read and checked before anything is written, so one bad file leaves the
+    Every file is read and checked (also against the store: see :func:`import_prepared` for
+    ``update_students``) before anything is written, so one bad or refused file leaves the
     database unchanged; then each file is saved in its own transaction. Files join through
-    the student id, so the order does not matter.
+    the student id, so the order does not matter. ``jobs``: the parses already started for
+    the files, in the same order (see :func:`collabplan.ingest.parser.start`); the caller
+    closes them.
     """
     prepared: list[Prepared | ImportResult] = []
     for i, (name, data) in enumerate(files):
         sha = hashlib.sha256(data).hexdigest()
         done = _existing(db, sha, name)
+        job = jobs[i] if i < len(jobs) else None
         if done is None:
             sub = _scaled(progress, i / len(files) * 0.6, (i + 1) / len(files) * 0.6)
-            done = prepare(data, name, mapping, progress=sub)
+            done = prepare(data, name, mapping, progress=sub, job=job)
             if not done.report.ok():
                 raise UserError(done.report.errors[0])
+            if not update_students:  # (the students alone: the scores are compared on saving)
+                cur = db.cursor()
+                changes = student_changes(cur, done.students, match_students(cur, done.students))
+                if changes.needs_confirmation:
+                    raise StudentsChangedError(name, changes)
         prepared.append(done)
     results = []
     for i, item in enumerate(prepared):
@@ -119,7 +149,12 @@ def import_files(
             results.append(item)
             continue
         sub = _scaled(progress, 0.6 + i / len(files) * 0.4, 0.6 + (i + 1) / len(files) * 0.4)
-        results.append(import_prepared(db, item, team=team, uploaded_by=uploaded_by, progress=sub))
+        results.append(
+            import_prepared(
+                db, item, team=team, uploaded_by=uploaded_by, progress=sub,
+                update_students=update_students,
+            )
+        )
     return results
 
 
@@ -173,8 +208,18 @@ def import_prepared(
     team: str | None = None,
     uploaded_by: str | None = None,
     progress: Progress | None = None,
+    update_students: bool = False,
 ) -> ImportResult:
-    """Write a :class:`Prepared` upload in one transaction (all or nothing)."""
+    """Write a :class:`Prepared` upload in one transaction (all or nothing).
+
+    The upload is first compared with the store (:func:`~collabplan.ingest.compare.check_with_store`)
+    inside the transaction. When most of its students that are stored already carry other
+    names, it raises :class:`StudentsChangedError` unless ``update_students`` (the user said
+    they are the same students). When every score is stored with the same value and no
+    student would change, nothing is written and the result is a duplicate of the upload(s)
+    holding them. Otherwise its warnings say what it changes (students, replaced scores) and
+    the old student details are kept for undo.
+    """
     report = prepared.report
     if not report.ok():
         raise UserError(report.errors[0])
@@ -185,7 +230,13 @@ def import_prepared(
         if cur.execute("SELECT 1 FROM upload WHERE sha256 = ?", [sha]).fetchone():
             pass  # raced with another import of the same bytes: report it as a duplicate below
         else:
-            upload_id = _write(cur, prepared, sha, team, uploaded_by)
+            check = check_with_store(cur, prepared)
+            if check.changes.needs_confirmation and not update_students:
+                raise StudentsChangedError(prepared.file_name, check.changes)
+            if check.duplicate:
+                return _same_scores(prepared, check)
+            report = with_store(report, check, done=True)
+            upload_id = _write(cur, prepared, report, sha, team, uploaded_by, check)
             if progress:
                 progress(1.0, "Saved")
             admins = prepared.administrations
@@ -206,8 +257,52 @@ def import_prepared(
     return done
 
 
-def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -> int:
-    report = p.report
+def _same_scores(p: Prepared, check: StoreCheck) -> ImportResult:
+    """The result of an upload whose scores are all stored already: nothing written."""
+    admins = p.administrations
+    return ImportResult(
+        upload_id=check.same_as[-1][0],
+        file_name=p.file_name,
+        assessment=_one_or_list(sorted(set(admins.column("assessment").to_pylist()))),
+        administrations=admins.num_rows,
+        students=p.report.students,
+        scores=p.report.scores,
+        skills=list(p.report.skills),
+        warnings=[f"same scores as {check.same_as_text()}; nothing was added"],
+        duplicate=True,
+        detected=p.detected,
+    )
+
+
+def write_then_rollback(db: Database, prepared: Prepared, fn: Callable[[], Any]) -> Any:
+    """Write ``prepared`` exactly as :func:`import_prepared` would, call ``fn()`` while the rows
+    are there (reads through ``db`` in this thread see them), then roll everything back.
+
+    Returns what ``fn`` returned: a preview of what the import would give. Bytes already
+    imported are not written again (``fn`` sees the database as it is).
+    """
+    report = prepared.report
+    if not report.ok():
+        raise UserError(report.errors[0])
+    sha = prepared.sha256 or hashlib.sha256(prepared.file_name.encode()).hexdigest()
+    with db.scratch() as cur:
+        if not cur.execute("SELECT 1 FROM upload WHERE sha256 = ?", [sha]).fetchone():
+            check = check_with_store(cur, prepared)
+            if not check.duplicate:  # written as if confirmed: the preview shows what it would do
+                report = with_store(report, check, done=True)
+                _write(cur, prepared, report, sha, None, None, check)
+        return fn()
+
+
+def _write(
+    cur: Any,
+    p: Prepared,
+    report: Any,
+    sha: str,
+    team: str | None,
+    who: str | None,
+    check: StoreCheck,
+) -> int:
     team_id = None
     if team:
         row = cur.execute("SELECT id FROM team WHERE name = ?", [team]).fetchone()
@@ -233,53 +328,9 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
         ],
     ).fetchone()[0]
 
-    # students: one per key across uploads; a newer file's names, grade, class, teacher win
-    student_ids = _student_ids(cur, p.students)  # -1 for a student not in the database yet
-    new = student_ids < 0
-    if not new.all():
-        cur.register("new_students", p.students)
-        try:
-            cur.execute(
-                """UPDATE student SET
-                       local_id = coalesce(n.local_id, student.local_id),
-                       display_name = coalesce(n.display_name, student.display_name),
-                       first_name = coalesce(n.first_name, student.first_name),
-                       last_name = coalesce(n.last_name, student.last_name),
-                       grade = coalesce(n.grade, student.grade),
-                       class_name = coalesce(n.class_name, student.class_name),
-                       teacher = coalesce(n.teacher, student.teacher)
-                   FROM new_students n
-                   WHERE student.student_key = n.student_key
-                     -- only rows that change: a re-import of the same roster rewrites nothing
-                     AND (coalesce(n.local_id, student.local_id) IS DISTINCT FROM student.local_id
-                          OR coalesce(n.display_name, student.display_name) IS DISTINCT FROM student.display_name
-                          OR coalesce(n.first_name, student.first_name) IS DISTINCT FROM student.first_name
-                          OR coalesce(n.last_name, student.last_name) IS DISTINCT FROM student.last_name
-                          OR coalesce(n.grade, student.grade) IS DISTINCT FROM student.grade
-                          OR coalesce(n.class_name, student.class_name) IS DISTINCT FROM student.class_name
-                          OR coalesce(n.teacher, student.teacher) IS DISTINCT FROM student.teacher)"""
-            )
-        finally:
-            cur.unregister("new_students")
-    if new.any():
-        # the new students' ids come from the sequence first, so no join has to find them
-        student_ids[new] = cur.execute(
-            "SELECT nextval('student_id_seq')::INTEGER AS id FROM range(?)", [int(new.sum())]
-        ).fetchnumpy()["id"]
-        added = p.students.drop_columns(["groups"])
-        if not new.all():
-            added = added.filter(pa.array(new))
-        cur.register("added_students", added.append_column("id", pa.array(student_ids[new])))
-        try:
-            cur.execute(
-                """INSERT INTO student (id, student_key, local_id, display_name, first_name,
-                       last_name, grade, class_name, teacher)
-                   SELECT id, student_key, local_id, display_name, first_name, last_name,
-                       grade, class_name, teacher
-                   FROM added_students"""
-            )
-        finally:
-            cur.unregister("added_students")
+    # students: one per key across uploads (or matched by name); a newer file's names,
+    # grade, class and teacher win, the old ones kept for undo
+    student_ids = write_students(cur, upload_id, p.students, check.match)
     groups = p.students.column("groups").combine_chunks()
     group_names = pc.list_flatten(groups)
     if len(group_names):
@@ -358,35 +409,15 @@ def _write(cur: Any, p: Prepared, sha: str, team: str | None, who: str | None) -
     return int(upload_id)
 
 
-def _student_ids(cur: Any, students: pa.Table) -> np.ndarray:
-    """The database id of each row of ``students`` already in the database (-1 for the rest),
-    in the same order."""
-    ids = np.full(students.num_rows, -1, dtype=np.int32)
-    if not cur.execute("SELECT EXISTS (FROM student)").fetchone()[0]:
-        return ids  # a first import: nothing to look up
-    cur.register(
-        "new_students",
-        students.select(["student_key"]).append_column(
-            "student_no", pa.array(np.arange(students.num_rows, dtype=np.int32))
-        ),
-    )
-    try:
-        found = cur.execute(
-            """SELECT n.student_no, s.id FROM new_students n
-               JOIN student s ON s.student_key = n.student_key"""
-        ).fetchnumpy()
-    finally:
-        cur.unregister("new_students")
-    ids[found["student_no"]] = found["id"]
-    return ids
-
-
 # -------------------------------------------------------------------------------------- undo
 def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> dict[str, Any]:
     """Undo one import: its scores and group rows, the upload row, and whatever only it used.
 
     Administrations, assessments and students that this upload's rows pointed at are removed
-    when nothing else refers to them any more (no other score, group row, goal or note).
+    when nothing else refers to them any more (no other score, group row, goal or note; a
+    student also stays while another upload names it). Students whose name, grade, class or
+    teacher it changed get their earlier details back (``students_restored``); scores of the
+    same students, windows and skills from earlier uploads count again.
     An audit row records who did it. Raises UserError for an unknown id.
     """
     with db.transaction() as cur:
@@ -431,16 +462,11 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
                                  OR list_contains(g.follow_assessment_ids, t.id))
                RETURNING id"""
         ).fetchall()
-        students = cur.execute(
-            """DELETE FROM student st
-               WHERE st.id IN (SELECT id FROM undo_touched WHERE kind = 'student')
-                 AND NOT EXISTS (SELECT 1 FROM sitting s WHERE s.student_id = st.id)
-                 AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)
-               RETURNING id"""
-        ).fetchall()
+        restored, students = undo_students(cur, upload_id)
         cur.execute("DROP TABLE undo_touched")
         detail = (
             f"upload {upload_id} ({file_name}): removed {scores} scores and {groups} group rows"
+            + (f", put back the earlier details of {restored} students" if restored else "")
         )
         cur.execute(
             "INSERT INTO audit (who, action, detail) VALUES (?, 'undo upload', ?)", [who, detail]
@@ -452,7 +478,8 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
         "student_groups": int(groups),
         "administrations": len(admins),
         "assessments": len(assessments),
-        "students": len(students),
+        "students": students,
+        "students_restored": restored,
     }
 
 

@@ -7,10 +7,10 @@ Excel stores it (numbers, dates, booleans, text), which is much faster to read; 
 headers, titles and the first rows read the same as a csv. :meth:`RawSheet.text_rows` gives any
 rows as text (:func:`cell_text` formats a typed cell).
 
-Workbooks are parsed with fastexcel (calamine) in a child process with memory and time limits
-(see :mod:`collabplan.ingest.safety`); csv files are parsed in this process with pyarrow (a
-bounded, well-tested parser; the upload size limit applies) after the encoding and delimiter are
-sniffed. In the head, numbers come from fastexcel's text conversion, which rounds to about 9
+Workbooks are checked (:mod:`collabplan.ingest.checks`) and parsed with fastexcel (calamine) in
+a child process with memory and time limits (:mod:`collabplan.ingest.parser`); csv files are
+parsed in this process with pyarrow (a bounded, well-tested parser; the upload size limit
+applies) after the encoding and delimiter are sniffed. In the head, numbers come from fastexcel's text conversion, which rounds to about 9
 decimals ("0.333333333"), as Excel shows them; a text cell reading "true" becomes "TRUE".
 """
 
@@ -19,20 +19,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import threading
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from collabplan.errors import UserError
-from collabplan.ingest import safety
+from collabplan.ingest import parser
+from collabplan.ingest.checks import check_upload, inspect_workbook, workbook_sheets
+from collabplan.ingest.sheetxml import HEAD_ROWS
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# pyarrow is imported where it is used, not here: the command line imports this module and then
-# starts the workbook's parser, which is fastest as a plain fork of a process that has no
-# threads yet (importing pyarrow starts some; see safety.can_fork_now).
+# pyarrow is imported where it is used, not here: the command line imports this module first
+# thing, and a csv or a bad file needs none of it.
 
 #: Delimiters tried when a csv does not say, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t", "|", "^")
@@ -42,10 +42,6 @@ _SNIFF_BYTES = 64 * 1024
 _SAVE_AS_CSV_UTF8 = (
     'In Excel use File > Save As > "CSV UTF-8 (Comma delimited)" and upload that file'
 )
-
-
-#: Rows at the top of a workbook sheet that come as text too (``RawSheet.head``).
-HEAD_ROWS = safety.HEAD_ROWS
 
 
 @dataclass
@@ -145,39 +141,28 @@ def read_upload(
     sheets: str | list[str] | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    job: parser.Job | None = None,
 ) -> list[RawSheet]:
     """Read an upload into raw sheets.
 
     ``sheets``: ``None`` = the first sheet (the first sheet with data when the first one is
     empty), ``"*"`` = every sheet that has data, a sheet name or a list of names. csv files have
     one sheet named after the file. Raises :class:`UserError` for anything that cannot be read.
+
+    ``job``: this workbook's parse, started earlier with :func:`parser.start` (so it ran while
+    the caller did other work); used when it was started for the same ``sheets``, and closed
+    here in any case.
     """
-    kwargs = {"sheets": sheets, "delimiter": delimiter, "encoding": encoding}
-    if _pending:
-        pending = _take_pending(data, file_name, kwargs)
-        if pending is not None:
-            return pending.wait()
-    return _read(data, file_name, **kwargs)
-
-
-def _read(
-    data: bytes,
-    file_name: str,
-    *,
-    sheets: str | list[str] | None = None,
-    delimiter: str | None = None,
-    encoding: str | None = None,
-    job: safety.ChildJob | None = None,
-) -> list[RawSheet]:
-    if job is None:
-        job = safety.fork_parse(data, file_name, sheets)
+    if job is not None and job.sheets != sheets:  # started for other sheets: not this read's
+        job.close()
+        job = None
     try:
-        kind = safety.check_upload(data, file_name)
-        if kind == "xlsx":
-            if job is None:
-                safety.prestart()  # the parser's process starts while the workbook is inspected
-            return _read_xlsx(data, file_name, sheets, job)
-        return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+        kind = check_upload(data, file_name)
+        if kind == "csv":
+            return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+        if job is None:  # the child starts now and parses while this process checks the workbook
+            job = parser.start(data, file_name, sheets)
+        return _read_xlsx(data, file_name, sheets, job)
     finally:
         if job is not None:
             job.close()
@@ -190,91 +175,11 @@ def read_arguments(mapping) -> dict:
     return {"sheets": mapping.sheet, "delimiter": mapping.delimiter, "encoding": mapping.encoding}
 
 
-class _Pending:
-    """A read running in a background thread (see :func:`read_in_background`).
-
-    In a single-threaded process a workbook's parser is forked right here, before the thread
-    starts (see :func:`safety.start_parse`): no interpreter to start, nothing to copy. A plain
-    :func:`read_upload` in a single-threaded process does the same.
-    """
-
-    def __init__(
-        self, data: bytes, file_name: str, kwargs: dict, job: safety.ChildJob | None = None
-    ) -> None:
-        self.data, self.file_name, self.kwargs = data, file_name, kwargs
-        self.result: list[RawSheet] | None = None
-        self.error: BaseException | None = None
-        if job is not None and job.sheets != kwargs["sheets"]:
-            job.close()  # started for other sheets than the mapping names after all
-            job = None
-        self.job = job or safety.fork_parse(data, file_name, kwargs["sheets"])
-        self.thread = threading.Thread(target=self._run, name="read-upload", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.result = _read(self.data, self.file_name, job=self.job, **self.kwargs)
-        except BaseException as exc:  # handed to the caller of read_upload
-            self.error = exc
-
-    def matches(self, data: bytes, file_name: str, kwargs: dict) -> bool:
-        return self.data is data and self.file_name == file_name and self.kwargs == kwargs
-
-    def wait(self) -> list[RawSheet]:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        assert self.result is not None
-        return self.result
-
-    def cancel(self) -> None:
-        """Stop the parser's process if it still runs (the thread then ends with an error)."""
-        if self.job is not None:
-            self.job.close()
-
-
-_pending: list[_Pending] = []
-_pending_lock = threading.Lock()
-
-
-def read_in_background(
-    data: bytes, file_name: str, *, job: safety.ChildJob | None = None, **kwargs
-) -> None:
-    """Start ``read_upload(data, file_name, **kwargs)`` now, in a background thread.
-
-    The command line calls this first thing, so the workbook is parsed (in its child process,
-    on another core) while the database and the import code load. The next ``read_upload``
-    of the same bytes object with the same arguments waits for this read instead of starting
-    another; its errors are raised there. ``job``: a parse already started for these bytes
-    (:func:`safety.fork_parse`), used when it reads the same sheets, else closed.
-    """
-    kwargs = {"sheets": None, "delimiter": None, "encoding": None} | kwargs
-    with _pending_lock:
-        _pending.append(_Pending(data, file_name, kwargs, job))
-
-
-def forget_background_reads() -> None:
-    """Drop background reads nobody asked for (a duplicate file, or an import that failed)."""
-    with _pending_lock:
-        dropped = list(_pending)
-        _pending.clear()
-    for pending in dropped:
-        pending.cancel()
-
-
-def _take_pending(data: bytes, file_name: str, kwargs: dict) -> _Pending | None:
-    with _pending_lock:
-        for i, pending in enumerate(_pending):
-            if pending.matches(data, file_name, kwargs):
-                return _pending.pop(i)
-    return None
-
-
 def sheet_names(data: bytes, file_name: str) -> list[str]:
     """The sheet names of an upload, cheaply (no cell is parsed); a csv has one, its file stem."""
-    kind = safety.check_upload(data, file_name)
+    kind = check_upload(data, file_name)
     if kind == "xlsx":
-        return [name for name, _ in safety.workbook_sheets(data, file_name)]
+        return [name for name, _ in workbook_sheets(data, file_name)]
     return [_csv_sheet_name(file_name)]
 
 
@@ -282,26 +187,24 @@ def sheet_names(data: bytes, file_name: str) -> list[str]:
 
 
 def _read_xlsx(
-    data: bytes, file_name: str, sheets: str | list[str] | None, job: safety.ChildJob | None
+    data: bytes, file_name: str, sheets: str | list[str] | None, job: parser.Job
 ) -> list[RawSheet]:
-    info = safety.inspect_workbook(data, file_name)
+    info = inspect_workbook(data, file_name)
     names = [s.name for s in info.sheets]
     if not names:
         raise UserError(
             f"{file_name}: the workbook has no sheets. Open it in Excel, check it holds your results, save and upload again."
         )
-    if sheets is None:
-        wanted: list[str] | None = None
-    elif sheets == "*":
-        wanted = names
-    else:
+    if sheets is not None and sheets != "*":
         wanted = [sheets] if isinstance(sheets, str) else list(sheets)
         missing = [s for s in wanted if s not in names]
         if missing:
             raise UserError(
                 f"{file_name}: there is no sheet named {missing[0]!r} (its sheets are: {', '.join(names)})."
             )
-    parsed = safety.parse_workbook(data, file_name, wanted, info=info, job=job)
+    import pyarrow.compute  # noqa: F401  (for the tidying below, loaded while the child parses)
+
+    parsed = job.result()
     raw = [_sheet_from_parsed(p) for p in parsed]
     if sheets is None or sheets == "*":
         raw = [r for r in raw if r.table.num_rows]
@@ -318,7 +221,7 @@ def _read_xlsx(
     return raw
 
 
-def _sheet_from_parsed(parsed: safety.ParsedSheet) -> RawSheet:
+def _sheet_from_parsed(parsed: parser.ParsedSheet) -> RawSheet:
     """The child's head (text of rows 1 …) and body (typed rows 2 …) -> one :class:`RawSheet`.
 
     ``first_row`` is the first row holding a value, as calamine starts a sheet's range there.
@@ -343,11 +246,11 @@ def _sheet_from_parsed(parsed: safety.ParsedSheet) -> RawSheet:
     else:
         table = table.slice(first_row - 2)
     table = pa.table(
-        [_tidy_xlsx_column(c) if c.type == pa.string() else c for c in table.columns],
+        [tidy_xlsx_column(c) if c.type == pa.string() else c for c in table.columns],
         names=table.column_names,
     )
     head = _padded(head.slice(first_row - 1, HEAD_ROWS), width, pa.string())
-    head = pa.table([_tidy_xlsx_column(c) for c in head.columns], names=head.column_names)
+    head = pa.table([tidy_xlsx_column(c) for c in head.columns], names=head.column_names)
     return RawSheet(parsed.name, table, first_row, head)
 
 
@@ -382,7 +285,7 @@ def _padded(table: pa.Table, width: int, empty: pa.DataType) -> pa.Table:
 _DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"
 
 
-def _tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+def tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """One column of fastexcel text: each fix-up runs only when a cell of its length exists.
 
     (No Python value is turned into an Arrow one here: pyarrow imports pandas the first time it

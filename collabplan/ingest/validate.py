@@ -13,6 +13,78 @@ from collabplan.ingest.normalise.sql import text_sql
 
 #: At most this many skipped rows are listed one by one (all are counted).
 MAX_LISTED = 500
+#: Words every warning about changed students carries (projection mode cuts its examples).
+CHANGED_STUDENTS = "already exist with another name, grade or class"
+
+
+@dataclass
+class StudentChanges:
+    """What a file would change of the students already stored (see ingest/students.py)."""
+
+    known: int = 0  # students of the file already stored (by id or key, or by name)
+    compared_names: int = 0  # known students with a name both in the file and stored
+    renamed: int = 0  # known students whose name in the file is another one
+    other_names: int = 0  # … sharing no word with the stored one (another person's name)
+    moved: int = 0  # known students in another grade or class
+    changed: int = 0  # renamed or moved
+    updates: int = 0  # known students the file gives any new detail (a name where none was …)
+    examples: list[str] = field(default_factory=list)  # "id 40012: Ava Lee → Maya Chen"
+    matched_by_name: int = 0  # students without an id matched by name, grade and class
+    ambiguous_by_name: int = 0  # … whose name, grade and class fit several stored students
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Most known students carry other people's names: another school, or ids used again.
+
+        A name that keeps a word of the stored one (a middle name added, a spelling put
+        right) is a change to report, not another person."""
+        return self.other_names > 0 and 2 * self.other_names > self.compared_names
+
+    def lines(self, done: bool = False) -> list[str]:
+        """The report's warnings about students, examples included (``done``: worded for an
+        import that has happened, else for a preview)."""
+        out = []
+        if self.changed:
+            text = f"{_count(self.changed, 'student')} of this file {CHANGED_STUDENTS}"
+            if self.examples:
+                text += f" (e.g. {'; '.join(self.examples)})"
+            if self.needs_confirmation and not done:
+                text += (
+                    f": {self.other_names} of the {self.compared_names} known students have other "
+                    "people's names, so this may be another school or ids used again"
+                )
+            elif done:
+                text += ": the file's details were saved (undoing this upload puts the earlier ones back)"
+            else:
+                text += ": the file's details will be saved (undoing the upload puts the earlier ones back)"
+            out.append(text)
+        if self.matched_by_name:
+            out.append(
+                f"{_count(self.matched_by_name, 'student')} without an id matched a known student "
+                "by name, grade and class"
+            )
+        if self.ambiguous_by_name:
+            out.append(
+                f"{_count(self.ambiguous_by_name, 'student')} without an id match more than one "
+                "known student by name, grade and class: kept as new students"
+            )
+        return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun if n == 1 else noun + 's'}"
+
+
+def without_names(warnings: list[str]) -> list[str]:
+    """The warnings with the examples of changed students cut (they name students)."""
+    out = []
+    for w in warnings:
+        if CHANGED_STUDENTS in w and " (e.g. " in w:
+            head, _, rest = w.partition(" (e.g. ")
+            tail = rest.rsplit("): ", 1)[1] if "): " in rest else ""
+            w = head + (f": {tail}" if tail else "")
+        out.append(w)
+    return out
 
 
 @dataclass
@@ -33,6 +105,20 @@ class Report:
     errors: list[str] = field(default_factory=list)
     scored_rows: int = 0  # source rows that gave at least one skill score
     item_scores: int = 0  # per-question rows of an item-level file
+    # compared with the database (ingest/compare.py check_with_store; None before that)
+    student_changes: StudentChanges | None = None
+    same_scores_as: str | None = None  # "upload 12 (file.xlsx)" when every score is stored
+    replaces: int = 0  # stored scores the file gives another value
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The import needs the user's word that the students are the same ones."""
+        return self.student_changes is not None and self.student_changes.needs_confirmation
+
+    @property
+    def duplicate(self) -> bool:
+        """Every score of the file is stored already and it changes no student."""
+        return self.same_scores_as is not None
 
     def ok(self) -> bool:
         """False when nothing can be imported (``errors`` says why)."""

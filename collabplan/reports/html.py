@@ -23,7 +23,7 @@ from collabplan.goals.signposts import signposts_for_goal
 from collabplan.goals.values import to_date
 from collabplan.reports.render import chart, render
 from collabplan.reports.workspace import workspace_sections
-from collabplan.text import fewer_than
+from collabplan.text import fewer_than, gap_text, pct_exact
 
 
 def table(frame: pd.DataFrame) -> dict[str, list]:
@@ -85,6 +85,12 @@ def _goal(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
         "lifecycle": row["lifecycle"],
         "statement": row["statement"],
         "journey": journey_text(row),
+        "gap": gap_text(row["gap_closed"], row["gap_note"]),
+        "baseline_note": (
+            f"The baseline agreed when the goal was posted is {pct_exact(row['baseline_value'])}; "
+            f"the data now says {pct_exact(row['baseline_now_value'])}."
+            if bool(row["baseline_changed"]) else None
+        ),
         "status_class": status.replace(" ", "-"),
         "status_words": STATUS_WORDS.get(status, status),
         "chart": chart(fig, with_plotlyjs=False),

@@ -19,7 +19,7 @@ GOAL_SHEET_COLUMNS = {
     "skill": "skill", "metric": "measure", "statement": "goal", "baseline_label": "baseline window",
     "baseline_value": "baseline %", "latest_label": "latest window", "latest_value": "latest %",
     "target_value": "target %", "target_date": "target date", "status": "progress",
-    "gap_closed": "% of gap closed", "lifecycle": "goal step", "what_worked": "what worked",
+    "gap_closed": "% of gap closed", "gap_note": "beyond 0-100%", "lifecycle": "goal step", "what_worked": "what worked",
     "next_step": "next step",
 }
 

@@ -26,7 +26,8 @@ from collabplan.goals.actions import add_action
 from collabplan.goals.baseline import compute_baseline
 from collabplan.goals.model import create_goal, update_goal
 from collabplan.goals.signposts import add_signpost
-from collabplan.ingest import import_file, import_files, load_mapping
+from collabplan.ingest.load import import_file, import_files
+from collabplan.ingest.mapping import load_mapping
 from collabplan.samples.demo_workspace import seed_workspace
 from collabplan.samples.students import SCHOOL_YEAR, SkillSpec, Student, Window, make_roster
 from collabplan.samples.trackers import (

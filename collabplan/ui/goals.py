@@ -11,12 +11,15 @@ from typing import Any
 import streamlit as st
 
 from collabplan import text
+from collabplan.errors import UserError
 from collabplan.goals import (
     actions,
     advice,
+    agreed,
     baseline,
     board,
     feedback,
+    impact,
     lookups,
     model,
     priorities,
@@ -146,3 +149,66 @@ def show_refusal(exc: Exception) -> None:
 def value_text(point: Any) -> str:
     """A point's value, or "fewer than 10 students" when the group is too small to show."""
     return progress.point_text(point)
+
+
+def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> bool:
+    """Both baselines of a posted goal whose data moved, and the team's two choices.
+
+    Shows nothing when today's data gives the agreed baseline; a caption once the team kept
+    it; otherwise a notice with *Accept the new baseline* and *Keep the agreed baseline*
+    (each kept in the goal's history). True when a choice was written (the page reruns).
+    """
+    words = agreed.notice_text(prog)
+    if not words:
+        return False
+    if not prog.baseline_notice:
+        st.caption(words + ".")
+        return False
+    st.warning(words + ". Accept the new baseline (a revision, kept in the history) or keep "
+               "the agreed one.", icon=":material/published_with_changes:")
+    accept, keep = st.columns(2)
+    choice = None
+    if accept.button("Accept the new baseline", key=f"{key}_accept_{prog.goal_id}"):
+        choice = agreed.accept_new_baseline
+    if keep.button("Keep the agreed baseline", key=f"{key}_keep_{prog.goal_id}"):
+        choice = agreed.keep_agreed_baseline
+    if choice is None:
+        return False
+    try:
+        choice(db, prog.goal_id, by_team_id=by_team_id)
+    except UserError as exc:
+        show_refusal(exc)
+        return False
+    st.cache_data.clear()
+    st.rerun()
+    return True
+
+
+_PREVIEWS = "upload_baseline_previews"
+
+
+def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "") -> str:
+    """The upload preview's warning: "This file changes the baseline of 1 posted goal: ...".
+
+    Computed by writing the upload in a transaction that is rolled back (the exact numbers
+    the import would give); remembered per file, mapping and database version so a rerun
+    does not write it again. Empty when no posted goal's baseline would change.
+    """
+    key = (prepared.sha256, mapping_text, db.version)
+    memo = st.session_state.setdefault(_PREVIEWS, {})
+    if key not in memo:
+        for old in [k for k in memo if k[2] != db.version]:
+            del memo[old]  # only the current version's answers are read again
+        try:
+            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared))
+        except UserError:
+            memo[key] = ""  # the file cannot be written: the import says why, not the preview
+    return memo[key]
+
+
+def _undo_goals_text(db: Any, upload_id: int) -> str:
+    return impact.undo_warning(impact.goals_using_upload(db, upload_id))
+
+
+#: "Undoing this removes the baseline of 1 posted goal: ..." (empty when no posted goal uses it).
+undo_goals_text = cached(_undo_goals_text)

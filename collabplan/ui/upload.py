@@ -1,7 +1,7 @@
 """Upload-page helpers: the mapping form, the validation report, import and undo.
 
 The importer itself is :mod:`collabplan.ingest`; this module only turns its objects into
-widgets and widgets back into a :class:`~collabplan.ingest.Mapping`.
+widgets and widgets back into a :class:`~collabplan.ingest.mapping.Mapping`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from collabplan import ingest, text
+from collabplan import text
 from collabplan.errors import UserError
+from collabplan.ingest.detect import detect_mapping
+from collabplan.ingest.load import import_files, import_prepared
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.prepare import prepare
+from collabplan.ingest.read import read_upload
+from collabplan.ingest.validate import without_names
 from collabplan.ui.choices import remembered_radio, remembered_select
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
@@ -133,11 +139,14 @@ def skipped_frame(report: Any) -> pd.DataFrame:
 
 
 def report_warnings(report: Any, projection: bool) -> list[str]:
-    """The report's warnings; in projection mode the one naming duplicate students says a count."""
-    if not projection or not report.duplicate_students:
+    """The report's warnings; in projection mode those naming students say a count."""
+    if not projection:
         return list(report.warnings)
+    warnings = without_names(report.warnings)
+    if not report.duplicate_students:
+        return warnings
     marker = f"{len(report.duplicate_students)} students appear twice"
-    out = [w for w in report.warnings if not w.startswith(marker)]
+    out = [w for w in warnings if not w.startswith(marker)]
     out.append(f"{len(report.duplicate_students)} students appear twice in one administration: the last row counts")
     return out
 
@@ -165,6 +174,8 @@ def normalised_preview(prepared: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
 
 def result_line(result: dict[str, Any]) -> str:
     """One line for an import result (a dict from :func:`result_record`)."""
+    if result.get("same_scores"):  # other bytes, scores all stored: "same scores as upload 3 (…)"
+        return f"{result['file_name']}: {result['same_scores'][0].upper()}{result['same_scores'][1:]}"
     if result.get("duplicate"):
         when = result.get("imported_on")
         on = f" on {when}" if when else ""
@@ -185,6 +196,7 @@ def result_line(result: dict[str, Any]) -> str:
 UNDO_WORDS = {
     "scores": ("score", "scores"),
     "students": ("student no longer in any file", "students no longer in any file"),
+    "students_restored": ("student given back earlier details", "students given back earlier details"),
     "administrations": ("testing window", "testing windows"),
     "assessments": ("assessment", "assessments"),
     "student_groups": ("group membership", "group memberships"),
@@ -251,6 +263,8 @@ def result_record(result: Any, uploads_before: pd.DataFrame | None, sha256: str 
     record.setdefault("administrations", result.administrations)
     # a duplicate's only warning says "already imported", which result_line says already
     record["warnings"] = [] if result.duplicate else list(result.warnings or [])
+    if result.duplicate and result.warnings and result.warnings[0].startswith("same scores as"):
+        record["same_scores"] = result.warnings[0]
     if result.duplicate:
         record["imported_on"] = imported_on(uploads_before, result.upload_id, sha256) if uploads_before is not None else None
     return record
@@ -272,26 +286,28 @@ class FileState:
     adjusted: bool = False  # the mapping differs from the detected one
     prepared: Any = None
     error: str | None = None  # one line: this file cannot be imported as it is
+    needs_confirmation: bool = False  # most known students have other names in it
+    update_students: bool = False  # the user said they are the same students
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read_all(data: bytes, file_name: str) -> list[Any]:
-    return ingest.read_upload(data, file_name, sheets="*")
+    return read_upload(data, file_name, sheets="*")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _detect(data: bytes, file_name: str) -> tuple[Any, str]:
-    return ingest.detect_mapping(_read_all(data, file_name), file_name)
+    return detect_mapping(_read_all(data, file_name), file_name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _prepare(data: bytes, file_name: str, mapping_toml: str, mapping_name: str) -> Any:
-    mapping = ingest.Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
-    return ingest.prepare(data, file_name, mapping)
+    mapping = Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
+    return prepare(data, file_name, mapping)
 
 
 def prepare_with(data: bytes, file_name: str, mapping: Any | None) -> Any:
-    """``ingest.prepare`` cached by the file's bytes and the mapping's text."""
+    """``prepare`` cached by the file's bytes and the mapping's text."""
     if mapping is None:
         return _prepare(data, file_name, "", "")
     return _prepare(data, file_name, mapping.to_toml(), mapping.name)
@@ -552,7 +568,7 @@ def mapping_from_form(values: dict[str, Any], start: Any, name: str) -> tuple[An
     """
     if start is not None and _same(values, _tidy(start.to_dict())):
         return start, False
-    mapping = ingest.Mapping.from_dict(values, name=name)
+    mapping = Mapping.from_dict(values, name=name)
     return mapping, True
 
 
@@ -594,14 +610,17 @@ def import_all(
     if not ready:
         return []
     if len(ready) > 1 and not any(f.adjusted for f in ready):
-        return list(ingest.import_files(
+        return list(import_files(
             db, [(f.name, f.data) for f in ready], None, team=team, uploaded_by=who, progress=progress,
+            update_students=any(f.update_students for f in ready),
         ))
     results = []
     for i, f in enumerate(ready):
         def scaled(fraction: float, message: str = "", i: int = i) -> None:
             progress((i + fraction) / len(ready), message)
 
-        results.append(ingest.import_prepared(db, f.prepared, team=team, uploaded_by=who, progress=scaled))
+        results.append(import_prepared(
+            db, f.prepared, team=team, uploaded_by=who, progress=scaled, update_students=f.update_students,
+        ))
     progress(1.0, "Done")
     return results

@@ -93,8 +93,27 @@ def test_gap_closed_bars_group_by_priority_and_mark_met_goals():
         "<b>Reading</b>", "Inference", "Vocabulary", "<b>Math</b>", "Fractions",
         "<b>No priority yet</b>", "Fluency",
     ]
-    assert list(bars.x) == [115.0, 40.0, 0.0, 20.0]
-    assert list(bars.text) == ["115% of the gap ★ met", "40% of the gap", "not enough data yet",
+    # issue 13: a share beyond the target is held at 100% and said in words
+    assert list(bars.x) == [100.0, 40.0, 0.0, 20.0]
+    assert list(bars.text) == ["100% of the gap ★ met", "40% of the gap", "not enough data yet",
                                "20% of the gap"]
     assert bars.marker.color[0] != bars.marker.color[1]
     assert "Goal met" in bars.hovertext[0]
+
+
+def test_gap_closed_bars_stay_between_0_and_100_and_say_why_in_words():
+    goals = pd.DataFrame({
+        "goal": ["Vocabulary", "Fractions", "Fluency"],
+        "priority": ["Reading", "Reading", "Reading"],
+        "gap_closed": [169.0, -75.0, 40.0],
+        "gap_note": ["past the target", "moved away", None],
+        "status": ["met", "behind", "on track"],
+    })
+    fig = gap_closed_figure(goals)
+    bars = fig.data[0]
+    assert all(0 <= x <= 100 for x in bars.x)
+    text = dict(zip(bars.y, bars.text, strict=True))
+    assert text["Vocabulary"] == "100% of the gap: past the target ★ met"
+    assert text["Fractions"] == "0% of the gap: moved away"
+    assert text["Fluency"] == "40% of the gap"
+    assert not any("-" in t or "169" in t for t in bars.text)

@@ -218,7 +218,8 @@ def _independent(
     ],
 )
 def test_held_out_import_goal_numbers_equal_the_file(db, seed, where, metric, skill):
-    from collabplan.ingest import import_file, load_mapping
+    from collabplan.ingest.load import import_file
+    from collabplan.ingest.mapping import load_mapping
 
     frame = _held_out_csv(seed)
     import_file(

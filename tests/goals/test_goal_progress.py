@@ -48,9 +48,10 @@ def test_expected_and_on_track_follow_the_straight_line(db):
     prog = goal_progress(db, out["id"])
     assert prog.latest.label.startswith("Spring")
     assert prog.status in {"on track", "behind", "met"}
-    assert prog.gap_closed == pytest.approx(
-        (prog.latest.value - base) / (round(base - 20, 1) - base), abs=1e-3
-    )
+    raw = (prog.latest.value - base) / (round(base - 20, 1) - base)
+    # the share is held between 0 and 1; beyond it is said in words (issue 13)
+    assert prog.gap_closed == pytest.approx(min(max(raw, 0.0), 1.0), abs=1e-3)
+    assert prog.gap_note == ("past the target" if raw > 1 else "moved away" if raw < 0 else None)
 
 
 def test_progress_status_met_when_latest_reaches_target(db):
@@ -158,7 +159,9 @@ def test_checkpoints_match_values_computed_from_the_export(db):
     row = overview.set_index("goal_id").loc[gid]
     latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
     assert row["latest_value"] == latest
-    assert row["gap_closed"] == round(100 * (latest - base) / (80.0 - base), 1)
+    raw = round(100 * (latest - base) / (80.0 - base), 1)
+    assert row["gap_closed"] == min(max(raw, 0.0), 100.0)  # held at 0-100 (issue 13)
+    assert row["gap_note"] == ("past the target" if raw > 100 else None)
     assert row["priority"] == "Reading success for every student"
     assert row["statement"].startswith("Raise the share of grade 3 students proficient in vocabulary")
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from collabplan.errors import UserError
-from collabplan.ingest import Mapping, delete_upload, import_file, list_uploads
-from collabplan.ingest.load import save_mapping, saved_mappings
+from collabplan.ingest.load import (
+    delete_upload,
+    import_file,
+    list_uploads,
+    save_mapping,
+    saved_mappings,
+)
+from collabplan.ingest.mapping import Mapping
 
 QUIZ = Mapping.from_toml(
     '[assessment]\nname = "Quiz"\ndate = "2025-10-01"\n[columns]\nstudent_id = "ID"\n'

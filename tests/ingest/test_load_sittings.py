@@ -3,7 +3,8 @@ scored rows (the writer numbers a file's sittings by source row, with gaps)."""
 
 from __future__ import annotations
 
-from collabplan.ingest import Mapping, import_file
+from collabplan.ingest.load import import_file
+from collabplan.ingest.mapping import Mapping
 
 MAPPING = """
 [assessment]

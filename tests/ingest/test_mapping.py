@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from collabplan.errors import UserError
-from collabplan.ingest import Mapping, presets
-from collabplan.ingest.mapping import PRESETS_DIR, header_key, load_mapping
+from collabplan.ingest.mapping import PRESETS_DIR, Mapping, header_key, load_mapping, presets
 
 
 def test_every_preset_loads_and_round_trips_through_toml():

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from collabplan.errors import UserError
-from collabplan.ingest import Mapping
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare, prepare_sheets
 from collabplan.ingest.read import RawSheet
 
@@ -263,7 +263,7 @@ def test_groups_yes_no_flags_and_name_value_groups():
 
 
 def test_csv_delimiters_are_read(db):
-    from collabplan.ingest import import_file
+    from collabplan.ingest.load import import_file
 
     m = mapping(
         '[assessment]\nname = "Semi"\n[columns]\nstudent_id = "ID"\n[scores]\ncolumns = ["S"]\nmax = 4'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from collabplan.ingest import Mapping
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare_sheets
 from collabplan.ingest.read import RawSheet
 

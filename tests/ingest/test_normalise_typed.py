@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from collabplan.ingest import Mapping
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise import scores
 from collabplan.ingest.normalise.prepare import prepare
 from tests.badfiles import openpyxl_sheets

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from collabplan import metrics
-from collabplan.ingest import import_file, import_files, load_mapping, prepare
+from collabplan.ingest.load import import_file, import_files
+from collabplan.ingest.mapping import load_mapping
+from collabplan.ingest.normalise.prepare import prepare
 from collabplan.samples.students import SCHOOL_YEAR, SkillSpec, Student, make_roster
 from collabplan.samples.trackers import canvas_outcome_results, cfa_tracker, masteryconnect_tracker
 from collabplan.samples.truth import Generated

@@ -7,8 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
-from collabplan import ingest
 from collabplan.ingest import store
+from collabplan.ingest.load import import_file
 from tests.factories import score_table
 from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
@@ -62,7 +62,7 @@ def test_home_page_shows_counts_after_an_import(db_path) -> None:
 
 def test_home_page_counts_match_an_imported_tracker(db_path) -> None:
     db = db_module.connect(db_path)
-    ingest.import_file(db, tracker_xlsx(12), "cfa.xlsx", team="Grade 3", uploaded_by="Ms Lee")
+    import_file(db, tracker_xlsx(12), "cfa.xlsx", team="Grade 3", uploaded_by="Ms Lee")
     at = _home(db_path)
     tiles = {m.label: m.value for m in at.metric}
     assert (tiles["Teams"], tiles["Assessments"], tiles["Testing windows"]) == ("1", "1", "1")
@@ -74,10 +74,10 @@ def test_home_page_counts_match_an_imported_tracker(db_path) -> None:
 
 def test_home_page_reads_fresh_counts_after_a_new_import(db_path) -> None:
     db = db_module.connect(db_path)
-    ingest.import_file(db, tracker_xlsx(12), "p1.xlsx")
+    import_file(db, tracker_xlsx(12), "p1.xlsx")
     at = _home(db_path)
     assert {m.label: m.value for m in at.metric}["Students"] == "12"
-    ingest.import_file(db, tracker_xlsx(15, period="Period 2", seed=3), "p2.xlsx")
+    import_file(db, tracker_xlsx(15, period="Period 2", seed=3), "p2.xlsx")
     at.run()
     assert {m.label: m.value for m in at.metric}["Students"] == "15"
 

@@ -104,7 +104,7 @@ def _strings(value: object) -> Iterator[str]:
 def rendered_text(at: AppTest) -> str:
     """Everything the page put on screen, as text (tables as csv, figures as their strings)."""
     parts: list[str] = []
-    for node in at._tree:
+    for node in at.main.root:
         if getattr(node, "type", None) in ("arrow_data_frame", "dataframe", "table"):
             df = node.value
             parts.append(df.to_csv())

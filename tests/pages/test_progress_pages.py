@@ -139,14 +139,14 @@ def _click_download(at: AppTest, key: str) -> None:
         for index, child in list(block.children.items()):
             proto = getattr(child, "proto", None)
             if getattr(child, "type", None) == "download_button" and key in proto.id:
-                button = Button(proto, at._tree)
+                button = Button(proto, at.main.root)
                 block.children[index] = button
                 return button
             if isinstance(child, Block) and (found := walk(child)):
                 return found
         return None
 
-    walk(at._tree).click()
+    walk(at.main.root).click()
     at.run()
 
 

@@ -215,7 +215,8 @@ def test_skill_summary_by_class_matches_the_cfa_tracker(db, samples):
     """The tracker's own cells, read here with openpyxl, against skill_summary by class."""
     import openpyxl
 
-    from collabplan.ingest import import_file, load_mapping
+    from collabplan.ingest.load import import_file
+    from collabplan.ingest.mapping import load_mapping
 
     path = samples / "cfa_grade3_unit4_tracker.xlsx"
     mapping = load_mapping((samples / "cfa_grade3_unit4_tracker.mapping.toml").read_text())

@@ -209,3 +209,74 @@ def test_a_file_nobody_recognises_can_be_mapped_by_hand_and_imported(db_path) ->
     assert (tiles["Students"], tiles["Skills"], tiles["Scores"]) == ("12", "2", "24")
     at = _import(at)
     assert _counts(db_path) == (1, 12, 24)
+
+
+# -- students that already exist under other names -----------------------------------------
+def _drop_csv(at: AppTest, *files) -> AppTest:
+    at.file_uploader[0].set_value([(g.file_name, g.data, "text/csv") for g in files]).run()
+    assert not at.exception
+    return at
+
+
+def test_other_names_on_known_ids_stop_the_import_until_confirmed_and_undo_restores(demo_db, db_path) -> None:
+    from tests.identity_files import other_school_grade4
+
+    _results, roster = other_school_grade4()
+    old = demo_db.scalar("SELECT display_name FROM student WHERE local_id = '400100'")
+    at = _drop_csv(_upload_page(), roster)
+    assert any("other people's names" in e.value for e in at.error)
+    assert any("already exist with another name" in w.value and "id 400100: " in w.value for w in at.warning)
+    assert not any(b.label.startswith("Import") for b in at.button)
+    assert any("confirm the students of StudentsBySchool_Hillside.csv" in i.value for i in at.info)
+    uploads_before = demo_db.scalar("SELECT count(*) FROM upload")
+
+    box = next(c for c in at.checkbox if c.label == "These are the same students: update their names")
+    box.check().run()
+    at = _import(at, team="Grade 4 Math")
+    new = f"{roster.students[0].first} {roster.students[0].last}"
+    assert demo_db.scalar("SELECT display_name FROM student WHERE local_id = '400100'") == new
+    assert demo_db.scalar("SELECT count(*) FROM upload") == uploads_before + 1
+
+    upload_id = demo_db.scalar("SELECT max(id) FROM upload")
+    at.button(key=f"undo:{upload_id}").click().run()
+    at.button(key="undo_yes").click().run()
+    assert not at.exception
+    assert any("given back earlier details" in s.value for s in at.success)
+    assert demo_db.scalar("SELECT display_name FROM student WHERE local_id = '400100'") == old
+
+
+def test_projection_mode_counts_changed_students_without_naming_them(demo_db) -> None:
+    from tests.identity_files import other_school_grade4
+
+    _results, roster = other_school_grade4()
+    names = {n for (n,) in demo_db.rows("SELECT display_name FROM student WHERE grade = '4'")}
+    names |= {f"{s.first} {s.last}" for s in roster.students}
+    at = _upload_page()
+    at.session_state["present"] = True
+    at = _drop_csv(at, roster)
+    assert any("other people's names" in e.value for e in at.error)
+    assert any("already exist with another name" in w.value for w in at.warning)
+    shown = [e.value for e in at.error] + [w.value for w in at.warning] + [m.value for m in at.markdown]
+    assert not any(name in text for text in shown for name in names)
+    assert not any("400100" in text for text in shown)
+
+
+def test_the_same_scores_saved_again_are_named_before_import_and_add_nothing(db_path) -> None:
+    import io
+
+    import openpyxl
+
+    original = tracker_xlsx(12)
+    book = openpyxl.load_workbook(io.BytesIO(original))
+    book.properties.creator = "saved again on another computer"
+    out = io.BytesIO()
+    book.save(out)
+    assert out.getvalue() != original
+    at = _import(_drop(_upload_page(), ("cfa.xlsx", original)))
+    at = _drop(at, ("cfa.xlsx", out.getvalue()))  # (a tracker's assessment is named by its file)
+    assert any("same scores as upload 1 (cfa.xlsx); nothing would be added" in w.value for w in at.warning)
+    at = _import(at)
+    assert any(
+        i.value == "cfa.xlsx: Same scores as upload 1 (cfa.xlsx); nothing was added" for i in at.info
+    )
+    assert _counts(db_path) == (1, 12, 24)

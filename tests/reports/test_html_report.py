@@ -53,3 +53,22 @@ def test_html_report_includes_workspace_sections(db, monkeypatch):
 def test_html_report_without_goals_says_what_to_do(db):
     text = html.html_report(db)
     assert "No goals yet" in text and 'class="chart"' not in text
+
+
+def test_html_report_says_the_gap_in_words_and_a_changed_baseline(db):
+    from collabplan.goals.model import set_status
+
+    school, met, behind = _school_with_goals(db)
+    text = html.html_report(db)
+    assert "Share of the gap closed: 100% of the gap: past the target" in text
+    shares = [int(n) for n in re.findall(r"(-?\d+)% of the gap", text)]
+    assert shares and all(0 <= n <= 100 for n in shares)
+    # freeze the behind goal, then a later upload moves its baseline window
+    with db.transaction() as cur:
+        cur.execute("UPDATE goal SET status = 'refined' WHERE id = ?", [behind])
+    set_status(db, behind, "active")
+    with db.transaction() as cur:
+        cur.execute("UPDATE goal SET baseline_value = baseline_value - 5 WHERE id = ?", [behind])
+    text = html.html_report(db)
+    assert "The baseline agreed when the goal was posted is" in text
+    assert "the data now says" in text

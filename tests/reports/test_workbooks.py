@@ -42,3 +42,17 @@ def test_goals_workbook_is_formula_safe_with_checkpoints(db):
     assert winter["on track"] in ("yes", "no")
     posts = list(wb["Signposts"].iter_rows(min_row=2, values_only=True))
     assert posts[0][3] == "'-1 extra coach hour"
+
+
+def test_goals_sheet_holds_the_gap_between_0_and_100_and_says_past_the_target(db):
+    from collabplan.goals.progress import goal_overview
+
+    school, met, behind = _school_with_goals(db)
+    overview, points = goal_overview(db)
+    sheet = workbooks.workbook_frames(overview, points, {})["Goals"].set_index("goal id")
+    base, _ = expected(school, "MAP Reading", "Fall", "Vocabulary")
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    assert (latest - base) / (latest - 1 - base) > 1  # the met goal went past its target
+    assert sheet.loc[met, "% of gap closed"] == 100.0
+    assert sheet.loc[met, "beyond 0-100%"] == "past the target"
+    assert 0 <= sheet.loc[behind, "% of gap closed"] <= 100

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from collabplan import metrics
-from collabplan.ingest import import_file, import_files, load_mapping, prepare
+from collabplan.ingest.load import import_file, import_files
+from collabplan.ingest.mapping import load_mapping
+from collabplan.ingest.normalise.prepare import prepare
 
 SAMPLES = {
     "cfa_grade3_unit4_tracker": "cfa_grade3_unit4_tracker.xlsx",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from collabplan import ingest
+from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.read import RawSheet
 from collabplan.ingest.validate import Report
 from collabplan.ui import upload as up
@@ -88,7 +88,7 @@ def test_undo_line_uses_the_skill_score_count_the_history_showed() -> None:
 
 
 def test_untouched_form_values_give_back_the_start_mapping() -> None:
-    start = ingest.Mapping.from_toml(
+    start = Mapping.from_toml(
         '[source]\nheader_row = 4\n[columns]\nstudent_name = "Student"\n'
         '[scores]\npattern = "^Q\\\\d+$"\nkind = "points"\nproficient = 0.85\n',
         name="cfa",
@@ -110,4 +110,25 @@ def test_normalised_preview_shows_skill_rows_with_plain_names() -> None:
     preview = up.normalised_preview(Prepared())
     assert preview.to_dict("records") == [
         {"Student id": "1", "Student": "Ann Lee", "Skill": "RL.1", "Score": 50.0}
+    ]
+
+
+def test_a_refusal_for_other_names_names_no_student_in_projection_mode() -> None:
+    from collabplan.ingest.compare import StudentsChangedError
+    from collabplan.ingest.validate import StudentChanges
+    from collabplan.ui import upload_check
+
+    changes = StudentChanges(
+        known=4, compared_names=4, renamed=3, other_names=3, changed=3,
+        examples=["id 7: Ava Lee → Maya Chen"],
+    )
+    exc = StudentsChangedError("roster.csv", changes)
+    assert "Ava Lee" in upload_check.error_text(exc, projection=False)
+    shown = upload_check.error_text(exc, projection=True)
+    assert shown.startswith("roster.csv: 3 of the 4 students") and "Ava" not in shown and "id 7" not in shown
+    warnings = changes.lines()
+    assert "Maya Chen" in warnings[0]
+    assert upload_check.shown_warnings(warnings, projection=True) == [
+        "3 students of this file already exist with another name, grade or class: 3 of the 4 known "
+        "students have other people's names, so this may be another school or ids used again"
     ]

@@ -15,7 +15,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -39,6 +39,9 @@ from collabplan.ingest.normalise.sql import text_sql
 from collabplan.ingest.normalise.students import make_students
 from collabplan.ingest.normalise.values import Cells, make_cells, problem_values_sql
 from collabplan.ingest.validate import Report, build_report
+
+if TYPE_CHECKING:
+    from collabplan.ingest.parser import Job as ParseJob
 
 
 @dataclass
@@ -199,14 +202,19 @@ def prepare(
     mapping: Mapping | None = None,
     *,
     progress: Callable[[float, str], None] | None = None,
+    job: ParseJob | None = None,
 ) -> Prepared:
-    """Read, map, normalise and validate one upload; raises UserError for unreadable input."""
+    """Read, map, normalise and validate one upload; raises UserError for unreadable input.
+
+    ``job``: a parse of ``data`` already started (:func:`collabplan.ingest.parser.start`),
+    used when it reads the sheets this mapping names (read_upload closes it either way).
+    """
     from collabplan.ingest.read import read_arguments, read_upload
 
     if progress:
         progress(0.05, f"Reading {file_name}")
     sha = hashlib.sha256(data).hexdigest()
-    sheets = read_upload(data, file_name, **read_arguments(mapping))
+    sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
     if mapping is None:
         mapping, detected = detect_mapping(sheets, file_name)
         sheets = _pick_sheets(sheets, mapping, file_name)

@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from collabplan.errors import UserError
+from collabplan.ingest import parser
 from collabplan.ingest.read import RawSheet, read_upload, sheet_names, sniff_delimiter
 from tests import badfiles
 from tests.badfiles import openpyxl_bytes
@@ -272,33 +273,39 @@ def test_sniff_delimiter_prefers_consistent_splits():
     assert sniff_delimiter("just one column\n") == ","
 
 
-def test_background_read_is_picked_up_by_the_same_read():
-    from collabplan.ingest import read
-
+def test_a_started_parse_is_used_by_read_upload_and_closed():
     data = badfiles.good_xlsx()
-    read.read_in_background(data, "fine.xlsx", sheets="*")
-    pending = read._pending[-1]
-    [sheet] = read_upload(data, "fine.xlsx", sheets="*")
-    assert pending not in read._pending
+    job = parser.start(data, "fine.xlsx", "*")
+    [sheet] = read_upload(data, "fine.xlsx", sheets="*", job=job)
+    assert job.process.returncode is not None  # its child is gone
     assert rows_of(sheet) == rows_of(read_upload(data, "fine.xlsx", sheets="*")[0])
 
 
-def test_background_read_with_other_arguments_is_not_used():
-    from collabplan.ingest import read
-
-    data = b"ID;Score\n1;5\n"
-    read.read_in_background(data, "a.csv", delimiter=",")
-    pending = read._pending[-1]
-    assert rows_of(read_upload(data, "a.csv")[0])[0] == ["ID", "Score"]
-    assert pending in read._pending
-    read.forget_background_reads()
-    assert not read._pending
+def test_a_parse_started_for_other_sheets_is_closed_and_not_used():
+    data = badfiles.good_xlsx()
+    job = parser.start(data, "fine.xlsx", "Other")
+    [sheet] = read_upload(data, "fine.xlsx", job=job)
+    assert job.process.returncode is not None
+    assert rows_of(sheet) == rows_of(read_upload(data, "fine.xlsx")[0])
 
 
-def test_background_read_errors_come_from_read_upload():
-    from collabplan.ingest import read
+def test_a_started_parse_passed_with_a_csv_is_closed():
+    job = parser.start(badfiles.good_xlsx(), "a.csv", None)
+    assert rows_of(read_upload(b"ID;Score\n1;5\n", "a.csv", job=job)[0])[0] == ["ID", "Score"]
+    assert job.process.returncode is not None
 
+
+def test_errors_of_a_started_parse_come_from_read_upload():
+    data = badfiles.corrupt_cells_xlsx()
+    job = parser.start(data, "scores.xlsx", None)
+    with pytest.raises(UserError, match=r"could not be read \(sheet 'Results'\)"):
+        read_upload(data, "scores.xlsx", job=job)
+    assert job.process.returncode is not None
+
+
+def test_a_started_parse_of_a_bad_file_gives_the_check_s_message():
     data = badfiles.pdf_renamed()
-    read.read_in_background(data, "scores.xlsx")
+    job = parser.start(data, "scores.xlsx", None)
     with pytest.raises(UserError, match="is a PDF"):
-        read_upload(data, "scores.xlsx")
+        read_upload(data, "scores.xlsx", job=job)
+    assert job.process.returncode is not None

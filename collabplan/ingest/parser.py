@@ -1,0 +1,371 @@
+"""The one guarded child process that parses a workbook (fastexcel, that is calamine).
+
+A parser is not built for hostile input: a workbook may make it abort (SIGABRT cannot be
+caught), segfault, or allocate or loop without end. So every workbook is parsed in a child
+process, ``python -m collabplan.ingest.parser``, that limits its own address space (RLIMIT_AS),
+CPU time (RLIMIT_CPU) and wall time (an alarm); the caller also stops waiting, and kills it,
+after ``PARSE_TIMEOUT_SECONDS``. A child that dies becomes one line of :class:`UserError` naming
+the file, and the caller carries on.
+
+A fresh interpreter rather than a fork: the app server runs many threads, and a forked copy of a
+threaded process may inherit a lock that is never released; multiprocessing's forkserver would
+import the caller's main script (streamlit's) into every child. The fresh interpreter parses
+after about 0.05 s (pyarrow, a fifth of a second more, loads while fastexcel parses); a caller
+hides that by starting the parse before its own work (:func:`start`). The workbook's bytes go to
+the child on its stdin and the tables come back on its stdout as Arrow IPC streams: nothing is
+written to disk.
+
+The child runs every check of :mod:`collabplan.ingest.checks` itself before parsing, so a parse
+may start before the caller has checked anything. It parses each sheet twice, cheaply: the
+*body* is fastexcel's typed read of the whole sheet (every row decides a column's type), the
+*head* is its text read of a copy of the workbook cut after the sheet's first ``HEAD_ROWS`` rows
+(:mod:`collabplan.ingest.sheetxml`).
+
+Use: ``job = start(data, file_name, sheets)`` … ``job.result()`` (waits; raises UserError), and
+``job.close()`` in a ``finally`` (stops the child if it still runs). :func:`parse` does all three.
+
+The child answers with an 8-byte length and a JSON header (``["ok", [[name, has_body], ...]]``,
+``["refused", message]`` or ``["error", [sheet, reason]]``), then, after "ok", each table as an
+8-byte length and an Arrow IPC stream: a head, then its body when it has one. (JSON, not pickle:
+the parent trusts nothing the child sends.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import resource
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+import collabplan
+from collabplan import config
+from collabplan.errors import UserError
+from collabplan.ingest.checks import RESAVE, check_upload, inspect_workbook
+from collabplan.ingest.sheetxml import head_workbook
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: ``read_upload``'s ``sheets``: None (the first sheet with data), "*" (all), a name or names.
+Sheets = str | list[str] | None
+
+#: Where ``collabplan`` is imported from, for the child (the app need not be installed).
+_PACKAGE_ROOT = str(Path(collabplan.__file__).resolve().parent.parent)
+_LENGTH = struct.Struct("<Q")
+
+
+class ParsedSheet(NamedTuple):
+    """One parsed sheet (columns named ``cK`` after sheet column K, 0 = A).
+
+    ``head``: text of sheet rows 1, 2 … as far as the cut copy of the sheet reaches (at least
+    ``HEAD_ROWS`` rows from the first row holding a value). ``body``: typed cells of sheet rows
+    2 … last (``None`` for a sheet without any value).
+    """
+
+    name: str
+    head: pa.Table
+    body: pa.Table | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A workbook being parsed in its child process (see :func:`start`).
+
+    ``sheets`` is what it was started for; ``process`` the child; ``feeder`` the thread writing
+    the workbook to the child's stdin.
+    """
+
+    file_name: str
+    sheets: Sheets
+    timeout: float
+    process: subprocess.Popen
+    feeder: threading.Thread
+
+    def result(self) -> list[ParsedSheet]:
+        """The parsed sheets; waits at most ``timeout`` seconds, then the job is closed.
+
+        Raises :class:`UserError` naming the file when the workbook is refused by a check, the
+        parser reports an error, the child dies (a crash, the memory limit) or runs out of time.
+        """
+        import pyarrow.ipc  # noqa: F401  (loaded while the child parses)
+
+        expired = threading.Event()
+
+        def stop() -> None:
+            expired.set()
+            self.process.kill()
+
+        timer = threading.Timer(self.timeout, stop)
+        timer.start()
+        try:
+            answer = self.process.stdout.read()
+            self.process.wait()  # it exits once it has answered
+        finally:
+            timer.cancel()
+            self.close()
+        if expired.is_set():
+            raise UserError(
+                f"{self.file_name} took longer than {self.timeout:g} seconds to read, so "
+                "reading was stopped. Export only the students and columns you need, or "
+                "split it into several files."
+            )
+        message = _receive(answer) if self.process.returncode == 0 else None
+        if message is None:
+            code = self.process.returncode
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise UserError(
+                f"{self.file_name} is too large or too damaged to read safely "
+                f"(the reader stopped: {how}). {RESAVE}."
+            )
+        status, payload = message
+        if status == "refused":
+            raise UserError(payload)
+        if status == "error":
+            where, reason = payload
+            where = f" (sheet {where!r})" if where else ""
+            raise UserError(f"{self.file_name} could not be read{where}: {reason}. {RESAVE}.")
+        return payload
+
+    def close(self) -> None:
+        """Stop the child if it still runs and wait until it is gone (idempotent)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+        self.feeder.join()
+
+    def __enter__(self) -> Job:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def start(
+    data: bytes,
+    file_name: str,
+    sheets: Sheets = None,
+    *,
+    memory: int | None = None,
+    timeout: float | None = None,
+) -> Job:
+    """Start checking and parsing a workbook in a child process; returns at once.
+
+    ``memory`` (bytes of address space) and ``timeout`` (seconds) default to the config's
+    ``PARSE_MEMORY_BYTES`` and ``PARSE_TIMEOUT_SECONDS``. The caller closes the job.
+    """
+    memory = config.PARSE_MEMORY_BYTES if memory is None else memory
+    timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
+    request = json.dumps([file_name, sheets, memory, timeout])
+    path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    env = os.environ | {"PYTHONPATH": path, "RUST_BACKTRACE": "0"}  # an abort prints one line
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "collabplan.ingest.parser", request],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+    except OSError as exc:  # pragma: no cover - the machine is out of processes
+        raise UserError(
+            f"{file_name} could not be read right now ({exc}). Try again in a minute."
+        ) from None
+    # the child reads its input after starting up; meanwhile the caller goes on
+    feeder = threading.Thread(target=_feed, args=(process.stdin, data), daemon=True)
+    feeder.start()
+    return Job(file_name, sheets, timeout, process, feeder)
+
+
+def parse(data: bytes, file_name: str, sheets: Sheets = None, **limits: Any) -> list[ParsedSheet]:
+    """:func:`start`, :meth:`Job.result` and :meth:`Job.close` in one call."""
+    with start(data, file_name, sheets, **limits) as job:
+        return job.result()
+
+
+def _feed(stdin: IO[bytes], data: bytes) -> None:
+    with contextlib.suppress(OSError), stdin:  # BrokenPipeError: the child is gone already
+        stdin.write(data)
+
+
+def _receive(answer: bytes) -> tuple[str, Any] | None:
+    """The child's answer with its tables read; ``None`` when it is cut short or malformed."""
+    import pyarrow as pa
+    import pyarrow.ipc  # noqa: F401
+
+    view = memoryview(answer)
+    pieces = []
+    while view:
+        if len(view) < _LENGTH.size:
+            return None
+        (size,) = _LENGTH.unpack(view[: _LENGTH.size])
+        piece = view[_LENGTH.size : _LENGTH.size + size]
+        if len(piece) < size:
+            return None
+        pieces.append(piece)
+        view = view[_LENGTH.size + size :]
+    if not pieces:
+        return None
+    try:
+        status, payload = json.loads(bytes(pieces[0]))
+        if status != "ok":
+            return status, payload
+        streams = iter(pieces[1:])
+
+        def table() -> pa.Table:
+            with pa.ipc.open_stream(pa.py_buffer(next(streams))) as stream:
+                return stream.read_all()
+
+        return status, [
+            ParsedSheet(name, table(), table() if has_body else None) for name, has_body in payload
+        ]
+    except (ValueError, TypeError, StopIteration, pa.ArrowException):
+        return None
+
+
+# ------------------------------------------------------------------------------- in the child
+
+
+def _child_main(request: str) -> None:
+    """Read the workbook from stdin, check and parse it, answer on stdout (see the docstring)."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes to stderr, not into the answer
+    file_name, sheets, memory, timeout = json.loads(request)
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
+    _limit_child(memory, timeout)
+    pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
+    data = sys.stdin.buffer.read()
+    where: list[str] = [""]  # the sheet being parsed, for the message
+    streams: list = []
+    try:
+        tables = _check_and_parse(data, file_name, sheets, where, pyarrow_loaded)
+        for _name, head, body in tables:
+            streams += [_ipc(head)] + ([] if body is None else [_ipc(body)])
+        message: list = ["ok", [[name, body is not None] for name, _head, body in tables]]
+    except UserError as exc:
+        message = ["refused", str(exc)]
+    except MemoryError:
+        message = ["error", [where[0], "it needs more memory than this app allows"]]
+    except Exception as exc:  # the parser's own errors (CalamineError, ...) become one line
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        message = ["error", [where[0], reason.removeprefix("calamine error: ")]]
+    with out:
+        for piece in [json.dumps(message).encode(), *streams]:
+            out.write(_LENGTH.pack(len(piece)))
+            out.write(piece)
+
+
+def _check_and_parse(
+    data: bytes, file_name: str, sheets: Sheets, where: list[str], pyarrow_loaded
+) -> list:
+    """[(name, head, body)] as Arrow record batches; ``where[0]`` follows the sheet being read.
+
+    ``pyarrow_loaded()`` waits for pyarrow, which only the conversion at the end needs.
+    """
+    check_upload(data, file_name)
+    info = inspect_workbook(data, file_name)
+    parts = {s.name: s.part for s in info.sheets}
+    order = [s.name for s in info.sheets]
+    wanted = order if sheets == "*" else [sheets] if isinstance(sheets, str) else sheets
+    if wanted is not None and any(name not in parts for name in wanted):
+        raise UserError(f"{file_name}: a sheet asked for is not in the workbook.")
+    import fastexcel
+
+    names = list(wanted) if wanted is not None else order
+    reader = fastexcel.read_excel(data)
+    head_reader = fastexcel.read_excel(head_workbook(data, [parts[n] for n in names]))
+    loaded = []
+    for name in names:
+        where[0] = name
+        body = _load_body(fastexcel, reader, name)
+        if body is None and wanted is None:
+            continue
+        try:
+            head = head_reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        except fastexcel.FastExcelError:  # the cut copy did not parse: read the whole sheet
+            head = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        loaded.append((name, head, body))
+        if wanted is None:
+            break
+    pyarrow_loaded()
+    return [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+
+
+def _pyarrow_in_background() -> Callable[[], None]:
+    """Import pyarrow in a thread (fastexcel parses meanwhile, without the GIL); returns a join."""
+
+    def load() -> None:
+        # the lowest priority: the parse is what everyone waits for
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        with contextlib.suppress(Exception):  # (then the import fails again, and is reported)
+            import pyarrow.ipc  # noqa: F401
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread.join
+
+
+def _limit_child(memory: int, timeout: float) -> None:
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(timeout) + 2
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(
+            resource.RLIMIT_CPU, (cpu, cpu + 1 if hard == resource.RLIM_INFINITY else hard)
+        )
+    signal.alarm(int(timeout) + 2)
+
+
+def _load_body(fastexcel, reader, name: str):
+    """The typed read of sheet rows 2 … last, every row deciding its column's type.
+
+    (Typing by the first rows only, as fastexcel does by default, is a little faster but
+    not safe: a later cell that does not fit becomes empty ("85%" in a column of numbers), a
+    number in a column of dates becomes a date in 1900, a number in a column of TRUE/FALSE
+    becomes TRUE, and ``to_arrow_with_errors`` reports only the first of these.)
+    """
+    try:
+        return reader.load_sheet(name, header_row=None, skip_rows=1, schema_sample_rows=None)
+    except fastexcel.InvalidParametersError as exc:
+        if "Too many rows skipped" in str(exc):  # a sheet without a single value
+            return None
+        raise
+
+
+def _arrow(sheet):
+    """A fastexcel sheet as a RecordBatch whose columns are named ``cK`` after sheet column K."""
+    if sheet is None:
+        return None
+    import pyarrow as pa
+
+    batch = sheet.to_arrow()
+    names = [f"c{col.absolute_index}" for col in sheet.selected_columns]
+    return pa.RecordBatch.from_arrays(batch.columns, names=names)
+
+
+def _ipc(batch) -> pa.Buffer:
+    """A record batch as one Arrow IPC stream."""
+    import pyarrow as pa
+    import pyarrow.ipc  # noqa: F401
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue()
+
+
+if __name__ == "__main__":
+    _child_main(sys.argv[1])
+    sys.stderr.flush()
+    os._exit(0)  # the answer is out: skip tearing down the interpreter, the caller waits for it
