@@ -9,12 +9,14 @@ Bounded for a small shared machine: boxes with one option are skipped, and at mo
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.e2e.conftest import ROOT, AppServer, _start_app, _stop, wait_for_app
 from tests.tracker_factory import tracker_xlsx
@@ -148,6 +150,18 @@ USED: dict[str, Callable[..., None]] = {
 }
 
 
+def _new_students_tracker() -> bytes:
+    """A teacher tracker whose student ids the demo school does not have (so the upload page
+    asks no confirmation and shows its import form)."""
+    book = load_workbook(io.BytesIO(tracker_xlsx(12)))
+    sheet = book.active
+    for row in range(6, sheet.max_row + 1):
+        sheet.cell(row=row, column=2).value = 990100 + row
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 # -- walking a page ------------------------------------------------------------------------------
 
 
@@ -274,7 +288,7 @@ def test_every_select_box_keeps_the_pick(demo_server, page, tmp_path, path, titl
         _go(page, path)
     _no_exception(page)
     tracker = tmp_path / "grade3_cfa.xlsx"
-    tracker.write_bytes(tracker_xlsx(12))
+    tracker.write_bytes(_new_students_tracker())
 
     def drop_file() -> None:
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
