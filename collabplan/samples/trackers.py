@@ -213,7 +213,7 @@ def canvas_outcome_results(
                     st.last_first, str(90000 + int(st.student_id) % 10000) if st.student_id.isdigit() else st.student_id,
                     st.student_id, assignment, assignment_id, f"{window.date.isoformat()}T15:04:11Z", None,
                     outcome.name, 1101 + k, 1, score, course, 881, f"{course.replace(' ', '')}-2526",
-                    f"{course} - {st.class_name}", 4410 + section, None,
+                    st.class_name, 4410 + section, None,
                     f"https://canvas.example.edu/courses/881/assignments/{assignment_id}", friendly, 4, 3,
                     int(score >= 3), CANVAS_RATINGS[score], score, 1, "Riverside Unified", "active",
                 ]
