@@ -60,9 +60,9 @@ for i, upload in enumerate(uploaded or []):
             st.error(f.error, icon=":material/error:")
             continue
         if f.detected is not None:
-            st.markdown(f"**Layout:** {f.detected_label}")
+            st.markdown(f"**Layout:** {up.detection_line(f.detection)}")
         else:
-            st.warning(f"{f.detect_error}. Say how to read it under *Adjust how this file is read*.")
+            st.warning(f.detect_error, icon=":material/help:")
 
         if not projection:
             with st.expander("The file as it is (first rows)"):
@@ -82,7 +82,7 @@ for i, upload in enumerate(uploaded or []):
         if f.detected is None:
             starts = {"Start from scratch": None, **starts}
 
-        with st.expander("Adjust how this file is read", expanded=f.detected is None):
+        with st.expander(up.form_heading(f), expanded=f.detected is None):
             start_label = st.selectbox("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
             values = up.mapping_form(f, start)

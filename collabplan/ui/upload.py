@@ -19,7 +19,7 @@ import streamlit as st
 
 from collabplan import text
 from collabplan.errors import UserError
-from collabplan.ingest.detect import detect_mapping
+from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
@@ -280,7 +280,8 @@ class FileState:
     sheets: list[Any] = field(default_factory=list)  # every sheet, raw
     detected: Any = None  # the detected Mapping, or None
     detected_label: str | None = None
-    detect_error: str | None = None
+    detect_error: str | None = None  # nothing fits well: the questions that decide it
+    detection: Any = None  # the Detection (scores of every layout), when the file was read
     mapping: Any = None  # the mapping in use
     adjusted: bool = False  # the mapping differs from the detected one
     prepared: Any = None
@@ -295,8 +296,26 @@ def _read_all(data: bytes, file_name: str) -> list[Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _detect(data: bytes, file_name: str) -> tuple[Any, str]:
-    return detect_mapping(_read_all(data, file_name), file_name)
+def _detect(data: bytes, file_name: str) -> Detection:
+    return detect_layout(_read_all(data, file_name), file_name)
+
+
+def detection_line(detection: Detection) -> str:
+    """The layout detected and how sure, for beside "Layout:" ("NWEA MAP Growth results
+    (preset) · high confidence (0.97) · next best: Teacher tracker (0.20)")."""
+    text = f"{detection.label} · {detection.word} confidence ({detection.confidence:.2f})"
+    nxt = detection.runner_up
+    if nxt is not None and nxt.score > 0:
+        text += f" · next best: {nxt.label} ({nxt.score:.2f})"
+    return text
+
+
+def form_heading(file: FileState) -> str:
+    """The hand-mapping form's heading: the questions that decide the layout when nothing
+    fits well, else "Adjust how this file is read"."""
+    if file.detection is not None and file.detection.mapping is None and file.detection.questions:
+        return " ".join(file.detection.questions)
+    return "Adjust how this file is read"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -321,9 +340,16 @@ def read_file(data: bytes, file_name: str, key: str) -> FileState:
         state.error = str(exc)
         return state
     try:
-        state.detected, state.detected_label = _detect(data, file_name)
+        state.detection = _detect(data, file_name)
     except UserError as exc:
         state.detect_error = str(exc)
+        return state
+    if state.detection.mapping is not None:
+        state.detected, state.detected_label = state.detection.mapping, state.detection.label
+    else:
+        state.detect_error = state.detection.ask(
+            " ".join(state.detection.questions) + " Answer in the form below."
+        )
     return state
 
 

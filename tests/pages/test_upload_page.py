@@ -195,7 +195,15 @@ def test_a_file_nobody_recognises_can_be_mapped_by_hand_and_imported(db_path) ->
     at = _upload_page()
     at.file_uploader[0].set_value(("reading_check.csv", data, "text/csv")).run()
     assert not at.exception
-    assert any("could not tell which columns hold scores" in w.value for w in at.warning)
+    assert any(
+        "could not tell how to read this file" in w.value
+        and "Which column is the student (id or name), and which columns are scores?" in w.value
+        for w in at.warning
+    )
+    assert any(
+        e.label == "Which column is the student (id or name), and which columns are scores?"
+        for e in at.expander
+    )
     assert not any(b.label.startswith("Import") for b in at.button)
 
     next(s for s in at.selectbox if s.label == "Student name (full)").set_value("Kid").run()
