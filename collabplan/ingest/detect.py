@@ -45,6 +45,8 @@ __all__ = [
 #: Confidence at or above which a layout is "high" / "medium"; below medium it is not used.
 HIGH = 0.85
 MEDIUM = 0.6
+#: A preset scoring at least this is named as the closest layout when none fits.
+CLOSE = 0.4
 #: Weight of an expected (optional) header against a required one.
 OPTIONAL_WEIGHT = 0.5
 #: Mapped column roles without which a preset cannot read the file right: the student, the
@@ -135,13 +137,14 @@ class Detection:
         """"<file>: could not tell how to read this file; closest is …: " + ``tail``."""
         if self.mapping is not None:
             return ""
-        best = self.candidates[0] if self.candidates else None
         text = f"{self.file_name}: could not tell how to read this file"
-        if best is not None and best.score > 0 and best.name != "tracker":
-            why = best.problem or f"{best.found} of its {best.wanted} headers are here"
-            text += f"; closest is {best.label} ({why})"
-        elif best is not None and best.problem:
-            text += f" ({best.problem})"
+        near = next((c for c in self.candidates if c.name != "tracker" and c.score >= CLOSE), None)
+        tracker = next((c for c in self.candidates if c.name == "tracker"), None)
+        if near is not None:
+            why = near.problem or f"{near.found} of its {near.wanted} headers are here"
+            text += f"; closest is {near.label} ({why})"
+        elif tracker is not None and tracker.problem:
+            text += f" ({tracker.problem})"
         return f"{text}: {tail}"
 
     def to_json(self) -> dict[str, Any]:
@@ -381,7 +384,12 @@ def _questions(best: Candidate) -> list[str]:
             return ["Which column names the assessment?"]
         if role in ("skill", "score", "max"):
             return ["Which columns are scores?"]
-    tracker = next((c for c in [best] if c.name == "tracker"), None)
-    if tracker is not None and tracker.problem and "small whole numbers" in tracker.problem:
+    # a clean tracker but for its scale: only what the scores are out of is open
+    if (
+        best.name == "tracker"
+        and best.problem
+        and "small whole numbers" in best.problem
+        and best.found >= 0.8 * best.wanted
+    ):
         return ["What are the scores out of (points possible), or are they levels?"]
     return ["Which column is the student (id or name), and which columns are scores?"]
