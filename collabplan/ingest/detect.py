@@ -255,9 +255,10 @@ def _score_preset(name: str, preset: Mapping, tops: list[tuple[Any, list[list[An
         (cand.missing_needed if needed else cand.missing_optional).append((role, header))
     has_student = any(r in preset.columns and header_key(preset.columns[r]) in keys
                       for r in ("student_id", "student_name", "last_name"))
-    if has_student:  # another student column standing in for a missing one is fine
-        cand.missing_needed = [(r, h) for r, h in cand.missing_needed
-                               if r not in ("student_id", "student_name", "first_name", "last_name")]
+    if has_student:  # another student column stands in for a missing one: left out
+        names = ("student_id", "student_name", "first_name", "last_name")
+        cand.missing_optional += [(r, h) for r, h in cand.missing_needed if r in names]
+        cand.missing_needed = [(r, h) for r, h in cand.missing_needed if r not in names]
     if cand.missing_required:
         cand.usable = False
         cand.score *= 0.5

@@ -19,12 +19,12 @@ import streamlit as st
 
 from collabplan import text
 from collabplan.errors import UserError
-from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
 from collabplan.ingest.validate import without_names
+from collabplan.ui.upload_layout import detect_cached
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -295,29 +295,6 @@ def _read_all(data: bytes, file_name: str) -> list[Any]:
     return read_upload(data, file_name, sheets="*")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _detect(data: bytes, file_name: str) -> Detection:
-    return detect_layout(_read_all(data, file_name), file_name)
-
-
-def detection_line(detection: Detection) -> str:
-    """The layout detected and how sure, for beside "Layout:" ("NWEA MAP Growth results
-    (preset) · high confidence (0.97) · next best: Teacher tracker (0.20)")."""
-    text = f"{detection.label} · {detection.word} confidence ({detection.confidence:.2f})"
-    nxt = detection.runner_up
-    if nxt is not None and nxt.score > 0:
-        text += f" · next best: {nxt.label} ({nxt.score:.2f})"
-    return text
-
-
-def form_heading(file: FileState) -> str:
-    """The hand-mapping form's heading: the questions that decide the layout when nothing
-    fits well, else "Adjust how this file is read"."""
-    if file.detection is not None and file.detection.mapping is None and file.detection.questions:
-        return " ".join(file.detection.questions)
-    return "Adjust how this file is read"
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _prepare(data: bytes, file_name: str, mapping_toml: str, mapping_name: str) -> Any:
     mapping = Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
@@ -340,7 +317,7 @@ def read_file(data: bytes, file_name: str, key: str) -> FileState:
         state.error = str(exc)
         return state
     try:
-        state.detection = _detect(data, file_name)
+        state.detection = detect_cached(_read_all(data, file_name), data, file_name)
     except UserError as exc:
         state.detect_error = str(exc)
         return state

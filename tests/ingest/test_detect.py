@@ -293,3 +293,14 @@ def test_each_sheet_takes_its_own_teacher_from_its_title_rows():
     p = prepare_sheets(sheets, "cfa.xlsx", found.mapping)
     by_student = {s["student_no"]: s["teacher"] for s in p.sittings().to_pylist()}
     assert sorted(by_student.values()) == ["Mr. Chen", "Mr. Chen", "Ms. Lee", "Ms. Lee"]
+
+
+def test_a_preset_reads_a_file_with_the_student_id_but_no_name_columns():
+    headers = [h for h in HEADERS["star_sr_v2"] if h not in ("StudentFirstName", "StudentLastName")]
+    rows = [headers] + [[value(h, i) for h in headers] for i in range(3)]
+    data = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode()
+    p = prepare(data, "SR_v2.csv")
+    assert p.detection.name == "renaissance_star"
+    assert "first_name" not in p.detection.mapping.columns
+    assert any("'StudentFirstName'" in w for w in p.report.warnings)
+    assert p.report.ok() and p.report.students == 3

@@ -53,6 +53,7 @@ def _counts(db_path) -> tuple[int, int, int]:
 def test_upload_shows_detected_layout_and_report_before_writing(db_path) -> None:
     at = _drop(_upload_page(), ("cfa.xlsx", tracker_xlsx(12)))
     assert any("Teacher tracker" in m.value for m in at.markdown)
+    assert any(m.value.startswith("**Layout:** Teacher tracker (detected) · high confidence") for m in at.markdown)
     tiles = _tiles(at)
     assert tiles["Students"] == "12"
     assert tiles["Scores"] == str(tracker_skill_scores(12))
