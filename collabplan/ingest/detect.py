@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collabplan.errors import UserError
-from collabplan.ingest.headers import HEADER_SEARCH_ROWS, looks_like_number, top_rows
+from collabplan.ingest.headers import top_rows
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, Scores, header_key, presets
 from collabplan.ingest.tracker import (
     TrackerShape,
@@ -31,16 +31,7 @@ from collabplan.ingest.tracker import (
     tracker_shape,
 )
 
-__all__ = [
-    "HEADER_SEARCH_ROWS",
-    "Candidate",
-    "Detection",
-    "confidence_word",
-    "detect_layout",
-    "detect_mapping",
-    "looks_like_number",
-    "top_rows",
-]
+__all__ = ["Candidate", "Detection", "confidence_word", "detect_layout", "detect_mapping"]
 
 #: Confidence at or above which a layout is "high" / "medium"; below medium it is not used.
 HIGH = 0.85
@@ -117,15 +108,6 @@ class Detection:
     @property
     def word(self) -> str:
         return confidence_word(self.confidence) if self.mapping is not None else "low"
-
-    @property
-    def sure_text(self) -> str:
-        """One line: "NWEA MAP Growth results (preset), high confidence (0.97); next:
-        Teacher tracker (0.20)"."""
-        text = f"{self.label}, {self.word} confidence ({self.confidence:.2f})"
-        if self.runner_up is not None and self.runner_up.score > 0:
-            text += f"; next best: {self.runner_up.label} ({self.runner_up.score:.2f})"
-        return text
 
     @property
     def question(self) -> str:
