@@ -79,6 +79,7 @@ class Candidate:
     missing_needed: list[tuple[str, str]] = field(default_factory=list)  # (role, header)
     missing_optional: list[tuple[str, str]] = field(default_factory=list)  # (role, header)
     problem: str | None = None  # why it cannot be used, in a teacher's words
+    scale_problem: bool = False  # tracker: its numbers do not read as one scale
     sheet: str | None = None  # the sheet its headers were found in
     mapping: Mapping | None = None
 
@@ -305,6 +306,7 @@ def _score_tracker(sheets: list[Any]) -> Candidate:
     )
     if shape.scale_problem:
         cand.problem = f"the score columns hold {shape.scale_problem}"
+        cand.scale_problem = True
     elif score < MEDIUM:
         cand.problem = (
             f"only {len(shape.score_headers)} of its {len(shape.score_headers) + len(shape.other_columns)}"
@@ -368,11 +370,6 @@ def _questions(best: Candidate) -> list[str]:
         if role in ("skill", "score", "max"):
             return ["Which columns are scores?"]
     # a clean tracker but for its scale: only what the scores are out of is open
-    if (
-        best.name == "tracker"
-        and best.problem
-        and "small whole numbers" in best.problem
-        and best.found >= 0.8 * best.wanted
-    ):
+    if best.name == "tracker" and best.scale_problem and best.found >= 0.8 * best.wanted:
         return ["What are the scores out of (points possible), or are they levels?"]
     return ["Which column is the student (id or name), and which columns are scores?"]

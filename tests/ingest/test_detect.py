@@ -304,3 +304,13 @@ def test_a_preset_reads_a_file_with_the_student_id_but_no_name_columns():
     assert "first_name" not in p.detection.mapping.columns
     assert any("'StudentFirstName'" in w for w in p.report.warnings)
     assert p.report.ok() and p.report.students == 3
+
+
+def test_a_tracker_of_numbers_over_100_asks_what_they_are_out_of():
+    rows = [["Student", "Fluency WPM", "Sight words"]] + [
+        [f"Kid {i}", str(80 + 9 * i), str(20 + i)] for i in range(8)
+    ]
+    found = detect_layout([sheet(rows)], "fluency.csv")
+    assert found.mapping is None
+    assert found.questions == ["What are the scores out of (points possible), or are they levels?"]
+    assert "more than a percent" in found.question
