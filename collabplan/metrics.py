@@ -13,6 +13,7 @@ import pandas as pd
 
 from collabplan import config
 from collabplan.db import Database
+from collabplan.errors import UserError
 from collabplan.text import natural_key
 
 METRICS = ("pct_proficient", "pct_below_proficient")
@@ -140,7 +141,7 @@ def by_expression(by: str | None) -> tuple[str | None, list[Any]]:
             " THEN ? ELSE ? END"
         )
         return expr, [name, name, f"not {name}"]
-    raise ValueError(f"--by must be class, teacher, grade or group:NAME, not {by!r}")
+    raise UserError(f"--by must be class, teacher, grade or group:NAME, not {by!r}")
 
 
 def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = None) -> pd.DataFrame:
@@ -210,7 +211,7 @@ def metric_value(
     The value is None when nobody in the population was scored on the skill.
     """
     if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(METRICS)}")
+        raise UserError(f"metric must be one of {', '.join(METRICS)}")
     filters = Filters.from_population(population, administration_ids=(administration_id,), skill=skill)
     df = skill_summary(db, filters)
     if df.empty:

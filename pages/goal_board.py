@@ -8,6 +8,7 @@ from collabplan.goals.board import status_counts
 from collabplan.goals.feedback import FEEDBACK_KINDS, add_feedback
 from collabplan.goals.progress import progress_frame
 from collabplan.ui import goals as gui
+from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
 
@@ -34,10 +35,11 @@ teams = gui.list_teams()
 p_names = dict(zip(priorities["id"].astype(int), priorities["title"], strict=True))
 t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
 c1, c2, c3 = st.columns([3, 2, 2])
-priority_id = c1.selectbox("School priority", [None, *p_names], key="gb_priority",
-                           format_func=lambda v: "All priorities" if v is None else p_names[v])
-team_id = c2.selectbox("Team", [None, *t_names], key="gb_team",
-                       format_func=lambda v: "All teams" if v is None else t_names[v])
+priority_id = remembered_select("School priority", [None, *p_names], key="gb_priority",
+                                container=c1,
+                                format_func=lambda v: "All priorities" if v is None else p_names[v])
+team_id = remembered_select("Team", [None, *t_names], key="gb_team", container=c2,
+                            format_func=lambda v: "All teams" if v is None else t_names[v])
 drafts = c3.toggle("Show drafts", value=False, key="gb_drafts")
 
 cards = gui.board_cards(priority_id, team_id, drafts)
@@ -83,7 +85,8 @@ for row_start in range(0, len(cards), 2):
                 if len(t_names) < 2:
                     st.caption("Other teams can leave feedback here once they exist.")
                     continue
-                with st.form(f"gb_fb_{gid}", clear_on_submit=True):
+                # not cleared on submit: a refused note keeps the team picked and the words
+                with st.form(f"gb_fb_{gid}"):
                     others = [i for i in t_names if i != card["team_id"]]
                     sender = st.selectbox("From", others, format_func=t_names.get,
                                           key=f"gb_fb_from_{gid}")
@@ -97,5 +100,6 @@ for row_start in range(0, len(cards), 2):
                             gui.show_refusal(exc)
                         else:
                             ui.after_write()
+                            st.session_state.pop(f"gb_fb_body_{gid}", None)
                             st.session_state["gb_sent"] = card["team"]
                             st.rerun()

@@ -9,6 +9,7 @@ from collabplan.goals.feedback import answer_feedback
 from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
 from collabplan.goals.progress import checkpoint_rows, progress_frame
 from collabplan.ui import goals as gui
+from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
 ui.page_setup()
@@ -39,11 +40,9 @@ if goal.why:
 
 teams = gui.list_teams()
 t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
-by_key = f"gdt_by_{goal_id}"
-if st.session_state.get(by_key) not in t_names:
-    st.session_state[by_key] = goal.team_id
-by_team = st.selectbox("Changes made by", list(t_names), key=by_key, format_func=t_names.get,
-                       help="Kept in the goal's history with each change.")
+by_team = remembered_select("Changes made by", list(t_names), key=f"gdt_by_{goal_id}",
+                            default=goal.team_id, format_func=t_names.get,
+                            help="Kept in the goal's history with each change.")
 
 # -- progress ----------------------------------------------------------------------------
 st.subheader("Progress")

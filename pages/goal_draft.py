@@ -18,12 +18,14 @@ from collabplan.goals.model import (
     update_goal,
 )
 from collabplan.ui import goals as gui
+from collabplan.ui.choices import remember, remembered_radio, remembered_select
 from collabplan.ui.home import page_link
 
 ui.page_setup()
 
 NEW = 0
 ALL = "All"
+CHOICES = "goal_draft_choices"  # the new goal's assessment, skill, population ... (ids, text)
 
 st.title("Draft a goal")
 st.caption(
@@ -40,13 +42,13 @@ if assessments.empty:
 seed = st.session_state.pop(ui.GOAL_SEED_KEY, None)
 if seed:
     st.session_state[gui.DRAFT_KEY] = NEW
-    st.session_state["gd_assessment"] = seed.get("assessment_id")
-    st.session_state["gd_skill"] = seed.get("skill")
+    remember(seed.get("assessment_id"), "gd_assessment", CHOICES, "gd_assessment")
+    remember(seed.get("skill"), "gd_skill", CHOICES, "gd_skill")
     population = seed.get("population") or {}
     for key in text.POPULATION_KEYS:
-        st.session_state[f"gd_{key}"] = population.get(key) or None
-    st.session_state["gd_metric"] = seed.get("metric") or "pct_below_proficient"
-    st.session_state["gd_baseline"] = seed.get("baseline_administration_id")
+        remember(population.get(key) or None, f"gd_{key}", CHOICES, f"gd_{key}")
+    remember(seed.get("metric") or "pct_below_proficient", "gd_metric", CHOICES, "gd_metric")
+    remember(seed.get("baseline_administration_id"), "gd_baseline", CHOICES, "gd_baseline")
     if seed.get("team_id"):
         st.session_state[gui.TEAM_KEY] = int(seed["team_id"])
     st.info(f"Starting from the lagging skill **{seed.get('skill')}** on Data review.",
@@ -59,18 +61,14 @@ names = {NEW: "A new goal"} | {
     f"({LIFECYCLE_LABELS[g.status]})"
     for g in editable
 }
-if st.session_state.get(gui.DRAFT_KEY) not in choices:
-    st.session_state[gui.DRAFT_KEY] = NEW
-st.session_state["gd_mode"] = st.session_state[gui.DRAFT_KEY]
-mode = st.selectbox("Working on", choices, key="gd_mode", format_func=names.get)
-st.session_state[gui.DRAFT_KEY] = mode
+mode = remembered_select("Working on", choices, key="gd_mode", store=gui.DRAFT_KEY, default=NEW,
+                         format_func=names.get)
 
 
 def _pick(label: str, key: str, options: list, fmt=None, **kw):
-    """A select box whose remembered value is dropped when it is no longer an option."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0] if options else None
-    return st.selectbox(label, options, key=key, format_func=fmt or (lambda v: str(v)), **kw)
+    """A remembered select box (kept across pages); the first option when its choice is gone."""
+    return remembered_select(label, options, key=key, store=CHOICES, field=key, format_func=fmt,
+                             **kw)
 
 
 # -- step 0: what the goal measures -----------------------------------------------------
@@ -94,9 +92,9 @@ if mode == NEW:
             "Skill (or the overall score)", "gd_skill", skills,
             help="Listed from the lowest % proficient in the latest window.",
         )
-        metric = st.radio(
-            "Measure", list(text.METRIC_LABELS), key="gd_metric", horizontal=True,
-            format_func=text.METRIC_LABELS.get,
+        metric = remembered_radio(
+            "Measure", list(text.METRIC_LABELS), key="gd_metric", store=CHOICES, field="gd_metric",
+            horizontal=True, format_func=text.METRIC_LABELS.get,
         )
     with right:
         options = gui.population_choices(assessment_id)
@@ -115,10 +113,10 @@ if mode == NEW:
         else:
             w_ids = [int(i) for i in windows["administration_id"]]
             labels = dict(zip(w_ids, windows["label"], strict=True))
-            if st.session_state.get("gd_baseline") not in w_ids:
-                st.session_state["gd_baseline"] = w_ids[-1]  # the reality today
-            baseline_id = st.selectbox(
-                "Baseline window", w_ids, key="gd_baseline", format_func=labels.get,
+            baseline_id = remembered_select(
+                "Baseline window", w_ids, key="gd_baseline", store=CHOICES, field="gd_baseline",
+                default=w_ids[-1],  # the reality today
+                format_func=labels.get,
                 help="Defaults to the latest window that scored this skill.",
             )
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from collabplan import charts, config, text, ui
 from collabplan.ui import workspace as wsui
+from collabplan.ui.choices import remembered_select
 from collabplan.workspace import survey
 
 ui.page_setup()
@@ -48,7 +49,7 @@ with tabs[0]:
             "asked and nothing about you is stored: each answer only adds one to a count."
         )
         labels = wsui.option_label(open_now, "id", "label")
-        round_id = st.selectbox(
+        round_id = remembered_select(
             "Survey round", list(labels), format_func=labels.get, key="survey_round"
         )
         with st.form(f"survey_{round_id}", clear_on_submit=True):
@@ -176,4 +177,4 @@ with tabs[2]:
                 "Delete a round and its answers", list(round_labels), format_func=round_labels.get
             )
             if st.form_submit_button("Delete"):
-                wsui.delete(PAGE, survey.delete_round, pick)
+                wsui.delete(PAGE, survey.delete_round, pick, name=round_labels.get(pick))

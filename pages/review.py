@@ -7,6 +7,7 @@ import streamlit as st
 from collabplan import breakdowns, charts, metrics, review, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_segments, remembered_select
 
 ui.page_setup()
 
@@ -84,7 +85,8 @@ with right:
             st.toast("Notes saved.")
 
 st.divider()
-view = st.segmented_control("Look closer", VIEWS, default=VIEWS[0], key="review_view")
+view = remembered_segments("Look closer", VIEWS, key="review_view", store=ui.FILTERS_KEY,
+                           field="view", default=VIEWS[0])
 admin = choice.administration_id
 if view in ("Skills by class", "Skills by teacher", None):
     by = "teacher" if view == "Skills by teacher" else "class"
@@ -117,8 +119,8 @@ elif view == "Growth":
     else:
         options = earlier["id"].tolist()
         labels = dict(zip(earlier["id"], earlier["label"], strict=True))
-        since_id = st.selectbox("Compared with", options, format_func=labels.get,
-                                key="review_since")
+        since_id = remembered_select("Compared with", options, key="review_since",
+                                     store=ui.FILTERS_KEY, field="since", format_func=labels.get)
         since_label = labels[since_id]
         g = growth(flt, since_id, admin)
         st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
@@ -129,7 +131,8 @@ elif view == "Equity gap":
         st.info("No student groups in these results: map group columns (ELL, SPED …) "
                 "when uploading, or upload a roster.", icon=":material/groups:")
     else:
-        group = st.selectbox("Student group", choice.groups, key="review_gap_group")
+        group = remembered_select("Student group", choice.groups, key="review_gap_group",
+                                  store=ui.FILTERS_KEY, field="gap_group")
         st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group), group),
                         width="stretch", key="equity")
 elif view == "Levels":

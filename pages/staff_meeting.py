@@ -14,6 +14,7 @@ from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals import actions, model, progress, values
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
 
@@ -52,16 +53,13 @@ slides = ["summary", *[int(g) for g in shared["goal_id"]]]
 index = min(int(st.session_state.get(SLIDE_KEY, 0)), len(slides) - 1)
 
 
-def go_to(step: int | None = None) -> None:
+def go_to(step: int) -> None:
     """Move a slide (button callbacks run before the page redraws, so buttons stay in step)."""
     current = int(st.session_state.get(SLIDE_KEY, 0))
-    target = current + step if step is not None else int(st.session_state["slide_jump"])
-    st.session_state[SLIDE_KEY] = min(max(target, 0), len(slides) - 1)
-    st.session_state["slide_jump"] = st.session_state[SLIDE_KEY]
+    st.session_state[SLIDE_KEY] = min(max(current + step, 0), len(slides) - 1)
 
 
 st.session_state[SLIDE_KEY] = index
-st.session_state["slide_jump"] = index
 names = {0: "Summary: every goal"}
 names.update({i: pui.goal_label(r) for i, (_, r) in enumerate(shared.iterrows(), start=1)})
 nav = st.columns([1, 1, 3, 2])
@@ -69,8 +67,9 @@ nav[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", on_clic
               args=(-1,), disabled=index == 0, key="slide_prev", width="stretch")
 nav[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", on_click=go_to,
               args=(1,), disabled=index == len(slides) - 1, key="slide_next", width="stretch")
-nav[2].selectbox("Go to slide", list(names), format_func=names.get, on_change=go_to,
-                 label_visibility="collapsed", key="slide_jump")
+# the slide box shows SLIDE_KEY, which the buttons move too
+remembered_select("Go to slide", list(names), key="slide_jump", store=SLIDE_KEY,
+                  format_func=names.get, container=nav[2], label_visibility="collapsed")
 nav[3].caption(f"Slide {index + 1} of {len(slides)} · ← → keys move · F11 for full screen · "
                "projection mode is always on here")
 if nav[3].toggle("Hide the menu", key="staff_hide_menu"):

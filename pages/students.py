@@ -7,6 +7,7 @@ from collabplan import audit, breakdowns, catalog, exports, metrics, ui
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
 
@@ -30,12 +31,8 @@ if summary.empty:
 
 # The lowest skill first: the one a team most likely wants to plan re-teaching for.
 skills = summary.sort_values("pct_proficient")["skill"].tolist()
-saved = review_filters.state()
-if st.session_state.get("students_skill") not in skills:
-    st.session_state["students_skill"] = saved.get("skill") if saved.get("skill") in skills \
-        else skills[0]
-skill = st.selectbox("Skill", skills, key="students_skill")
-saved["skill"] = skill
+skill = remembered_select("Skill", skills, key="students_skill", store=ui.FILTERS_KEY,
+                          field="skill")
 st.caption(breakdowns.band_rule(assessment_info(choice.filters.assessment_id)))
 
 if ui.projection_mode():

@@ -8,6 +8,7 @@ import streamlit as st
 
 from collabplan import ui
 from collabplan.ui import workspace as wsui
+from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import teams
 
 ui.page_setup()
@@ -40,7 +41,7 @@ if all_teams.empty:
     st.stop()
 
 labels = wsui.option_label(all_teams, "id", "name")
-team_id = st.selectbox("Team", list(labels), format_func=labels.get, key="teams_pick")
+team_id = remembered_select("Team", list(labels), key="teams_pick", format_func=labels.get)
 wsui.progress(teams.team_progress(db, team_id))
 
 tabs = st.tabs(["1 · Members & time", "2 · Norms", "3 · Stage", "4 · Meeting agenda", "Summary"])
@@ -65,7 +66,7 @@ with tabs[0]:
         with st.form(f"member_remove_{team_id}"):
             who = st.selectbox("Remove a member", people["name"].tolist())
             if st.form_submit_button("Remove"):
-                wsui.delete(PAGE, teams.remove_member, team_id, who)
+                wsui.delete(PAGE, teams.remove_member, team_id, who, name=who)
 
     current = teams.team_workspace(db, team_id)
     with st.form(f"time_{team_id}"):
@@ -127,7 +128,7 @@ with tabs[1]:
             if b1.form_submit_button("Record that we revisited it", type="primary"):
                 wsui.save(PAGE, teams.revisit_norm, pick, reword, on, done="Norm revisited.")
             if b2.form_submit_button("Delete this norm"):
-                wsui.delete(PAGE, teams.delete_norm, pick)
+                wsui.delete(PAGE, teams.delete_norm, pick, name=norm_labels.get(pick))
 
 # 3. Stage and the school's support ------------------------------------------------------------
 with tabs[2]:
@@ -187,7 +188,7 @@ with tabs[3]:
         int(m.id): f"{m.met_on:%b %d, %Y} · {m.facilitator or 'no facilitator'}"
         for m in past.itertuples()
     }
-    meeting_id = st.selectbox(
+    meeting_id = remembered_select(
         "Agenda",
         list(meeting_labels),
         format_func=meeting_labels.get,
@@ -198,7 +199,7 @@ with tabs[3]:
     goal_labels = {0: "Not linked to a goal"} | wsui.option_label(goals, "id", "label")
     facilitators = names or ["(no members yet)"]
     default_facilitator = saved.get("facilitator") or up_next
-    with st.form(f"meeting_{team_id}_{meeting_id}", clear_on_submit=not meeting_id):
+    with st.form(f"meeting_{team_id}_{meeting_id}"):
         c1, c2, c3 = st.columns(3)
         met_on = c1.date_input("Meeting date", value=saved.get("met_on") or dt.date.today())
         facilitator = c2.selectbox(
@@ -238,6 +239,8 @@ with tabs[3]:
                 goal_pick or None,
                 meeting_id or None,
                 done="Agenda saved.",
+                # the agenda just saved stays open, with the facilitator and goal picked
+                then=lambda saved_id: remember(saved_id, f"meeting_pick_{team_id}"),
                 **answers,
             )
     if meeting_id and st.button("Delete this meeting", key=f"meeting_delete_{meeting_id}"):

@@ -8,6 +8,7 @@ import streamlit as st
 
 from collabplan import charts, ui
 from collabplan.ui import workspace as wsui
+from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import theory
 
 ui.page_setup()
@@ -26,17 +27,20 @@ wsui.flash(PAGE)
 all_theories = theory.theories(db)
 with (
     st.expander("Start a theory of action for a condition", expanded=all_theories.empty),
-    st.form("toa_add", clear_on_submit=True),
+    st.form("toa_add"),
 ):
     left, right = st.columns(2)
-    suggested = left.selectbox("Condition", theory.CONDITIONS)
-    other = right.text_input("…or name your own", placeholder="e.g. Time for peer observation")
+    suggested = left.selectbox("Condition", theory.CONDITIONS, key="toa_condition")
+    other = right.text_input("…or name your own", placeholder="e.g. Time for peer observation",
+                             key="toa_condition_other")
     if st.form_submit_button("Start", type="primary"):
         wsui.save(
             PAGE,
             theory.add_theory,
             other.strip() or suggested,
             done="Started: work through the steps below.",
+            clear=("toa_condition_other",),
+            then=lambda new_id: remember(new_id, "toa_pick"),  # open the theory just started
         )
 if all_theories.empty:
     st.info(
@@ -50,7 +54,8 @@ labels = {
     + (f" · decided: {theory.DECISIONS[r.decision].split(' (')[0].lower()}" if r.decision else "")
     for r in all_theories.itertuples()
 }
-toa_id = st.selectbox("Theory of action", list(labels), format_func=labels.get, key="toa_pick")
+toa_id = remembered_select("Theory of action", list(labels), key="toa_pick",
+                           format_func=labels.get)
 toa = theory.theory(db, toa_id)
 wsui.progress(theory.theory_progress(db, toa_id))
 
@@ -199,7 +204,8 @@ with tabs[4]:
             if b2.form_submit_button("Mark not done"):
                 wsui.save(PAGE, theory.set_toa_action_done, pick, False, done="Marked not done.")
             if b3.form_submit_button("Delete"):
-                wsui.delete(PAGE, theory.delete_toa_action, pick)
+                wsui.delete(PAGE, theory.delete_toa_action, pick,
+                            name=action_labels.get(pick))
 
 with tabs[5]:
     st.markdown(

@@ -12,6 +12,7 @@ from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
 from collabplan.ui import upload_check, upload_layout
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
 
@@ -67,7 +68,7 @@ for i, upload in enumerate(uploaded or []):
         if not projection:
             with st.expander("The file as it is (first rows)"):
                 names = [s.name for s in f.sheets]
-                shown = st.selectbox("Sheet", names, key=f.key + ":preview") if len(names) > 1 else names[0]
+                shown = remembered_select("Sheet", names, key=f.key + ":preview") if len(names) > 1 else names[0]
                 sheet = next(s for s in f.sheets if s.name == shown)
                 st.dataframe(up.raw_preview(sheet))
 
@@ -83,7 +84,7 @@ for i, upload in enumerate(uploaded or []):
             starts = {"Start from scratch": None, **starts}
 
         with st.expander(upload_layout.form_heading(f), expanded=f.detected is None):
-            start_label = st.selectbox("Start from", list(starts), key=f.key + ":start")
+            start_label = remembered_select("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
             values = up.mapping_form(f, start)
         try:

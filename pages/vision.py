@@ -40,12 +40,14 @@ tabs = st.tabs(
 with tabs[0]:
     st.markdown("**Name everyone taking part in the visioning, and their role.**")
     people = vision.stakeholders(db)
-    with st.form("stakeholder_add", clear_on_submit=True):
+    # cleared only once saved: a refused entry keeps the name typed and the role picked
+    with st.form("stakeholder_add"):
         left, right = st.columns(2)
-        name = left.text_input("Name", placeholder="e.g. Ms. Chen")
-        role = right.selectbox("Role", vision.STAKEHOLDER_ROLES)
+        name = left.text_input("Name", placeholder="e.g. Ms. Chen", key="stakeholder_name")
+        role = right.selectbox("Role", vision.STAKEHOLDER_ROLES, key="stakeholder_role")
         if st.form_submit_button("Add to the group", type="primary"):
-            wsui.save(PAGE, vision.add_stakeholder, name, role, done=f"{name.strip()} added.")
+            wsui.save(PAGE, vision.add_stakeholder, name, role, done=f"{name.strip()} added.",
+                      clear=("stakeholder_name",))
     if people.empty:
         st.info(
             "Nobody named yet: add the first person above (a principal, a coach, teacher leaders …)."
@@ -154,7 +156,7 @@ with tabs[2]:
             if left.form_submit_button("Save the themes", type="primary"):
                 wsui.save(PAGE, vision.tag_note, pick, tags, done="Themes saved.")
             if right.form_submit_button("Delete this note"):
-                wsui.delete(PAGE, vision.delete_note, pick)
+                wsui.delete(PAGE, vision.delete_note, pick, name=labels.get(pick))
         counts = vision.theme_counts(db)
         if counts.empty:
             st.info("Tag notes with themes to see which themes come up most.")
@@ -267,15 +269,19 @@ with tabs[5]:
     )
     check = vision.check_communication(db)
     (st.success if check.ok else st.warning)(check.message)
-    with st.form("communication_add", clear_on_submit=True):
+    # cleared only once saved: a refused entry keeps what was typed and the status picked
+    with st.form("communication_add"):
         c1, c2, c3, c4 = st.columns(4)
         when = c1.date_input("When", value=dt.date.today())
-        way = c2.text_input("How", placeholder="e.g. Staff meeting, newsletter, hallway display")
-        audience = c3.text_input("Who hears it", placeholder="e.g. All staff, families")
-        status = c4.selectbox("Status", ["planned", "done"])
+        way = c2.text_input("How", placeholder="e.g. Staff meeting, newsletter, hallway display",
+                            key="communication_way")
+        audience = c3.text_input("Who hears it", placeholder="e.g. All staff, families",
+                                 key="communication_audience")
+        status = c4.selectbox("Status", ["planned", "done"], key="communication_status")
         if st.form_submit_button("Add to the plan", type="primary"):
             wsui.save(
-                PAGE, vision.add_communication, when, way, audience, status, done="Added to the plan."
+                PAGE, vision.add_communication, when, way, audience, status, done="Added to the plan.",
+                clear=("communication_way", "communication_audience"),
             )
     plan = vision.communication_plan(db)
     if plan.empty:
@@ -302,7 +308,7 @@ with tabs[5]:
                     PAGE, vision.set_communication_status, pick, "planned", done="Marked planned."
                 )
             if right.form_submit_button("Delete"):
-                wsui.delete(PAGE, vision.delete_communication, pick)
+                wsui.delete(PAGE, vision.delete_communication, pick, name=labels.get(pick))
 
 with tabs[6]:
     wsui.summary(db, "Vision and values", "vision-and-values")

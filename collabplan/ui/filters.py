@@ -15,9 +15,9 @@ import streamlit as st
 from collabplan import catalog, ui
 from collabplan.metrics import Filters
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 
 ALL = "All"
-ANY = "\x00all"  # the selectbox value meaning "no filter"; never stored
 filter_options = cached(catalog.filter_options)
 
 NO_DATA = (
@@ -66,31 +66,12 @@ def state() -> dict[str, Any]:
 
 def _select(label: str, field: str, options: list[Any], labels: dict[Any, str],
             default: Any = None, help: str | None = None) -> Any:
-    """A sidebar selectbox whose value survives page changes through ``state()``.
-
-    The stored choice is the truth: it is written into the widget before it is drawn (a
-    widget on another page starts empty) and updated by the widget's on_change.
-    """
-    saved = state()
-    key = f"review_filter_{field}"
-    # A selectbox whose value is None shows "Choose an option": "all" gets its own value.
-    shown = [ANY if v is None else v for v in options]
-    wanted = saved.get(field, default)
-    if wanted not in options:
-        wanted = default if default in options else options[0]
-    st.session_state[key] = ANY if wanted is None else wanted
-    value = st.selectbox(label, shown, key=key, help=help, on_change=_remember,
-                         args=(field, key),
-                         format_func=lambda v: labels.get(None if v == ANY else v,
-                                                          ALL if v == ANY else str(v)))
-    value = None if value == ANY else value
-    saved[field] = value
-    return value
-
-
-def _remember(field: str, key: str) -> None:
-    value = st.session_state[key]
-    state()[field] = None if value == ANY else value
+    """A sidebar selectbox whose value survives page changes through ``state()``."""
+    return remembered_select(
+        label, options, key=f"review_filter_{field}", store=ui.FILTERS_KEY, field=field,
+        default=default, help=help,
+        format_func=lambda v: labels.get(v, ALL if v is None else str(v)),
+    )
 
 
 def review_filters(population: bool = True) -> ReviewChoice | None:

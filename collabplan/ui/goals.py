@@ -26,6 +26,7 @@ from collabplan.goals import (
     progress,
 )
 from collabplan.ui.cache import cached
+from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
 #: Session keys (ids only).
@@ -101,21 +102,14 @@ def no_goals() -> None:
 
 
 def acting_team(label: str = "Your team", default: int | None = None, exclude: int | None = None,
-                key: str = TEAM_KEY) -> int | None:
-    """A select box of teams; the choice is kept across pages. None when there are no teams."""
+                key: str = TEAM_KEY, container: Any = None) -> int | None:
+    """A select box of teams; the choice is kept across pages (in ``key``, an id). None when
+    there are no teams. ``default`` is shown until the person picks a team."""
     teams = list_teams()
     ids = [int(i) for i in teams["id"] if exclude is None or int(i) != exclude]
-    if not ids:
-        return None
     names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
-    saved = st.session_state.get(key)
-    if saved not in ids:
-        saved = default if default in ids else ids[0]
-    widget = f"{key}_widget_{exclude}"
-    st.session_state[widget] = saved
-    value = st.selectbox(label, ids, key=widget, format_func=names.get)
-    st.session_state[key] = value
-    return value
+    return remembered_select(label, ids, key=f"{key}_widget_{exclude}", store=key,
+                             default=default, format_func=names.get, container=container)
 
 
 def open_goal(goal_id: int, page: str = "pages/goal_detail.py") -> None:
@@ -125,24 +119,19 @@ def open_goal(goal_id: int, page: str = "pages/goal_detail.py") -> None:
 
 def goal_picker(label: str = "Goal", statuses: tuple[str, ...] | None = None,
                 key: str = "goal_detail_pick") -> int | None:
-    """Choose a goal (``?goal=ID`` in the address opens that one); remembered in GOAL_KEY."""
+    """Choose a goal, remembered in GOAL_KEY (an id); None when there is none.
+
+    ``?goal=ID`` in the address opens that goal, and the address follows the pick.
+    """
     found = [g for g in list_goals() if statuses is None or g.status in statuses]
-    if not found:
-        return None
     ids = [g.id for g in found]
     names = {
         g.id: f"{g.team}: {g.skill} ({text.describe_population(g.population)}) · "
         f"{model.LIFECYCLE_LABELS[g.status]}"
         for g in found
     }
-    wanted = st.query_params.get("goal")
-    if wanted and str(wanted).isdigit() and int(wanted) in ids:
-        st.session_state[GOAL_KEY] = int(wanted)
-    current = st.session_state.get(GOAL_KEY)
-    st.session_state[key] = current if current in ids else ids[-1]
-    chosen = st.selectbox(label, ids, key=key, format_func=names.get)
-    st.session_state[GOAL_KEY] = chosen
-    return chosen
+    return remembered_select(label, ids, key=key, store=GOAL_KEY, default=ids[-1] if ids else None,
+                             format_func=names.get, query_param="goal")
 
 
 def show_smart(items: list[advice.SmartItem]) -> None:

@@ -10,6 +10,7 @@ from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals.progress import journey_text
 from collabplan.text import fewer_than, pct_exact
 from collabplan.ui import home
+from collabplan.ui.choices import remembered_select
 
 #: Session key holding the goal id the progress pages last showed (an id, never data).
 GOAL_KEY = "progress_goal"
@@ -49,13 +50,8 @@ def goal_picker(overview: pd.DataFrame, label: str = "Goal", key: str = "progres
     """
     ids = [int(i) for i in overview["goal_id"]]
     labels = {int(r["goal_id"]): goal_label(r) for _, r in overview.iterrows()}
-    wanted = st.query_params.get("goal")
-    current = st.session_state.get(GOAL_KEY)
-    if wanted and str(wanted).isdigit() and int(wanted) in ids:
-        current = int(wanted)
-    index = ids.index(current) if current in ids else 0
-    chosen = st.selectbox(label, ids, index=index, format_func=labels.get, key=key)
-    st.session_state[GOAL_KEY] = int(chosen)
+    chosen = remembered_select(label, ids, key=key, store=GOAL_KEY, format_func=labels.get,
+                               query_param="goal")
     return int(chosen)
 
 

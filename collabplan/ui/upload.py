@@ -24,6 +24,7 @@ from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
 from collabplan.ingest.validate import without_names
+from collabplan.ui.choices import remembered_radio, remembered_select
 from collabplan.ui.upload_layout import detect_cached
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
@@ -347,7 +348,7 @@ def _select(label: str, options: list[str], current: str | None, key: str, **kw:
     opts = [NONE, *options]
     if current and current not in opts:
         opts.append(current)
-    choice = st.selectbox(label, opts, index=opts.index(current) if current else 0, key=key, **kw)
+    choice = remembered_select(label, opts, key=key, default=current or NONE, **kw)
     return None if choice == NONE else choice
 
 
@@ -429,8 +430,8 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
     else:  # a mapping without [scores] is a roster; a blank start most likely has scores
         layout_now = "none" if start is not None else "wide"
     layouts = list(LAYOUT_LABELS)
-    layout = st.selectbox(
-        "Layout", layouts, index=layouts.index(layout_now), key=k + "layout", format_func=LAYOUT_LABELS.get
+    layout = remembered_select(
+        "Layout", layouts, key=k + "layout", default=layout_now, format_func=LAYOUT_LABELS.get
     )
     if layout == "none":
         d.pop("scores", None)
@@ -457,9 +458,9 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
 
 def _wide_form(scores: dict[str, Any], src: dict[str, Any], headers: list[str], k: str) -> None:
     by_pattern = bool(scores.get("pattern"))
-    how = st.radio(
-        "Which columns are scores", ["Pick the columns", "A pattern"], index=1 if by_pattern else 0,
-        key=k + "how", horizontal=True,
+    how = remembered_radio(
+        "Which columns are scores", ["Pick the columns", "A pattern"],
+        default="A pattern" if by_pattern else "Pick the columns", key=k + "how", horizontal=True,
     )
     if how == "Pick the columns":
         current = list(scores.get("columns") or [])
@@ -499,7 +500,8 @@ def _kind_form(scores: dict[str, Any], src: dict[str, Any], start: Any, k: str) 
             "points" if scores.get("max") is not None or src.get("max_row") else "percent"
         )
     left, middle, right = st.columns(3)
-    kind = left.selectbox("Score kind", kinds, index=kinds.index(current), key=k + "kind", format_func=KIND_LABELS.get)
+    kind = remembered_select("Score kind", kinds, key=k + "kind", default=current, container=left,
+                             format_func=KIND_LABELS.get)
     if kind != current or "kind" in scores:
         scores["kind"] = kind
     if kind == "points":
@@ -522,7 +524,8 @@ def _kind_form(scores: dict[str, Any], src: dict[str, Any], start: Any, k: str) 
         prof = scores.get("proficient")
         options = levels or [NONE]
         index = options.index(prof) if isinstance(prof, str) and prof in options else min(len(options) - 1, len(options) // 2)
-        chosen = right.selectbox("Lowest proficient level", options, index=index, key=k + "prof_level")
+        chosen = remembered_select("Lowest proficient level", options, key=k + "prof_level",
+                                   default=options[index], container=right)
         _put(scores, "proficient", None if chosen == NONE else chosen)
     else:
         prof = scores.get("proficient")

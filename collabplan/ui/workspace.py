@@ -16,6 +16,7 @@ from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
 _FLASH = "workspace_flash:"
+_UNDO_NAME = "workspace_undo_name:"  # the deleted entry as the person picked it
 
 
 def progress(steps: list[tuple[str, bool, str]], noun: str = "steps") -> None:
@@ -39,7 +40,9 @@ def flash(page: str) -> None:
     removed: Removed | None = st.session_state.get(_UNDO + page)
     if removed is not None:
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.info(f"{removed.what} was deleted. Changed your mind?")
+        name = st.session_state.get(_UNDO_NAME + page)
+        named = f" “{name}”" if name else ""
+        left.info(f"{removed.what}{named} was deleted. Changed your mind?")
         if right.button("Undo", key=f"undo_{page}", icon=":material/undo:"):
             restore(ui.get_db(), removed)
             del st.session_state[_UNDO + page]
@@ -54,12 +57,14 @@ def save(
     *args: Any,
     done: str,
     clear: tuple[str, ...] = (),
+    then: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Run a write; on a problem the teacher can fix, say what to fix and return None.
 
-    On success the widget state under the ``clear`` keys is forgotten and the page reruns
-    with ``done`` shown at the top (so progress updates).
+    On success the widget state under the ``clear`` keys is forgotten, ``then(result)`` runs
+    (e.g. to open what was just added) and the page reruns with ``done`` shown at the top
+    (so progress updates). A refused write keeps everything the person entered or picked.
     """
     try:
         result = action(ui.get_db(), *args, **kwargs)
@@ -68,6 +73,8 @@ def save(
         return None
     for key in clear:
         st.session_state.pop(key, None)
+    if then is not None:
+        then(result)
     st.session_state[_FLASH + page] = done
     st.session_state.pop(_UNDO + page, None)
     ui.after_write()
@@ -75,14 +82,19 @@ def save(
     return result
 
 
-def delete(page: str, action: Callable[..., Removed], *args: Any) -> None:
-    """Delete and keep what was removed so the Undo button can put it back."""
+def delete(page: str, action: Callable[..., Removed], *args: Any, name: str | None = None) -> None:
+    """Delete and keep what was removed so the Undo button can put it back.
+
+    ``name`` is how the person picked it (a select box's label); the Undo line then says
+    which one went ("The stakeholder “Ms. Chen (Coach)” was deleted"), not only its kind.
+    """
     try:
         removed = action(ui.get_db(), *args)
     except UserError as exc:
         st.error(str(exc))
         return
     st.session_state[_UNDO + page] = removed
+    st.session_state[_UNDO_NAME + page] = name
     ui.after_write()
     st.rerun()
 
@@ -125,7 +137,7 @@ def table_with_remove(
     with st.form(key):
         pick = st.selectbox(prompt, list(labels), format_func=labels.get)
         if st.form_submit_button("Remove"):
-            delete(page, remove, pick)
+            delete(page, remove, pick, name=labels.get(pick))
 
 
 def option_label(frame: Any, id_column: str, label_column: str) -> dict[int, str]:
