@@ -240,11 +240,25 @@ def _import_read_files(
             )
         else:
             _out(f"{r.file_name}: upload {r.upload_id}, {r.students} students (roster, no scores)")
+        _out(f"  read as: {_read_as(r)}")
         for w in r.warnings:
             _out(f"  note: {w}")
         if changes and i == last:
             _out("  note: " + changes_text(changes, "This file" if len(files) == 1 else "These files"))
     return 0
+
+
+def _read_as(r: Any) -> str:
+    """How a file was read, in a line: "NWEA MAP Growth results (preset), high confidence
+    (0.97); next best: Teacher tracker (0.20)" or "the mapping grade3_cfa (given)"."""
+    sure = r.detection
+    if not sure:
+        return f"the mapping {r.mapping} (given)"
+    text = f"{r.detected}, {sure['confidence']} confidence ({sure['confidence_score']:.2f})"
+    nxt = sure.get("runner_up")
+    if nxt:
+        text += f"; next best: {nxt['label']} ({nxt['confidence_score']:.2f})"
+    return text
 
 
 def cmd_skills(args: argparse.Namespace) -> int:

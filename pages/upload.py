@@ -10,7 +10,7 @@ from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
 from collabplan.ui import upload as up
-from collabplan.ui import upload_check
+from collabplan.ui import upload_check, upload_layout
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -61,9 +61,9 @@ for i, upload in enumerate(uploaded or []):
             st.error(f.error, icon=":material/error:")
             continue
         if f.detected is not None:
-            st.markdown(f"**Layout:** {f.detected_label}")
+            st.markdown(f"**Layout:** {upload_layout.detection_line(f.detection)}")
         else:
-            st.warning(f"{f.detect_error}. Say how to read it under *Adjust how this file is read*.")
+            st.warning(f.detect_error, icon=":material/help:")
 
         if not projection:
             with st.expander("The file as it is (first rows)"):
@@ -83,7 +83,7 @@ for i, upload in enumerate(uploaded or []):
         if f.detected is None:
             starts = {"Start from scratch": None, **starts}
 
-        with st.expander("Adjust how this file is read", expanded=f.detected is None):
+        with st.expander(upload_layout.form_heading(f), expanded=f.detected is None):
             start_label = remembered_select("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
             values = up.mapping_form(f, start)

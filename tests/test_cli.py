@@ -376,3 +376,64 @@ def test_uploads_delete_names_the_posted_goals_it_takes_the_baseline_from(
     first, second = out.splitlines()[:2]
     assert first.startswith("Undoing this removes the baseline of ")
     assert second.startswith("Undid upload")
+
+
+# -- how sure detection was, and the question when nothing fits ---------------------------------
+def test_import_json_says_which_mapping_was_used_and_how_sure(db_path, tmp_path, capsys):
+    from tests.real_layouts import layout_csv
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    star = tmp_path / "SR_v2.csv"
+    star.write_bytes(layout_csv("star_sr_v2"))
+    code, out, err = run(capsys, "import", str(good), str(star), "--db", str(db_path), "--json")
+    assert code == 0, err
+    tracker, preset = (json.loads(line) for line in out.splitlines())
+    assert tracker["mapping"] == "tracker" and tracker["confidence"] in ("high", "medium")
+    assert 0 < tracker["confidence_score"] <= 1
+    assert preset["mapping"] == "renaissance_star" and preset["confidence"] == "high"
+    assert preset["runner_up"] is None or preset["runner_up"]["confidence_score"] < preset["confidence_score"]
+
+
+def test_import_json_with_a_given_mapping_names_it_and_detects_nothing(db_path, tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    mapping = tmp_path / "quiz.toml"
+    mapping.write_text('[columns]\nstudent_name = "Student"\n[scores]\ncolumns = ["Q1"]\nmax = 4\n')
+    code, out, err = run(capsys, "import", str(good), "--mapping", str(mapping), "--db", str(db_path), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["mapping"] == "quiz" and result["confidence"] is None
+
+
+def test_plain_import_says_how_the_file_was_read(db_path, tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(badfiles.good_xlsx())
+    code, out, _ = run(capsys, "import", str(good), "--db", str(db_path))
+    assert code == 0
+    assert "  read as: Teacher tracker (detected), high confidence (" in out
+
+
+@pytest.mark.parametrize("layout", ["nwea_combined_2021", "nwea_results_2021", "fast_math_grade3", "zipgrade"])
+def test_a_file_no_layout_fits_exits_2_with_the_question(db_path, tmp_path, capsys, layout):
+    from tests.real_layouts import layout_csv
+
+    path = tmp_path / f"{layout}.csv"
+    path.write_bytes(layout_csv(layout))
+    before = db_state(db_path)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db_path), "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "Which column is the student (id or name), and which columns are scores?" in err
+    assert "--mapping" in err and "docs/mapping.md" in err
+    assert db_state(db_path) == before
+
+
+def test_ids_and_metadata_only_exit_2_with_the_question(db_path, tmp_path, capsys):
+    path = tmp_path / "meta.csv"
+    path.write_text(
+        "StudentID,TestStartDate,TestDurationMinutes,District_StateID,Goal1StdErr\n"
+        + "".join(f"{100 + i},10/14/2025,{40 + i},4401,3.{i}\n" for i in range(5))
+    )
+    code, _, err = run(capsys, "import", str(path), "--db", str(db_path))
+    assert code == 2 and "which columns are scores?" in err and err.count("\n") == 1

@@ -55,10 +55,19 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     duplicate: bool = False
     detected: str = ""
+    mapping: str | None = None  # the preset or saved mapping used, or "tracker"
+    #: how sure detection was ({"confidence": "high", "confidence_score": 0.97, "runner_up":
+    #: {...}}); None when a mapping was given or the file was imported before
+    detection: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the object ``python -m collabplan import --json`` prints for a file."""
+        sure = self.detection or {}
         return {
+            "mapping": self.mapping,
+            "confidence": sure.get("confidence"),
+            "confidence_score": sure.get("confidence_score"),
+            "runner_up": sure.get("runner_up"),
             "file": self.file_name,
             "upload_id": self.upload_id,
             "assessment": self.assessment,
@@ -69,6 +78,18 @@ class ImportResult:
             "warnings": list(self.warnings),
             "duplicate": self.duplicate,
         }
+
+
+def _mapping_used(name: str | None) -> str | None:
+    """The mapping name as the CLI gives it: the tracker template is "tracker"."""
+    return "tracker" if name == "teacher_tracker" else name
+
+
+def _how_read(p: Prepared) -> dict[str, Any]:
+    """ImportResult's ``mapping`` and ``detection`` for a prepared file."""
+    if p.detection is not None:
+        return {"mapping": p.detection.name, "detection": p.detection.to_json()}
+    return {"mapping": _mapping_used(p.mapping.name), "detection": None}
 
 
 def _one_or_list(names: list[str]) -> str | list[str]:
@@ -165,10 +186,12 @@ def _scaled(progress: Progress | None, lo: float, hi: float) -> Progress | None:
 
 
 def _existing(db: Database, sha: str, file_name: str) -> ImportResult | None:
-    row = db.rows("SELECT id, students, scores, warnings FROM upload WHERE sha256 = ?", [sha])
+    row = db.rows(
+        "SELECT id, students, scores, warnings, mapping_name FROM upload WHERE sha256 = ?", [sha]
+    )
     if not row:
         return None
-    upload_id, students, scores, _warnings = row[0]
+    upload_id, students, scores, _warnings, mapping_name = row[0]
     # An upload's sittings and measures are its own (see ingest/store.py): no score join needed.
     names = [
         n
@@ -198,6 +221,7 @@ def _existing(db: Database, sha: str, file_name: str) -> ImportResult | None:
         skills=skills,
         warnings=[f"{file_name}: already imported as upload {upload_id}; nothing was added"],
         duplicate=True,
+        mapping=_mapping_used(mapping_name),
     )
 
 
@@ -251,6 +275,7 @@ def import_prepared(
                 warnings=list(report.warnings),
                 duplicate=False,
                 detected=prepared.detected,
+                **_how_read(prepared),
             )
     done = _existing(db, sha, prepared.file_name)
     assert done is not None
@@ -271,6 +296,7 @@ def _same_scores(p: Prepared, check: StoreCheck) -> ImportResult:
         warnings=[f"same scores as {check.same_as_text()}; nothing was added"],
         duplicate=True,
         detected=p.detected,
+        **_how_read(p),
     )
 
 

@@ -269,11 +269,12 @@ def build_report(
     reasons = (
         con.execute(
             """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
-               WHERE skip_reason IS NOT NULL AND skip_reason <> 'blank row' GROUP BY 1 ORDER BY 1"""
+               WHERE skip_reason IS NOT NULL GROUP BY 1 ORDER BY 1"""
         ).fetchall()
         if r.rows_skipped
         else []
     )
+    # every skipped row is explained, blank ones too (a blank spacer row is rarely a problem)
     for reason, n, sheet, row in reasons:
         r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
     r.warnings = [*warnings, *r.warnings]

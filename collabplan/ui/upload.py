@@ -19,13 +19,13 @@ import streamlit as st
 
 from collabplan import text
 from collabplan.errors import UserError
-from collabplan.ingest.detect import detect_mapping
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
 from collabplan.ingest.validate import without_names
 from collabplan.ui.choices import remembered_radio, remembered_select
+from collabplan.ui.upload_layout import detect_cached
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -281,7 +281,8 @@ class FileState:
     sheets: list[Any] = field(default_factory=list)  # every sheet, raw
     detected: Any = None  # the detected Mapping, or None
     detected_label: str | None = None
-    detect_error: str | None = None
+    detect_error: str | None = None  # nothing fits well: the questions that decide it
+    detection: Any = None  # the Detection (scores of every layout), when the file was read
     mapping: Any = None  # the mapping in use
     adjusted: bool = False  # the mapping differs from the detected one
     prepared: Any = None
@@ -293,11 +294,6 @@ class FileState:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read_all(data: bytes, file_name: str) -> list[Any]:
     return read_upload(data, file_name, sheets="*")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _detect(data: bytes, file_name: str) -> tuple[Any, str]:
-    return detect_mapping(_read_all(data, file_name), file_name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -322,9 +318,16 @@ def read_file(data: bytes, file_name: str, key: str) -> FileState:
         state.error = str(exc)
         return state
     try:
-        state.detected, state.detected_label = _detect(data, file_name)
+        state.detection = detect_cached(_read_all(data, file_name), data, file_name)
     except UserError as exc:
         state.detect_error = str(exc)
+        return state
+    if state.detection.mapping is not None:
+        state.detected, state.detected_label = state.detection.mapping, state.detection.label
+    else:
+        state.detect_error = state.detection.ask(
+            " ".join(state.detection.questions) + " Answer in the form below."
+        )
     return state
 
 

@@ -1,4 +1,5 @@
-"""Which preset or tracker layout fits a file given without a mapping."""
+"""Which preset or tracker layout fits a file given without a mapping, how sure that is, and
+the question asked when nothing fits well."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import pyarrow as pa
 import pytest
 
 from collabplan.errors import UserError
-from collabplan.ingest.detect import detect_mapping
-from collabplan.ingest.normalise.prepare import prepare_sheets
-from collabplan.ingest.read import RawSheet
+from collabplan.ingest.detect import HIGH, detect_layout, detect_mapping
+from collabplan.ingest.headers import never_skill
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.prepare import prepare, prepare_sheets
+from collabplan.ingest.read import RawSheet, read_upload
+from tests.real_layouts import HEADERS, layout_csv, value
 
 
 def sheet(rows: list[list], name: str = "Sheet1", first_row: int = 1) -> RawSheet:
@@ -52,3 +56,261 @@ def test_tracker_detection_finds_questions_standards_and_points():
     assert p.report.skills == ["RL.1", "RL.2"]
     assert p.administrations.to_pylist()[0]["date"].isoformat() == "2025-11-02"
     assert skill_rows(p)[("name:ben ode", "RL.2")] == (0.5, False)
+
+
+# -- scoring every layout: the real exports of today ------------------------------------------
+
+#: Each real layout with the preset that reads it, or None: no preset reads it yet, so it is
+#: refused with a question (presets for these come from real layouts in later work).
+REAL_LAYOUTS = {
+    "nwea_legacy_results_2013": "nwea_map_results",
+    "nwea_legacy_results_2014": "nwea_map_results",
+    "nwea_results_2021": None,  # Subject/Course replace MeasurementScale
+    "nwea_combined_2021": None,  # must not be read as the roster (0 scores)
+    "nwea_students_by_school": "nwea_map_students",
+    "iready_ela_2019": None,  # no Norming Window: the windows would collapse
+    "iready_math_2019": None,
+    "iready_ela_2022": None,
+    "iready_math_2022": None,
+    "iready_ela_2023": None,
+    "iready_math_2023": None,
+    "iready_ela_norming": "iready_diagnostic_reading",
+    "iready_math_norming": "iready_diagnostic_math",
+    "iready_ela_2018_reduced": None,
+    "star_sr_v2": "renaissance_star",
+    "star_sm_v2": "renaissance_star",
+    "star_sel_v2": "renaissance_star",
+    "star_sr_2018": None,
+    "star_historical_ui": None,
+    "mclass_dibels8": "dibels8_mclass",
+    "dds_k_beginning": None,
+    "acadience_alo_2023": None,
+    "acadience_alo_2021": None,
+    "acadience_data_management": None,
+    "caaspp_cers": None,
+    "staar_3_8": None,
+    "fast_math_grade3": None,
+    "fast_ela": None,
+    "fast_ela_2021_upper": None,
+    "canvas_outcome_results": None,  # "assessment title", the preset names "assignment title"
+    "canvas_student_competency": "canvas_outcome_results",
+    "zipgrade": None,
+    "google_forms_quiz": None,
+}
+
+
+def detect_file(name: str):
+    return detect_layout(read_upload(layout_csv(name), f"{name}.csv", sheets="*"), f"{name}.csv")
+
+
+def test_every_real_layout_has_an_expectation():
+    assert set(REAL_LAYOUTS) == set(HEADERS)
+
+
+@pytest.mark.parametrize("name", sorted(REAL_LAYOUTS))
+def test_real_layout_is_the_right_preset_with_high_confidence_or_a_question(name):
+    found = detect_file(name)
+    want = REAL_LAYOUTS[name]
+    if want is None:
+        assert found.mapping is None and found.name is None
+        assert found.word == "low" and found.confidence < HIGH
+        assert found.questions and all(q.endswith("?") for q in found.questions)
+        assert "--mapping" in found.question and "docs/mapping.md" in found.question
+        with pytest.raises(UserError) as info:
+            detect_mapping(read_upload(layout_csv(name), f"{name}.csv", sheets="*"), f"{name}.csv")
+        assert info.value.kind == "mapping" and "\n" not in str(info.value)
+        return
+    assert found.name == want and found.mapping is not None
+    assert found.word == "high" and found.confidence >= HIGH
+    assert found.runner_up is None or found.runner_up.score < found.confidence
+    assert found.label.endswith("(preset)")
+
+
+def test_files_that_are_read_import_without_error():
+    for name, want in REAL_LAYOUTS.items():
+        if want in ("nwea_map_results", "iready_diagnostic_reading", "renaissance_star", "nwea_map_students"):
+            p = prepare(layout_csv(name), f"{name}.csv")
+            assert p.detection is not None and p.detection.name == want, name
+            assert p.report.ok(), (name, p.report.errors)
+
+
+def test_combined_file_is_not_taken_for_the_roster():
+    found = detect_file("nwea_combined_2021")
+    roster = next(c for c in found.candidates if c.name == "nwea_map_students")
+    assert not roster.usable and "roster leaves out" in roster.problem
+    assert "Which column is the student (id or name), and which columns are scores?" in found.question
+
+
+def test_iready_without_norming_window_asks_for_the_window_column():
+    found = detect_file("iready_ela_2022")
+    assert found.questions == ["Which column says the testing window (Fall, Winter, Spring)?"]
+    assert "closest is i-Ready Diagnostic results (Reading)" in found.question
+    assert "'Norming Window'" in found.question
+
+
+def test_canvas_outcome_results_asks_which_column_names_the_assessment():
+    found = detect_file("canvas_outcome_results")
+    assert found.questions == ["Which column names the assessment?"]
+    assert found.runner_up is not None
+
+
+def test_a_preset_missing_optional_columns_is_used_with_medium_confidence_and_says_so():
+    headers = [h for h in HEADERS["iready_ela_norming"]
+               if h not in ("Class(es)", "Class Teacher(s)", "Student Grade")]
+    rows = [headers] + [[value(h, i) for h in headers] for i in range(4)]
+    data = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode()
+    p = prepare(data, "diagnostic_results_ela.csv")
+    d = p.detection
+    assert d.name == "iready_diagnostic_reading" and d.word == "medium"
+    assert HIGH > d.confidence >= 0.6
+    assert "class" not in d.mapping.columns and "teacher" not in d.mapping.columns
+    assert any("'Class(es)'" in w and "left out" in w for w in p.report.warnings)
+    assert p.report.ok() and p.report.students == 4
+
+
+def test_the_most_specific_fitting_preset_wins_and_the_roster_is_runner_up():
+    found = detect_file("nwea_legacy_results_2013")
+    assert found.name == "nwea_map_results"
+    assert {c.name for c in found.candidates} >= {"nwea_map_results", "tracker"}
+    assert found.to_json()["mapping"] == "nwea_map_results"
+    assert found.to_json()["confidence"] == "high"
+
+
+# -- never skills ---------------------------------------------------------------------------------
+NEVER = [
+    "Goal1StdErr", "TestStandardError", "StandardErrorOfMeasurement", "TestDurationMinutes",
+    "Duration (min)", "TotalTimeInSeconds", "District_StateID", "StudentID", "Student Number",
+    "Local ID", "TestID", "Earned Points", "Possible Points", "Percent Correct", "PercentCorrect",
+    "Key Version", "TestStartDate", "TestStartTime", "Completion Date", "Timestamp",
+    "TestPercentile", "Percentile Rank", "Composite - National Norm Percentile",
+    "RapidGuessingPercentage", "FallToFallProjectedGrowth", "TypicalFallToSpringGrowth",
+    "Annual Stretch Growth Measure", "Diagnostic Gain", "Total", "%", "Score",
+    "Student Name", "StudentFirstName", "Grade", "Enrolled Grade", "Class Name", "Teacher",
+    "SchoolName", "Email Address", "Student DOB",
+]
+SKILLS = ["Q1", "3", "RL.7.1", "3.NF.A.1", "Phonics", "Vocabulary", "Fractions",
+          "Reading Comprehension: Literature", "Geometry Scale Score", "Goal1RitScore"]
+
+
+@pytest.mark.parametrize("header", NEVER)
+def test_never_skill_headers(header):
+    assert never_skill(header) is not None
+
+
+@pytest.mark.parametrize("header", SKILLS)
+def test_skill_headers_may_be_skills(header):
+    assert never_skill(header) is None
+
+
+def test_tracker_never_takes_ids_dates_durations_errors_or_totals_as_skills():
+    rows = [
+        ["StudentID", "Student Name", "TestStartDate", "TestDurationMinutes", "Goal1StdErr",
+         "Fractions", "Decimals", "Earned Points", "Possible Points", "Percent Correct", "District_StateID"],
+    ]
+    for i in range(6):
+        rows.append([str(300 + i), f"Kid {i}", "10/14/2025", "45", "3.1", str(50 + i), str(70 + i),
+                     "8", "10", "80", "4401"])
+    found = detect_layout([sheet(rows)], "skills.csv")
+    assert found.name == "tracker"
+    assert found.mapping.scores.columns == ["Fractions", "Decimals"]
+    p = prepare_sheets([sheet(rows)], "skills.csv", found.mapping)
+    assert p.report.skills == ["Decimals", "Fractions"]
+
+
+def test_a_file_of_ids_and_metadata_only_is_refused_with_the_question():
+    rows = [["StudentID", "District_StateID", "TestStartDate", "TestDurationMinutes", "Grade", "SchoolName"]]
+    rows += [[str(100 + i), "4401", "10/14/2025", str(40 + i), "3", "Bonsai"] for i in range(5)]
+    found = detect_layout([sheet(rows)], "meta.csv")
+    assert found.mapping is None
+    assert found.questions == ["Which column is the student (id or name), and which columns are scores?"]
+    with pytest.raises(UserError, match="which columns are scores"):
+        detect_mapping([sheet(rows)], "meta.csv")
+
+
+def test_a_tracker_of_small_whole_numbers_asks_what_they_are_out_of():
+    rows = [["Student", "Fractions", "Decimals"]] + [[f"Kid {i}", str(1 + i % 4), str(1 + (i + 1) % 4)] for i in range(8)]
+    found = detect_layout([sheet(rows)], "rubric.csv")
+    assert found.mapping is None
+    assert found.questions == ["What are the scores out of (points possible), or are they levels?"]
+
+
+def test_a_clean_tracker_is_high_and_scores_runner_up_low():
+    rows = [["Name", "Q1", "Q2", "Q3"]] + [[f"Kid {i}", "1", str(i % 2), "2"] for i in range(5)]
+    found = detect_layout([sheet(rows)], "quiz.csv")
+    assert found.name == "tracker" and found.word == "high"
+    assert found.label == "Teacher tracker (detected)"
+    assert found.runner_up is None or found.runner_up.word == "low"
+
+
+# -- title rows ----------------------------------------------------------------------------------
+def test_title_rows_name_the_assessment_and_give_teacher_grade_subject_and_date():
+    rows = [
+        ["Grade 3 Math – Unit 4 Fractions CFA"],
+        ["Teacher: Ms. Lee"],
+        ["Date: 10/14/2025"],
+        [None],
+        ["Student", "ID", "Q1", "Q2"],
+        ["Points possible", None, "2", "2"],
+        ["Ana Diaz", "301", "2", "1"],
+        [None],
+        ["Ben Ode", "302", "1", "1"],
+        ["Class average", None, "1.5", "1"],
+    ]
+    found = detect_layout([sheet(rows)], "cfa.xlsx")
+    assert found.mapping.assessment_name == "Grade 3 Math – Unit 4 Fractions CFA"
+    assert found.mapping.subject == "Math"
+    p = prepare_sheets([sheet(rows)], "cfa.xlsx", found.mapping)
+    admin = p.administrations.to_pylist()[0]
+    assert admin["assessment"] == "Grade 3 Math – Unit 4 Fractions CFA"
+    assert admin["date"].isoformat() == "2025-10-14"
+    assert p.assessments[0]["subject"] == "Math"
+    sittings = p.sittings().to_pylist()
+    assert {s["teacher"] for s in sittings} == {"Ms. Lee"} and {s["grade"] for s in sittings} == {"3"}
+    # every skipped row is explained, the blank one too
+    assert p.report.rows_skipped == 2
+    assert any(w.startswith("1 rows skipped: blank row") for w in p.report.warnings)
+    assert any("summary row" in w for w in p.report.warnings)
+
+
+def test_a_mapping_that_names_the_assessment_and_teacher_keeps_them_over_the_title():
+    rows = [["Unit 9 Quiz"], ["Teacher: Mr. Chen"], ["Student", "Teacher", "Q1"],
+            ["Ana Diaz", "Ms. Rossi", "1"], ["Ben Ode", "Ms. Rossi", "0"]]
+    m = Mapping.from_dict({"assessment": {"name": "Given name"},
+                           "columns": {"student_name": "Student", "teacher": "Teacher"},
+                           "scores": {"columns": ["Q1"], "kind": "points", "max": 1}})
+    p = prepare_sheets([sheet(rows)], "q.xlsx", m)
+    assert p.administrations.to_pylist()[0]["assessment"] == "Given name"
+    assert {s["teacher"] for s in p.sittings().to_pylist()} == {"Ms. Rossi"}
+
+
+def test_each_sheet_takes_its_own_teacher_from_its_title_rows():
+    def one(teacher, ids):
+        return [["Unit 4 CFA"], [f"Teacher: {teacher}"], ["Student", "ID", "Q1", "Q2"]] + [
+            [f"Kid {i}", str(i), "1", "0"] for i in ids
+        ]
+    sheets = [sheet(one("Ms. Lee", [1, 2]), name="P1"), sheet(one("Mr. Chen", [3, 4]), name="P2")]
+    found = detect_layout(sheets, "cfa.xlsx")
+    p = prepare_sheets(sheets, "cfa.xlsx", found.mapping)
+    by_student = {s["student_no"]: s["teacher"] for s in p.sittings().to_pylist()}
+    assert sorted(by_student.values()) == ["Mr. Chen", "Mr. Chen", "Ms. Lee", "Ms. Lee"]
+
+
+def test_a_preset_reads_a_file_with_the_student_id_but_no_name_columns():
+    headers = [h for h in HEADERS["star_sr_v2"] if h not in ("StudentFirstName", "StudentLastName")]
+    rows = [headers] + [[value(h, i) for h in headers] for i in range(3)]
+    data = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode()
+    p = prepare(data, "SR_v2.csv")
+    assert p.detection.name == "renaissance_star"
+    assert "first_name" not in p.detection.mapping.columns
+    assert any("'StudentFirstName'" in w for w in p.report.warnings)
+    assert p.report.ok() and p.report.students == 3
+
+
+def test_a_tracker_of_numbers_over_100_asks_what_they_are_out_of():
+    rows = [["Student", "Fluency WPM", "Sight words"]] + [
+        [f"Kid {i}", str(80 + 9 * i), str(20 + i)] for i in range(8)
+    ]
+    found = detect_layout([sheet(rows)], "fluency.csv")
+    assert found.mapping is None
+    assert found.questions == ["What are the scores out of (points possible), or are they levels?"]
+    assert "more than a percent" in found.question

@@ -53,6 +53,7 @@ def _counts(db_path) -> tuple[int, int, int]:
 def test_upload_shows_detected_layout_and_report_before_writing(db_path) -> None:
     at = _drop(_upload_page(), ("cfa.xlsx", tracker_xlsx(12)))
     assert any("Teacher tracker" in m.value for m in at.markdown)
+    assert any(m.value.startswith("**Layout:** Teacher tracker (detected) · high confidence") for m in at.markdown)
     tiles = _tiles(at)
     assert tiles["Students"] == "12"
     assert tiles["Scores"] == str(tracker_skill_scores(12))
@@ -195,7 +196,15 @@ def test_a_file_nobody_recognises_can_be_mapped_by_hand_and_imported(db_path) ->
     at = _upload_page()
     at.file_uploader[0].set_value(("reading_check.csv", data, "text/csv")).run()
     assert not at.exception
-    assert any("could not tell which columns hold scores" in w.value for w in at.warning)
+    assert any(
+        "could not tell how to read this file" in w.value
+        and "Which column is the student (id or name), and which columns are scores?" in w.value
+        for w in at.warning
+    )
+    assert any(
+        e.label == "Which column is the student (id or name), and which columns are scores?"
+        for e in at.expander
+    )
     assert not any(b.label.startswith("Import") for b in at.button)
 
     next(s for s in at.selectbox if s.label == "Student name (full)").set_value("Kid").run()

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from collabplan import config
 from collabplan.errors import UserError
-from collabplan.ingest.detect import detect_mapping
+from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
 from collabplan.ingest.normalise.job import Job
@@ -60,6 +60,7 @@ class Prepared:
     sheets: list[Any]
     students: pa.Table
     report: Report
+    detection: Detection | None = None  # how the layout was picked (None: a mapping was given)
     administrations: pa.Table = field(default_factory=lambda: pa.table({}))
     assessments: list[dict[str, Any]] = field(default_factory=list)
     _source: _Normalised | None = field(default=None, repr=False, compare=False)
@@ -215,14 +216,21 @@ def prepare(
         progress(0.05, f"Reading {file_name}")
     sha = hashlib.sha256(data).hexdigest()
     sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
+    detection = None
     if mapping is None:
-        mapping, detected = detect_mapping(sheets, file_name)
+        detection = detect_layout(sheets, file_name)
+        if detection.mapping is None:
+            raise UserError(detection.question, kind="mapping")
+        mapping, detected = detection.mapping, detection.label
         sheets = _pick_sheets(sheets, mapping, file_name)
     else:
         detected = f"{mapping.label or mapping.name} (mapping)"
     if progress:
         progress(0.35, "Working out students and scores")
     prepared = prepare_sheets(sheets, file_name, mapping, detected=detected, sha256=sha)
+    if detection is not None:
+        prepared.detection = detection
+        prepared.report.warnings[:0] = detection.notes
     if progress:
         progress(0.6, "Checked: ready to save")
     return prepared

@@ -39,11 +39,18 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
     cols = m.columns
     p: list[Any] = [raw.name]
     warnings: list[str] = []
+    titled: set[str] = set()  # roles given by the title rows (trimmed text already)
 
     def c(role: str) -> str:
         header = cols.get(role)
         if header is None:
-            return "NULL::VARCHAR"
+            # a tracker's title rows ("Teacher: Ms. Lee") stand in for a column not mapped
+            value = layout.title.role(role) if role != "date" or not m.assessment_date else None
+            if value is None:
+                return "NULL::VARCHAR"
+            p.append(value)
+            titled.add(role)
+            return "?::VARCHAR"
         if header == SHEET_CLASS:
             p.append(raw.name)
             return "?::VARCHAR"
@@ -58,7 +65,7 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
         header = cols.get(role)
         j = layout.index.get(header_key(header)) if header and header != SHEET_CLASS else None
         typed[role] = j is not None and sheet.is_number(j)
-        if not typed[role]:
+        if not typed[role] and role not in titled:
             x = sel[role]
             sel[role] = (
                 f"nullif(trim(CASE WHEN contains({x}, '.')"
@@ -69,7 +76,7 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
             column(job, layout, m.assessment_name_column, "[assessment] name_column")
         )
     else:
-        p.append(job.assessment_name)
+        p.append(m.assessment_name or layout.title.name or job.assessment_name)
         sel["assessment"] = "?::VARCHAR"
     nonblank = (
         " + ".join(f"(c{j} IS NOT NULL)::INTEGER" for j in range(raw.table.num_columns)) or "0"

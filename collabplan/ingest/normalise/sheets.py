@@ -11,11 +11,12 @@ import numpy as np
 import pyarrow as pa
 
 from collabplan.errors import UserError
-from collabplan.ingest.detect import looks_like_number, top_rows
+from collabplan.ingest.headers import looks_like_number, top_rows
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, header_key
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sql import text_sql
 from collabplan.ingest.normalise.tables import SHEET_BATCH_ROWS
+from collabplan.ingest.titles import TitleFields, title_fields
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SheetLayout:
     headers: tuple[str | None, ...]  # header text per table column
     data_idx: int  # first table row index of data
     index: MappingType[str, int]  # header_key -> column number
+    title: TitleFields = TitleFields()  # what title rows above the header row say
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,13 @@ def resolve_sheets(job: Job, sheets: list[Any]) -> tuple[list[SheetLayout], list
 def resolve_sheet(mapping: Mapping, sheet: Any) -> SheetLayout | None:
     """Find the header row of one sheet; None when the sheet lacks the mapped headers."""
     t = sheet.table
+    top = top_rows(sheet)
     if mapping.header_row is not None:
         idx = mapping.header_row - sheet.first_row
         if idx < 0 or idx >= t.num_rows:
             return None
     else:
         wanted = {header_key(w) for w in wanted_headers(mapping)}
-        top = top_rows(sheet)
         idx = None
         for i, row in enumerate(top):
             keys = {header_key(c) for c in row if isinstance(c, str)}
@@ -134,7 +136,7 @@ def resolve_sheet(mapping: Mapping, sheet: Any) -> SheetLayout | None:
             index.setdefault(header_key(h), j)
     extra = [r for r in (mapping.skill_row, mapping.max_row) if r is not None]
     data_idx = max([idx + 1] + [r - sheet.first_row + 1 for r in extra])
-    return SheetLayout(sheet, idx, headers, data_idx, index)
+    return SheetLayout(sheet, idx, headers, data_idx, index, title_fields(top[:idx]))
 
 
 def column(job: Job, layout: SheetLayout, header: str, key: str) -> int:
