@@ -148,7 +148,7 @@ def decide_date_order(
     for sheet in sheets:
         j = sheet.layout.index.get(header_key(header))
         if j is not None:
-            parts.append(f"SELECT {sheet.text(j)} AS v FROM {sheet.name}")  # generated names
+            parts.append(f"SELECT {sheet.text(j)} AS v FROM {sheet.name}")  # noqa: S608 (generated names)
     fmt_day_first = format_day_first(mapping.date_format)
     if not parts:
         return DateOrder(bool(fmt_day_first), mapping.date_format), []

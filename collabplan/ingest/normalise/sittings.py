@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from collabplan.errors import UserError
-from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.dates import DateOrder, date_sql, format_day_first
+from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.tables import query
 
 

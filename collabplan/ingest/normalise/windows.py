@@ -36,7 +36,7 @@ def name_terms(job: Job, rows: pa.Table) -> pa.Table:
         for month in term_months(first, last):
             by_month[month - 1] = name
     start = next(iter(terms.values()))[0]
-    base = f"""SELECT *, list_extract(?::VARCHAR[], month(date_n)) AS win,
+    base = """SELECT *, list_extract(?::VARCHAR[], month(date_n)) AS win,
                       year(date_n) - CASE WHEN month(date_n) < ? THEN 1 ELSE 0 END AS sy
                FROM rows_n"""
     params = [by_month, start]
