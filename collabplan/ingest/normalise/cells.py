@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
@@ -52,6 +53,7 @@ class CellPlan:
     selects: tuple[str, ...] = ()
     numeric: MappingType[int, NumericColumns] = field(default_factory=dict)  # by selects index
     item_level: bool = False  # questions that roll up into skills
+    sum_repeats: bool = False  # repeated groups: a skill named twice in a row is one score
 
     def source(self, which: Iterable[int]) -> str:
         """The UNION of the SELECTs numbered ``which``."""
@@ -74,7 +76,12 @@ def plan_sheet_cells(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
     selects = _long_cells(job, sheet, ci) if s.layout == "long" else _group_cells(job, sheet, ci)
     if not selects:
         return plan
-    return replace(plan, headers=headers, selects=(*plan.selects, *selects))
+    return replace(
+        plan,
+        headers=headers,
+        selects=(*plan.selects, *selects),
+        sum_repeats=plan.sum_repeats or len(selects) > 1,
+    )
 
 
 def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
@@ -106,6 +113,15 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         )
     if not picked:
         return plan
+    if s.skill or s.skill_from_filename:
+        if len(picked) > 1:
+            key = "skill" if s.skill else "skill_from_filename"
+            raise UserError(
+                f"{job.mapping_where()}: [scores] {key} names the skill of one score column, "
+                f"but {len(picked)} columns are scores ({', '.join(h for _j, h in picked[:5])}); "
+                "list one column in [scores] columns"
+            )
+        skills[picked[0][0]] = s.skill or skill_from_file_name(job, s.skill_from_filename)
     skill_vals = row_values(layout, job.mapping.skill_row)
     if skill_vals is not None:
         last = None
@@ -152,6 +168,24 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
                 UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
         )
     return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
+
+
+def skill_from_file_name(job: Job, rule: bool | dict[str, str]) -> str:
+    """The skill ``[scores] skill_from_filename`` gives this file: its name without the
+    extension (``true``), or the skill of the code found in the name as a word of its own
+    ("SR" in "SR_v2.csv"; longest code first, case ignored)."""
+    stem = PurePath(job.file_name).stem
+    if rule is True:
+        return stem.strip() or stem
+    table = dict(rule) if isinstance(rule, dict) else {}
+    for code in sorted(table, key=len, reverse=True):
+        if re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", stem, re.I):
+            return table[code]
+    raise UserError(
+        f"{job.mapping_where()}: [scores] skill_from_filename finds none of "
+        f"{', '.join(table)} in the file name {job.file_name!r}; name the file with one of "
+        "them (e.g. SR_v2.csv) or give [scores] skill"
+    )
 
 
 def _long_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
