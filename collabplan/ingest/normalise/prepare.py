@@ -357,6 +357,8 @@ def _normalise(
         file_name=file_name,
         name_sheets=job.is_book,
         has_scores=mapping.scores is not None,
+        date_column=mapping.columns.get("date"),
+        retest=mapping.scores.retest if mapping.scores is not None else None,
     )
     # the scores, measures, rows and sheets are read again for previews; free the rest
     con.unregister("admins")

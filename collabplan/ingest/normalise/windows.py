@@ -17,8 +17,8 @@ from collabplan.ingest.normalise.rows import RETEST
 from collabplan.ingest.normalise.tables import query
 
 #: ``rows_n.term_miss`` of a row whose date is in no ``[terms]`` window, or that has no date
-OUTSIDE_WINDOWS = "outside every [terms] window"
-NO_DATE = "no date to name the term"
+OUTSIDE_WINDOWS = "dated outside every [terms] window"
+NO_DATE = "with no date to name the term from"
 
 
 def name_terms(job: Job, rows: pa.Table) -> pa.Table:
