@@ -85,7 +85,21 @@ def date_sql(x: str, order: DateOrder | None = None) -> str:
         else ""
     )
     two_or_four = f"regexp_extract({t}, '{NUMERIC_DMY}', 3)"
-    return f"""(CASE WHEN {x} IS NULL OR {t} = '' THEN NULL ELSE coalesce({given}
+    # the usual shapes first, without regular expressions (coalesce reads on only for the
+    # rows still without a date): ISO, then numbers with a 4- or 2-digit year
+    md = ("%d", "%m") if order.day_first else ("%m", "%d")
+
+    def formats(year: str) -> str:
+        return ", ".join(f"'{md[0]}{c}{md[1]}{c}{year}'" for c in "/-.")
+
+    first = f"split_part({t}, ' ', 1)"
+    fast = f"""CASE WHEN substr({t}, 5, 1) = '-' AND substr({t}, 8, 1) = '-'
+                    THEN TRY_CAST(left({t}, 10) AS DATE) END,
+        CASE WHEN regexp_matches({t}, '^\\d{{1,2}}[-/.]\\d{{1,2}}[-/.]\\d{{4}}(?:$|[\\sT])')
+             THEN try_strptime({first}, [{formats("%Y")}])::DATE
+             WHEN regexp_matches({t}, '^\\d{{1,2}}[-/.]\\d{{1,2}}[-/.]\\d{{2}}(?:$|[\\sT])')
+             THEN try_strptime({first}, [{formats("%y")}])::DATE END,"""
+    return f"""(CASE WHEN {x} IS NULL OR {t} = '' THEN NULL ELSE coalesce({given}{fast}
         CASE WHEN regexp_matches({t}, '{YEAR_FIRST}')
              THEN {_make_date(num(YEAR_FIRST, 1), num(YEAR_FIRST, 2), num(YEAR_FIRST, 3))}
              WHEN regexp_matches({t}, '{NUMERIC_DMY}')
