@@ -151,3 +151,31 @@ def test_assessment_date_is_read_like_a_cell_and_refused_when_no_date():
     assert p.administrations.to_pylist()[0]["date"] == dt.date(2023, 9, 12)
     with pytest.raises(UserError, match=r"\[assessment\] date"):
         prepare_sheets([sheet([["ID", "S"], ["1", "1"]])], "f.csv", m.copy(assessment_date="soon"))
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pa.array([None, dt.datetime(2023, 9, 12, 10, 39), dt.datetime(2024, 1, 5)], pa.timestamp("us")),
+        pa.array([None, dt.date(2023, 9, 12), dt.date(2024, 1, 5)], pa.date32()),
+        pa.array([None, 45181.44, 45296.0], pa.float64()),  # serials in a number column
+    ],
+    ids=["timestamp", "date", "serial"],
+)
+def test_workbook_date_cells_are_read(column):
+    table = pa.table(
+        {
+            "c0": pa.array([None, "1", "2"]),
+            "c1": column,
+            "c2": pa.array([None, "A", "B"]),
+            "c3": pa.array([None, 1.0, 1.0]),
+        }
+    )
+    head = pa.table({"c0": ["ID"], "c1": ["Date"], "c2": ["Term"], "c3": ["S"]})
+    raw = RawSheet(name="Sheet1", table=table, head=head)
+    p = prepare_sheets([raw], "f.xlsx", mapping())
+    assert {a["term"]: a["date"] for a in p.administrations.to_pylist()} == {
+        "A": dt.date(2023, 9, 12),
+        "B": dt.date(2024, 1, 5),
+    }
+    assert p.report.dates_unreadable == 0

@@ -287,3 +287,19 @@ def test_groups_of_levels_keep_the_lowest_level_of_a_repeated_skill():
     p = prepare_sheets([sheet(rows)], "f.csv", m)
     [row] = p.scores.to_pylist()
     assert row["level"] == "Low" and row["proficient"] is False
+
+
+def test_retest_highest_on_a_level_scale_keeps_the_highest_level():
+    m = mapping(
+        '[columns]\nstudent_id = "ID"\ndate = "D"\n[scores]\ncolumns = ["Level"]\n'
+        'levels = ["Intervention", "On Watch", "At/Above Benchmark"]\nretest = "highest"'
+    )
+    rows = [
+        ["ID", "D", "Level"],
+        ["1", "9/20/2023", "On Watch"],
+        ["1", "9/01/2023", "At/Above Benchmark"],
+        ["1", "9/25/2023", "Intervention"],
+    ]
+    p = prepare_sheets([sheet(rows)], "f.csv", m)
+    [row] = p.scores.to_pylist()
+    assert row["level"] == "At/Above Benchmark" and p.report.rows_replaced == 2

@@ -66,7 +66,8 @@ def resolve_retests(
 ) -> tuple[pa.Table, pa.Table]:
     """Keep one scored row per student and administration (and skill, in a long file), by
     ``[scores] retest``: the latest or first by date (and time of day), or the highest score
-    (the mean of the row's skill scores). Ties go to the later row.
+    (the mean of the row's skill scores; on a level scale, of their places on the scale).
+    Ties go to the later row.
 
     ``rows``, ``scores`` and ``measures`` must be registered as ``rows_n``, ``scores_t`` and
     ``measures``. Returns ``rows`` with the replaced rows skipped (``replaced by a retest``,
@@ -80,9 +81,17 @@ def resolve_retests(
         "highest": "score DESC NULLS LAST, date_n DESC NULLS LAST, rid DESC",
     }[how]
     secs = "r.secs" if "secs" in rows.column_names else "NULL::INTEGER AS secs"
+    # a level scale has no fraction: its level's place on the scale stands for it
+    levels = [lv.strip().lower() for lv in s.levels] if job.kind == "level" else []
+    value = (
+        "list_position(?::VARCHAR[], lower(trim(k.level)))::DOUBLE"
+        if levels and "level" in scores.column_names
+        else "k.fraction"
+    )
+    params: list = [levels] if value != "k.fraction" else []
     replaced = job.con.execute(
         f"""WITH sc AS (
-                SELECT k.rid, any_value(k.measure_no) AS measure_no, avg(k.fraction) AS score
+                SELECT k.rid, any_value(k.measure_no) AS measure_no, avg({value}) AS score
                 FROM scores_t k
                 SEMI JOIN (SELECT measure_no FROM measures WHERE item IS NULL) m USING (measure_no)
                 GROUP BY k.rid
@@ -96,7 +105,7 @@ def resolve_retests(
                 WINDOW w AS (PARTITION BY assessment_n, term_n, student_key, per_skill
                              ORDER BY {order})
             ) WHERE n > 1""",  # noqa: S608 (fixed fragments)
-        [s.layout == "long"],
+        [*params, s.layout == "long"],
     ).fetchall()
     kept_row = np.full(rid_count, -1, dtype=np.int64)
     for rid, row in replaced:
