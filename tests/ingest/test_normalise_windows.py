@@ -303,3 +303,17 @@ def test_retest_highest_on_a_level_scale_keeps_the_highest_level():
     p = prepare_sheets([sheet(rows)], "f.csv", m)
     [row] = p.scores.to_pylist()
     assert row["level"] == "At/Above Benchmark" and p.report.rows_replaced == 2
+
+
+def test_groups_sum_a_standard_repeated_over_many_questions():
+    m = mapping(
+        '[columns]\nstudent_id = "ID"\n[scores]\nlayout = "groups"\nskill = "question_{n}_standard"\n'
+        'score = "question_{n}_points"\nmax = 1\nkind = "points"'
+    )
+    header, row = ["ID"], ["1"]
+    for n in range(1, 21):  # 20 questions, two standards
+        header += [f"question_{n}_standard", f"question_{n}_points"]
+        row += ["A" if n <= 15 else "B", "1" if n % 3 else "0"]
+    p = prepare_sheets([sheet([header, row])], "f.csv", m)
+    got = {r["skill"]: (r["points"], r["max_points"]) for r in p.scores.to_pylist()}
+    assert got == {"A": (10.0, 15.0), "B": (4.0, 5.0)}

@@ -73,14 +73,17 @@ def plan_sheet_cells(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
     # a long layout's cells all come from the score column (or its numbered repeats)
     headers = plan.headers if s.score in plan.headers else (*plan.headers, s.score)
     ci = headers.index(s.score)
-    selects = _long_cells(job, sheet, ci) if s.layout == "long" else _group_cells(job, sheet, ci)
+    if s.layout == "long":
+        selects, repeats = _long_cells(job, sheet, ci), False
+    else:
+        selects, repeats = _group_cells(job, sheet, ci)
     if not selects:
         return plan
     return replace(
         plan,
         headers=headers,
         selects=(*plan.selects, *selects),
-        sum_repeats=plan.sum_repeats or len(selects) > 1,
+        sum_repeats=plan.sum_repeats or repeats,
     )
 
 
@@ -209,11 +212,18 @@ def _long_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
     return [_row_cells(sheet, score_c, skill_c, max_sql, cut_sql, ci)]
 
 
-def _group_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
-    """Repeated groups: "Skill 1", "Score 1", "Skill 2", "Score 2" … in one row."""
+#: Up to this many groups, whether a row names a skill twice is looked up before the scores
+#: are summed per skill (a comparison per pair of groups costs less than summing).
+MAX_PAIRED_GROUPS = 12
+
+
+def _group_cells(job: Job, sheet: SheetData, ci: int) -> tuple[list[str], bool]:
+    """Repeated groups: "Skill 1", "Score 1", "Skill 2", "Score 2" … in one row; and whether
+    some row may name a skill in two groups (its scores are then summed per skill)."""
     s = job.scores
     layout = sheet.layout
     selects = []
+    skill_cols: list[int] = []
     for n in range(1, 101):
         jk = layout.index.get(header_key(s.skill.replace("{n}", str(n))))
         js = layout.index.get(header_key(s.score.replace("{n}", str(n))))
@@ -235,9 +245,27 @@ def _group_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
             _row_cells(sheet, js, jk, max_sql, cut_sql, ci)
             + f" WHERE nullif(trim({sheet.text(jk)}), '') IS NOT NULL"
         )
+        skill_cols.append(jk)
     if not selects:
         column(job, layout, s.skill.replace("{n}", "1"), "[scores] skill")
-    return selects
+    return selects, _names_a_skill_twice(job, sheet, skill_cols)
+
+
+def _names_a_skill_twice(job: Job, sheet: SheetData, skill_cols: list[int]) -> bool:
+    """Whether some row names one skill in two of the groups' skill columns (True, without
+    looking, for more than :data:`MAX_PAIRED_GROUPS` groups)."""
+    if len(skill_cols) < 2:
+        return False
+    if len(skill_cols) > MAX_PAIRED_GROUPS:
+        return True
+    # (each trimmed once in a subquery: written out in every comparison they cost 10x more)
+    names = ", ".join(f"nullif(trim({sheet.text(j)}), '') AS k{i}" for i, j in enumerate(skill_cols))
+    count = len(skill_cols)
+    pairs = " OR ".join(f"k{a} = k{b}" for a in range(count) for b in range(a + 1, count))
+    (found,) = job.con.execute(
+        f"SELECT coalesce(bool_or({pairs}), false) FROM (SELECT {names} FROM {sheet.name})"  # noqa: S608 (generated names)
+    ).fetchone()
+    return bool(found)
 
 
 def _row_cells(
