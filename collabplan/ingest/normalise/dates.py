@@ -66,13 +66,14 @@ def _make_date(y: str, m: str, d: str) -> str:
     return f"TRY_CAST(printf('%04d-%02d-%02d', {y}, {m}, {d}) AS DATE)"
 
 
-def date_sql(x: str, order: DateOrder | None = None) -> str:
+def date_sql(x: str, order: DateOrder | None = None, *, trimmed: bool = False) -> str:
     """SQL giving the DATE in the text expression ``x`` (NULL when it holds no date).
 
-    ``x`` is evaluated several times: pass a column name, not a computed expression.
+    ``x`` is evaluated several times: pass a column name, not a computed expression, and
+    one trimmed already (``trimmed``) where it can be.
     """
     order = order or DateOrder()
-    t = f"trim({x})"
+    t = x if trimmed else f"trim({x})"
     a, b = (2, 1) if order.day_first else (1, 2)
 
     def num(pattern: str, group: int) -> str:
@@ -114,10 +115,10 @@ def date_sql(x: str, order: DateOrder | None = None) -> str:
         END) END)"""
 
 
-def seconds_sql(x: str) -> str:
+def seconds_sql(x: str, *, trimmed: bool = False) -> str:
     """SQL giving the time of day in the text ``x`` as seconds after midnight (0 when none);
     an Excel serial's fraction of a day counts too."""
-    t = f"trim({x})"
+    t = x if trimmed else f"trim({x})"
 
     def part(group: int) -> str:
         return f"regexp_extract({t}, '{TIME}', {group})"

@@ -154,7 +154,7 @@ def make_rows(
     )
     s = job.scores
     secs = (
-        f", CASE WHEN date_raw IS NOT NULL THEN {seconds_sql('date_raw')} END AS secs"
+        f", CASE WHEN date_t IS NOT NULL THEN {seconds_sql('date_t', trimmed=True)} END AS secs"
         if s is not None and s.retest in ("latest", "first")
         else ""
     )
@@ -169,7 +169,8 @@ def make_rows(
             SELECT *,
                 nullif(trim(CASE WHEN {HAS_WHITESPACE_RUN.format(x="name")}
                     THEN regexp_replace(name, '\\s+', ' ', 'g') ELSE name END), '') AS name_t,
-                nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
+                nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t,
+                nullif(trim(date_raw), '') AS date_t
             FROM ({rows_source})
         ), n AS (
             -- name_t is trimmed, so a part running to its start or end is trimmed on
@@ -187,7 +188,7 @@ def make_rows(
         ), d AS (
             SELECT *,
                 nullif(concat_ws(' ', first_n, last_n), '') AS display,
-                {date_sql("date_raw", dates)} AS date_n
+                {date_sql("date_t", dates, trimmed=True)} AS date_n
             FROM n
         )
         SELECT sheet, row, rid, sid_n, display, first_n, last_n{groups},
@@ -211,7 +212,7 @@ def make_rows(
             nullif(trim(term), '') AS term_n,
             coalesce(nullif(trim(assessment), ''), ?) AS assessment_n,
             date_n,
-            CASE WHEN date_n IS NULL THEN nullif(trim(date_raw), '') END AS date_bad{secs}
+            CASE WHEN date_n IS NULL THEN date_t END AS date_bad{secs}
         FROM d
         """,  # noqa: S608 (only fixed SQL fragments and generated names are formatted in)
         [
