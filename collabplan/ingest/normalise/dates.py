@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, header_key
 
 #: day/month/year written in numbers, with a time or nothing after it
@@ -162,7 +164,8 @@ def decide_date_order(
     parts = []
     for sheet in sheets:
         j = sheet.layout.index.get(header_key(header))
-        if j is not None:
+        # (workbook date and number cells are never day-or-month questions)
+        if j is not None and pa.types.is_string(sheet.types.get(f"c{j}", pa.string())):
             parts.append(f"SELECT {sheet.text(j)} AS v FROM {sheet.name}")  # noqa: S608 (generated names)
     fmt_day_first = format_day_first(mapping.date_format)
     if not parts:
