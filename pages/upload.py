@@ -124,7 +124,8 @@ for i, upload in enumerate(uploaded or []):
 
         report = upload_check.checked(db, f.prepared)
         st.markdown("**What would be imported** (nothing is saved yet)")
-        for column, (label, value) in zip(st.columns(6), up.report_tiles(report), strict=True):
+        tiles = up.report_tiles(report)
+        for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
             column.metric(label, value)
         if report.administrations:
             st.caption("Testing windows: " + ", ".join(report.administrations))

@@ -437,3 +437,58 @@ def test_ids_and_metadata_only_exit_2_with_the_question(db_path, tmp_path, capsy
     )
     code, _, err = run(capsys, "import", str(path), "--db", str(db_path))
     assert code == 2 and "which columns are scores?" in err and err.count("\n") == 1
+
+
+def test_import_says_how_many_rows_were_filtered_replaced_by_a_retest_or_undated(
+    db_path, tmp_path, capsys
+):
+    mapping = tmp_path / "star.toml"
+    mapping.write_text(
+        '[columns]\nstudent_id = "StudentIdentifier"\ndate = "CompletedDate"\n'
+        '[scores]\ncolumns = ["ScaledScore"]\nmax = 1400\nretest = "latest"\n'
+        '[scores.skill_from_filename]\nSR = "Star Reading"\nSM = "Star Math"\n'
+        '[filter]\nAssessmentStatus = "!Deactivated"\n'
+        "[terms]\nFall = [8, 11]\nWinter = [12, 2]\nSpring = [3, 7]\n"
+    )
+    data = tmp_path / "SR_v2.csv"
+    data.write_text(
+        "StudentIdentifier,CompletedDate,AssessmentStatus,ScaledScore\n"
+        "1001,9/12/23 10:39,Active,900\n"
+        "1001,9/14/23 09:00,Active,1100\n"
+        "1002,9/12/23 10:41,Deactivated,700\n"
+        "1002,9/13/23 11:00,Active,1000\n"
+        "1003,someday,Active,1200\n"
+    )
+    code, out, err = run(capsys, "import", str(data), "--db", str(db_path), "--mapping", str(mapping))
+    assert code == 0, err
+    assert "3 students, 3 scores in 1 skills" in out
+    assert "note: 1 row filtered out by the mapping's [filter]" in out
+    assert 'AssessmentStatus is "Deactivated"' in out
+    assert "note: 1 row replaced by a retest" in out and "row 2 by row 3" in out
+    assert "note: 1 row with a date in column 'CompletedDate' that could not be read" in out
+    assert "'someday' at row 6" in out
+    code, out, err = run(
+        capsys, "skills", "--db", str(db_path), "--json"
+    )
+    rows = json.loads(out)
+    assert {(r["skill"], r["term"], r["students"]) for r in rows} == {
+        ("Star Reading", "Fall", 2),
+        ("Star Reading", None, 1),
+    }
+
+
+def test_import_json_warnings_carry_the_counts(db_path, tmp_path, capsys):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        '[columns]\nstudent_id = "ID"\ndate = "Date"\n[scores]\ncolumns = ["S"]\nmax = 1\n'
+        '[filter]\nStatus = "Active"\n'
+    )
+    data = tmp_path / "quiz.csv"
+    data.write_text("ID,Date,Status,S\n1,2024-03-01,Active,1\n2,2024-03-01,Gone,1\n3,13/13/2024,Active,0\n")
+    code, out, err = run(
+        capsys, "import", str(data), "--db", str(db_path), "--mapping", str(mapping), "--json"
+    )
+    assert code == 0, err
+    [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert any(w.startswith("1 row filtered out") for w in record["warnings"])
+    assert any("could not be read" in w for w in record["warnings"])

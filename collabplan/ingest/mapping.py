@@ -35,6 +35,8 @@ MISSING_MARKS = (
 )
 LAYOUTS = ("wide", "long", "groups")
 KINDS = ("points", "percent", "level")
+#: How several rows of one student in one administration are resolved (``[scores] retest``).
+RETESTS = ("latest", "first", "highest")
 COLUMN_ROLES = (
     "student_id",
     "student_name",
@@ -49,7 +51,15 @@ COLUMN_ROLES = (
 SHEET_CLASS = "$sheet"
 
 _SECTION_KEYS: dict[str, set[str]] = {
-    "source": {"sheet", "header_row", "skill_row", "max_row", "delimiter", "encoding"},
+    "source": {
+        "sheet",
+        "header_row",
+        "skill_row",
+        "max_row",
+        "delimiter",
+        "encoding",
+        "date_format",
+    },
     "assessment": {"name", "name_column", "date", "subject"},
     "columns": {*COLUMN_ROLES, "groups"},
     "scores": {
@@ -65,9 +75,13 @@ _SECTION_KEYS: dict[str, set[str]] = {
         "proficient",
         "proficient_score",
         "missing",
+        "skill_from_filename",
+        "retest",
     },
     "preset": {"label", "detect", "tracker"},
 }
+#: Sections whose keys are the file's column headers or the team's term names.
+_FREE_SECTIONS = ("filter", "terms")
 
 
 @dataclass
@@ -86,6 +100,10 @@ class Scores:
     proficient: float | str | None = None
     proficient_score: str | None = None
     missing: list[str] = field(default_factory=list)
+    #: wide, one score column: the skill from the file's name (True: the name itself; a
+    #: table: the skill of each code found in the name, e.g. {SR = "Star Reading"})
+    skill_from_filename: bool | dict[str, str] = False
+    retest: str | None = None  # latest | first | highest (see RETESTS)
 
     def resolved_kind(self, has_max_row: bool = False) -> str:
         """The kind, inferred when not given: levels -> level, a max -> points, else percent."""
@@ -109,6 +127,7 @@ class Mapping:
     max_row: int | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    date_format: str | None = None  # e.g. "%d/%m/%Y": day and month when a column cannot say
     assessment_name: str | None = None
     assessment_name_column: str | None = None
     assessment_date: str | None = None
@@ -116,6 +135,10 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
     scores: Scores | None = None
+    #: ``[filter]``: header -> values; rows whose value is not kept are left out
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    #: ``[terms]``: term name -> (first month, last month), in the order given
+    terms: dict[str, tuple[int, int]] = field(default_factory=dict)
     label: str | None = None
     detect: list[str] = field(default_factory=list)
     tracker: bool = False
@@ -137,12 +160,13 @@ class Mapping:
             return UserError(f"mapping {name}: {key} {why}")
 
         for section, body in data.items():
-            if section not in _SECTION_KEYS:
-                raise bad(
-                    f"[{section}]", f"is not a mapping section (use {', '.join(_SECTION_KEYS)})"
-                )
+            if section not in _SECTION_KEYS and section not in _FREE_SECTIONS:
+                known = ", ".join([*_SECTION_KEYS, *_FREE_SECTIONS])
+                raise bad(f"[{section}]", f"is not a mapping section (use {known})")
             if not isinstance(body, dict):
                 raise bad(section, "must be a table, e.g. [" + section + "]")
+            if section in _FREE_SECTIONS:
+                continue
             unknown = set(body) - _SECTION_KEYS[section]
             if unknown:
                 allowed = ", ".join(sorted(_SECTION_KEYS[section]))
@@ -165,6 +189,7 @@ class Mapping:
             setattr(m, key, value)
         m.delimiter = src.get("delimiter")
         m.encoding = src.get("encoding")
+        m.date_format = _date_format(src.get("date_format"), bad)
         m.assessment_name = _opt_str(asm.get("name"))
         m.assessment_name_column = _opt_str(asm.get("name_column"))
         m.assessment_date = _opt_str(asm.get("date"))
@@ -181,6 +206,8 @@ class Mapping:
         m.groups = dict(groups)
         if "scores" in data:
             m.scores = _scores_from(data["scores"], bad)
+        m.filters = _filters_from(data.get("filter", {}), bad)
+        m.terms = _terms_from(data.get("terms", {}), bad)
         m.label = _opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
         m.tracker = bool(pre.get("tracker", False))
@@ -210,6 +237,7 @@ class Mapping:
                 "max_row": self.max_row,
                 "delimiter": self.delimiter,
                 "encoding": self.encoding,
+                "date_format": self.date_format,
             }
         )
         out["assessment"] = _drop_empty(
@@ -240,8 +268,14 @@ class Mapping:
                     "proficient": s.proficient,
                     "proficient_score": s.proficient_score,
                     "missing": s.missing,
+                    "skill_from_filename": s.skill_from_filename or None,
+                    "retest": s.retest,
                 }
             )
+        if self.filters:
+            out["filter"] = {k: v[0] if len(v) == 1 else list(v) for k, v in self.filters.items()}
+        if self.terms:
+            out["terms"] = {k: list(v) for k, v in self.terms.items()}
         return {k: v for k, v in out.items() if v}
 
     def to_toml(self) -> str:
@@ -306,6 +340,22 @@ def _scores_from(body: dict[str, Any], bad) -> Scores:
             prof = prof / 100.0
     s.proficient = prof
     s.proficient_score = _opt_str(body.get("proficient_score"))
+    s.skill_from_filename = _skill_from_filename(body.get("skill_from_filename", False), bad)
+    retest = body.get("retest")
+    if retest is not None and (not isinstance(retest, str) or retest.strip().lower() not in RETESTS):
+        raise bad("[scores] retest", f"must be one of {', '.join(RETESTS)}, not {retest!r}")
+    s.retest = retest.strip().lower() if retest is not None else None
+    if s.layout == "wide" and (s.skill or s.skill_from_filename):
+        if s.skill and s.skill_from_filename:
+            raise bad("[scores] skill_from_filename", "and skill cannot both name the skill")
+        if len(s.columns) > 1:
+            which = "skill" if s.skill else "skill_from_filename"
+            raise bad(
+                f"[scores] {which}",
+                "names the skill of one score column; list one column, or leave it out",
+            )
+    elif s.skill_from_filename:
+        raise bad("[scores] skill_from_filename", 'works with layout = "wide" (one score column)')
     if s.layout == "long" and not (s.skill and s.score):
         raise bad(
             "[scores]",
@@ -330,6 +380,100 @@ def _scores_from(body: dict[str, Any], bad) -> Scores:
     elif isinstance(s.proficient, str):
         raise bad("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
     return s
+
+
+def _skill_from_filename(value: Any, bad) -> bool | dict[str, str]:
+    """``[scores] skill_from_filename``: true, or a table {code in the file name = skill}."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dict) and value:
+        table = {}
+        for code, skill in value.items():
+            if not str(code).strip() or not isinstance(skill, str) or not skill.strip():
+                raise bad(
+                    "[scores] skill_from_filename",
+                    f'needs a skill name for each code, e.g. SR = "Star Reading" (not {code} = {skill!r})',
+                )
+            table[str(code).strip()] = skill.strip()
+        return table
+    raise bad(
+        "[scores] skill_from_filename",
+        'must be true or a table of codes in the file name, e.g. {SR = "Star Reading"}',
+    )
+
+
+def _filters_from(body: dict[str, Any], bad) -> dict[str, list[str]]:
+    """``[filter]``: column header -> the values to keep ("!value": to drop)."""
+    out: dict[str, list[str]] = {}
+    for header, value in body.items():
+        values = value if isinstance(value, list) else [value]
+        ok = values and all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in values
+        )
+        texts = [str(v).strip() for v in values] if ok else []
+        if not ok or any(t in ("", "!") for t in texts):
+            raise bad(
+                f"[filter] {header}",
+                'must be a value or a list of values to keep; "!value" drops rows, '
+                'e.g. AssessmentStatus = "!Deactivated"',
+            )
+        out[str(header)] = texts
+    return out
+
+
+def _terms_from(body: dict[str, Any], bad) -> dict[str, tuple[int, int]]:
+    """``[terms]``: term name -> (first month, last month); a window may wrap the year."""
+    out: dict[str, tuple[int, int]] = {}
+    taken: dict[int, str] = {}
+    for name, window in body.items():
+        if (
+            not isinstance(window, list)
+            or len(window) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 12 for x in window)
+        ):
+            raise bad(
+                f"[terms] {name}",
+                "must be [first month, last month] as numbers 1-12, e.g. Fall = [8, 11]",
+            )
+        if not str(name).strip():
+            raise bad("[terms]", "needs a name for each window, e.g. Fall = [8, 11]")
+        first, last = window
+        for month in term_months(first, last):
+            if month in taken:
+                raise bad(
+                    f"[terms] {name}", f"overlaps {taken[month]} (month {month} is in both)"
+                )
+            taken[month] = str(name)
+        out[str(name).strip()] = (first, last)
+    return out
+
+
+def term_months(first: int, last: int) -> list[int]:
+    """The months of a window, in order; Winter = [12, 2] is December, January, February."""
+    span = (last - first) % 12
+    return [(first - 1 + k) % 12 + 1 for k in range(span + 1)]
+
+
+def _date_format(value: Any, bad) -> str | None:
+    """``[source] date_format``: a strftime pattern naming the year, month and day."""
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, str) else ""
+    if (
+        not text
+        or not ({"%d", "%e"} & _codes(text))
+        or not ({"%m", "%b", "%B"} & _codes(text))
+        or not ({"%Y", "%y"} & _codes(text))
+    ):
+        raise bad(
+            "[source] date_format",
+            'must give the day, month and year, e.g. "%d/%m/%Y" (day first) or "%m/%d/%Y"',
+        )
+    return text
+
+
+def _codes(fmt: str) -> set[str]:
+    return set(re.findall(r"%[A-Za-z]", fmt))
 
 
 def _opt_str(value: Any) -> str | None:

@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from collabplan.ingest.normalise.rows import FILTERED, RETEST
 from collabplan.ingest.normalise.sql import text_sql
+
+#: Dates before this year are a warning (an export's birth date or a typo, not a test).
+FIRST_YEAR = 1990
+#: Examples given in a warning.
+EXAMPLES = 3
 
 #: At most this many skipped rows are listed one by one (all are counted).
 MAX_LISTED = 500
@@ -105,6 +111,11 @@ class Report:
     errors: list[str] = field(default_factory=list)
     scored_rows: int = 0  # source rows that gave at least one skill score
     item_scores: int = 0  # per-question rows of an item-level file
+    rows_filtered: int = 0  # rows [filter] left out (not counted in rows_skipped)
+    rows_replaced: int = 0  # rows a retest of the same student and window replaced (ditto)
+    dates_unreadable: int = 0  # rows whose date cell holds no date (kept, without a date)
+    dates_out_of_range: int = 0  # rows dated before 1990 or after next year (kept)
+    rows_without_term: int = 0  # rows [terms] could not name a term for (kept, no term)
     # compared with the database (ingest/compare.py check_with_store; None before that)
     student_changes: StudentChanges | None = None
     same_scores_as: str | None = None  # "upload 12 (file.xlsx)" when every score is stored
@@ -129,6 +140,12 @@ class Report:
         text = f"{self.students} students, {len(self.skills)} skills, {self.scores} scores"
         if self.rows_skipped:
             text += f"; {self.rows_skipped} rows skipped"
+        if self.rows_filtered:
+            text += f"; {self.rows_filtered} rows filtered out"
+        if self.rows_replaced:
+            text += f"; {self.rows_replaced} rows replaced by a retest"
+        if self.dates_unreadable:
+            text += f"; {self.dates_unreadable} unreadable dates"
         return text
 
 
@@ -152,6 +169,8 @@ def build_report(
     file_name: str,
     name_sheets: bool,
     has_scores: bool,
+    date_column: str | None = None,
+    retest: str | None = None,
 ) -> Report:
     """Count rows, skips, scores and problems from the normaliser's tables.
 
@@ -159,7 +178,9 @@ def build_report(
     (``rows_n``, ``measures``, ``scores_t``, ``rows_k``, ``admins``); ``problem_cells`` the
     SELECT (and parameters) of the score cells that may hold a problem, each with its
     ``problem``; ``cell_headers`` the header of each score column by its number ``ci``;
-    ``warnings`` the normaliser's own, listed first; ``name_sheets``: messages name the sheet (a workbook).
+    ``warnings`` the normaliser's own, listed first; ``name_sheets``: messages name the sheet (a workbook);
+    ``date_column`` the mapped date header and ``retest`` the mapping's ``[scores] retest``.
+    Rows ``[filter]`` left out and rows a retest replaced are counted apart from skipped rows.
     Skill counts and duplicates are read from the scores (``scores_t``, by source row and
     measure), so the million-cell table is scanned once for problems and not again.
     """
@@ -169,13 +190,19 @@ def build_report(
     rows = tables["rows_n"]
     r.rows_read = rows.num_rows
     r.rows_skipped = rows.num_rows - rows.column("skip_reason").null_count
+    notes = _row_notes(con, r, rows, multi, date_column, retest) if r.rows_skipped else []
+    if "date_bad" in rows.column_names and date_column:
+        notes += _date_notes(con, r, multi, date_column)
+    if "term_miss" in rows.column_names:
+        notes += _term_notes(con, r, multi)
     if r.rows_skipped:
         r.skipped = [
             (sheet, int(row), reason)
             for sheet, row, reason in con.execute(
                 "SELECT sheet, row, skip_reason FROM rows_n WHERE skip_reason IS NOT NULL"
+                " AND NOT starts_with(skip_reason, ?) AND skip_reason <> ?"
                 " ORDER BY sheet, row LIMIT ?",
-                [MAX_LISTED],
+                [FILTERED, RETEST, MAX_LISTED],
             ).fetchall()
         ]
     # skill scores only: question-level rows of an item-level file have an item
@@ -269,7 +296,10 @@ def build_report(
     reasons = (
         con.execute(
             """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
-               WHERE skip_reason IS NOT NULL GROUP BY 1 ORDER BY 1"""
+               WHERE skip_reason IS NOT NULL
+                 AND NOT starts_with(skip_reason, ?) AND skip_reason <> ?
+               GROUP BY 1 ORDER BY 1""",
+            [FILTERED, RETEST],
         ).fetchall()
         if r.rows_skipped
         else []
@@ -277,7 +307,7 @@ def build_report(
     # every skipped row is explained, blank ones too (a blank spacer row is rarely a problem)
     for reason, n, sheet, row in reasons:
         r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
-    r.warnings = [*warnings, *r.warnings]
+    r.warnings = [*warnings, *notes, *r.warnings]
     if students == 0:
         r.errors.append(
             f"{file_name}: no student rows under the header row: check [source] header_row "
@@ -289,3 +319,116 @@ def build_report(
             "unreadable; check [scores] in the mapping"
         )
     return r
+
+
+def _rows_text(found: list[tuple[str, int]], multi: bool) -> str:
+    """ "row 4", "rows 4, 9 and 15" (with sheets in a workbook)."""
+    if multi:
+        return ", ".join(f"sheet {sh!r} row {row}" for sh, row in found)
+    rows = [str(row) for _sh, row in found]
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(rows)
+
+
+def _row_notes(
+    con: Any, r: Report, rows: pa.Table, multi: bool, date_column: str | None, retest: str | None
+) -> list[str]:
+    """Count the rows ``[filter]`` left out and those a retest replaced (taking them out of
+    ``rows_skipped``), with examples; the warnings that say so."""
+    notes = []
+    filtered = con.execute(
+        """SELECT substr(skip_reason, length(?) + 1), count(*),
+                  list((sheet, row) ORDER BY rid)[1:?]
+           FROM rows_n WHERE starts_with(skip_reason, ?) GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [FILTERED, EXAMPLES, FILTERED],
+    ).fetchall()
+    r.rows_filtered = sum(n for _why, n, _ex in filtered)
+    if filtered:
+        parts = [
+            f"{why}: {n:,} ({_rows_text([_tuple(e) for e in ex], multi)}"
+            + (" …)" if n > len(ex) else ")")
+            for why, n, ex in filtered[:EXAMPLES]
+        ]
+        notes.append(
+            f"{_count(r.rows_filtered, 'row')} filtered out by the mapping's [filter] "
+            f"({'; '.join(parts)}{'; …' if len(filtered) > EXAMPLES else ''})"
+        )
+    if "retest_row" in rows.column_names:
+        n, ex = con.execute(
+            "SELECT count(*), list((sheet, row, retest_row) ORDER BY rid)[1:?] FROM rows_n"
+            " WHERE skip_reason = ?",
+            [EXAMPLES, RETEST],
+        ).fetchone()
+        r.rows_replaced = int(n)
+        if n:
+            rule = {
+                "latest": "the latest date kept",
+                "first": "the first date kept",
+                "highest": "the highest score kept",
+            }.get(retest or "", "one row kept")
+            shown = ", ".join(
+                f"row {_tuple(e)[1]} by row {_tuple(e)[2]}"
+                + (f" of sheet {_tuple(e)[0]!r}" if multi else "")
+                for e in ex
+            )
+            notes.append(
+                f"{_count(r.rows_replaced, 'row')} replaced by a retest of the same student in "
+                f"the same window ({rule}; e.g. {shown})"
+            )
+    r.rows_skipped -= r.rows_filtered + r.rows_replaced
+    return notes
+
+
+def _tuple(e: Any) -> tuple:
+    """A DuckDB struct (a dict or a tuple) as a tuple."""
+    return tuple(e.values()) if isinstance(e, dict) else tuple(e)
+
+
+def _date_notes(con: Any, r: Report, multi: bool, date_column: str) -> list[str]:
+    """Rows kept whose date cannot be read, or lies before 1990 or after next year."""
+    import datetime as dt
+
+    last_year = dt.date.today().year + 1
+    bad, bad_ex, odd, odd_ex = con.execute(
+        """SELECT count(*) FILTER (date_bad IS NOT NULL),
+                  list((date_bad, sheet, row) ORDER BY rid) FILTER (date_bad IS NOT NULL)[1:?],
+                  count(*) FILTER (year(date_n) < ? OR year(date_n) > ?),
+                  list((strftime(date_n, '%Y-%m-%d'), sheet, row) ORDER BY rid)
+                      FILTER (year(date_n) < ? OR year(date_n) > ?)[1:?]
+           FROM rows_n WHERE skip_reason IS NULL""",
+        [EXAMPLES, FIRST_YEAR, last_year, FIRST_YEAR, last_year, EXAMPLES],
+    ).fetchone()
+    r.dates_unreadable, r.dates_out_of_range = int(bad), int(odd)
+    notes = []
+
+    def shown(examples: list[Any]) -> str:
+        return ", ".join(
+            f"{_tuple(e)[0]!r} at {_where(_tuple(e)[1], _tuple(e)[2], multi)}" for e in examples
+        )
+
+    if bad:
+        notes.append(
+            f"{_count(int(bad), 'row')} with a date in column {date_column!r} that could not be "
+            f"read (e.g. {shown(bad_ex)}): kept without a date; write dates like 2025-10-14 "
+            "or give [source] date_format"
+        )
+    if odd:
+        notes.append(
+            f"{_count(int(odd), 'row')} dated before {FIRST_YEAR} or after {last_year} in column "
+            f"{date_column!r} (e.g. {shown(odd_ex)}): check the dates"
+        )
+    return notes
+
+
+def _term_notes(con: Any, r: Report, multi: bool) -> list[str]:
+    """Rows kept that ``[terms]`` could not give a term (no date, or outside the windows)."""
+    found = con.execute(
+        """SELECT term_miss, count(*), list((sheet, row) ORDER BY rid)[1:?] FROM rows_n
+           WHERE skip_reason IS NULL AND term_miss IS NOT NULL GROUP BY 1 ORDER BY 1""",
+        [EXAMPLES],
+    ).fetchall()
+    r.rows_without_term = sum(n for _w, n, _e in found)
+    return [
+        f"{_count(n, 'row')} {why} (e.g. {_rows_text([_tuple(e) for e in ex], multi)}): kept "
+        "with no term"
+        for why, n, ex in found
+    ]

@@ -115,8 +115,10 @@ def sha256_of(data: bytes) -> str:
 
 
 def report_tiles(report: Any) -> list[tuple[str, str]]:
-    """(label, value) pairs for the validation report's st.metric tiles."""
-    return [
+    """(label, value) pairs for the validation report's st.metric tiles; rows filtered out,
+    replaced by a retest or with an unreadable date get a tile when there are any (the
+    warnings give examples)."""
+    tiles = [
         ("Rows read", f"{report.rows_read:,}"),
         ("Rows skipped", f"{report.rows_skipped:,}"),
         ("Students", f"{report.students:,}"),
@@ -124,6 +126,14 @@ def report_tiles(report: Any) -> list[tuple[str, str]]:
         ("Scores", f"{report.scores:,}"),
         ("Out of range", f"{report.out_of_range:,}"),
     ]
+    for label, attr in (
+        ("Filtered out", "rows_filtered"),
+        ("Replaced by a retest", "rows_replaced"),
+        ("Unreadable dates", "dates_unreadable"),
+    ):
+        if getattr(report, attr, 0):
+            tiles.append((label, f"{getattr(report, attr):,}"))
+    return tiles
 
 
 def skipped_frame(report: Any) -> pd.DataFrame:

@@ -61,7 +61,9 @@ def test_same_skill_twice_in_one_row_is_not_a_duplicate_student():
         ["7", "Read", "80", "Read", "90"],
     ]
     p = prepare_sheets([sheet(rows)], "f.csv", m)
-    assert p.report.scores == 2 and p.report.duplicate_students == []
+    # (issue 14: a skill repeated in one row is one score, percents averaged)
+    assert p.report.scores == 1 and p.report.duplicate_students == []
+    assert [round(r["fraction"], 3) for r in p.scores.to_pylist()] == [0.85]
 
 
 def test_same_student_on_two_sheets_is_a_duplicate_and_scores_point_at_their_rows():

@@ -132,3 +132,32 @@ def test_a_refusal_for_other_names_names_no_student_in_projection_mode() -> None
         "3 students of this file already exist with another name, grade or class: 3 of the 4 known "
         "students have other people's names, so this may be another school or ids used again"
     ]
+
+
+def test_report_tiles_add_filtered_retest_and_date_counts_only_when_there_are_any() -> None:
+    plain = up.report_tiles(Report(rows_read=5))
+    assert [label for label, _v in plain] == [
+        "Rows read", "Rows skipped", "Students", "Skills", "Scores", "Out of range"
+    ]
+    tiles = dict(up.report_tiles(Report(rows_read=5, rows_filtered=2, rows_replaced=1234, dates_unreadable=3)))
+    assert tiles["Filtered out"] == "2"
+    assert tiles["Replaced by a retest"] == "1,234"
+    assert tiles["Unreadable dates"] == "3"
+
+
+def test_upload_preview_of_a_star_file_warns_with_examples_in_projection_mode_too() -> None:
+    from collabplan.ingest.normalise.prepare import prepare_sheets
+
+    m = Mapping.from_toml(
+        '[columns]\nstudent_id = "ID"\ndate = "Date"\n[scores]\ncolumns = ["S"]\nmax = 100\n'
+        'retest = "latest"\n[filter]\nStatus = "!Deactivated"',
+        name="t",
+    )
+    sheet = _sheet([["ID", "Date", "Status", "S"], ["1", "9/1/23", "Active", "50"],
+                    ["1", "9/9/23", "Active", "60"], ["2", "9/1/23", "Deactivated", "70"],
+                    ["3", "later", "Active", "80"]])
+    report = prepare_sheets([sheet], "f.csv", m).report
+    shown = up.report_warnings(report, projection=True)
+    assert any(w.startswith("1 row filtered out") and "row 4" in w for w in shown)
+    assert any(w.startswith("1 row replaced by a retest") and "row 2 by row 3" in w for w in shown)
+    assert any("could not be read" in w and "'later' at row 5" in w for w in shown)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
@@ -52,6 +53,7 @@ class CellPlan:
     selects: tuple[str, ...] = ()
     numeric: MappingType[int, NumericColumns] = field(default_factory=dict)  # by selects index
     item_level: bool = False  # questions that roll up into skills
+    sum_repeats: bool = False  # repeated groups: a skill named twice in a row is one score
 
     def source(self, which: Iterable[int]) -> str:
         """The UNION of the SELECTs numbered ``which``."""
@@ -71,10 +73,18 @@ def plan_sheet_cells(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
     # a long layout's cells all come from the score column (or its numbered repeats)
     headers = plan.headers if s.score in plan.headers else (*plan.headers, s.score)
     ci = headers.index(s.score)
-    selects = _long_cells(job, sheet, ci) if s.layout == "long" else _group_cells(job, sheet, ci)
+    if s.layout == "long":
+        selects, repeats = _long_cells(job, sheet, ci), False
+    else:
+        selects, repeats = _group_cells(job, sheet, ci)
     if not selects:
         return plan
-    return replace(plan, headers=headers, selects=(*plan.selects, *selects))
+    return replace(
+        plan,
+        headers=headers,
+        selects=(*plan.selects, *selects),
+        sum_repeats=plan.sum_repeats or repeats,
+    )
 
 
 def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
@@ -106,6 +116,15 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         )
     if not picked:
         return plan
+    if s.skill or s.skill_from_filename:
+        if len(picked) > 1:
+            key = "skill" if s.skill else "skill_from_filename"
+            raise UserError(
+                f"{job.mapping_where()}: [scores] {key} names the skill of one score column, "
+                f"but {len(picked)} columns are scores ({', '.join(h for _j, h in picked[:5])}); "
+                "list one column in [scores] columns"
+            )
+        skills[picked[0][0]] = s.skill or skill_from_file_name(job, s.skill_from_filename)
     skill_vals = row_values(layout, job.mapping.skill_row)
     if skill_vals is not None:
         last = None
@@ -154,6 +173,24 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
     return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
 
 
+def skill_from_file_name(job: Job, rule: bool | dict[str, str]) -> str:
+    """The skill ``[scores] skill_from_filename`` gives this file: its name without the
+    extension (``true``), or the skill of the code found in the name as a word of its own
+    ("SR" in "SR_v2.csv"; longest code first, case ignored)."""
+    stem = PurePath(job.file_name).stem
+    if rule is True:
+        return stem.strip() or stem
+    table = dict(rule) if isinstance(rule, dict) else {}
+    for code in sorted(table, key=len, reverse=True):
+        if re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", stem, re.I):
+            return table[code]
+    raise UserError(
+        f"{job.mapping_where()}: [scores] skill_from_filename finds none of "
+        f"{', '.join(table)} in the file name {job.file_name!r}; name the file with one of "
+        "them (e.g. SR_v2.csv) or give [scores] skill"
+    )
+
+
 def _long_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
     """A long layout: a row per student x skill, the skill and score in columns."""
     s = job.scores
@@ -175,11 +212,18 @@ def _long_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
     return [_row_cells(sheet, score_c, skill_c, max_sql, cut_sql, ci)]
 
 
-def _group_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
-    """Repeated groups: "Skill 1", "Score 1", "Skill 2", "Score 2" … in one row."""
+#: Up to this many groups, whether a row names a skill twice is looked up before the scores
+#: are summed per skill (a comparison per pair of groups costs less than summing).
+MAX_PAIRED_GROUPS = 12
+
+
+def _group_cells(job: Job, sheet: SheetData, ci: int) -> tuple[list[str], bool]:
+    """Repeated groups: "Skill 1", "Score 1", "Skill 2", "Score 2" … in one row; and whether
+    some row may name a skill in two groups (its scores are then summed per skill)."""
     s = job.scores
     layout = sheet.layout
     selects = []
+    skill_cols: list[int] = []
     for n in range(1, 101):
         jk = layout.index.get(header_key(s.skill.replace("{n}", str(n))))
         js = layout.index.get(header_key(s.score.replace("{n}", str(n))))
@@ -201,9 +245,27 @@ def _group_cells(job: Job, sheet: SheetData, ci: int) -> list[str]:
             _row_cells(sheet, js, jk, max_sql, cut_sql, ci)
             + f" WHERE nullif(trim({sheet.text(jk)}), '') IS NOT NULL"
         )
+        skill_cols.append(jk)
     if not selects:
         column(job, layout, s.skill.replace("{n}", "1"), "[scores] skill")
-    return selects
+    return selects, _names_a_skill_twice(job, sheet, skill_cols)
+
+
+def _names_a_skill_twice(job: Job, sheet: SheetData, skill_cols: list[int]) -> bool:
+    """Whether some row names one skill in two of the groups' skill columns (True, without
+    looking, for more than :data:`MAX_PAIRED_GROUPS` groups)."""
+    if len(skill_cols) < 2:
+        return False
+    if len(skill_cols) > MAX_PAIRED_GROUPS:
+        return True
+    # (each trimmed once in a subquery: written out in every comparison they cost 10x more)
+    names = ", ".join(f"nullif(trim({sheet.text(j)}), '') AS k{i}" for i, j in enumerate(skill_cols))
+    count = len(skill_cols)
+    pairs = " OR ".join(f"k{a} = k{b}" for a in range(count) for b in range(a + 1, count))
+    (found,) = job.con.execute(
+        f"SELECT coalesce(bool_or({pairs}), false) FROM (SELECT {names} FROM {sheet.name})"  # noqa: S608 (generated names)
+    ).fetchone()
+    return bool(found)
 
 
 def _row_cells(

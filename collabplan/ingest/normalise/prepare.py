@@ -26,6 +26,7 @@ from collabplan.errors import UserError
 from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
+from collabplan.ingest.normalise.dates import decide_date_order
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.rows import drop_skipped_rows, make_rows, number_rows, rows_select
 from collabplan.ingest.normalise.scores import make_measures, make_scores, scores_sql
@@ -38,6 +39,7 @@ from collabplan.ingest.normalise.sittings import (
 from collabplan.ingest.normalise.sql import text_sql
 from collabplan.ingest.normalise.students import make_students
 from collabplan.ingest.normalise.values import Cells, make_cells, problem_values_sql
+from collabplan.ingest.normalise.windows import name_terms, resolve_retests
 from collabplan.ingest.validate import Report, build_report
 
 if TYPE_CHECKING:
@@ -327,12 +329,20 @@ def _normalise(
         tables[name] = table
         return table
 
-    rows = keep("rows_n", make_rows(job, selects, params, loaded, rid_count))
+    dates, date_warnings = decide_date_order(con, mapping, loaded, job.where(layouts[0].raw.name))
+    warnings += date_warnings
+    rows = keep("rows_n", make_rows(job, selects, params, loaded, rid_count, dates))
+    if mapping.terms:
+        rows = keep("rows_n", name_terms(job, rows))
     loaded = drop_skipped_rows(job, rows, loaded, rid_count)
     cells = make_cells(job, plan)
     measures = make_measures(job, cells)
     keep("measures", measures.table)
     scores = keep("scores_t", make_scores(job, cells, measures, loaded, tables, rid_count))
+    if mapping.scores is not None and mapping.scores.retest:
+        rows, scores = resolve_retests(job, rows, scores, rid_count)
+        keep("rows_n", rows)
+        keep("scores_t", scores)
     skills = measures.skills() if plan.item_level else None
     rows, student_count = number_rows(rows, scores, skills, rid_count)
     keep("rows_n", rows)
@@ -355,6 +365,8 @@ def _normalise(
         file_name=file_name,
         name_sheets=job.is_book,
         has_scores=mapping.scores is not None,
+        date_column=mapping.columns.get("date"),
+        retest=mapping.scores.retest if mapping.scores is not None else None,
     )
     # the scores, measures, rows and sheets are read again for previews; free the rest
     con.unregister("admins")

@@ -11,10 +11,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from collabplan.ingest.mapping import COLUMN_ROLES, SHEET_CLASS, header_key
+from collabplan.ingest.normalise.dates import DateOrder, date_sql, seconds_sql
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sheets import SheetData, column
-from collabplan.ingest.normalise.sql import DATE_SQL, HAS_WHITESPACE_RUN
+from collabplan.ingest.normalise.sql import HAS_WHITESPACE_RUN
 from collabplan.ingest.normalise.tables import query_by_rows
+
+#: The skip reason of rows ``[filter]`` leaves out starts with this.
+FILTERED = "filtered out: "
+#: The skip reason of rows another row of the same student and window replaces.
+RETEST = "replaced by a retest"
 
 #: Rows that name no student: "Class average", "Total", a repeated "Points possible" …
 SUMMARY_ROW = (
@@ -91,6 +97,7 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
             group_sel.append(f"NULL::VARCHAR AS g{g}")
         else:
             group_sel.append(f"{sheet.text(j)} AS g{g}")
+    filter_sql = _filter_sql(job, sheet, p)
     rows_sql = (
         f"SELECT ?::VARCHAR AS sheet, _row AS row, _rid AS rid, {sel['student_id']} AS sid_n,"  # noqa: S608 (generated cN names; values are ?)
         f" {'true' if typed['student_id'] else 'false'} AS sid_is_number, {sel['student_name']} AS name,"
@@ -98,18 +105,66 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
         f" {sel['class']} AS class, {sel['teacher']} AS teacher, {sel['term']} AS term,"
         f" {sel['date']} AS date_raw, {sel['assessment']} AS assessment, {nonblank} AS nonblank"
         + "".join(f", {g}" for g in group_sel)
+        + filter_sql
         + f" FROM {sheet.name}"
     )
     return rows_sql, p, warnings
 
 
+def _filter_sql(job: Job, sheet: SheetData, p: list[Any]) -> str:
+    """``, … AS filter_out``: why ``[filter]`` leaves a row out (NULL: kept); no column when
+    the mapping has no filter. Values compare trimmed and case-insensitively; parameters
+    are appended to ``p``."""
+    if not job.mapping.filters:
+        return ""
+    layout = sheet.layout
+    tests = []
+    for header, values in job.mapping.filters.items():
+        text = f"trim({sheet.text(column(job, layout, header, f'[filter] {header}'))})"
+        x = f"lower({text})"
+        keep = [v.lower() for v in values if not v.startswith("!")]
+        drop = [v[1:].strip().lower() for v in values if v.startswith("!")]
+        fails = []
+        if keep:
+            fails.append(f"(nullif({x}, '') IS NULL OR NOT list_contains(?::VARCHAR[], {x}))")
+            p.append(keep)
+        if drop:
+            fails.append(f"coalesce(list_contains(?::VARCHAR[], {x}), false)")
+            p.append(drop)
+        tests.append(
+            f"CASE WHEN {' OR '.join(fails)} THEN ?::VARCHAR || ' is ' ||"
+            f" coalesce('\"' || nullif({text}, '') || '\"', 'blank') END"
+        )
+        p.append(header)
+    return f", coalesce({', '.join(tests)}) AS filter_out"
+
+
 def make_rows(
-    job: Job, selects: list[str], params: list[Any], sheets: list[SheetData], rid_count: int
+    job: Job,
+    selects: list[str],
+    params: list[Any],
+    sheets: list[SheetData],
+    rid_count: int,
+    dates: DateOrder | None = None,
 ) -> pa.Table:
     """``rows_n``: clean ids and names, build student keys, and say why a row is not a student.
 
-    ``selects`` and ``params`` are each sheet's :func:`rows_select`, in sheet order.
+    ``selects`` and ``params`` are each sheet's :func:`rows_select`, in sheet order; ``dates``
+    how the date column is read (:func:`.dates.decide_date_order`). Besides ``date_n`` a row
+    has ``date_bad`` (a date cell's text that is no date) and, for ``[scores] retest``,
+    ``secs`` (its time of day).
     """
+    filtered = (
+        f"WHEN filter_out IS NOT NULL THEN '{FILTERED}' || filter_out"
+        if job.mapping.filters
+        else ""
+    )
+    s = job.scores
+    secs = (
+        f", CASE WHEN date_t IS NOT NULL THEN {seconds_sql('date_t', trimmed=True)} END AS secs"
+        if s is not None and s.retest in ("latest", "first")
+        else ""
+    )
     # every fragment is built from our own generated names; values are ? parameters
     rows_source = " UNION ALL BY NAME ".join(f"({part})" for part in selects)
     id_header = job.mapping.columns.get("student_id")
@@ -121,7 +176,8 @@ def make_rows(
             SELECT *,
                 nullif(trim(CASE WHEN {HAS_WHITESPACE_RUN.format(x="name")}
                     THEN regexp_replace(name, '\\s+', ' ', 'g') ELSE name END), '') AS name_t,
-                nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t
+                nullif(trim(first), '') AS first_t, nullif(trim(last), '') AS last_t,
+                nullif(trim(date_raw), '') AS date_t
             FROM ({rows_source})
         ), n AS (
             -- name_t is trimmed, so a part running to its start or end is trimmed on
@@ -138,7 +194,8 @@ def make_rows(
             FROM r
         ), d AS (
             SELECT *,
-                nullif(concat_ws(' ', first_n, last_n), '') AS display
+                nullif(concat_ws(' ', first_n, last_n), '') AS display,
+                {date_sql("date_t", dates, trimmed=True)} AS date_n
             FROM n
         )
         SELECT sheet, row, rid, sid_n, display, first_n, last_n{groups},
@@ -149,6 +206,7 @@ def make_rows(
                  WHEN NOT sid_is_number AND sid_n IS NOT NULL
                       AND length(sid_n) = length(?::VARCHAR)
                       AND lower(sid_n) = lower(?::VARCHAR) THEN 'a repeated header row'
+                 {filtered}
                  WHEN sid_n IS NULL AND display IS NULL THEN 'no student id or name'
                  WHEN (sid_n IS NULL OR (NOT sid_is_number AND TRY_CAST(sid_n AS DOUBLE) IS NULL
                                          AND regexp_matches(lower(sid_n), ?)))
@@ -160,7 +218,8 @@ def make_rows(
             nullif(trim(teacher), '') AS teacher_n,
             nullif(trim(term), '') AS term_n,
             coalesce(nullif(trim(assessment), ''), ?) AS assessment_n,
-            CASE WHEN date_raw IS NOT NULL THEN {DATE_SQL.format(x="date_raw")} END AS date_n
+            date_n,
+            CASE WHEN date_n IS NULL THEN date_t END AS date_bad{secs}
         FROM d
         """,  # noqa: S608 (only fixed SQL fragments and generated names are formatted in)
         [

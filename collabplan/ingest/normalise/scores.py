@@ -121,17 +121,19 @@ def scores_sql(cells: Cells, measures: Measures, *, with_raw: bool) -> tuple[str
         measure_params = []
         measure_join = "JOIN measures m ON m.skill = v.skill AND m.item IS NULL"
     if not cells.plan.item_level:
-        sql = f"""
-            SELECT rid, measure_no, points, max_points, fraction{level_col}, {proficient}{raw_cols}
-            FROM (
+        cell_scores = f"""
                 SELECT v.rid, {skill_measure} AS measure_no, v.raw, v.num0 AS raw_num,
                     {"fraction0 * 100" if kind == "percent" else "num"} AS points,
                     {"100.0::DOUBLE" if kind == "percent" else "mx"} AS max_points,
                     fraction0 AS fraction,
                     {"list_extract(?, level_pos)" if kind == "level" else "NULL::VARCHAR"} AS level,
-                    cut_num
-                FROM ({values}) v {measure_join} WHERE problem IS NULL
-            )
+                    level_pos, cut_num
+                FROM ({values}) v {measure_join} WHERE problem IS NULL"""  # noqa: S608 (fixed fragments only)
+        if cells.plan.sum_repeats:
+            cell_scores = _summed(cell_scores, kind)
+        sql = f"""
+            SELECT rid, measure_no, points, max_points, fraction{level_col}, {proficient}{raw_cols}
+            FROM ({cell_scores})
             """  # noqa: S608 (fixed fragments only)
         return sql, [
             *prof_params,
@@ -178,3 +180,22 @@ def scores_sql(cells: Cells, measures: Measures, *, with_raw: bool) -> tuple[str
         cells.cut,
         *values_params,
     ]
+
+
+def _summed(cell_scores: str, kind: str) -> str:
+    """One score per row and skill from repeated groups naming the same skill: points and
+    points possible summed (a standard over several questions), percents averaged, and the
+    lowest level of a level scale."""
+    if kind == "points":
+        points, max_points = "sum(points)", "sum(max_points)"
+        fraction = "sum(points) / nullif(sum(max_points), 0)"
+        cut = "sum(cut_num)"
+    else:
+        points, max_points = "avg(points)", "any_value(max_points)"
+        fraction, cut = "avg(fraction)", "avg(cut_num)"
+    return f"""
+        SELECT rid, measure_no, string_agg(raw, ' + ') AS raw, sum(raw_num) AS raw_num,
+            {points} AS points, {max_points} AS max_points, {fraction} AS fraction,
+            arg_min(level, level_pos) AS level, min(level_pos) AS level_pos, {cut} AS cut_num
+        FROM ({cell_scores})
+        GROUP BY rid, measure_no"""  # noqa: S608 (fixed fragments only)

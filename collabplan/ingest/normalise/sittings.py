@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from collabplan.errors import UserError
+from collabplan.ingest.normalise.dates import DateOrder, date_sql, format_day_first
 from collabplan.ingest.normalise.job import Job
-from collabplan.ingest.normalise.sql import DATE_SQL
 from collabplan.ingest.normalise.tables import query
 
 
@@ -33,7 +33,9 @@ def make_administrations(job: Job) -> pa.Table:
         )
         """,
         [
-            _iso_date(job.con, job.mapping.assessment_date, job.mapping_where()),
+            _iso_date(
+                job.con, job.mapping.assessment_date, job.mapping_where(), job.mapping.date_format
+            ),
             job.scores is not None,
         ],
     )
@@ -129,13 +131,17 @@ def _repeat(value: pa.Scalar, count: int) -> pa.Array:
     return pa.nulls(count, value.type).fill_null(value)
 
 
-def _iso_date(con: duckdb.DuckDBPyConnection, text: str | None, where: str) -> str | None:
-    """The mapping's ``[assessment] date`` as YYYY-MM-DD (None when not given); UserError if
-    it is not a date."""
+def _iso_date(
+    con: duckdb.DuckDBPyConnection, text: str | None, where: str, fmt: str | None = None
+) -> str | None:
+    """The mapping's ``[assessment] date`` as YYYY-MM-DD (None when not given), read like a
+    date cell (month first unless ``[source] date_format`` says); UserError if it is not a
+    date."""
     if not text:
         return None
+    order = DateOrder(day_first=bool(format_day_first(fmt)), fmt=fmt)
     value = con.execute(
-        f"SELECT {DATE_SQL.format(x='v')} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
+        f"SELECT {date_sql('v', order)} FROM (SELECT ?::VARCHAR AS v)",  # noqa: S608
         [text],
     ).fetchone()[0]
     if value is None:

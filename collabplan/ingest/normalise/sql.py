@@ -1,5 +1,5 @@
 """SQL fragments the normalising steps share: a typed or text cell as text, a score cell's
-number, a date; our own constants as an SQL list. Only fixed text and generated column names
+number; our own constants as an SQL list. Only fixed text and generated column names
 go into these; values are always ``?`` parameters."""
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ HAS_WHITESPACE_RUN = (
 
 #: A score cell's number: "85", " 85 % ", "0.85" (the percent sign is looked at separately).
 NUMBER_SQL = "TRY_CAST(replace(replace(trim({x}), '%', ''), ' ', '') AS DOUBLE)"
-
-#: A cell's date: 2025-10-14 (and a time after it), 10/14/2025, 14.10.2025, 14 Oct 2025 …
-DATE_SQL = (
-    "coalesce(TRY_CAST(CASE WHEN regexp_matches(trim({x}), '^\\d{{4}}-\\d{{2}}-\\d{{2}}') "
-    "THEN left(trim({x}), 10) END AS DATE), "
-    "try_strptime(split_part(trim({x}), ' ', 1), ['%m/%d/%Y', '%m/%d/%y', '%d.%m.%Y'])::DATE, "
-    "try_strptime(trim({x}), ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y'])::DATE)"
-)
-
 
 def text_sql(col: str, t: pa.DataType) -> str:
     """SQL giving a cell of Arrow type ``t`` as text, as :func:`read.cell_text` writes it."""
