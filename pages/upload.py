@@ -9,8 +9,8 @@ from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
+from collabplan.ui import mapping_form, upload_check, upload_layout
 from collabplan.ui import upload as up
-from collabplan.ui import upload_check, upload_layout
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -86,10 +86,10 @@ for i, upload in enumerate(uploaded or []):
         with st.expander(upload_layout.form_heading(f), expanded=f.detected is None):
             start_label = remembered_select("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
-            values = up.mapping_form(f, start)
+            values = mapping_form.mapping_form(f, start)
         try:
             name = getattr(start, "name", None) or "custom"
-            f.mapping, changed = up.mapping_from_form(values, start, name)
+            f.mapping, changed = mapping_form.mapping_from_form(values, start, name)
             f.adjusted = changed or start is not f.detected
             f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None)
         except UserError as exc:

@@ -8,6 +8,7 @@ import pyarrow as pa
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.read import RawSheet
 from collabplan.ingest.validate import Report
+from collabplan.ui import mapping_form
 from collabplan.ui import upload as up
 
 
@@ -93,10 +94,10 @@ def test_untouched_form_values_give_back_the_start_mapping() -> None:
         '[scores]\npattern = "^Q\\\\d+$"\nkind = "points"\nproficient = 0.85\n',
         name="cfa",
     )
-    values = up._tidy(start.to_dict())
-    assert up.mapping_from_form(values, start, "cfa") == (start, False)
+    values = mapping_form._tidy(start.to_dict())
+    assert mapping_form.mapping_from_form(values, start, "cfa") == (start, False)
     values["scores"]["proficient"] = 0.7
-    mapping, adjusted = up.mapping_from_form(values, start, "cfa")
+    mapping, adjusted = mapping_form.mapping_from_form(values, start, "cfa")
     assert adjusted and mapping.scores.proficient == 0.7 and mapping.header_row == 4
 
 
