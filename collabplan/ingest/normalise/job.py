@@ -37,8 +37,17 @@ class Job:
 
     @property
     def assessment_name(self) -> str:
-        """The mapping's assessment name, else the file's name without its extension."""
-        return self.mapping.assessment_name or PurePath(self.file_name).stem
+        """The mapping's assessment name; else, when ``[scores] skill_from_filename`` is a
+        table of codes, the skill it finds in the file's name (an SR_v2.csv file is the
+        assessment "Star Reading"); else the file's name without its extension."""
+        if self.mapping.assessment_name:
+            return self.mapping.assessment_name
+        s = self.mapping.scores
+        if s is not None and isinstance(s.skill_from_filename, dict):
+            from collabplan.ingest.normalise.cells import skill_from_file_name
+
+            return skill_from_file_name(self, s.skill_from_filename)
+        return PurePath(self.file_name).stem
 
     def where(self, sheet_name: str) -> str:
         """The file (and sheet) a message is about."""

@@ -27,6 +27,7 @@ from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
 from collabplan.ingest.normalise.dates import decide_date_order
+from collabplan.ingest.normalise.header_terms import has_header_terms, split_header_terms
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.rows import drop_skipped_rows, make_rows, number_rows, rows_select
 from collabplan.ingest.normalise.scores import make_measures, make_scores, scores_sql
@@ -299,6 +300,10 @@ def _normalise(
     """The steps in order, on the in-memory database ``con`` (kept by the result)."""
     job = Job(con, file_name, mapping, len(sheets))
     layouts, warnings = resolve_sheets(job, sheets)
+    given = mapping
+    if has_header_terms(mapping):
+        mapping, layouts = split_header_terms(mapping, layouts, job.where)
+        job = Job(con, file_name, mapping, len(sheets))
     loaded: list[SheetData] = []
     selects: list[str] = []
     params: list[Any] = []
@@ -374,7 +379,7 @@ def _normalise(
     return Prepared(
         file_name=file_name,
         sha256=sha256,
-        mapping=mapping,
+        mapping=given,
         detected=detected,
         sheets=sheets,
         students=students,

@@ -29,6 +29,8 @@ class SheetLayout:
     data_idx: int  # first table row index of data
     index: MappingType[str, int]  # header_key -> column number
     title: TitleFields = TitleFields()  # what title rows above the header row say
+    #: sheet row number of each data row, when rows were rearranged (header_terms.py)
+    row_numbers: Any = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,10 @@ def load_sheet(job: Job, layout: SheetLayout, n: int, first_rid: int) -> SheetDa
     raw = layout.raw
     data = raw.table.slice(layout.data_idx)
     first = raw.first_row + layout.data_idx
-    data = data.append_column("_row", pa.array(np.arange(first, first + data.num_rows, dtype=np.int64)))
+    rows = layout.row_numbers
+    if rows is None:
+        rows = np.arange(first, first + data.num_rows, dtype=np.int64)
+    data = data.append_column("_row", pa.array(rows))
     data = data.append_column(
         "_rid", pa.array(np.arange(first_rid, first_rid + data.num_rows, dtype=np.int32))
     )
