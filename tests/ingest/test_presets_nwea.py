@@ -214,3 +214,27 @@ def test_no_nwea_preset_is_picked_for_another_vendors_file(name):
     found = detect_layout(read_upload(data, name if name.endswith(".csv") else f"{name}.csv", sheets="*"), name)
     assert found.name not in MY_PRESETS
     assert all(c.word == "low" for c in found.candidates if c.name in MY_PRESETS)
+
+
+def test_combined_file_with_teacher_tab_delimited_is_read_exactly(db):
+    """The "with Teacher" Combined export (tab-delimited .txt, Teacher Name and Teacher UID
+    after Course): one test row repeats for each of the student's teachers, and the student
+    still counts once."""
+    headers = list(HEADERS["nwea_combined_2021"])
+    at = headers.index("Course") + 1
+    headers[at:at] = ["Teacher Name", "Teacher UID"]
+    rows = rows_2021(combined=True)
+    lines = ["\t".join(headers)]
+    written = []
+    for i, row in enumerate(rows):
+        for teacher, uid in (("Huerta, Jacqueline", "T77"), ("Cook-Harvey, Jason", "T78"))[: 1 + i % 2]:
+            cells = row | {"Teacher Name": teacher, "Teacher UID": uid}
+            lines.append("\t".join(cells.get(h, "") for h in headers))
+            written.append(cells)
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    file_name = "SCRUBBED_MAP_Combo_Assessment_File_with_Teacher.txt"
+    p = prepare(data, file_name)
+    assert p.detection.name == "nwea_map_combined" and p.detection.word == "high"
+    assert p.report.ok(), p.report.errors
+    import_file(db, data, file_name)
+    assert summary(db) == expected(written, "Course") == expected(rows, "Course")
