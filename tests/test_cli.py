@@ -414,7 +414,7 @@ def test_plain_import_says_how_the_file_was_read(db_path, tmp_path, capsys):
     assert "  read as: Teacher tracker (detected), high confidence (" in out
 
 
-@pytest.mark.parametrize("layout", ["nwea_combined_2021", "nwea_results_2021", "fast_math_grade3", "zipgrade"])
+@pytest.mark.parametrize("layout", ["iready_ela_2018_reduced", "fast_math_grade3", "zipgrade"])
 def test_a_file_no_layout_fits_exits_2_with_the_question(db_path, tmp_path, capsys, layout):
     from tests.real_layouts import layout_csv
 
@@ -427,6 +427,19 @@ def test_a_file_no_layout_fits_exits_2_with_the_question(db_path, tmp_path, caps
     assert "Which column is the student (id or name), and which columns are scores?" in err
     assert "--mapping" in err and "docs/mapping.md" in err
     assert db_state(db_path) == before
+
+
+@pytest.mark.parametrize(("layout", "preset"), [("nwea_combined_2021", "nwea_map_combined"),
+                                              ("nwea_results_2021", "nwea_map_results_2021")])
+def test_nwea_2021_files_import_with_their_preset_named_in_json(db_path, tmp_path, capsys, layout, preset):
+    from tests.real_layouts import layout_csv
+
+    path = tmp_path / f"{layout}.csv"
+    path.write_bytes(layout_csv(layout))
+    code, out, err = run(capsys, "import", str(path), "--db", str(db_path), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["mapping"] == preset and result["scores"] > 0 and result["confidence"] == "high"
 
 
 def test_ids_and_metadata_only_exit_2_with_the_question(db_path, tmp_path, capsys):

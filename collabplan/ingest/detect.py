@@ -9,8 +9,8 @@ raises :class:`UserError` with the questions instead of guessing.
 
 A preset is scored in the header row (of the top rows of any sheet) that holds most of its
 headers: its ``detect`` headers are required, every other header its mapping names is
-expected. A missing required header, a column the mapping needs to tell students, windows or
-assessments apart, no column matching its score pattern, or (for a roster) score columns it
+expected. A missing required header, a column the mapping needs to tell students, windows
+(unless its ``[terms]`` name the window from the date) or assessments apart, no column matching its score pattern, or (for a roster) score columns it
 would leave out make it unusable. The tracker detector is scored by how clean its score
 columns are (:func:`collabplan.ingest.tracker.tracker_confidence`).
 """
@@ -171,7 +171,10 @@ def detect_layout(sheets: list[Any], file_name: str) -> Detection:
     runner_up = next((c for c in candidates[1:] if c.score > 0), None)
     if best.usable and best.word != "low":
         notes = [
-            f"no column {header!r} for the {role.replace('_', ' ')}: left out"
+            f"no column {header!r} for the term: the term is named from "
+            f"{best.mapping.columns.get('date')!r} by the preset's [terms]"
+            if role == "term"
+            else f"no column {header!r} for the {role.replace('_', ' ')}: left out"
             for role, header in best.missing_optional
             if role != "group"
         ]
@@ -235,6 +238,8 @@ def _score_preset(name: str, preset: Mapping, tops: list[tuple[Any, list[list[An
         if header_key(header) in keys:
             continue
         needed = role in _NEEDED_ROLES or role in ("name_column", "skill", "score", "max")
+        if role == "term" and preset.terms and preset.columns.get("date"):
+            needed = False  # [terms] names the window from the date instead
         (cand.missing_needed if needed else cand.missing_optional).append((role, header))
     has_student = any(r in preset.columns and header_key(preset.columns[r]) in keys
                       for r in ("student_id", "student_name", "last_name"))

@@ -65,18 +65,18 @@ def test_tracker_detection_finds_questions_standards_and_points():
 REAL_LAYOUTS = {
     "nwea_legacy_results_2013": "nwea_map_results",
     "nwea_legacy_results_2014": "nwea_map_results",
-    "nwea_results_2021": None,  # Subject/Course replace MeasurementScale
-    "nwea_combined_2021": None,  # must not be read as the roster (0 scores)
+    "nwea_results_2021": "nwea_map_results_2021",  # Subject/Course replace MeasurementScale
+    "nwea_combined_2021": "nwea_map_combined",  # must not be read as the roster (0 scores)
     "nwea_students_by_school": "nwea_map_students",
-    "iready_ela_2019": None,  # no Norming Window: the windows would collapse
-    "iready_math_2019": None,
-    "iready_ela_2022": None,
-    "iready_math_2022": None,
-    "iready_ela_2023": None,
-    "iready_math_2023": None,
+    "iready_ela_2019": "iready_diagnostic_reading",  # no Norming Window: [terms] from the date
+    "iready_math_2019": "iready_diagnostic_math",
+    "iready_ela_2022": "iready_diagnostic_reading",
+    "iready_math_2022": "iready_diagnostic_math",
+    "iready_ela_2023": "iready_diagnostic_reading",
+    "iready_math_2023": "iready_diagnostic_math",
     "iready_ela_norming": "iready_diagnostic_reading",
     "iready_math_norming": "iready_diagnostic_math",
-    "iready_ela_2018_reduced": None,
+    "iready_ela_2018_reduced": None,  # no domain relative placements: asks which are scores
     "star_sr_v2": "renaissance_star",
     "star_sm_v2": "renaissance_star",
     "star_sel_v2": "renaissance_star",
@@ -145,14 +145,35 @@ def test_combined_file_is_not_taken_for_the_roster():
     found = detect_file("nwea_combined_2021")
     roster = next(c for c in found.candidates if c.name == "nwea_map_students")
     assert not roster.usable and "roster leaves out" in roster.problem
-    assert "Which column is the student (id or name), and which columns are scores?" in found.question
+    assert found.name == "nwea_map_combined" and found.runner_up.name == "nwea_map_students"
 
 
-def test_iready_without_norming_window_asks_for_the_window_column():
+def test_iready_without_norming_window_names_the_term_from_the_completion_date():
     found = detect_file("iready_ela_2022")
-    assert found.questions == ["Which column says the testing window (Fall, Winter, Spring)?"]
-    assert "closest is i-Ready Diagnostic results (Reading)" in found.question
-    assert "'Norming Window'" in found.question
+    assert found.name == "iready_diagnostic_reading" and found.word == "high"
+    assert "term" not in found.mapping.columns and found.mapping.terms
+    assert found.notes == ["no column 'Norming Window' for the term: the term is named from "
+                           "'Completion Date' by the preset's [terms]"]
+
+
+def test_a_missing_term_column_is_needed_unless_terms_name_it_from_the_date():
+    from collabplan.ingest.detect import _score_preset
+
+    def preset(terms: bool) -> Mapping:
+        body = {"preset": {"label": "Quiz export", "detect": ["Student", "Quiz score"]},
+                "columns": {"student_id": "Student", "term": "Window", "date": "Taken"},
+                "scores": {"columns": ["Quiz score"], "kind": "percent"}}
+        if terms:
+            body["terms"] = {"Fall": [8, 11], "Spring": [12, 7]}
+        return Mapping.from_dict(body)
+
+    rows = [["Student", "Taken", "Quiz score"], ["301", "10/14/2025", "80"]]
+    tops = [(sheet(rows), rows)]
+    without = _score_preset("quiz", preset(False), tops)
+    assert not without.usable and "'Window' column for the testing window" in without.problem
+    with_terms = _score_preset("quiz", preset(True), tops)
+    assert with_terms.usable and with_terms.missing_optional == [("term", "Window")]
+    assert "term" not in with_terms.mapping.columns and with_terms.mapping.terms
 
 
 def test_canvas_outcome_results_asks_which_column_names_the_assessment():

@@ -21,7 +21,7 @@ def test_detection_line_names_the_layout_how_sure_and_the_runner_up() -> None:
 
 
 def test_form_heading_is_the_question_when_nothing_fits() -> None:
-    refused = SimpleNamespace(detection=_detect("nwea_combined_2021"))
+    refused = SimpleNamespace(detection=_detect("iready_ela_2018_reduced"))
     assert upload_layout.form_heading(refused) == (
         "Which column is the student (id or name), and which columns are scores?"
     )
