@@ -13,7 +13,7 @@ from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sheets import SheetData, column, row_values
-from collabplan.ingest.normalise.sql import score_cell_sql
+from collabplan.ingest.normalise.sql import out_of_sql, score_cell_sql
 
 #: The columns every cell SELECT gives, typed, for a plan with no cells.
 NO_CELLS = (
@@ -160,12 +160,16 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
         names = ", ".join(f'"{part}"' for part, _j in group)
         raw_sql, num_sql, pct_sql = score_cell_sql("v", is_num)
+        max_sql = "NULL::DOUBLE"
         if is_num:
             numeric[len(selects)] = (sheet.name, tuple(group))
+        elif job.kind == "points":  # "4 / 5": earned and possible in one cell
+            earned, max_sql = out_of_sql("v")
+            num_sql = f"coalesce({earned}, {num_sql})"
         selects.append(
             f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
                    NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
-                   {num_sql} AS num0, {pct_sql} AS has_pct, NULL::DOUBLE AS max_num,
+                   {num_sql} AS num0, {pct_sql} AS has_pct, {max_sql} AS max_num,
                    NULL::DOUBLE AS cut_num
                 FROM (SELECT _rid AS rid, {picks} FROM {sheet.name})
                 UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
