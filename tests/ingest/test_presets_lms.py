@@ -227,14 +227,26 @@ def test_florida_fast_is_read_by_test_and_window(file, layout):
     assert not {s["skill"] for s in p.scores.to_pylist()} & {h for h in headers if "erformance" in h}
 
 
-# -- the other vendors' files are not taken for these ----------------------------------------------
+#: The real layouts (tests/real_layouts.py) these presets read, with the preset for each.
 OWN_LAYOUTS = {
-    "canvas_outcome_results", "canvas_student_competency", "zipgrade", "google_forms_quiz",
-    "caaspp_cers", "staar_3_8", "fast_math_grade3", "fast_ela", "fast_ela_2021_upper",
+    "canvas_outcome_results": "canvas_outcome_results",
+    "canvas_student_competency": "canvas_student_competency",
+    "zipgrade": "zipgrade", "google_forms_quiz": "google_forms_quiz", "caaspp_cers": "caaspp_cers",
+    "staar_3_8": "staar", "fast_math_grade3": "florida_fast", "fast_ela": "florida_fast",
+    "fast_ela_2021_upper": "florida_fast",
 }
 
 
-@pytest.mark.parametrize("name", sorted(set(HEADERS) - OWN_LAYOUTS))
+@pytest.mark.parametrize("name", sorted(OWN_LAYOUTS))
+def test_each_real_layout_imports_cleanly_with_its_preset(name):
+    p = prepare(layout_csv(name), f"{name}.csv")
+    assert p.detection.name == OWN_LAYOUTS[name] and p.detection.word == "high"
+    assert p.report.ok() and p.report.students == 6
+    assert not p.report.warnings
+
+
+# -- the other vendors' files are not taken for these ----------------------------------------------
+@pytest.mark.parametrize("name", sorted(set(HEADERS) - set(OWN_LAYOUTS)))
 def test_other_vendors_layouts_are_not_read_by_these_presets(name):
     found = detect_layout(read_upload(layout_csv(name), f"{name}.csv", sheets="*"), f"{name}.csv")
     assert found.name not in MINE
