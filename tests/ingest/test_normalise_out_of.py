@@ -46,3 +46,13 @@ def test_a_level_scale_is_not_read_as_earned_over_possible():
                            "scores": {"columns": ["Band"], "kind": "level", "levels": ["1/2", "2/2"],
                                       "proficient": "2/2"}})
     assert {k: v[2] for k, v in got.items()} == {"1": False, "2": True}
+
+
+def test_only_columns_with_a_slash_are_split_and_others_keep_the_mappings_max():
+    data = "id,Q1,Q2\n1,Absent,3 / 4\n2,2,1/4\n"
+    p = prepare(data.encode(), "quiz.csv", Mapping.from_dict(
+        {"columns": {"student_id": "id"},
+         "scores": {"columns": ["Q1", "Q2"], "kind": "points", "max": 2}}))
+    got = {(r["local_id"], r["skill"]): (r["points"], r["max_points"])
+           for r in p.scores.to_pylist() if r["item"] is None}
+    assert got == {("1", "Q2"): (3.0, 4.0), ("2", "Q1"): (2.0, 2.0), ("2", "Q2"): (1.0, 4.0)}

@@ -153,7 +153,10 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         (typed if sheet.is_number(j) else text).append((part, j))
     selects = list(plan.selects)
     numeric = dict(plan.numeric)
-    for group, is_num in ((typed, True), (text, False)):
+    out_of = _out_of_columns(job, sheet, text)
+    plain = [(part, j) for part, j in text if j not in out_of]
+    slashed = [(part, j) for part, j in text if j in out_of]
+    for group, is_num, slash in ((typed, True, False), (plain, False, False), (slashed, False, True)):
         if not group:
             continue
         value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else sheet.text
@@ -163,7 +166,7 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         max_sql = "NULL::DOUBLE"
         if is_num:
             numeric[len(selects)] = (sheet.name, tuple(group))
-        elif job.kind == "points":  # "4 / 5": earned and possible in one cell
+        elif slash:  # "4 / 5": earned and possible in one cell
             earned, max_sql = out_of_sql("v")
             num_sql = f"coalesce({earned}, {num_sql})"
         selects.append(
@@ -175,6 +178,17 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
                 UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
         )
     return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
+
+
+def _out_of_columns(job: Job, sheet: SheetData, text: list[tuple[int, int]]) -> set[int]:
+    """The text columns of a points layout with a cell written "earned / possible" (one scan;
+    only those columns pay for splitting their cells)."""
+    if job.kind != "points" or not text:
+        return set()
+    cols = [j for _part, j in text]
+    checks = ", ".join(f"coalesce(bool_or(contains({sheet.text(j)}, '/')), false)" for j in cols)
+    found = job.con.execute(f"SELECT {checks} FROM {sheet.name}").fetchone()  # noqa: S608 (generated names)
+    return {j for j, has in zip(cols, found, strict=True) if has}
 
 
 def skill_from_file_name(job: Job, rule: bool | dict[str, str]) -> str:
