@@ -42,6 +42,20 @@ _EXACT = {
     "enrollment state": "active", "Activity Type": "Star Reading Enterprise Tests",
     "NormsReferenceData": "2020", "WISelectedAYFall": "7", "WIPreviousAYFall": "7",
 }
+#: Values by header (exact) that differ from student to student (student i takes item i mod n):
+#: levels and flags the presets read, and dates and ids in the vendor's own form.
+_BY_STUDENT = {
+    "ScaleScoreAchievementLevel": ["3", "2", "4", "1"],  # CAASPP 1..4
+    "Approaches Grade Level": ["1", "1", "1", "0"],  # STAAR 0/1 flags
+    "Meets Grade Level": ["1", "0", "1", "0"],
+    "Masters Grade Level": ["0", "0", "1", "0"],
+    "FAST Grade 3 Mathematics Achievement Level": ["3", "2", "4", "1", "5"],  # FAST 1..5
+    "FAST ELA Reading Achievement Level": ["3", "2", "4", "1", "5"],
+    "FAST_GRADE_3_ELA_READING_ACHIEVEMENT_LEVEL": ["Level 3", "Level 2", "Level 4", "Level 1"],
+    "QuizCreated": ["10-8-2019 0:00"],  # ZipGrade M-D-YYYY H:MM
+    "DataExported": ["10-10-2019 15:23"],
+    "Timestamp": ["2026/09/27 3:00:00 PM GMT+3", "2026/09/27 3:02:10 PM GMT+3"],  # Google Forms
+}
 _RULES: tuple[tuple[str, str], ...] = (
     (r"adjective|quintile|metprojectedgrowth", "Avg"),
     (r"goal\d+name|goalname", "Geometry"),
@@ -76,6 +90,10 @@ _RULES: tuple[tuple[str, str], ...] = (
 
 def value(header: str, student: int) -> str:
     """A plausible cell of ``header`` for synthetic student ``student`` (0, 1, 2 …)."""
+    if header in _BY_STUDENT:
+        return _BY_STUDENT[header][student % len(_BY_STUDENT[header])]
+    if header == "Email Address":  # Google Forms: the student is the address
+        return f"student{student + 1}@school.org"
     if header in _EXACT:
         return _EXACT[header]
     key = re.sub(r"[\s_\-()/:.]+", "", header.lower())

@@ -94,15 +94,15 @@ REAL_LAYOUTS = {
     "acadience_alo_2023": "acadience_alo",
     "acadience_alo_2021": "acadience_alo_2021",
     "acadience_data_management": None,
-    "caaspp_cers": None,
-    "staar_3_8": None,
-    "fast_math_grade3": None,
-    "fast_ela": None,
-    "fast_ela_2021_upper": None,
-    "canvas_outcome_results": None,  # "assessment title", the preset names "assignment title"
-    "canvas_student_competency": "canvas_outcome_results",
-    "zipgrade": None,
-    "google_forms_quiz": None,
+    "caaspp_cers": "caaspp_cers",
+    "staar_3_8": "staar",
+    "fast_math_grade3": "florida_fast",
+    "fast_ela": "florida_fast",
+    "fast_ela_2021_upper": "florida_fast",
+    "canvas_outcome_results": "canvas_outcome_results",
+    "canvas_student_competency": "canvas_student_competency",
+    "zipgrade": "zipgrade",
+    "google_forms_quiz": "google_forms_quiz",
 }
 
 
@@ -176,10 +176,15 @@ def test_a_missing_term_column_is_needed_unless_terms_name_it_from_the_date():
     assert "term" not in with_terms.mapping.columns and with_terms.mapping.terms
 
 
-def test_canvas_outcome_results_asks_which_column_names_the_assessment():
-    found = detect_file("canvas_outcome_results")
-    assert found.questions == ["Which column names the assessment?"]
-    assert found.runner_up is not None
+def test_canvas_outcome_results_and_student_competency_are_told_apart_by_their_title_column():
+    # the current Outcome Results report names the column "assessment title", the Student
+    # Competency report "assignment title": each is its own preset, the other the runner-up
+    for name in ("canvas_outcome_results", "canvas_student_competency"):
+        found = detect_file(name)
+        assert found.name == name and found.word == "high"
+        other = ({"canvas_outcome_results", "canvas_student_competency"} - {name}).pop()
+        assert found.runner_up is not None and found.runner_up.name == other
+        assert found.runner_up.score < found.confidence
 
 
 def test_a_preset_missing_optional_columns_is_used_with_medium_confidence_and_says_so():

@@ -13,7 +13,7 @@ from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sheets import SheetData, column, row_values
-from collabplan.ingest.normalise.sql import score_cell_sql
+from collabplan.ingest.normalise.sql import out_of_sql, score_cell_sql
 
 #: The columns every cell SELECT gives, typed, for a plan with no cells.
 NO_CELLS = (
@@ -153,24 +153,42 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         (typed if sheet.is_number(j) else text).append((part, j))
     selects = list(plan.selects)
     numeric = dict(plan.numeric)
-    for group, is_num in ((typed, True), (text, False)):
+    out_of = _out_of_columns(job, sheet, text)
+    plain = [(part, j) for part, j in text if j not in out_of]
+    slashed = [(part, j) for part, j in text if j in out_of]
+    for group, is_num, slash in ((typed, True, False), (plain, False, False), (slashed, False, True)):
         if not group:
             continue
         value = (lambda j: f"CAST(c{j} AS DOUBLE)") if is_num else sheet.text
         picks = ", ".join(f'{value(j)} AS "{part}"' for part, j in group)
         names = ", ".join(f'"{part}"' for part, _j in group)
         raw_sql, num_sql, pct_sql = score_cell_sql("v", is_num)
+        max_sql = "NULL::DOUBLE"
         if is_num:
             numeric[len(selects)] = (sheet.name, tuple(group))
+        elif slash:  # "4 / 5": earned and possible in one cell
+            earned, max_sql = out_of_sql("v")
+            num_sql = f"coalesce({earned}, {num_sql})"
         selects.append(
             f"""SELECT rid, part::INTEGER AS part, NULL::INTEGER AS ci,
                    NULL::VARCHAR AS row_skill, {raw_sql} AS raw,
-                   {num_sql} AS num0, {pct_sql} AS has_pct, NULL::DOUBLE AS max_num,
+                   {num_sql} AS num0, {pct_sql} AS has_pct, {max_sql} AS max_num,
                    NULL::DOUBLE AS cut_num
                 FROM (SELECT _rid AS rid, {picks} FROM {sheet.name})
                 UNPIVOT INCLUDE NULLS (v FOR part IN ({names}))"""  # noqa: S608 (generated names)
         )
     return CellPlan(tuple(parts), tuple(headers), tuple(selects), numeric, item_level)
+
+
+def _out_of_columns(job: Job, sheet: SheetData, text: list[tuple[int, int]]) -> set[int]:
+    """The text columns of a points layout with a cell written "earned / possible" (one scan;
+    only those columns pay for splitting their cells)."""
+    if job.kind != "points" or not text:
+        return set()
+    cols = [j for _part, j in text]
+    checks = ", ".join(f"coalesce(bool_or(contains({sheet.text(j)}, '/')), false)" for j in cols)
+    found = job.con.execute(f"SELECT {checks} FROM {sheet.name}").fetchone()  # noqa: S608 (generated names)
+    return {j for j, has in zip(cols, found, strict=True) if has}
 
 
 def skill_from_file_name(job: Job, rule: bool | dict[str, str]) -> str:

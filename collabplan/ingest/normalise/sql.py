@@ -51,6 +51,22 @@ def score_cell_sql(value: str, is_number: bool) -> tuple[str, str, str]:
     return value, NUMBER_SQL.format(x=value), f"contains(coalesce({value}, ''), '%')"
 
 
+def out_of_sql(value: str) -> tuple[str, str]:
+    """SQL for a points cell written "earned / possible" (``4 / 5``, ``13.5/15``, as Google
+    Forms writes a quiz score): (the number earned, the points possible), both NULL for a cell
+    without one slash between two numbers. A cheap ``contains`` guards the split."""
+    parts = f"string_split(trim({value}), '/')"
+    ok = f"(contains(coalesce({value}, ''), '/') AND len({parts}) = 2)"
+
+    def side(i: int) -> str:
+        return f"TRY_CAST(trim(list_extract({parts}, {i})) AS DOUBLE)"
+
+    return (
+        f"(CASE WHEN {ok} THEN {side(1)} END)",
+        f"(CASE WHEN {ok} THEN {side(2)} END)",
+    )
+
+
 def sql_list(values: tuple[str, ...]) -> str:
     """A literal SQL list of our own constants (no user text)."""
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
