@@ -287,7 +287,7 @@ def _wide_columns_present(s: Scores, headers: list[str]) -> bool:
         keys = {header_key(h) for h in headers}
         return any(header_key(c) in keys for c in s.columns)
     if s.pattern:
-        pattern = re.compile(s.pattern)
+        pattern = re.compile(s.pattern, re.I)  # as the normaliser reads it (cells.py)
         skip = {header_key(x) for x in s.exclude}
         return any(pattern.search(h) and header_key(h) not in skip for h in headers)
     return True
