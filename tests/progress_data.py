@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from collabplan.db import Database
+from collabplan.goals import actions, signposts
 from collabplan.ingest import store
 from tests.factories import score_table
 
@@ -135,3 +136,17 @@ POINTS = points_frame(
     {"kind": "checkpoint", "label": "Small retest", "date": dt.date(2026, 3, 1), "value": None,
      "students": 6, "expected": 55.0, "suppressed": True},
 )
+
+
+def school_with_goals(db: Database) -> tuple[School, int, int]:
+    """The school with a met goal (formula-like and HTML-like text, an action) and a goal behind
+    (a signpost whose notes start with "-"): what the report and workbook tests read."""
+    school = load_school(db)
+    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
+    met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
+                   next_step="Share word walls with grade 4")
+    behind = add_goal(db, school, skill="Fluency", target=99.0)
+    actions.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
+    signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
+                           resources="-1 extra coach hour", decisions="regroup weekly")
+    return school, met, behind

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from markupsafe import Markup
 
-from collabplan.goals import actions, signposts
 from collabplan.reports import html
-from tests.progress_data import add_goal, expected, load_school
-
-
-def _school_with_goals(db):
-    school = load_school(db)
-    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
-    met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
-                   next_step="Share word walls with grade 4")
-    behind = add_goal(db, school, skill="Fluency", target=99.0)
-    actions.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
-    signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
-                           resources="-1 extra coach hour", decisions="regroup weekly")
-    return school, met, behind
+from tests.progress_data import expected, school_with_goals
 
 
 def test_html_report_has_every_goal_and_plotly_once_inline(db):
-    school, met, behind = _school_with_goals(db)
+    school, met, behind = school_with_goals(db)
     text = html.html_report(db)
     # one chart per goal plus the summary; plotly.js inline exactly once, nothing fetched
     assert text.count('class="chart"') == 3
@@ -42,7 +28,7 @@ def test_html_report_has_every_goal_and_plotly_once_inline(db):
 
 
 def test_html_report_includes_workspace_sections(db, monkeypatch):
-    _school_with_goals(db)
+    school_with_goals(db)
     # the sections come rendered (and escaped) by the workspace templates
     monkeypatch.setattr(html, "workspace_sections",
                         lambda _db: [("Theory of action", Markup("<p>If we model, then they read.</p>"))])
@@ -58,7 +44,7 @@ def test_html_report_without_goals_says_what_to_do(db):
 def test_html_report_says_the_gap_in_words_and_a_changed_baseline(db):
     from collabplan.goals.model import set_status
 
-    school, met, behind = _school_with_goals(db)
+    school, met, behind = school_with_goals(db)
     text = html.html_report(db)
     assert "Share of the gap closed: 100% of the gap: past the target" in text
     shares = [int(n) for n in re.findall(r"(-?\d+)% of the gap", text)]

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import openpyxl
 
-from collabplan.goals import actions, signposts
 from collabplan.reports import workbooks
-from tests.progress_data import add_goal, expected, load_school
-
-
-def _school_with_goals(db):
-    school = load_school(db)
-    latest, _ = expected(school, "MAP Reading", "Spring", "Vocabulary")
-    met = add_goal(db, school, target=latest - 1, what_worked="=HYPERLINK(\"http://x\")",
-                   next_step="Share word walls with grade 4")
-    behind = add_goal(db, school, skill="Fluency", target=99.0)
-    actions.add_action(db, met, what="Daily word wall <b>routine</b>", who="Ms Lee", status="done")
-    signposts.add_signpost(db, behind, dt.date(2026, 2, 1), how_going="slow start",
-                           resources="-1 extra coach hour", decisions="regroup weekly")
-    return school, met, behind
+from tests.progress_data import expected, school_with_goals
 
 
 def test_goals_workbook_is_formula_safe_with_checkpoints(db):
-    school, met, behind = _school_with_goals(db)
+    school, met, behind = school_with_goals(db)
     wb = openpyxl.load_workbook(io.BytesIO(workbooks.goals_xlsx(db)))
     assert wb.sheetnames == ["Goals", "Checkpoints", "Signposts"]
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
@@ -47,7 +33,7 @@ def test_goals_workbook_is_formula_safe_with_checkpoints(db):
 def test_goals_sheet_holds_the_gap_between_0_and_100_and_says_past_the_target(db):
     from collabplan.goals.progress import goal_overview
 
-    school, met, behind = _school_with_goals(db)
+    school, met, behind = school_with_goals(db)
     overview, points = goal_overview(db)
     sheet = workbooks.workbook_frames(overview, points, {})["Goals"].set_index("goal id")
     base, _ = expected(school, "MAP Reading", "Fall", "Vocabulary")
