@@ -3,7 +3,6 @@ the question asked when nothing fits well."""
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from collabplan.errors import UserError
@@ -11,29 +10,9 @@ from collabplan.ingest.detect import HIGH, detect_layout, detect_mapping
 from collabplan.ingest.headers import never_skill
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare, prepare_sheets
-from collabplan.ingest.read import RawSheet, read_upload
+from collabplan.ingest.read import read_upload
+from tests.raw_sheets import sheet, skill_rows
 from tests.real_layouts import HEADERS, layout_csv, value
-
-
-def sheet(rows: list[list], name: str = "Sheet1", first_row: int = 1) -> RawSheet:
-    width = max(len(r) for r in rows)
-    cols = {
-        f"c{j}": pa.array(
-            [None if j >= len(r) or r[j] is None else str(r[j]) for r in rows], pa.string()
-        )
-        for j in range(width)
-    }
-    return RawSheet(name=name, table=pa.table(cols), first_row=first_row)
-
-
-def skill_rows(prepared) -> dict[tuple[str, str], tuple]:
-    """(student key, skill) -> (fraction rounded, proficient) of the skill rows."""
-    out = {}
-    for r in prepared.scores.to_pylist():
-        if r["item"] is None:
-            frac = None if r["fraction"] is None else round(r["fraction"], 4)
-            out[(r["student_key"], r["skill"])] = (frac, r["proficient"])
-    return out
 
 
 def test_a_file_without_score_columns_names_the_keys_to_give():

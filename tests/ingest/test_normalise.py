@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare, prepare_sheets
-from collabplan.ingest.read import RawSheet
-
-
-def sheet(rows: list[list], name: str = "Sheet1", first_row: int = 1) -> RawSheet:
-    width = max(len(r) for r in rows)
-    cols = {
-        f"c{j}": pa.array(
-            [None if j >= len(r) or r[j] is None else str(r[j]) for r in rows], pa.string()
-        )
-        for j in range(width)
-    }
-    return RawSheet(name=name, table=pa.table(cols), first_row=first_row)
+from tests.raw_sheets import sheet, skill_rows
 
 
 def mapping(text: str) -> Mapping:
     return Mapping.from_toml(text, name="test")
-
-
-def skill_rows(prepared) -> dict[tuple[str, str], tuple]:
-    """(student key, skill) -> (fraction rounded, proficient) of the skill rows."""
-    out = {}
-    for r in prepared.scores.to_pylist():
-        if r["item"] is None:
-            frac = None if r["fraction"] is None else round(r["fraction"], 4)
-            out[(r["student_key"], r["skill"])] = (frac, r["proficient"])
-    return out
 
 
 def test_wide_explicit_columns_with_a_max_table():

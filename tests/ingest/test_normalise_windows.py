@@ -6,24 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import pyarrow as pa
 import pytest
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare_sheets
-from collabplan.ingest.read import RawSheet
-
-
-def sheet(rows: list[list], name: str = "Sheet1") -> RawSheet:
-    width = max(len(r) for r in rows)
-    cols = {
-        f"c{j}": pa.array(
-            [None if j >= len(r) or r[j] is None else str(r[j]) for r in rows], pa.string()
-        )
-        for j in range(width)
-    }
-    return RawSheet(name=name, table=pa.table(cols))
+from tests.raw_sheets import sheet
 
 
 def mapping(text: str) -> Mapping:
