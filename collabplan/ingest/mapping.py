@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 
 from collabplan.errors import UserError
+from collabplan.ingest.mapping_tables import benchmarks_from, terms_from
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -77,11 +78,12 @@ _SECTION_KEYS: dict[str, set[str]] = {
         "missing",
         "skill_from_filename",
         "retest",
+        "term_names",
     },
     "preset": {"label", "detect", "tracker"},
 }
 #: Sections whose keys are the file's column headers or the team's term names.
-_FREE_SECTIONS = ("filter", "terms")
+_FREE_SECTIONS = ("filter", "terms", "benchmarks")
 
 
 @dataclass
@@ -104,6 +106,8 @@ class Scores:
     #: table: the skill of each code found in the name, e.g. {SR = "Star Reading"})
     skill_from_filename: bool | dict[str, str] = False
     retest: str | None = None  # latest | first | highest (see RETESTS)
+    #: a wide pattern's window words read from the headers, renamed ({beg = "beginning"})
+    term_names: dict[str, str] = field(default_factory=dict)
 
     def resolved_kind(self, has_max_row: bool = False) -> str:
         """The kind, inferred when not given: levels -> level, a max -> points, else percent."""
@@ -137,8 +141,10 @@ class Mapping:
     scores: Scores | None = None
     #: ``[filter]``: header -> values; rows whose value is not kept are left out
     filters: dict[str, list[str]] = field(default_factory=dict)
-    #: ``[terms]``: term name -> (first month, last month), in the order given
-    terms: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: ``[terms]``: term name -> (first, last) as written, a month 1-12 or an "MM-DD" day
+    terms: dict[str, tuple[int | str, int | str]] = field(default_factory=dict)
+    #: ``[benchmarks]``: skill -> {"<grade> <window>" -> cut scores}: a level from a score
+    benchmarks: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     label: str | None = None
     detect: list[str] = field(default_factory=list)
     tracker: bool = False
@@ -207,7 +213,10 @@ class Mapping:
         if "scores" in data:
             m.scores = _scores_from(data["scores"], bad)
         m.filters = _filters_from(data.get("filter", {}), bad)
-        m.terms = _terms_from(data.get("terms", {}), bad)
+        m.terms = terms_from(data.get("terms", {}), bad)
+        m.benchmarks = benchmarks_from(
+            data.get("benchmarks", {}), m.scores.levels if m.scores else [], bad
+        )
         m.label = _opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
         m.tracker = bool(pre.get("tracker", False))
@@ -270,12 +279,15 @@ class Mapping:
                     "missing": s.missing,
                     "skill_from_filename": s.skill_from_filename or None,
                     "retest": s.retest,
+                    "term_names": s.term_names or None,
                 }
             )
         if self.filters:
             out["filter"] = {k: v[0] if len(v) == 1 else list(v) for k, v in self.filters.items()}
         if self.terms:
             out["terms"] = {k: list(v) for k, v in self.terms.items()}
+        if self.benchmarks:
+            out["benchmarks"] = {k: dict(v) for k, v in self.benchmarks.items()}
         return {k: v for k, v in out.items() if v}
 
     def to_toml(self) -> str:
@@ -345,6 +357,15 @@ def _scores_from(body: dict[str, Any], bad) -> Scores:
     if retest is not None and (not isinstance(retest, str) or retest.strip().lower() not in RETESTS):
         raise bad("[scores] retest", f"must be one of {', '.join(RETESTS)}, not {retest!r}")
     s.retest = retest.strip().lower() if retest is not None else None
+    names = body.get("term_names", {})
+    if not isinstance(names, dict) or not all(
+        isinstance(v, str) and v.strip() and str(k).strip() for k, v in names.items()
+    ):
+        raise bad(
+            "[scores] term_names",
+            'must rename the window words read from the headers, e.g. {beg = "beginning"}',
+        )
+    s.term_names = {str(k).strip(): v.strip() for k, v in names.items()}
     if s.layout == "wide" and (s.skill or s.skill_from_filename):
         if s.skill and s.skill_from_filename:
             raise bad("[scores] skill_from_filename", "and skill cannot both name the skill")
@@ -421,35 +442,8 @@ def _filters_from(body: dict[str, Any], bad) -> dict[str, list[str]]:
     return out
 
 
-def _terms_from(body: dict[str, Any], bad) -> dict[str, tuple[int, int]]:
-    """``[terms]``: term name -> (first month, last month); a window may wrap the year."""
-    out: dict[str, tuple[int, int]] = {}
-    taken: dict[int, str] = {}
-    for name, window in body.items():
-        if (
-            not isinstance(window, list)
-            or len(window) != 2
-            or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 12 for x in window)
-        ):
-            raise bad(
-                f"[terms] {name}",
-                "must be [first month, last month] as numbers 1-12, e.g. Fall = [8, 11]",
-            )
-        if not str(name).strip():
-            raise bad("[terms]", "needs a name for each window, e.g. Fall = [8, 11]")
-        first, last = window
-        for month in term_months(first, last):
-            if month in taken:
-                raise bad(
-                    f"[terms] {name}", f"overlaps {taken[month]} (month {month} is in both)"
-                )
-            taken[month] = str(name)
-        out[str(name).strip()] = (first, last)
-    return out
-
-
 def term_months(first: int, last: int) -> list[int]:
-    """The months of a window, in order; Winter = [12, 2] is December, January, February."""
+    """The months of a window of whole months, in order; [12, 2] is December to February."""
     span = (last - first) % 12
     return [(first - 1 + k) % 12 + 1 for k in range(span + 1)]
 

@@ -82,8 +82,10 @@ def window_of(row: dict[str, str]) -> tuple[str, datetime]:
     when = datetime.strptime(text, "%m-%d-%Y" if "-" in text else "%m/%d/%Y")
     if "Norming Window" in row:
         return row["Norming Window"], when
-    # i-Ready's windows by month, as the preset's [terms] say
-    return ("Fall" if 8 <= when.month <= 11 else "Winter" if when.month in (12, 1, 2) else "Spring"), when
+    # i-Ready's own windows, as the preset's [terms] say: Fall to November 15, Winter to March 1
+    md = (when.month, when.day)
+    fall = (8, 1) <= md <= (11, 15)
+    return ("Fall" if fall else "Spring" if (3, 2) <= md <= (7, 31) else "Winter"), when
 
 
 def expected(layout: str, rows: list[dict[str, str]]) -> dict[tuple, tuple[int, int]]:

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collabplan.ingest.mapping import term_months
+from collabplan.ingest.mapping_tables import term_bounds, window_days
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.rows import RETEST
 from collabplan.ingest.normalise.tables import query
@@ -26,20 +26,23 @@ def name_terms(job: Job, rows: pa.Table) -> pa.Table:
     ``[terms]`` windows where the file gives no term, and ``term_miss`` saying why a row got
     none.
 
-    A term whose rows fall in more than one school year (which starts with the first
-    window's first month) is named with the year, "Fall 2023-24", so that two years' Falls
-    stay two administrations.
+    A window is whole months or runs from day to day (i-Ready's Fall ends November 15). A
+    term whose rows fall in more than one school year (which starts with the first window's
+    first day) is named with the year, "Fall 2023-24", so that two years' Falls stay two
+    administrations.
     """
     terms = job.mapping.terms
-    by_month: list[str | None] = [None] * 12
+    # the window of each day of the year, by month * 100 + day (1-based list index)
+    by_day: list[str | None] = [None] * 1231
     for name, (first, last) in terms.items():
-        for month in term_months(first, last):
-            by_month[month - 1] = name
-    start = next(iter(terms.values()))[0]
-    base = """SELECT *, list_extract(?::VARCHAR[], month(date_n)) AS win,
-                      year(date_n) - CASE WHEN month(date_n) < ? THEN 1 ELSE 0 END AS sy
+        for month, day in window_days(*term_bounds(first, last)):
+            by_day[month * 100 + day - 1] = name
+    start_month, start_day = term_bounds(*next(iter(terms.values())))[0]
+    base = """SELECT *, list_extract(?::VARCHAR[], month(date_n) * 100 + day(date_n)) AS win,
+                      year(date_n) - CASE WHEN month(date_n) * 100 + day(date_n) < ?
+                                          THEN 1 ELSE 0 END AS sy
                FROM rows_n"""
-    params = [by_month, start]
+    params = [by_day, start_month * 100 + start_day]
     several = [
         name
         for (name,) in job.con.execute(
