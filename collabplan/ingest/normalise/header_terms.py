@@ -20,6 +20,10 @@ from collabplan.ingest.normalise.sheets import SheetLayout
 
 #: The header of the window column made from the score headers (no export uses it).
 TERM_HEADER = "(window from the headers)"
+#: The grade and the window alone, when the pattern names them (``grade``, ``window`` groups
+#: inside ``term``): ``[benchmarks]`` looks its cut scores up by them.
+GRADE_HEADER = "(grade from the headers)"
+WINDOW_HEADER = "(period from the headers)"
 
 
 def has_header_terms(mapping: Mapping) -> bool:
@@ -37,8 +41,12 @@ def split_header_terms(
     any window stays once, with no window), its score columns named by their skill; and the
     mapping reading that: ``term`` is the window column, the pattern picks the skills.
 
+    A row becomes a row per window (and per header grade) with a score.
     The window is the ``term`` group's text with underscores as spaces (``K_Beginning`` ->
-    ``K Beginning``); the skill is the ``skill`` group (else the header without the window).
+    ``K Beginning``), its ``window`` group (else the whole text) renamed by ``[scores]
+    term_names`` (``composite_K_beg`` -> ``K beginning``); the skill is ``[scores] skill``, else
+    the ``skill`` group, else the header without the window. Named groups ``grade`` and
+    ``window`` are kept in columns of their own (:data:`GRADE_HEADER`, :data:`WINDOW_HEADER`).
     ``where(sheet_name)`` names the sheet in messages.
     """
     s = mapping.scores
@@ -53,9 +61,11 @@ def split_header_terms(
     roles = {header_key(h) for h in mapping.columns.values() if isinstance(h, str)}
     all_skills: list[str] = []
     out: list[SheetLayout] = []
+    parts = [g for g in ("grade", "window") if g in rx.groupindex]
     for layout in layouts:
         others: list[int] = []
-        by_term: dict[str, dict[str, int]] = {}
+        # a slot is a window (and grade, when the header names one outside the window)
+        by_slot: dict[tuple[str, str | None, str | None], dict[str, int]] = {}
         skills: list[str] = []
         for j, h in enumerate(layout.headers):
             m = None
@@ -64,31 +74,55 @@ def split_header_terms(
             if m is None or m.group("term") is None:
                 others.append(j)
                 continue
-            term = " ".join(m.group("term").replace("_", " ").split())
-            skill = m.groupdict().get("skill") or (h[: m.start("term")] + h[m.end("term") :])
+            term, window = _term_of(m, s.term_names)
+            slot = (term, m.group("grade") if "grade" in parts else None, window)
+            skill = s.skill or m.groupdict().get("skill")
+            skill = skill or (h[: m.start("term")] + h[m.end("term") :])
             skill = skill.strip(" _-") or h
-            if skill in by_term.setdefault(term, {}):
+            if skill in by_slot.setdefault(slot, {}):
                 raise UserError(
                     f"{where(layout.raw.name)}: two columns are {skill!r} in window {term!r} "
-                    f"({layout.headers[by_term[term][skill]]!r}, {h!r}); fix [scores] pattern"
+                    f"({layout.headers[by_slot[slot][skill]]!r}, {h!r}); fix [scores] pattern"
                 )
-            by_term[term][skill] = j
+            by_slot[slot][skill] = j
             if skill not in skills:
                 skills.append(skill)
         for sk in skills:
             if sk not in all_skills:
                 all_skills.append(sk)
-        out.append(_unpivot(layout, others, by_term, skills))
+        out.append(_unpivot(layout, others, by_slot, skills, parts))
     if not all_skills:
         return mapping, layouts  # nothing matched: the usual "no score columns" message follows
     alternatives = "|".join(re.escape(sk) for sk in sorted(all_skills, key=len, reverse=True))
-    scores = replace(s, pattern=f"^(?P<skill>{alternatives})$", columns=[], exclude=[])
+    scores = replace(
+        s, pattern=f"^(?P<skill>{alternatives})$", columns=[], exclude=[], skill=None, term_names={}
+    )
     new = mapping.copy(scores=scores, columns={**mapping.columns, "term": TERM_HEADER})
     return new, out
 
 
+def _term_of(m: re.Match, names: dict[str, str]) -> tuple[str, str | None]:
+    """The window's name from a header match, and its ``window`` group alone (renamed)."""
+    renamed = {k.lower(): v for k, v in names.items()}
+    text = m.group("term")
+    window = m.groupdict().get("window")
+    if window is not None:
+        new = renamed.get(window.lower(), window)
+        a, b = m.start("window") - m.start("term"), m.end("window") - m.start("term")
+        text = text[:a] + new + text[b:]
+        window = new
+    else:
+        key = " ".join(text.replace("_", " ").split()).lower()
+        text = renamed.get(key, renamed.get(text.lower(), text))
+    return " ".join(text.replace("_", " ").split()), window
+
+
 def _unpivot(
-    layout: SheetLayout, others: list[int], by_term: dict[str, dict[str, int]], skills: list[str]
+    layout: SheetLayout,
+    others: list[int],
+    by_slot: dict[tuple[str, str | None, str | None], dict[str, int]],
+    skills: list[str],
+    parts: list[str],
 ) -> SheetLayout:
     raw = layout.raw
     rows = raw.text_rows(layout.data_idx)
@@ -98,17 +132,19 @@ def _unpivot(
     for i, row in enumerate(rows):
         kept = [row[j] for j in others]
         wrote = False
-        for term, cols in by_term.items():
+        for (term, grade, window), cols in by_slot.items():
             cells = [row[cols[sk]] if sk in cols else None for sk in skills]
             if all(c is None or not str(c).strip() for c in cells):
                 continue
-            out_rows.append([*kept, term, *cells])
+            extra = [v for v, g in ((grade, "grade"), (window, "window")) if g in parts]
+            out_rows.append([*kept, term, *extra, *cells])
             numbers.append(first + i)
             wrote = True
         if not wrote:
-            out_rows.append([*kept, None, *(None for _ in skills)])
+            out_rows.append([*kept, None, *(None for _ in parts), *(None for _ in skills)])
             numbers.append(first + i)
-    headers = [layout.headers[j] for j in others] + [TERM_HEADER, *skills]
+    named = {"grade": GRADE_HEADER, "window": WINDOW_HEADER}
+    headers = [layout.headers[j] for j in others] + [TERM_HEADER, *(named[g] for g in parts), *skills]
     width = len(headers)
     columns = {
         f"c{k}": pa.array([headers[k], *(r[k] for r in out_rows)], pa.string()) for k in range(width)

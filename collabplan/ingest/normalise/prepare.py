@@ -25,6 +25,7 @@ from collabplan import config
 from collabplan.errors import UserError
 from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.normalise.benchmarks import apply_benchmarks
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
 from collabplan.ingest.normalise.dates import decide_date_order
 from collabplan.ingest.normalise.header_terms import has_header_terms, split_header_terms
@@ -304,6 +305,8 @@ def _normalise(
     if has_header_terms(mapping):
         mapping, layouts = split_header_terms(mapping, layouts, job.where)
         job = Job(con, file_name, mapping, len(sheets))
+    if mapping.benchmarks and mapping.scores is not None:
+        layouts = apply_benchmarks(mapping, layouts, job.where)
     loaded: list[SheetData] = []
     selects: list[str] = []
     params: list[Any] = []
