@@ -247,10 +247,15 @@ def _score_preset(name: str, preset: Mapping, tops: list[tuple[Any, list[list[An
         names = ("student_id", "student_name", "first_name", "last_name")
         cand.missing_optional += [(r, h) for r, h in cand.missing_needed if r in names]
         cand.missing_needed = [(r, h) for r, h in cand.missing_needed if r not in names]
+    there = [h for h in preset.absent if header_key(h) in keys]
     if cand.missing_required:
         cand.usable = False
         cand.score *= 0.5
         cand.problem = "no " + ", ".join(repr(h) for h in cand.missing_required[:3])
+    elif there:  # a neighbouring layout's header: that layout's preset reads it
+        cand.usable = False
+        cand.score *= 0.5
+        cand.problem = f"it has {there[0]!r}, which this layout does not"
     elif cand.missing_needed:
         cand.usable = False
         role, header = cand.missing_needed[0]

@@ -17,7 +17,7 @@ from typing import Any
 import tomli_w
 
 from collabplan.errors import UserError
-from collabplan.ingest.mapping_tables import benchmarks_from, terms_from
+from collabplan.ingest.mapping_tables import benchmarks_from, placement_from, terms_from
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -79,8 +79,9 @@ _SECTION_KEYS: dict[str, set[str]] = {
         "skill_from_filename",
         "retest",
         "term_names",
+        "placement",
     },
-    "preset": {"label", "detect", "tracker"},
+    "preset": {"label", "detect", "absent", "tracker"},
 }
 #: Sections whose keys are the file's column headers or the team's term names.
 _FREE_SECTIONS = ("filter", "terms", "benchmarks")
@@ -108,6 +109,8 @@ class Scores:
     retest: str | None = None  # latest | first | highest (see RETESTS)
     #: a wide pattern's window words read from the headers, renamed ({beg = "beginning"})
     term_names: dict[str, str] = field(default_factory=dict)
+    #: a placement per cell ("Early 3", "Level 6") read against the row's grade: band -> level
+    placement: dict[str, str] = field(default_factory=dict)
 
     def resolved_kind(self, has_max_row: bool = False) -> str:
         """The kind, inferred when not given: levels -> level, a max -> points, else percent."""
@@ -147,6 +150,8 @@ class Mapping:
     benchmarks: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     label: str | None = None
     detect: list[str] = field(default_factory=list)
+    #: headers of a neighbouring layout: a file holding any of them is not this preset's
+    absent: list[str] = field(default_factory=list)
     tracker: bool = False
 
     # -- reading -----------------------------------------------------------------------
@@ -212,6 +217,11 @@ class Mapping:
         m.groups = dict(groups)
         if "scores" in data:
             m.scores = _scores_from(data["scores"], bad)
+        if m.scores is not None and m.scores.placement and "grade" not in m.columns:
+            raise bad(
+                "[scores] placement",
+                "reads each placement against the student's grade: map [columns] grade",
+            )
         m.filters = _filters_from(data.get("filter", {}), bad)
         m.terms = terms_from(data.get("terms", {}), bad)
         m.benchmarks = benchmarks_from(
@@ -219,6 +229,7 @@ class Mapping:
         )
         m.label = _opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
+        m.absent = [str(h) for h in pre.get("absent", [])]
         m.tracker = bool(pre.get("tracker", False))
         if (
             not m.tracker
@@ -236,7 +247,12 @@ class Mapping:
         out: dict[str, Any] = {}
         if self.label or self.detect or self.tracker:
             out["preset"] = _drop_empty(
-                {"label": self.label, "detect": self.detect, "tracker": self.tracker or None}
+                {
+                    "label": self.label,
+                    "detect": self.detect,
+                    "absent": self.absent,
+                    "tracker": self.tracker or None,
+                }
             )
         out["source"] = _drop_empty(
             {
@@ -280,6 +296,7 @@ class Mapping:
                     "skill_from_filename": s.skill_from_filename or None,
                     "retest": s.retest,
                     "term_names": s.term_names or None,
+                    "placement": s.placement or None,
                 }
             )
         if self.filters:
@@ -366,6 +383,8 @@ def _scores_from(body: dict[str, Any], bad) -> Scores:
             'must rename the window words read from the headers, e.g. {beg = "beginning"}',
         )
     s.term_names = {str(k).strip(): v.strip() for k, v in names.items()}
+    if "placement" in body:
+        s.placement = placement_from(body["placement"], s.levels, bad)
     if s.layout == "wide" and (s.skill or s.skill_from_filename):
         if s.skill and s.skill_from_filename:
             raise bad("[scores] skill_from_filename", "and skill cannot both name the skill")

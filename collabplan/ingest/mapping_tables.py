@@ -171,3 +171,79 @@ def level_for(score: float, cuts: list[float], levels: list[str]) -> str:
     """The level a score reaches: the highest whose cut it meets (the lowest level below all)."""
     reached = sum(1 for c in cuts if score >= c - 1e-9)
     return levels[reached]
+
+
+#: ``[scores.placement]`` band keys besides "<n> below": where a placement stands against the
+#: student's grade
+PLACEMENT_BANDS = ("above", "late", "mid", "early", "on")
+_BELOW = re.compile(r"^(\d{1,2}) below$")
+
+
+def placement_from(body: Any, levels: list[str], bad) -> dict[str, str]:
+    """``[scores.placement]``: band ("above", "late", "mid", "early", "on", "<n> below") or a
+    cell's literal text ("Tested Out") -> the level it reads as (one of ``levels``)."""
+    if not isinstance(body, dict) or not body:
+        raise bad(
+            "[scores] placement",
+            'must be a table of bands, e.g. {early = "Early On Grade Level", '
+            '"1 below" = "1 Grade Level Below"}',
+        )
+    if not levels:
+        raise bad("[scores] placement", "needs [scores] levels, the levels the bands read as")
+    known = {lv.lower(): lv for lv in levels}
+    out: dict[str, str] = {}
+    for key, level in body.items():
+        band = " ".join(str(key).lower().split())
+        if not band:
+            raise bad("[scores] placement", "needs a band or a cell's text for each level")
+        if not isinstance(level, str) or level.strip().lower() not in known:
+            raise bad(f"[scores] placement {key}", f"must be one of the levels {levels}, not {level!r}")
+        m = _BELOW.match(band)
+        if m is not None and int(m.group(1)) < 1:
+            raise bad(f"[scores] placement {key}", 'counts grades below from 1, e.g. "1 below"')
+        out[band] = known[level.strip().lower()]
+    return out
+
+
+def is_band(key: str) -> bool:
+    """A ``[scores.placement]`` key naming a band, not a cell's text."""
+    return key in PLACEMENT_BANDS or _BELOW.match(key) is not None
+
+
+def grade_number(text: str | None) -> int | None:
+    """A grade as a number, kindergarten 0: "K", "KG", "Kindergarten", "0", "05" -> 5."""
+    if text is None:
+        return None
+    t = text.strip().lower()
+    if t in ("k", "kg", "kindergarten"):
+        return 0
+    return int(t) if t.isdigit() else None
+
+
+_PLACEMENT = re.compile(r"^(?:(early|mid|late)|level|grade)?\s*(k|kg|\d{1,2})$", re.I)
+
+
+def placement_band(cell: str, grade: int, table: dict[str, str]) -> str | None:
+    """The level a placement cell reads as for a student in ``grade``: its literal text in
+    ``table``, else its band ("Early 3" for grade 3 -> "early", "Level 6" for grade 8 -> "2
+    below", the largest "<n> below" given standing for n or more); None when the cell is not a
+    placement or its band is not in the table."""
+    text = " ".join(cell.split()).lower()
+    if text in table and not is_band(text):
+        return table[text]
+    m = _PLACEMENT.match(text)
+    if m is None:
+        return None
+    placed = grade_number(m.group(2))
+    assert placed is not None
+    if placed > grade:
+        band = "above"
+    elif placed == grade:
+        band = (m.group(1) or "on").lower()
+    else:
+        below = [int(b.group(1)) for k in table if (b := _BELOW.match(k))]
+        n = grade - placed
+        if below and n > max(below):
+            n = max(below)
+        band = f"{n} below"
+    return table.get(band)

@@ -55,7 +55,8 @@ REAL_LAYOUTS = {
     "iready_math_2023": "iready_diagnostic_math",
     "iready_ela_norming": "iready_diagnostic_reading",
     "iready_math_norming": "iready_diagnostic_math",
-    "iready_ela_2018_reduced": None,  # no domain relative placements: asks which are scores
+    "iready_ela_2018_reduced": "iready_diagnostic_reading_2018",
+    "iready_math_2018_reduced": "iready_diagnostic_math_2018",
     "star_sr_v2": "renaissance_star",
     "star_sm_v2": "renaissance_star",
     "star_sel_v2": "renaissance_star",

@@ -141,9 +141,18 @@ def test_the_groups_and_zero_padded_grades_are_kept(db):
     assert dict(db.rows("SELECT local_id, grade FROM student"))["13663"] in ("05", "5")
 
 
-def test_the_reduced_2018_layout_without_domain_relative_placements_is_refused_with_a_question():
-    found = detect_layout(read_upload(layout_csv("iready_ela_2018_reduced"), "x.csv", sheets="*"), "x.csv")
-    assert found.mapping is None and found.questions
+@pytest.mark.parametrize(("layout", "preset"), [("iready_ela_2018_reduced", "iready_diagnostic_reading_2018"),
+                                              ("iready_math_2018_reduced", "iready_diagnostic_math_2018")])
+def test_the_reduced_2018_layout_has_its_own_preset(layout, preset):
+    # read by placement against grade (tests/ingest/test_presets_iready_2018.py)
+    found = detect_layout(read_upload(layout_csv(layout), "x.csv", sheets="*"), "x.csv")
+    assert found.name == preset and found.word == "high"
+
+
+@pytest.mark.parametrize("layout", [n for n in sorted(HEADERS) if n.startswith("iready_") and "2018" not in n])
+def test_the_2018_presets_are_not_picked_for_later_layouts(layout):
+    found = detect_layout(read_upload(layout_csv(layout), "x.csv", sheets="*"), "x.csv")
+    assert found.name in MY_PRESETS
 
 
 # -- not the other vendors' files ----------------------------------------------------------------

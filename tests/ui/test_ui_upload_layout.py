@@ -21,7 +21,11 @@ def test_detection_line_names_the_layout_how_sure_and_the_runner_up() -> None:
 
 
 def test_form_heading_is_the_question_when_nothing_fits() -> None:
-    refused = SimpleNamespace(detection=_detect("iready_ela_2018_reduced"))
+    meta = "StudentID,District_StateID,TestStartDate,TestDurationMinutes,Grade,SchoolName\n" + "".join(
+        f"{100 + i},4401,10/14/2025,{40 + i},3,Bonsai\n" for i in range(5)
+    )
+    found = detect_layout(read_upload(meta.encode(), "meta.csv", sheets="*"), "meta.csv")
+    refused = SimpleNamespace(detection=found)
     assert upload_layout.form_heading(refused) == (
         "Which column is the student (id or name), and which columns are scores?"
     )

@@ -1,9 +1,12 @@
-"""Levels from scores by published cut scores (``[benchmarks]``): an export that gives only a
-score (Acadience's older data-management export: ``composite_3_mid`` = 301) is read as the
-level the score reaches for its grade and window ("At or Above Benchmark"), before the other
-steps run, which then read an ordinary level scale.
+"""Levels worked out before reading, for exports that give what a level is made from but not
+the level: from scores by published cut scores (``[benchmarks]``: Acadience's older
+data-management export, ``composite_3_mid`` = 301 -> "At or Above Benchmark" for grade 3,
+middle of year), or from grade placements against the student's grade (``[scores.placement]``:
+i-Ready's 2018-19 domain "Placement" "Level 6" for a grade-8 student -> "2 Grade Levels
+Below"). The cells are rewritten as level names; the other steps then read an ordinary level
+scale.
 
-Used only when the mapping has ``[benchmarks]``; every other file passes through untouched.
+Used only when the mapping has one of the keys; every other file passes through untouched.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ import pyarrow as pa
 from collabplan.errors import UserError
 from collabplan.ingest.headers import looks_like_number
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, header_key
-from collabplan.ingest.mapping_tables import benchmark_key, level_for
+from collabplan.ingest.mapping_tables import (
+    benchmark_key,
+    grade_number,
+    is_band,
+    level_for,
+    placement_band,
+)
 from collabplan.ingest.normalise.header_terms import GRADE_HEADER, WINDOW_HEADER
 from collabplan.ingest.normalise.sheets import SheetLayout
 
@@ -34,6 +43,37 @@ def apply_benchmarks(mapping: Mapping, layouts: list[SheetLayout], where) -> lis
     tables = {sk.lower(): {benchmark_key(k): v for k, v in t.items()} for sk, t in mapping.benchmarks.items()}
     skill_names = {sk.lower(): sk for sk in mapping.benchmarks}
     return [_apply(mapping, layout, tables, skill_names, where) for layout in layouts]
+
+
+def apply_placements(mapping: Mapping, layouts: list[SheetLayout]) -> list[SheetLayout]:
+    """Each sheet with its score cells read as placements against the row's ``[columns]
+    grade`` and replaced by the level of their band (:func:`placement_band`). A cell that is
+    not a placement, a band the table does not give, or a row without a readable grade is left
+    as written: the report lists it among the values that are not a level of the scale."""
+    s = mapping.scores
+    assert s is not None and s.placement
+    out = []
+    for layout in layouts:
+        cols = list(_skill_columns(mapping, layout))
+        grade_j = _column(layout, GRADE_HEADER, mapping.columns.get("grade"))
+        if not cols or grade_j is None:
+            out.append(layout)
+            continue
+        rows = layout.raw.text_rows(0)
+        missing = {m.strip().lower() for m in mapping.missing_marks}
+        for row in rows[layout.data_idx :]:
+            grade = grade_number(row[grade_j])
+            for j in cols:
+                cell = row[j]
+                if cell is None or not cell.strip():
+                    continue
+                literal = " ".join(cell.split()).lower()
+                if literal in s.placement and not is_band(literal):
+                    row[j] = s.placement[literal]
+                elif literal not in missing and grade is not None:
+                    row[j] = placement_band(cell, grade, s.placement) or cell
+        out.append(_as_text(layout, rows))
+    return out
 
 
 def _apply(mapping, layout: SheetLayout, tables, skill_names, where) -> SheetLayout:
@@ -70,11 +110,16 @@ def _apply(mapping, layout: SheetLayout, tables, skill_names, where) -> SheetLay
                     f"scores under [benchmarks] or leave those columns out"
                 )
             row[j] = level_for(float(cell.strip().rstrip("%")), cuts, s.levels)
+    return _as_text(layout, rows)
+
+
+def _as_text(layout: SheetLayout, rows: list[list[str | None]]) -> SheetLayout:
+    """The sheet with ``rows`` (all its table rows) as its text: the same rows in the same
+    places, so row numbers and the header row do not move."""
     columns = {
         c: pa.array([r[k] for r in rows], pa.string())
         for k, c in enumerate(layout.raw.table.column_names)
     }
-    # same rows in the same places, as text: row numbers and the header row do not move
     return replace(layout, raw=replace(layout.raw, table=pa.table(columns), head=None))
 
 

@@ -25,7 +25,7 @@ from collabplan import config
 from collabplan.errors import UserError
 from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
-from collabplan.ingest.normalise.benchmarks import apply_benchmarks
+from collabplan.ingest.normalise.benchmarks import apply_benchmarks, apply_placements
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
 from collabplan.ingest.normalise.dates import decide_date_order
 from collabplan.ingest.normalise.header_terms import has_header_terms, split_header_terms
@@ -307,6 +307,8 @@ def _normalise(
         job = Job(con, file_name, mapping, len(sheets))
     if mapping.benchmarks and mapping.scores is not None:
         layouts = apply_benchmarks(mapping, layouts, job.where)
+    if mapping.scores is not None and mapping.scores.placement:
+        layouts = apply_placements(mapping, layouts)
     loaded: list[SheetData] = []
     selects: list[str] = []
     params: list[Any] = []
