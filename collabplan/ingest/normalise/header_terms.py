@@ -17,6 +17,7 @@ import pyarrow as pa
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import Mapping, header_key
 from collabplan.ingest.normalise.sheets import SheetLayout
+from collabplan.ingest.patterns import compile_pattern
 
 #: The header of the window column made from the score headers (no export uses it).
 TERM_HEADER = "(window from the headers)"
@@ -26,7 +27,10 @@ def has_header_terms(mapping: Mapping) -> bool:
     """The mapping's wide pattern names the window with a ``term`` group."""
     s = mapping.scores
     return bool(
-        s is not None and s.layout == "wide" and s.pattern and "term" in re.compile(s.pattern).groupindex
+        s is not None
+        and s.layout == "wide"
+        and s.pattern
+        and "term" in compile_pattern(s.pattern, where=f"mapping {mapping.name}: [scores] pattern").groupindex
     )
 
 
@@ -48,7 +52,7 @@ def split_header_terms(
             f"mapping {mapping.name}: [columns] term and a term group in [scores] pattern "
             "both name the window; keep one"
         )
-    rx = re.compile(s.pattern, re.I)
+    rx = compile_pattern(s.pattern, ignore_case=True, where=f"mapping {mapping.name}: [scores] pattern")
     excluded = {header_key(e) for e in s.exclude}
     roles = {header_key(h) for h in mapping.columns.values() if isinstance(h, str)}
     all_skills: list[str] = []
@@ -65,7 +69,7 @@ def split_header_terms(
                 others.append(j)
                 continue
             term = " ".join(m.group("term").replace("_", " ").split())
-            skill = m.groupdict().get("skill") or (h[: m.start("term")] + h[m.end("term") :])
+            skill = m.groupdict().get("skill") or (h[: rx.span(m, "term")[0]] + h[rx.span(m, "term")[1] :])
             skill = skill.strip(" _-") or h
             if skill in by_term.setdefault(term, {}):
                 raise UserError(
