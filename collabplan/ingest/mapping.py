@@ -23,6 +23,7 @@ import tomli_w
 
 from collabplan.errors import UserError
 from collabplan.ingest.patterns import check_pattern
+from collabplan.text import clean_text
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -167,6 +168,7 @@ class Mapping:
         Each mistake is one line naming the key and what to write instead; several mistakes
         are all reported at once (one :class:`UserError` whose ``lines`` hold one each).
         """
+        data = _clean_strings(data)  # a mapping is text from outside too: no control characters
         problems = _Problems(name)
         bad = problems.bad
         for section, body in data.items():
@@ -374,6 +376,8 @@ def _scores_from(body: dict[str, Any], problems: _Problems) -> Scores:
         )
     if s.layout == "groups" and not (s.skill and s.score and "{n}" in s.skill and "{n}" in s.score):
         add("[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"')
+    if len({x.strip().lower() for x in s.levels}) != len(s.levels) or any(not x.strip() for x in s.levels):
+        add("[scores] levels", 'must name each level once, lowest first, e.g. ["Below", "Near", "At", "Above"]')
     kind = s.resolved_kind()
     if kind == "level":
         if not s.levels:
@@ -473,6 +477,17 @@ def _encoding(value: Any, bad) -> str | None:
             "[source] encoding", f"{value!r} is not a text encoding collabplan knows; write {suggest}"
         ) from None
     return value.strip()
+
+
+def _clean_strings(value: Any) -> Any:
+    """``value`` (parsed TOML) with :func:`clean_text` applied to every text key and value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v) for v in value]
+    return value
 
 
 def _unknown_key(key: str, known: set[str]) -> str:

@@ -102,3 +102,19 @@ def test_several_mistakes_are_all_listed_one_line_each(tmp_path: Path, db_path: 
 )
 def test_good_values_still_read(text, check):
     assert check(Mapping.from_toml(text, name="m"))
+
+
+def test_levels_must_be_named_once_each():
+    text = WIDE + "kind = 'level'\nlevels = ['Low', 'High', 'low']\nproficient = 'High'\n"
+    with pytest.raises(UserError, match=r"mapping m: \[scores\] levels must name each level once"):
+        Mapping.from_toml(text, name="m")
+
+
+def test_control_characters_in_the_mapping_text_are_removed():
+    text = (
+        '[assessment]\nname = "Unit\\u0007 4"\n[columns]\nstudent_id = "ID\\u0000"\n'
+        '[scores]\nlayout = "wide"\ncolumns = ["Q1\\u001b"]\nskill = "Main\\u000b idea"\n'
+    )
+    m = Mapping.from_toml(text, name="m")
+    assert (m.assessment_name, m.columns["student_id"], m.scores.columns, m.scores.skill) == (
+        "Unit 4", "ID", ["Q1"], "Main idea")
