@@ -135,9 +135,9 @@ def _clean(value: Any) -> Any:
 
 
 def _one_line(exc: BaseException) -> int:
-    """Print an error as one line on stderr; exit code 2."""
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    sys.stderr.write(f"error: {message}\n")
+    """Print an error as one line on stderr (one per mistake when it lists several); exit 2."""
+    lines = getattr(exc, "lines", ()) or (" ".join(str(exc).split()) or type(exc).__name__,)
+    sys.stderr.write("".join(f"error: {line}\n" for line in lines))
     return 2
 
 

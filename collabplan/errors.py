@@ -12,6 +12,10 @@ right widget and tests can check the cause without matching words:
 - ``"mapping"``: a mapping key or preset that does not fit the file;
 - ``"input"``: a typed value or a command-line option (blank, out of range, unknown name);
 - ``"state"``: the thing was changed or removed meanwhile (deleted, already posted).
+
+Several independent mistakes found at once (a mapping with three wrong keys) are one error
+whose ``lines`` hold one line each; its message lists them all, so a page that shows only the
+message loses nothing, and the command line prints one ``error:`` line per mistake.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ KINDS: tuple[Kind, ...] = ("file", "mapping", "input", "state")
 class UserError(ValueError):
     """A one-line message a person can act on; ``kind`` names what to fix."""
 
-    def __init__(self, message: str, *, kind: Kind = "input") -> None:
+    def __init__(self, message: str, *, kind: Kind = "input", lines: tuple[str, ...] = ()) -> None:
         if kind not in KINDS:
             raise TypeError(f"unknown UserError kind {kind!r}")
         super().__init__(message)
         self.kind = kind
+        #: one line per mistake when there are several (else empty: the message is the line)
+        self.lines = tuple(" ".join(line.split()) for line in lines)
 
     def __str__(self) -> str:  # one line, whatever the message was built from
         return " ".join(super().__str__().split())

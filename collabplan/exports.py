@@ -1,33 +1,74 @@
-"""Downloads: csv and xlsx bytes that a spreadsheet can never run as formulas (section 7)."""
+"""Downloads: csv and xlsx bytes that a spreadsheet can never run as formulas (section 7),
+and that every cell can be written to.
+
+Each cell goes through :func:`export_frame`: hidden control characters are removed first
+(openpyxl refuses NUL, BEL, vertical tab and the other C0 controls with
+``IllegalCharacterError``, so one such character in a name or a note, stored before the
+import and text inputs cleaned them, would break the whole download), then the formula
+neutralising of ``collabplan.privacy.safe_cell``. Removing first matters: ``"\\x07=cmd"``
+would otherwise slip past the check of its first character and become ``=cmd``.
+"""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
 
-from collabplan.privacy import safe_frame
+from collabplan.privacy import safe_cell
+from collabplan.text import CONTROL_CHARACTERS
+
+
+def export_cell(value: Any) -> Any:
+    """A cell as a download writes it: no control characters, never a formula."""
+    if isinstance(value, str):
+        if not value.isprintable():  # tab/newline too: the cheap test before the search
+            value = CONTROL_CHARACTERS.sub("", value)
+        return safe_cell(value)
+    return value
+
+
+def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names every writer takes as plain text."""
+    out = df.copy()
+    out.columns = [export_cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(export_cell)
+    return out
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel shows accents; formula-like cells neutralised."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM so Excel shows accents; control characters gone, formulas neutralised."""
+    return export_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One worksheet per entry (names cut to Excel's 31 characters); cells written as values.
 
-    openpyxl would store a string beginning with "=" as a formula, so every frame goes
-    through ``safe_frame`` first.
+    openpyxl would store a string beginning with "=" as a formula, and refuses control
+    characters, so every frame goes through :func:`export_frame` first.
     """
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        used: set[str] = set()
         for name, df in sheets.items():
-            safe_frame(df).to_excel(writer, sheet_name=_sheet_name(name), index=False)
+            export_frame(df).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
     return buffer.getvalue()
 
 
-def _sheet_name(name: str) -> str:
+def _sheet_name(name: str, used: set[str] | None = None) -> str:
+    """A name Excel accepts: no []:*?/\\ or control characters, 31 characters, not taken."""
+    name = CONTROL_CHARACTERS.sub("", str(name))
     for ch in "[]:*?/\\":
         name = name.replace(ch, " ")
-    return (name.strip() or "Sheet")[:31]
+    name = (name.strip().strip("'") or "Sheet")[:31]
+    if used is not None:
+        base, n = name, 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)] + suffix
+            n += 1
+        used.add(name.lower())
+    return name

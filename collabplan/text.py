@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from typing import Any
 
 from collabplan import config
@@ -39,6 +40,37 @@ def _missing(value: Any) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return False
+
+
+# -- text a person typed or a file carried ----------------------------------------------
+#: Characters no text of ours should hold: C0 controls except tab, newline and carriage
+#: return (CR is normalised, not dropped), DEL, the C1 controls, and lone surrogate halves
+#: (which cannot be encoded as UTF-8, so they break the database, the log and every export).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    r"""``value`` without hidden control characters, with ``\n`` line ends, in NFC form.
+
+    Removes NUL, BEL, vertical tab, form feed and every other C0 control except tab and
+    newline; DEL; the C1 controls (U+0080-U+009F); lone surrogates. ``\r\n`` and a lone
+    ``\r`` become ``\n``. The result is Unicode NFC, so "é" typed two ways is one name.
+    Nothing else changes (no trimming): the same function serves imported cells and text
+    fields. ``None`` gives ""; other non-text values are turned into text first.
+    """
+    if not isinstance(value, str):
+        value = "" if value is None else str(value)
+    if value.isascii() and value.isprintable():  # the common case: nothing to do
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = CONTROL_CHARACTERS.sub("", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def has_control_characters(value: str) -> bool:
+    """True when :func:`clean_text` would remove something other than a line-end change."""
+    return isinstance(value, str) and CONTROL_CHARACTERS.search(value) is not None
 
 
 # -- numbers -----------------------------------------------------------------------------

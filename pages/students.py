@@ -63,13 +63,14 @@ with right:
 name = f"{choice.assessment_name} {choice.administration_label} {skill}"
 c1, c2, _ = st.columns([1, 1, 2])
 on_download = lambda: audit.record(ui.get_db(), None, "export", f"students by skill: {name}")  # noqa: E731
+# the bytes are built when a button is clicked (a callable), not on every load of the page
 c1.download_button(
-    "Download csv", exports.to_csv_bytes(lists.combined), file_name=f"{name} students.csv",
+    "Download csv", lambda: exports.to_csv_bytes(lists.combined), file_name=f"{name} students.csv",
     mime="text/csv", icon=":material/download:", on_click=on_download,
 )
 c2.download_button(
     "Download xlsx",
-    exports.to_xlsx_bytes({"Not yet proficient": lists.not_yet, "Well past": lists.well_past}),
+    lambda: exports.to_xlsx_bytes({"Not yet proficient": lists.not_yet, "Well past": lists.well_past}),
     file_name=f"{name} students.xlsx", icon=":material/download:", on_click=on_download,
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

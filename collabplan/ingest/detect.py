@@ -24,6 +24,7 @@ from typing import Any
 from collabplan.errors import UserError
 from collabplan.ingest.headers import top_rows
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, Scores, header_key, presets
+from collabplan.ingest.patterns import compile_pattern
 from collabplan.ingest.tracker import (
     TrackerShape,
     student_columns,
@@ -292,7 +293,7 @@ def _wide_columns_present(s: Scores, headers: list[str]) -> bool:
         keys = {header_key(h) for h in headers}
         return any(header_key(c) in keys for c in s.columns)
     if s.pattern:
-        pattern = re.compile(s.pattern, re.I)  # as the normaliser reads it (cells.py)
+        pattern = compile_pattern(s.pattern, ignore_case=True)  # as the normaliser reads it (cells.py)
         skip = {header_key(x) for x in s.exclude}
         return any(pattern.search(h) and header_key(h) not in skip for h in headers)
     return True

@@ -34,6 +34,7 @@ from collabplan.ingest.students import (
     undo_students,
     write_students,
 )
+from collabplan.text import clean_text
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
     import pandas as pd
@@ -117,6 +118,7 @@ def import_file(
     """Read, check and save one file; the same bytes again, or the same scores in other
     bytes, add nothing (``duplicate=True``). See :func:`import_prepared` for
     ``update_students``."""
+    file_name = clean_text(file_name)  # it is shown and stored: no control characters
     sha = hashlib.sha256(data).hexdigest()
     done = _existing(db, sha, file_name)
     if done is not None:

@@ -7,9 +7,14 @@ Presets are mappings with an extra ``[preset]`` table (see ``collabplan/presets/
 
 from __future__ import annotations
 
+import codecs
 import copy
+import difflib
+import math
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,8 @@ import tomli_w
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping_tables import benchmarks_from, placement_from, terms_from
+from collabplan.ingest.patterns import check_pattern
+from collabplan.text import clean_text
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -167,79 +174,98 @@ class Mapping:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], name: str = "mapping") -> Mapping:
-        def bad(key: str, why: str) -> UserError:
-            return UserError(f"mapping {name}: {key} {why}")
+        """The mapping in ``data`` (parsed TOML), every key checked.
 
+        Each mistake is one line naming the key and what to write instead; several mistakes
+        are all reported at once (one :class:`UserError` whose ``lines`` hold one each).
+        """
+        data = _clean_strings(data)  # a mapping is text from outside too: no control characters
+        problems = _Problems(name)
+        bad = problems.bad
         for section, body in data.items():
             if section not in _SECTION_KEYS and section not in _FREE_SECTIONS:
                 known = ", ".join([*_SECTION_KEYS, *_FREE_SECTIONS])
-                raise bad(f"[{section}]", f"is not a mapping section (use {known})")
-            if not isinstance(body, dict):
-                raise bad(section, "must be a table, e.g. [" + section + "]")
-            if section in _FREE_SECTIONS:
-                continue
-            unknown = set(body) - _SECTION_KEYS[section]
-            if unknown:
-                allowed = ", ".join(sorted(_SECTION_KEYS[section]))
-                raise bad(
-                    f"[{section}] {sorted(unknown)[0]}", f"is not a known key (known: {allowed})"
-                )
-        src = data.get("source", {})
-        asm = data.get("assessment", {})
-        cols = dict(data.get("columns", {}))
+                problems.add(f"[{section}]", f"is not a mapping section (use {known})")
+            elif not isinstance(body, dict):
+                problems.add(section, "must be a table, e.g. [" + section + "]")
+            elif section not in _FREE_SECTIONS:
+                for key in sorted(set(body) - _SECTION_KEYS[section]):
+                    problems.add(f"[{section}] {key}", _unknown_key(key, _SECTION_KEYS[section]))
+
+        def table(section: str) -> dict[str, Any]:
+            body = data.get(section, {})
+            return body if isinstance(body, dict) else {}
+
+        src = table("source")
+        asm = table("assessment")
+        cols = dict(table("columns"))
         groups = cols.pop("groups", {}) or {}
-        pre = data.get("preset", {})
+        pre = table("preset")
         m = cls(name=name)
         m.sheet = src.get("sheet")
-        if m.sheet is not None and not isinstance(m.sheet, str | list):
-            raise bad("[source] sheet", 'must be a sheet name, a list of names or "*"')
+        if m.sheet is not None and not (
+            isinstance(m.sheet, str) or (isinstance(m.sheet, list) and all(isinstance(x, str) for x in m.sheet))
+        ):
+            problems.add("[source] sheet", 'must be a sheet name, a list of names or "*"')
+            m.sheet = None
         for key in ("header_row", "skill_row", "max_row"):
             value = src.get(key)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise bad(f"[source] {key}", "must be a row number (1 = the first row)")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                problems.add(f"[source] {key}", "must be a row number (1 = the first row), e.g. 4")
+                value = None
             setattr(m, key, value)
-        m.delimiter = src.get("delimiter")
-        m.encoding = src.get("encoding")
-        m.date_format = _date_format(src.get("date_format"), bad)
+        with problems.collecting():
+            m.delimiter = _delimiter(src.get("delimiter"), bad)
+        with problems.collecting():
+            m.encoding = _encoding(src.get("encoding"), bad)
+        with problems.collecting():
+            m.date_format = _date_format(src.get("date_format"), bad)
         m.assessment_name = _opt_str(asm.get("name"))
         m.assessment_name_column = _opt_str(asm.get("name_column"))
         m.assessment_date = _opt_str(asm.get("date"))
         m.subject = _opt_str(asm.get("subject"))
-        for role, header in cols.items():
+        for role, header in list(cols.items()):
             if not isinstance(header, str) or not header.strip():
-                raise bad(f"[columns] {role}", "must be a column header in quotes")
+                problems.add(f"[columns] {role}", "must be a column header in quotes")
+                del cols[role]
         m.columns = {k: v for k, v in cols.items()}
         if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
-            raise bad(
+            problems.add(
                 "[columns.groups]",
                 'must map group names to column headers, e.g. ELL = "ELL Status"',
             )
+            groups = {}
         m.groups = dict(groups)
-        if "scores" in data:
-            m.scores = _scores_from(data["scores"], bad)
+        if "scores" in data and isinstance(data["scores"], dict):
+            m.scores = _scores_from(data["scores"], problems)
         if m.scores is not None and m.scores.placement and "grade" not in m.columns:
-            raise bad(
+            problems.add(
                 "[scores] placement",
                 "reads each placement against the student's grade: map [columns] grade",
             )
-        m.filters = _filters_from(data.get("filter", {}), bad)
-        m.terms = terms_from(data.get("terms", {}), bad)
-        m.benchmarks = benchmarks_from(
-            data.get("benchmarks", {}), m.scores.levels if m.scores else [], bad
-        )
+        with problems.collecting():
+            m.filters = _filters_from(table("filter"), bad)
+        with problems.collecting():
+            m.terms = terms_from(table("terms"), bad)
+        with problems.collecting():
+            m.benchmarks = benchmarks_from(
+                table("benchmarks"), m.scores.levels if m.scores else [], bad
+            )
         m.label = _opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
         m.absent = [str(h) for h in pre.get("absent", [])]
         m.tracker = bool(pre.get("tracker", False))
         if (
             not m.tracker
+            and "columns" not in problems.keys
             and not ({"student_id", "student_name"} & set(m.columns))
             and not ({"first_name", "last_name"} <= set(m.columns))
         ):
-            raise bad(
+            problems.add(
                 "[columns]",
                 "needs student_id or student_name (or first_name and last_name) naming the column headers",
             )
+        problems.raise_any()
         return m
 
     # -- writing -----------------------------------------------------------------------
@@ -324,102 +350,231 @@ class Mapping:
         return m
 
 
-def _scores_from(body: dict[str, Any], bad) -> Scores:
+def _scores_from(body: dict[str, Any], problems: _Problems) -> Scores:
+    """The ``[scores]`` table; every mistake goes to ``problems`` (and a neutral value is kept)."""
+    add = problems.add
     s = Scores()
     s.layout = str(body.get("layout", "wide"))
     if s.layout not in LAYOUTS:
-        raise bad("[scores] layout", f"must be one of {', '.join(LAYOUTS)}, not {s.layout!r}")
+        add("[scores] layout", f"must be one of {', '.join(LAYOUTS)}, not {s.layout!r}")
+        s.layout = "wide"
     for key in ("columns", "exclude", "levels", "missing"):
         value = body.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise bad(f"[scores] {key}", 'must be a list of text, e.g. ["Q1", "Q2"]')
+            add(f"[scores] {key}", 'must be a list of text, e.g. ["Q1", "Q2"]')
+            value = []
         setattr(s, key, [str(v) for v in value])
     s.pattern = _opt_str(body.get("pattern"))
     if s.pattern:
-        try:
-            re.compile(s.pattern)
-        except re.error as exc:
-            raise bad("[scores] pattern", f"is not a valid regular expression ({exc})") from exc
+        with problems.collecting():
+            check_pattern(s.pattern, where=f"mapping {problems.name}: [scores] pattern")
     s.skill = _opt_str(body.get("skill"))
     s.score = _opt_str(body.get("score"))
     s.kind = _opt_str(body.get("kind"))
     if s.kind is not None and s.kind not in KINDS:
-        raise bad("[scores] kind", f"must be one of {', '.join(KINDS)}, not {s.kind!r}")
-    mx = body.get("max")
-    if isinstance(mx, bool) or (mx is not None and not isinstance(mx, int | float | str | dict)):
-        raise bad("[scores] max", "must be a number, a table {column = number} or a column header")
-    if isinstance(mx, dict):
-        try:
-            mx = {str(k): float(v) for k, v in mx.items()}
-        except (TypeError, ValueError) as exc:
-            raise bad("[scores] max", "table values must be numbers, e.g. {Q1 = 2}") from exc
-    elif isinstance(mx, int | float):
-        if mx <= 0:
-            raise bad("[scores] max", "must be more than 0")
-        mx = float(mx)
-    s.max = mx
-    prof = body.get("proficient")
-    if isinstance(prof, bool):
-        raise bad("[scores] proficient", "must be a fraction like 0.8 or a level name")
-    if isinstance(prof, int | float):
-        prof = float(prof)
-        if prof > 1:  # "80" means 80%
-            prof = prof / 100.0
-    s.proficient = prof
+        add("[scores] kind", f"must be one of {', '.join(KINDS)}, not {s.kind!r}")
+        s.kind = None
+    with problems.collecting():
+        s.max = _max(body.get("max"), problems.bad)
+    with problems.collecting():
+        s.proficient = _proficient(body.get("proficient"), problems.bad)
     s.proficient_score = _opt_str(body.get("proficient_score"))
-    s.skill_from_filename = _skill_from_filename(body.get("skill_from_filename", False), bad)
+    with problems.collecting():
+        s.skill_from_filename = _skill_from_filename(body.get("skill_from_filename", False), problems.bad)
     retest = body.get("retest")
     if retest is not None and (not isinstance(retest, str) or retest.strip().lower() not in RETESTS):
-        raise bad("[scores] retest", f"must be one of {', '.join(RETESTS)}, not {retest!r}")
+        add("[scores] retest", f"must be one of {', '.join(RETESTS)}, not {retest!r}")
+        retest = None
     s.retest = retest.strip().lower() if retest is not None else None
     names = body.get("term_names", {})
     if not isinstance(names, dict) or not all(
         isinstance(v, str) and v.strip() and str(k).strip() for k, v in names.items()
     ):
-        raise bad(
+        add(
             "[scores] term_names",
             'must rename the window words read from the headers, e.g. {beg = "beginning"}',
         )
+        names = {}
     s.term_names = {str(k).strip(): v.strip() for k, v in names.items()}
     if "placement" in body:
-        s.placement = placement_from(body["placement"], s.levels, bad)
+        with problems.collecting():
+            s.placement = placement_from(body["placement"], s.levels, problems.bad)
     if s.layout == "wide" and (s.skill or s.skill_from_filename):
         if s.skill and s.skill_from_filename:
-            raise bad("[scores] skill_from_filename", "and skill cannot both name the skill")
-        if len(s.columns) > 1:
+            add("[scores] skill_from_filename", "and skill cannot both name the skill; keep one")
+        elif len(s.columns) > 1:
             which = "skill" if s.skill else "skill_from_filename"
-            raise bad(
+            add(
                 f"[scores] {which}",
                 "names the skill of one score column; list one column, or leave it out",
             )
     elif s.skill_from_filename:
-        raise bad("[scores] skill_from_filename", 'works with layout = "wide" (one score column)')
+        add("[scores] skill_from_filename", 'works with layout = "wide" (one score column)')
     if s.layout == "long" and not (s.skill and s.score):
-        raise bad(
+        add(
             "[scores]",
             'layout "long" needs skill = "<column naming the skill>" and score = "<column holding the score>"',
         )
     if s.layout == "groups" and not (s.skill and s.score and "{n}" in s.skill and "{n}" in s.score):
-        raise bad(
-            "[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"'
-        )
+        add("[scores]", 'layout "groups" needs skill and score with {n}, e.g. skill = "Goal{n}Name"')
+    if len({x.strip().lower() for x in s.levels}) != len(s.levels) or any(not x.strip() for x in s.levels):
+        add("[scores] levels", 'must name each level once, lowest first, e.g. ["Below", "Near", "At", "Above"]')
     kind = s.resolved_kind()
     if kind == "level":
         if not s.levels:
-            raise bad(
-                "[scores] levels", 'must list the level names, lowest first, for kind = "level"'
-            )
-        if isinstance(s.proficient, str) and s.proficient.lower() not in [
+            add("[scores] levels", 'must list the level names, lowest first, for kind = "level"')
+        elif isinstance(s.proficient, str) and s.proficient.lower() not in [
             x.lower() for x in s.levels
         ]:
-            raise bad(
-                "[scores] proficient", f"{s.proficient!r} is not one of the levels {s.levels}"
-            )
+            add("[scores] proficient", f"{s.proficient!r} is not one of the levels {s.levels}")
+        elif isinstance(s.proficient, float):
+            add("[scores] proficient", f"must name the lowest proficient level, one of {s.levels}")
     elif isinstance(s.proficient, str):
-        raise bad("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
+        add("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
     return s
+
+
+def _max(value: Any, bad) -> float | dict[str, float] | str | None:
+    """``[scores] max``: a finite number over 0, a table {column = such a number}, or a header."""
+    shape = "must be a number over 0 (e.g. 4), a table {column = number} or a column header"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | dict):
+        raise bad("[scores] max", shape)
+    if isinstance(value, str):
+        if not value.strip():
+            raise bad("[scores] max", shape)
+        return value
+    if isinstance(value, dict):
+        table: dict[str, float] = {}
+        for column, points in value.items():
+            if isinstance(points, bool) or not isinstance(points, int | float):
+                raise bad("[scores] max", f"table values must be numbers, e.g. {{Q1 = 2}} (not {column} = {points!r})")
+            if not math.isfinite(points) or points < 0:  # 0: a column worth no points (not scored)
+                raise bad("[scores] max", f"{column} must be 0 or more, e.g. {{{column} = 2}} (not {points})")
+            table[str(column)] = float(points)
+        return table
+    if not math.isfinite(value) or value <= 0:
+        raise bad("[scores] max", f"must be a number over 0, e.g. max = 4 (not {value})")
+    return float(value)
+
+
+def _proficient(value: Any, bad) -> float | str | None:
+    """``[scores] proficient``: a fraction 0-1 (a number over 1 is a percent: 80 = 0.8) or a
+    level name. A cut outside 0-100 %, or not a number, would silently make everyone (or no
+    one) proficient, so it is refused."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            raise bad("[scores] proficient", 'must be a fraction like 0.8 or a level name in quotes')
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise bad("[scores] proficient", "must be a fraction like 0.8 or a level name")
+    if not math.isfinite(value) or value < 0 or value > 100:
+        raise bad(
+            "[scores] proficient",
+            f"must be a cut between 0 and 1, e.g. proficient = 0.8 (80 also means 80%), not {value}",
+        )
+    return float(value) / 100.0 if value > 1 else float(value)  # "80" means 80%
+
+
+#: Characters a csv delimiter cannot be: they end a line or quote a field.
+_NOT_DELIMITERS = {"\n", "\r", '"'}
+
+
+def _delimiter(value: Any, bad) -> str | None:
+    """``[source] delimiter``: one character that separates fields."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value == "\\t":  # a tab written as two characters
+        return "\t"
+    if not isinstance(value, str) or len(value) != 1 or value in _NOT_DELIMITERS:
+        raise bad(
+            "[source] delimiter",
+            f'must be one character, e.g. delimiter = ";" or "\\t" for a tab (not {value!r})',
+        )
+    return value
+
+
+#: The encodings offered by name in messages; any text encoding Python knows is accepted.
+COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+
+
+def _encoding(value: Any, bad) -> str | None:
+    """``[source] encoding``: a text encoding Python knows (``codecs.lookup``)."""
+    if value is None:
+        return None
+    suggest = ", ".join(f'"{e}"' for e in COMMON_ENCODINGS)
+    if not isinstance(value, str) or not value.strip():
+        raise bad("[source] encoding", f"must be an encoding name such as {suggest}")
+    try:
+        codecs.lookup(value.strip())
+        "a".encode(value.strip())  # refuses codecs that are not text encodings (rot13, base64)
+    except UnicodeError:
+        pass
+    except LookupError:
+        raise bad(
+            "[source] encoding", f"{value!r} is not a text encoding collabplan knows; write {suggest}"
+        ) from None
+    return value.strip()
+
+
+def _clean_strings(value: Any) -> Any:
+    """``value`` (parsed TOML) with :func:`clean_text` applied to every text key and value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v) for v in value]
+    return value
+
+
+def _unknown_key(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"is not a known key ({hint}known: {', '.join(sorted(known))})"
+
+
+class _Problems:
+    """Every mistake of one mapping, one line each, raised together by :meth:`raise_any`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines: list[str] = []
+        #: the section or "[section] key" of each mistake, without brackets
+        self.keys: set[str] = set()
+
+    def bad(self, key: str, why: str) -> UserError:
+        """The error for one mistake (raised by a helper, caught by :meth:`collecting`)."""
+        self.keys.add(key.strip("[]").split("]")[0])
+        return UserError(f"mapping {self.name}: {key} {why}", kind="mapping")
+
+    def add(self, key: str, why: str) -> None:
+        self.lines.append(str(self.bad(key, why)))
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        """Record a :class:`UserError` raised inside the block instead of stopping."""
+        try:
+            yield
+        except UserError as exc:
+            self.lines.append(str(exc))
+
+    def raise_any(self) -> None:
+        if len(self.lines) == 1:
+            raise UserError(self.lines[0], kind="mapping")
+        if self.lines:
+            prefix = f"mapping {self.name}: "
+            said = "; ".join(line.removeprefix(prefix) for line in self.lines)
+            raise UserError(
+                f"mapping {self.name} has {len(self.lines)} mistakes: {said}",
+                kind="mapping",
+                lines=tuple(self.lines),
+            )
 
 
 def _skill_from_filename(value: Any, bad) -> bool | dict[str, str]:

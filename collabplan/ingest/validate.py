@@ -116,6 +116,7 @@ class Report:
     dates_unreadable: int = 0  # rows whose date cell holds no date (kept, without a date)
     dates_out_of_range: int = 0  # rows dated before 1990 or after next year (kept)
     rows_without_term: int = 0  # rows [terms] could not name a term for (kept, no term)
+    control_characters: int = 0  # text cells whose hidden control characters were removed
     # compared with the database (ingest/compare.py check_with_store; None before that)
     student_changes: StudentChanges | None = None
     same_scores_as: str | None = None  # "upload 12 (file.xlsx)" when every score is stored

@@ -42,3 +42,18 @@ def test_goals_sheet_holds_the_gap_between_0_and_100_and_says_past_the_target(db
     assert sheet.loc[met, "% of gap closed"] == 100.0
     assert sheet.loc[met, "beyond 0-100%"] == "past the target"
     assert 0 <= sheet.loc[behind, "% of gap closed"] <= 100
+
+
+def test_a_vertical_tab_stored_in_what_worked_does_not_break_the_workbook(db):
+    from collabplan.goals import model
+
+    school, met, behind = school_with_goals(db)
+    # text stored before inputs were cleaned: written straight to the table
+    with db.transaction() as cur:
+        cur.execute("UPDATE goal SET what_worked = ? WHERE id = ?", ["Word\x0bwalls\x07 daily", met])
+    wb = openpyxl.load_workbook(io.BytesIO(workbooks.goals_xlsx(db)))
+    goals_ws = wb["Goals"]
+    header = [c.value for c in goals_ws[1]]
+    worked = [r[header.index("what worked")] for r in goals_ws.iter_rows(min_row=2, values_only=True)]
+    assert "Wordwalls daily" in worked
+    assert model.get_goal(db, met).what_worked == "Word\x0bwalls\x07 daily"  # stored text untouched

@@ -14,6 +14,7 @@ from collabplan.ingest.mapping import SHEET_CLASS, header_key
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sheets import SheetData, column, row_values
 from collabplan.ingest.normalise.sql import out_of_sql, score_cell_sql
+from collabplan.ingest.patterns import compile_pattern
 
 #: The columns every cell SELECT gives, typed, for a plan with no cells.
 NO_CELLS = (
@@ -98,7 +99,11 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
         picked = [(column(job, layout, h, "[scores] columns"), h) for h in s.columns]
         skills = {j: h for j, h in picked}
     elif s.pattern:
-        rx = re.compile(s.pattern, re.I)
+        # the length cap was applied when the mapping was read; a mapping whose headers name
+        # their windows (header_terms.py) arrives here with a longer pattern built from its skills
+        rx = compile_pattern(
+            s.pattern, ignore_case=True, where=f"{job.mapping_where()}: [scores] pattern", max_length=None
+        )
         excluded = {header_key(e) for e in s.exclude}
         picked, skills = [], {}
         for j, h in enumerate(layout.headers):

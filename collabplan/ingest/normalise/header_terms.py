@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +18,7 @@ import pyarrow as pa
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import Mapping, header_key
 from collabplan.ingest.normalise.sheets import SheetLayout
+from collabplan.ingest.patterns import Pattern, compile_pattern
 
 #: The header of the window column made from the score headers (no export uses it).
 TERM_HEADER = "(window from the headers)"
@@ -30,7 +32,10 @@ def has_header_terms(mapping: Mapping) -> bool:
     """The mapping's wide pattern names the window with a ``term`` group."""
     s = mapping.scores
     return bool(
-        s is not None and s.layout == "wide" and s.pattern and "term" in re.compile(s.pattern).groupindex
+        s is not None
+        and s.layout == "wide"
+        and s.pattern
+        and "term" in compile_pattern(s.pattern, where=f"mapping {mapping.name}: [scores] pattern").groupindex
     )
 
 
@@ -56,7 +61,7 @@ def split_header_terms(
             f"mapping {mapping.name}: [columns] term and a term group in [scores] pattern "
             "both name the window; keep one"
         )
-    rx = re.compile(s.pattern, re.I)
+    rx = compile_pattern(s.pattern, ignore_case=True, where=f"mapping {mapping.name}: [scores] pattern")
     excluded = {header_key(e) for e in s.exclude}
     roles = {header_key(h) for h in mapping.columns.values() if isinstance(h, str)}
     all_skills: list[str] = []
@@ -74,10 +79,10 @@ def split_header_terms(
             if m is None or m.group("term") is None:
                 others.append(j)
                 continue
-            term, window = _term_of(m, s.term_names)
+            term, window = _term_of(rx, m, s.term_names)
             slot = (term, m.group("grade") if "grade" in parts else None, window)
-            skill = s.skill or m.groupdict().get("skill")
-            skill = skill or (h[: m.start("term")] + h[m.end("term") :])
+            start, end = rx.span(m, "term")
+            skill = s.skill or m.groupdict().get("skill") or (h[:start] + h[end:])
             skill = skill.strip(" _-") or h
             if skill in by_slot.setdefault(slot, {}):
                 raise UserError(
@@ -101,14 +106,15 @@ def split_header_terms(
     return new, out
 
 
-def _term_of(m: re.Match, names: dict[str, str]) -> tuple[str, str | None]:
+def _term_of(rx: Pattern, m: Any, names: dict[str, str]) -> tuple[str, str | None]:
     """The window's name from a header match, and its ``window`` group alone (renamed)."""
     renamed = {k.lower(): v for k, v in names.items()}
     text = m.group("term")
     window = m.groupdict().get("window")
     if window is not None:
         new = renamed.get(window.lower(), window)
-        a, b = m.start("window") - m.start("term"), m.end("window") - m.start("term")
+        (ws, we), (ts, _) = rx.span(m, "window"), rx.span(m, "term")
+        a, b = ws - ts, we - ts
         text = text[:a] + new + text[b:]
         window = new
     else:

@@ -27,6 +27,7 @@ from collabplan.ingest.detect import Detection, detect_layout
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.benchmarks import apply_benchmarks, apply_placements
 from collabplan.ingest.normalise.cells import CellPlan, plan_sheet_cells
+from collabplan.ingest.normalise.control import HiddenCharacters, clean_sheets
 from collabplan.ingest.normalise.dates import decide_date_order
 from collabplan.ingest.normalise.header_terms import has_header_terms, split_header_terms
 from collabplan.ingest.normalise.job import Job
@@ -43,6 +44,7 @@ from collabplan.ingest.normalise.students import make_students
 from collabplan.ingest.normalise.values import Cells, make_cells, problem_values_sql
 from collabplan.ingest.normalise.windows import name_terms, resolve_retests
 from collabplan.ingest.validate import Report, build_report
+from collabplan.text import clean_text
 
 if TYPE_CHECKING:
     from collabplan.ingest.parser import Job as ParseJob
@@ -220,6 +222,9 @@ def prepare(
         progress(0.05, f"Reading {file_name}")
     sha = hashlib.sha256(data).hexdigest()
     sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
+    # hidden control characters go before anything reads a header or a name
+    sheets, hidden = _clean(sheets, file_name)
+    file_name = clean_text(file_name)
     detection = None
     if mapping is None:
         detection = detect_layout(sheets, file_name)
@@ -231,7 +236,7 @@ def prepare(
         detected = f"{mapping.label or mapping.name} (mapping)"
     if progress:
         progress(0.35, "Working out students and scores")
-    prepared = prepare_sheets(sheets, file_name, mapping, detected=detected, sha256=sha)
+    prepared = prepare_sheets(sheets, file_name, mapping, detected=detected, sha256=sha, hidden=hidden)
     if detection is not None:
         prepared.detection = detection
         prepared.report.warnings[:0] = detection.notes
@@ -259,19 +264,40 @@ def prepare_sheets(
     *,
     detected: str | None = None,
     sha256: str = "",
+    hidden: HiddenCharacters | None = None,
 ) -> Prepared:
-    """Normalise already-read sheets (see :func:`prepare`)."""
+    """Normalise already-read sheets (see :func:`prepare`).
+
+    ``hidden``: what :func:`prepare` already removed from these sheets (control characters);
+    ``None``: the sheets come straight from a reader and are cleaned here.
+    """
     if not sheets:
         raise UserError(f"{file_name}: the file has no sheet with data")
+    if hidden is None:
+        sheets, hidden = _clean(sheets, file_name)
+        file_name = clean_text(file_name)
     try:
         con = _spare.pop()
     except IndexError:
         con = duckdb.connect()
     try:
-        return _normalise(con, sheets, file_name, mapping, detected or mapping.name, sha256)
+        prepared = _normalise(con, sheets, file_name, mapping, detected or mapping.name, sha256)
     except BaseException:
         con.close()
         raise
+    note = hidden.note()
+    if note:
+        prepared.report.control_characters = hidden.cells
+        prepared.report.warnings.append(note)
+    return prepared
+
+
+def _clean(sheets: list[Any], file_name: str) -> tuple[list[Any], HiddenCharacters]:
+    # places name their sheet as Job.where does: in a workbook, or when there are several
+    book = not file_name.lower().endswith((".csv", ".txt", ".tsv"))
+    sheets, hidden = clean_sheets(sheets, name_sheets=book or len(sheets) > 1)
+    hidden.names += clean_text(file_name) != file_name
+    return sheets, hidden
 
 
 #: In-memory databases made ahead by :func:`warm_up`, taken by the next normalising.
