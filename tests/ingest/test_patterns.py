@@ -78,9 +78,8 @@ def test_every_shipped_preset_pattern_compiles_under_re2():
     found = [m for m in presets().values() if m.scores and m.scores.pattern]
     assert len(found) >= 8
     for mapping in found:
-        assert compile_pattern(mapping.scores.pattern).groupindex.get("skill") is not None or (
-            mapping.name == "masteryconnect_tracker"
-        )
+        named = compile_pattern(mapping.scores.pattern).groupindex.get("skill") is not None
+        assert named or mapping.scores.skill or mapping.name == "masteryconnect_tracker"
 
 
 def test_detection_reads_a_preset_pattern_without_case_under_re2():

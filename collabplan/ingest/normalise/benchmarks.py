@@ -11,7 +11,6 @@ Used only when the mapping has one of the keys; every other file passes through 
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pyarrow as pa
@@ -28,6 +27,7 @@ from collabplan.ingest.mapping_tables import (
 )
 from collabplan.ingest.normalise.header_terms import GRADE_HEADER, WINDOW_HEADER
 from collabplan.ingest.normalise.sheets import SheetLayout
+from collabplan.ingest.patterns import compile_pattern
 
 
 def apply_benchmarks(mapping: Mapping, layouts: list[SheetLayout], where) -> list[SheetLayout]:
@@ -143,7 +143,7 @@ def _skill_columns(mapping: Mapping, layout: SheetLayout) -> dict[int, str]:
         return out
     if not s.pattern:
         return out
-    rx = re.compile(s.pattern, re.I)
+    rx = compile_pattern(s.pattern, ignore_case=True, where=f"mapping {mapping.name}: [scores] pattern")
     excluded = {header_key(e) for e in s.exclude}
     for j, h in enumerate(layout.headers):
         if not isinstance(h, str) or j in roles or header_key(h) in excluded:
