@@ -83,12 +83,14 @@ def _escape_line_start(match: re.Match[str]) -> str:
 def html_text(value: Any) -> str:
     """``value`` for the inside of an HTML element that ``st.markdown(..., unsafe_allow_html=True)``
     draws: HTML's specials and Markdown's (``& < > " ' \\ ` * _ ~ [ ] | $``) as numeric
-    entities, so neither a tag nor Markdown nor ``$`` math can start, and each line break as
+    entities (and the ``://``, ``www.`` and ``@`` of bare addresses), so neither a tag nor
+    Markdown nor ``$`` math nor an autolink can start, and each line break as
     ``<br>``, so no blank line ends the HTML block and lets Markdown back in. None -> "".
     """
     if value is None:
         return ""
-    escaped = _HTML_SPECIALS.sub(lambda m: f"&#{ord(m.group(1))};", str(value))
+    entity = lambda m: f"&#{ord(m.group(0)[-1])};"  # noqa: E731
+    escaped = _AUTOLINK.sub(entity, _HTML_SPECIALS.sub(entity, str(value)))
     return "<br>".join(line.strip("\r") for line in escaped.split("\n"))
 
 
