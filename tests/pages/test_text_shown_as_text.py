@@ -11,6 +11,7 @@ and the pages are walked again; the database must hold no control character.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,8 @@ PAGES = [p for p in dict.fromkeys(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "
 MARKDOWN_OPTIONS = {"radio", "button_group"}
 #: Buttons that save what was typed (never delete, undo or import).
 SAVES = re.compile(r"^(Add|Save|Send|Start|Open the round|Mark answered)\b")
+#: What Plotly would draw as a link, an image or (with MathJax) maths.
+CHART_MARKUP = re.compile(r"<\s*(a|img|script|iframe|svg)\b|\$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -70,6 +73,24 @@ def markdown_strings(at: AppTest) -> Iterator[tuple[str, str, str]]:
         yield "toast", toast.value, "markdown"
 
 
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def chart_strings(at: AppTest) -> Iterator[str]:
+    """Every string of every Plotly figure on the page (titles, ticks, hover, data)."""
+    for node in at.main:
+        if getattr(node, "type", None) == "plotly_chart":
+            yield from _strings(json.loads(MessageToDict(node.proto)["spec"]))
+
+
 def assert_no_live_markup(at: AppTest, where: str) -> list[str]:
     """Fail on any live markup; return every Markdown string read (for further checks)."""
     assert not at.exception, f"{where}: {[e.value for e in at.exception]}"
@@ -78,6 +99,8 @@ def assert_no_live_markup(at: AppTest, where: str) -> list[str]:
         seen.append(text)
         found = live_markup(text, mode=mode)
         assert not found, f"{where}: {kind} renders {found}: {text[:200]!r}"
+    for text in chart_strings(at):
+        assert not CHART_MARKUP.search(text), f"{where}: a chart draws {text[:200]!r}"
     return seen
 
 
@@ -243,3 +266,12 @@ def test_an_upload_with_hostile_names_is_shown_as_text(db_path):
     team, who = db.query("SELECT t.name, u.uploaded_by FROM upload u JOIN team t ON t.id = u.team_id"
                          ).iloc[0]
     assert team == f"Team {LINK}" and who.strip() == f"Mx {IMAGE}"
+
+
+def test_charts_carry_the_names_as_entities(hostile_db):
+    """The chart check is not vacuous: the review charts do hold the payloads, escaped."""
+    at = _open("pages/review.py")
+    strings = list(chart_strings(at))
+    assert any("&lt;img src=x onerror=alert(1)&gt; skill" in s for s in strings)
+    assert any("&#36;&#36;x&#36;&#36; skill" in s for s in strings)
+
