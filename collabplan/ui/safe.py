@@ -4,11 +4,12 @@ Almost everything Streamlit draws parses its string as Markdown: ``st.markdown``
 alerts, toasts, headers, ``st.write`` of a string, and the labels of widgets, expanders, tabs,
 metrics, radio options and help tooltips. A name, skill, note, goal or file name put there as it
 is would become a link, an image fetched from another host, LaTeX or HTML. :func:`md` makes any
-value inert inside such a string: every ASCII punctuation character is backslash-escaped (which
-CommonMark allows for all of them), so no link, image, emphasis, code span, heading, list, table,
-autolink (``http://``, ``www.``, ``a@b``), HTML tag or entity, ``$`` math, or Streamlit
-directive (``:red[…]``) can start inside it, and line breaks stay line breaks. The app's own
-wording around it keeps its Markdown: ``st.markdown(f"**{md(goal.team)}**")``.
+value inert inside such a string by backslash-escaping what could start markup, so no link,
+image, emphasis, code span, heading, list, table, autolink (``http://``, ``www.``, ``a@b``),
+HTML tag or entity, ``$`` math or Streamlit directive (``:red[…]``) can start inside it, and
+line breaks stay line breaks. The app's own wording around it keeps its Markdown:
+``st.markdown(f"**{md(goal.team)}**")``. Raw HTML the app writes (the staff-meeting slides)
+takes user text through :func:`html_text` instead.
 
 Selectbox and multiselect options are plain text in Streamlit and need no escaping; a whole
 string that is only user text may also go to ``st.text``.
