@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from collabplan import ui
 
-st.set_page_config(page_title="collabplan", page_icon=":material/flag:", layout="wide")
+# The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
+# beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another
+# folder does not read that file, so the app makes sure, and reruns once so the browser gets it.
+if not st.get_option("client.disableDataExport"):
+    st.set_option("client.disableDataExport", True)
+    st.rerun()
+
+#: The tab icon ships with the app: a ":material/..." favicon is fetched from Google's font
+#: host on every visit (Streamlit turns it into a fonts.gstatic.com URL); a file is inlined.
+FAVICON = Path(__file__).parent / "collabplan" / "ui" / "static" / "flag.svg"
+
+st.set_page_config(page_title="collabplan", page_icon=str(FAVICON), layout="wide")
 ui.init_projection_mode()
 
 # (file, title, icon, section)

@@ -44,16 +44,23 @@ def _missing(value: Any) -> bool:
 
 # -- text a person typed or a file carried ----------------------------------------------
 #: Characters no text of ours should hold: C0 controls except tab, newline and carriage
-#: return (CR is normalised, not dropped), DEL, the C1 controls, and lone surrogate halves
-#: (which cannot be encoded as UTF-8, so they break the database, the log and every export).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: return (CR is normalised, not dropped), DEL, the C1 controls, lone surrogate halves
+#: (which cannot be encoded as UTF-8, so they break the database, the log and every export),
+#: and the invisible marks that reorder or hide what is shown (bidi overrides and isolates,
+#: zero-width space, byte order mark, line and paragraph separators). Zero-width joiner and
+#: non-joiner stay: Persian, Indic scripts and emoji need them.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    "\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def clean_text(value: str) -> str:
     r"""``value`` without hidden control characters, with ``\n`` line ends, in NFC form.
 
     Removes NUL, BEL, vertical tab, form feed and every other C0 control except tab and
-    newline; DEL; the C1 controls (U+0080-U+009F); lone surrogates. ``\r\n`` and a lone
+    newline; DEL; the C1 controls (U+0080-U+009F); lone surrogates; bidi overrides and
+    isolates, zero-width space, BOM, line and paragraph separators. ``\r\n`` and a lone
     ``\r`` become ``\n``. The result is Unicode NFC, so "é" typed two ways is one name.
     Nothing else changes (no trimming): the same function serves imported cells and text
     fields. ``None`` gives ""; other non-text values are turned into text first.

@@ -5,6 +5,7 @@ import streamlit as st
 
 from collabplan import breakdowns, catalog, charts, ui
 from collabplan.ui import filters as review_filters
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -26,7 +27,8 @@ if lagging.empty:
 
 repeated = lagging[lagging["repeated"]].drop_duplicates(["assessment_id", "skill"])
 if not repeated.empty:
-    lines = [f"- **{r.skill}** ({r.assessment}): {r.lags_in} windows, in {r.teams}"
+    lines = [f"- **{safe.md(r.skill)}** ({safe.md(r.assessment)}): {r.lags_in} windows, "
+             f"in {safe.md(r.teams)}"
              for r in repeated.sort_values("lags_in", ascending=False).itertuples()]
     st.warning("**Lagging more than once** (across teams or testing windows)\n\n"
                + "\n".join(lines), icon=":material/repeat:")

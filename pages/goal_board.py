@@ -8,6 +8,7 @@ from collabplan.goals.board import status_counts
 from collabplan.goals.feedback import FEEDBACK_KINDS, add_feedback
 from collabplan.goals.progress import progress_frame
 from collabplan.ui import goals as gui
+from collabplan.ui import safe
 from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
@@ -25,7 +26,7 @@ st.caption("Every team's current goals, so leaders can see everyone rowing in th
 db = ui.get_db()
 sent = st.session_state.pop("gb_sent", None)
 if sent:
-    st.toast(f"Sent to {sent}: they will see it on their goal page", icon=":material/send:")
+    st.toast(f"Sent to {safe.md(sent)}: they will see it on their goal page", icon=":material/send:")
 if not gui.list_goals():
     gui.no_goals()
     st.stop()
@@ -50,7 +51,7 @@ if not cards:
 
 counts = status_counts(cards)
 summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-heading = f"“{p_names[priority_id]}”" if priority_id is not None else "the school's priorities"
+heading = f"“{safe.md(p_names[priority_id])}”" if priority_id is not None else "the school's priorities"
 st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
 with st.expander("How far each goal has come, by priority"):
     gaps = gui.gap_rows(p_names.get(priority_id), drafts)
@@ -65,9 +66,10 @@ for row_start in range(0, len(cards), 2):
         gid = card["goal_id"]
         prog = card["progress"]
         with column, st.container(border=True):
-            st.markdown(f"**{card['statement']}**")
-            st.caption(f"{card['team']} · {card['priority'] or 'no priority named yet'} · "
-                       f"{card['lifecycle']}")
+            st.markdown(f"**{safe.md(card['statement'])}**")
+            st.caption(f"{safe.md(card['team'])} · "
+                       f"{safe.md(card['priority']) or 'no priority named yet'} · "
+                       f"{safe.md(card['lifecycle'])}")
             b, latest, t = st.columns(3)
             b.metric("Baseline", card["baseline"])
             latest.metric("Latest", card["latest"])
@@ -92,8 +94,8 @@ for row_start in range(0, len(cards), 2):
                                           key=f"gb_fb_from_{gid}")
                     kind = st.radio("Kind", FEEDBACK_KINDS, horizontal=True,
                                     key=f"gb_fb_kind_{gid}")
-                    body = st.text_area("Your note", key=f"gb_fb_body_{gid}")
-                    if st.form_submit_button(f"Send to {card['team']}"):
+                    body = safe.text_area(st, "Your note", key=f"gb_fb_body_{gid}")
+                    if st.form_submit_button(f"Send to {safe.md(card['team'])}"):
                         try:
                             add_feedback(db, gid, sender, kind, body)
                         except ValueError as exc:

@@ -9,6 +9,7 @@ from collabplan.goals.feedback import answer_feedback
 from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
 from collabplan.goals.progress import checkpoint_rows, progress_frame
 from collabplan.ui import goals as gui
+from collabplan.ui import safe
 from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
@@ -32,11 +33,11 @@ if goal_id is None:
 
 goal = gui.get_goal(goal_id)
 prog = gui.goal_progress(goal_id)
-st.markdown(f"### {gui.statement_for(goal_id)}")
-st.caption(f"{goal.team} · {goal.priority or 'no priority named yet'} · "
+st.markdown(f"### {safe.md(gui.statement_for(goal_id))}")
+st.caption(f"{safe.md(goal.team)} · {safe.md(goal.priority) or 'no priority named yet'} · "
            f"{LIFECYCLE_LABELS[goal.status]}")
 if goal.why:
-    st.markdown(f"**Why:** {goal.why}")
+    st.markdown(f"**Why:** {safe.md(goal.why)}")
 
 teams = gui.list_teams()
 t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
@@ -47,10 +48,10 @@ by_team = remembered_select("Changes made by", list(t_names), key=f"gdt_by_{goal
 # -- progress ----------------------------------------------------------------------------
 st.subheader("Progress")
 b, latest, t, s = st.columns(4)
-b.metric(f"Baseline ({prog.baseline.label})", gui.value_text(prog.baseline),
+b.metric(f"Baseline ({safe.md(prog.baseline.label)})", gui.value_text(prog.baseline),
          help="Agreed when the goal was posted; a later upload does not move it."
          if goal.status in ("active", "met", "not_met") else "Follows the data until the goal is posted.")
-latest.metric("Latest" + (f" ({prog.latest.label})" if prog.latest else ""),
+latest.metric("Latest" + (f" ({safe.md(prog.latest.label)})" if prog.latest else ""),
               gui.value_text(prog.latest))
 t.metric("Target" + (f" ({text.long_date(goal.target_date)})" if goal.target_date else ""),
          text.pct_exact(goal.target_value))
@@ -72,7 +73,7 @@ else:
 # -- lifecycle ---------------------------------------------------------------------------
 st.subheader("Where the goal is")
 next_steps = TRANSITIONS[goal.status]
-note = st.text_input("Note for the history (optional)", key=f"gdt_note_{goal_id}")
+note = safe.text_input(st, "Note for the history (optional)", key=f"gdt_note_{goal_id}")
 cols = st.columns(max(len(next_steps), 1))
 for col, status in zip(cols, next_steps, strict=False):
     if col.button(TRANSITION_LABELS[status], key=f"gdt_to_{status}"):
@@ -110,7 +111,7 @@ edited = st.data_editor(
 )
 if st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
     try:
-        saved = save_actions(db, goal_id, edited, by_team_id=by_team)
+        saved = save_actions(db, goal_id, safe.clean_frame(edited, ("what", "who", "evidence")), by_team_id=by_team)
     except ValueError as exc:
         gui.show_refusal(exc)
     else:
@@ -132,12 +133,12 @@ if feedback.empty:
 for row in feedback.to_dict("records"):
     fid = int(row["id"])
     with st.container(border=True):
-        st.markdown(f"**{str(row['kind']).capitalize()}** from {row['team'] or 'another team'}: "
-                    f"{row['body']}")
+        st.markdown(f"**{safe.md(str(row['kind']).capitalize())}** from "
+                    f"{safe.md(row['team']) or 'another team'}: {safe.md(row['body'])}")
         if row["answered"]:
-            st.caption("Answered" + (f": {row['answer']}" if row["answer"] else ""))
+            st.caption("Answered" + (f": {safe.md(row['answer'])}" if row["answer"] else ""))
         else:
-            answer = st.text_input("Reply (optional)", key=f"gdt_answer_{fid}")
+            answer = safe.text_input(st, "Reply (optional)", key=f"gdt_answer_{fid}")
             if st.button("Mark answered", key=f"gdt_answered_{fid}"):
                 try:
                     answer_feedback(db, fid, answer, by_team_id=goal.team_id)
@@ -150,8 +151,8 @@ for row in feedback.to_dict("records"):
 # -- reflection and history ----------------------------------------------------------------
 with st.form(f"gdt_notes_{goal_id}"):
     st.markdown("**Reflection**")
-    worked = st.text_area("What worked", value=goal.what_worked or "")
-    step = st.text_area("Next step", value=goal.next_step or "")
+    worked = safe.text_area(st, "What worked", value=goal.what_worked or "")
+    step = safe.text_area(st, "Next step", value=goal.next_step or "")
     if st.form_submit_button("Save reflection"):
         update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
                           change="reflection")

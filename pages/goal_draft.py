@@ -18,6 +18,7 @@ from collabplan.goals.model import (
     update_goal,
 )
 from collabplan.ui import goals as gui
+from collabplan.ui import safe
 from collabplan.ui.choices import remember, remembered_radio, remembered_select
 from collabplan.ui.home import page_link
 
@@ -51,7 +52,7 @@ if seed:
     remember(seed.get("baseline_administration_id"), "gd_baseline", CHOICES, "gd_baseline")
     if seed.get("team_id"):
         st.session_state[gui.TEAM_KEY] = int(seed["team_id"])
-    st.info(f"Starting from the lagging skill **{seed.get('skill')}** on Data review.",
+    st.info(f"Starting from the lagging skill **{safe.md(seed.get('skill'))}** on Data review.",
             icon=":material/flag:")
 
 editable = [g for g in gui.list_goals() if g.status in EDITABLE]
@@ -81,9 +82,11 @@ if mode == NEW:
         assessment_id = _pick("Assessment", "gd_assessment", list(a_names), a_names.get)
         default_team = gui.default_team_for(assessment_id)
         team_id = gui.acting_team("Team", default=default_team) if not teams.empty else None
-        new_team = st.text_input(
+        new_team = safe.text_input(
+            st,
             "Or a new team" if team_id else "Team name",
             key="gd_new_team",
+            limit=safe.NAME_LIMIT,
             placeholder="e.g. Grade 3 team",
             help="Leave empty to use the team chosen above." if team_id else None,
         )
@@ -135,7 +138,7 @@ if mode == NEW:
         m1, m2 = st.columns([1, 3])
         with m1:
             st.metric("Baseline", text.pct_exact(base.value), help=text.METRIC_LABELS[metric])
-            st.caption(f"{base.students} students scored in {base.assessment}, {base.label}.")
+            st.caption(f"{base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
         with m2:
             chart = gui.baseline_chart_data(baseline_id, skill, metric, population)
             st.plotly_chart(charts.baseline_chart(chart, skill, metric), width="stretch",
@@ -162,10 +165,10 @@ if mode == NEW:
 # -- refinement of a saved draft ----------------------------------------------------------
 goal_id = int(mode)
 goal = gui.get_goal(goal_id)
-st.markdown(f"### {gui.statement_for(goal_id)}")
+st.markdown(f"### {safe.md(gui.statement_for(goal_id))}")
 st.caption(
-    f"{goal.team} · {goal.assessment} · {LIFECYCLE_LABELS[goal.status]}"
-    + (f" · serves “{goal.priority}”" if goal.priority else "")
+    f"{safe.md(goal.team)} · {safe.md(goal.assessment)} · {LIFECYCLE_LABELS[goal.status]}"
+    + (f" · serves “{safe.md(goal.priority)}”" if goal.priority else "")
 )
 try:
     base = compute_baseline(
@@ -180,7 +183,8 @@ priorities = gui.list_priorities()
 p_ids = [None] + [int(i) for i in priorities["id"]]
 p_names = dict(zip(priorities["id"].astype(int), priorities["title"], strict=True))
 with st.form("gd_why_form"):
-    why = st.text_area(
+    why = safe.text_area(
+        st,
         "The team's purpose", value=goal.why or "",
         placeholder="Why does this matter for our students now?",
     )
@@ -204,8 +208,8 @@ if priorities.empty:
     page_link("priorities.py", "School priorities", icon=":material/flag:")
 
 st.subheader("2. Baseline: the reality today")
-st.metric(f"{text.METRIC_LABELS[goal.metric]}, {base.label}", text.pct_exact(base.value))
-st.caption(f"Computed from {base.students} students scored in {base.assessment}, {base.label}.")
+st.metric(f"{text.METRIC_LABELS[goal.metric]}, {safe.md(base.label)}", text.pct_exact(base.value))
+st.caption(f"Computed from {base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
 with st.expander("The chart it came from"):
     chart = gui.baseline_chart_data(goal.baseline_administration_id, goal.skill, goal.metric,
                                     goal.population)
@@ -227,7 +231,7 @@ def _use(value: float, date: dt.date | None) -> None:
 
 for i, s in enumerate(gui.suggestions_for(goal_id)):
     c1, c2 = st.columns([4, 1])
-    c1.markdown(f"**{text.pct_exact(s.value)} by {text.long_date(s.date)}**: {s.reason}")
+    c1.markdown(f"**{text.pct_exact(s.value)} by {text.long_date(s.date)}**: {safe.md(s.reason)}")
     c2.button("Use this", key=f"gd_use_{i}", on_click=_use, args=(s.value, s.date))
 with st.form("gd_target_form"):
     c1, c2 = st.columns(2)
@@ -257,8 +261,8 @@ else:
     st.dataframe(actions[["what", "who", "start_date", "due_date", "status"]], hide_index=True)
 with st.form("gd_action_form", clear_on_submit=True):
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-    what = c1.text_input("What", placeholder="e.g. Daily vocabulary routine")
-    who = c2.text_input("Who")
+    what = safe.text_input(c1, "What", placeholder="e.g. Daily vocabulary routine")
+    who = safe.text_input(c2, "Who")
     start = c3.date_input("Start", value=None, format="YYYY-MM-DD")
     due = c4.date_input("Due", value=None, format="YYYY-MM-DD")
     if st.form_submit_button("Add action"):
@@ -273,7 +277,7 @@ with st.form("gd_action_form", clear_on_submit=True):
 st.subheader("6. Post it where other teams can help")
 gaps = refinement_gaps(db, goal)
 if gaps:
-    st.caption("Before posting: " + "; ".join(gaps) + ".")
+    st.caption("Before posting: " + safe.md("; ".join(gaps)) + ".")
 if st.button("Post to the goal board", type="primary", icon=":material/campaign:",
              disabled=bool(gaps), key="gd_post"):
     try:

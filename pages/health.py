@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, config, text, ui
+from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remembered_select
 from collabplan.workspace import survey
@@ -103,7 +104,7 @@ with tabs[1]:
             )
             latest_round, latest = survey.latest_statement_results(db)
             if latest_round:
-                with st.expander(f"Each statement in {latest_round}"):
+                with st.expander(f"Each statement in {safe.md(latest_round)}"):
                     st.dataframe(
                         latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
                         hide_index=True,
@@ -136,7 +137,7 @@ with tabs[2]:
     )
     with st.form("round_open", clear_on_submit=True):
         left, right = st.columns([2, 1])
-        label = left.text_input("Round name", placeholder="e.g. Fall 2025")
+        label = safe.text_input(left, "Round name", limit=safe.NAME_LIMIT, placeholder="e.g. Fall 2025")
         opened_on = right.date_input("Opens on", value=dt.date.today())
         if st.form_submit_button("Open the round", type="primary"):
             wsui.save(

@@ -10,6 +10,7 @@ from collabplan.goals.priorities import (
     update_priority,
 )
 from collabplan.ui import goals as gui
+from collabplan.ui import safe
 from collabplan.ui.home import page_link
 
 ui.page_setup()
@@ -20,9 +21,9 @@ st.caption("Leaders stay tight on alignment and loose on process: keep this list
 db = ui.get_db()
 
 with st.form("pr_add", clear_on_submit=True):
-    title = st.text_input("New priority", key="pr_title",
+    title = safe.text_input(st, "New priority", key="pr_title", limit=safe.NAME_LIMIT,
                           placeholder="e.g. Reading success for every student")
-    description = st.text_input("What it means (optional)", key="pr_description")
+    description = safe.text_input(st, "What it means (optional)", key="pr_description")
     if st.form_submit_button("Add priority", icon=":material/add:"):
         try:
             add_priority(db, title, description)
@@ -45,8 +46,8 @@ for row in priorities.to_dict("records"):
     with st.container(border=True):
         head, up, down, arch = st.columns([6, 1, 1, 2])
         archived = "" if row["active"] else " (archived)"
-        head.markdown(f"**{row['title']}**{archived}  \n"
-                      + (f"{row['description']}  \n" if row["description"] else "")
+        head.markdown(f"**{safe.md(row['title'])}**{archived}  \n"
+                      + (f"{safe.md(row['description'])}  \n" if row["description"] else "")
                       + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
             move_priority(db, pid, -1)
@@ -63,8 +64,8 @@ for row in priorities.to_dict("records"):
             st.rerun()
         with st.expander("Edit or delete"):
             with st.form(f"pr_edit_{pid}"):
-                new_title = st.text_input("Title", value=row["title"])
-                new_desc = st.text_input("What it means", value=row["description"] or "")
+                new_title = safe.text_input(st, "Title", value=row["title"], limit=safe.NAME_LIMIT)
+                new_desc = safe.text_input(st, "What it means", value=row["description"] or "")
                 if st.form_submit_button("Save"):
                     try:
                         update_priority(db, pid, title=new_title, description=new_desc)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from collabplan import charts, text, ui
 from collabplan.goals import lookups, model, progress, values
-from collabplan.ui import home
+from collabplan.ui import home, safe
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -34,14 +34,14 @@ row = overview.set_index("goal_id").loc[goal_id].copy()
 row["goal_id"] = goal_id
 pts = points[goal_id]
 
-st.markdown(f"### {row['statement']}")
+st.markdown(f"### {safe.md(row['statement'])}")
 pui.status_line(row)
 
 cols = st.columns(4)
-cols[0].metric("Baseline", pui.value_text(row["baseline_value"]), help=row["baseline_label"])
+cols[0].metric("Baseline", pui.value_text(row["baseline_value"]), help=safe.md(row["baseline_label"]))
 cols[1].metric("Latest", "no checkpoint yet" if pd.isna(row["latest_label"])
                else pui.value_text(row["latest_value"]),
-               help=None if pd.isna(row["latest_label"]) else row["latest_label"])
+               help=None if pd.isna(row["latest_label"]) else safe.md(row["latest_label"]))
 cols[2].metric("Target", pui.value_text(row["target_value"], missing="not set yet"),
                help=None if pd.isna(row["target_date"]) else
                f"by {text.long_date(values.to_date(row['target_date']))}")
@@ -70,11 +70,11 @@ if len(pts) == 1:
 with st.expander("Follow this skill into another assessment", icon=":material/call_split:"):
     st.write(
         "A common assessment given between benchmark windows can add checkpoints too, when it "
-        f"scores **{row['skill']}**. Choose the ones this goal should follow."
+        f"scores **{safe.md(row['skill'])}**. Choose the ones this goal should follow."
     )
     candidates = follow_candidates(goal_id)
     if candidates.empty:
-        st.caption(f"No other assessment has scored {row['skill']} yet: upload one on "
+        st.caption(f"No other assessment has scored {safe.md(row['skill'])} yet: upload one on "
                    "Upload results and it will be listed here.")
     else:
         names = dict(zip(candidates["id"].astype(int), candidates["name"], strict=True))
@@ -86,7 +86,7 @@ with st.expander("Follow this skill into another assessment", icon=":material/ca
                 try:
                     model.set_follow_assessments(db, goal_id, chosen)
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(safe.md(exc))
                 else:
                     ui.after_write()
                     st.success("Saved: the chart now follows the skill there too.")

@@ -10,6 +10,7 @@ from collabplan import audit, ui
 from collabplan.goals import progress
 from collabplan.reports import html, workbooks
 from collabplan.ui import progress as pui
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -25,7 +26,7 @@ READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx"}
 
 
 def log_export(what: str) -> None:
-    audit.record(db, st.session_state.get(pui.WHO_KEY), "export", what)
+    audit.record(db, pui.who(), "export", what)
 
 
 st.title("Reports & exports")
@@ -33,7 +34,7 @@ st.caption(
     "Everything here is aggregated: no student names or ids, and groups under the minimum "
     "size show as “fewer than 10 students”. Each download is written to the export log."
 )
-st.text_input("Your name, for the export log", key=pui.WHO_KEY,
+safe.text_input(st, "Your name, for the export log", key=pui.WHO_KEY, limit=safe.NAME_LIMIT,
               placeholder="e.g. Ms Rivera (assistant principal)")
 
 overview, _ = goal_overview()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from collabplan import breakdowns, charts, metrics, review, ui
 from collabplan.ui import filters as review_filters
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_segments, remembered_select
 
@@ -33,7 +34,7 @@ if choice is None:
 
 present = ui.projection_mode()
 flt = choice.filters
-st.caption(review_filters.describe(choice))
+st.caption(safe.md(review_filters.describe(choice)))
 summary = skill_summary(choice.window)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
@@ -51,7 +52,7 @@ with left:
     if not lagging.empty:
         st.markdown("**Start a goal from a lagging skill**")
         for skill in lagging["skill"]:
-            if st.button(f"Start a goal: {skill}", key=f"goal_from_{skill}",
+            if st.button(f"Start a goal: {safe.md(skill)}", key=f"goal_from_{skill}",
                          icon=":material/flag:"):
                 st.session_state[ui.GOAL_SEED_KEY] = {
                     "team_id": flt.team_id,
@@ -68,14 +69,15 @@ with right:
     g = growth(flt, since_id, choice.administration_id) if since_id is not None else None
     bands = skill_bands(flt, choice.administration_id)
     for answer in review.review_answers(summary, g, since_label, bands):
-        st.markdown(f"**{answer.question}**  \n{answer.answer}")
+        st.markdown(f"**{safe.md(answer.question)}**  \n{safe.md(answer.answer)}")
     if not present:
         st.page_link("pages/students.py", label="Students by skill", icon=":material/groups:")
 
     st.subheader("Our notes")
     note = load_note(flt.team_id, choice.administration_id)
     with st.form("review_notes"):
-        body = st.text_area(
+        body = safe.text_area(
+            st,
             "What we noticed, what we wonder, what we will do",
             value=note, height=180,
             help="Saved for this team and testing window; shown again next time.",

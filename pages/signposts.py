@@ -9,6 +9,7 @@ import streamlit as st
 from collabplan import ui
 from collabplan.goals import progress, signposts, values
 from collabplan.ui import progress as pui
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -47,8 +48,8 @@ with right:
         st.caption("No goal is behind: every goal with a checkpoint is on track or met.")
     else:
         for _, b in behind.iterrows():
-            st.warning(f"**{b['goal']}**: {pui.value_text(b['latest_value'])} at "
-                       f"{b['latest_label']}, the straight line says "
+            st.warning(f"**{safe.md(b['goal'])}**: {pui.value_text(b['latest_value'])} at "
+                       f"{safe.md(b['latest_label'])}, the straight line says "
                        f"{pui.value_text(b['latest_expected'])}.", icon=":material/warning:")
 
 st.divider()
@@ -60,7 +61,7 @@ pui.status_line(row)
 undo = st.session_state.get(UNDO_KEY)
 if undo:
     cols = st.columns([4, 1])
-    cols[0].info(f"Signpost of {undo['date']} deleted.", icon=":material/delete:")
+    cols[0].info(f"Signpost of {safe.md(undo['date'])} deleted.", icon=":material/delete:")
     if cols[1].button("Undo", key="undo_signpost", icon=":material/undo:"):
         signposts.restore_signpost(db, undo)
         del st.session_state[UNDO_KEY]
@@ -86,7 +87,7 @@ with plan_col, st.form("plan_signposts"):
         try:
             made = signposts.schedule_signposts(db, goal_id, start, end, int(weeks))
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(safe.md(exc))
         else:
             ui.after_write()
             st.success(f"{len(made)} signpost(s) scheduled.")
@@ -101,9 +102,9 @@ for _, post in posts.iterrows():
     title = f"{post['date']:%d %B %Y}" + (" · done" if post["done"] else "")
     with st.expander(title, expanded=not post["done"] and post["date"] <= dt.date.today()):
         with st.form(f"signpost_{pid}"):
-            how = st.text_area("How is progress going?", value=post["how_going"] or "")
-            needs = st.text_area("What resources does the team need?", value=post["resources"] or "")
-            decided = st.text_area("Decisions taken", value=post["decisions"] or "")
+            how = safe.text_area(st, "How is progress going?", value=post["how_going"] or "")
+            needs = safe.text_area(st, "What resources does the team need?", value=post["resources"] or "")
+            decided = safe.text_area(st, "Decisions taken", value=post["decisions"] or "")
             done = st.checkbox("This conversation has happened", value=bool(post["done"]))
             if st.form_submit_button("Save notes", type="primary"):
                 signposts.update_signpost(db, pid, how_going=how, resources=needs,
@@ -112,6 +113,6 @@ for _, post in posts.iterrows():
                 st.rerun()
         if st.button("Delete this signpost", key=f"delete_signpost_{pid}", icon=":material/delete:"):
             st.session_state[UNDO_KEY] = signposts.delete_signpost(
-                db, pid, who=st.session_state.get(pui.WHO_KEY))
+                db, pid, who=pui.who())
             ui.after_write()
             st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 from collabplan import audit, breakdowns, catalog, exports, metrics, ui
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -22,7 +23,7 @@ if choice is None:
     review_filters.no_data()
     st.stop()
 
-st.caption(review_filters.describe(choice))
+st.caption(safe.md(review_filters.describe(choice)))
 summary = skill_summary(choice.window)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
@@ -33,13 +34,13 @@ if summary.empty:
 skills = summary.sort_values("pct_proficient")["skill"].tolist()
 skill = remembered_select("Skill", skills, key="students_skill", store=ui.FILTERS_KEY,
                           field="skill")
-st.caption(breakdowns.band_rule(assessment_info(choice.filters.assessment_id)))
+st.caption(safe.md(breakdowns.band_rule(assessment_info(choice.filters.assessment_id))))
 
 if ui.projection_mode():
     bands = skill_bands(choice.filters, choice.administration_id)
     row = bands[bands["skill"] == skill].iloc[0]
     st.info("Student lists are hidden in projection mode. "
-            f"{skill}: {row['not_yet']} students not yet proficient, "
+            f"{safe.md(skill)}: {row['not_yet']} students not yet proficient, "
             f"{row['well_past']} already well past it.", icon=":material/visibility_off:")
     st.stop()
 

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import ui
+from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import teams
@@ -32,9 +33,9 @@ if all_teams.empty:
     )
 with st.expander("Add a team", expanded=all_teams.empty), st.form("team_add", clear_on_submit=True):
     c1, c2, c3 = st.columns(3)
-    name = c1.text_input("Team name", placeholder="e.g. Grade 3 Team")
-    band = c2.text_input("Grades", placeholder="e.g. 3")
-    subject = c3.text_input("Subject", placeholder="e.g. Reading")
+    name = safe.text_input(c1, "Team name", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3 Team")
+    band = safe.text_input(c2, "Grades", limit=safe.NAME_LIMIT, placeholder="e.g. 3")
+    subject = safe.text_input(c3, "Subject", limit=safe.NAME_LIMIT, placeholder="e.g. Reading")
     if st.form_submit_button("Add the team", type="primary"):
         wsui.save(PAGE, teams.add_team, name, band, subject, done=f"{name.strip()} added.")
 if all_teams.empty:
@@ -55,8 +56,8 @@ with tabs[0]:
     people = teams.members(db, team_id)
     with st.form(f"member_add_{team_id}", clear_on_submit=True):
         left, right = st.columns(2)
-        person = left.text_input("Name", placeholder="e.g. Ms. Patel")
-        role = right.text_input("Role", placeholder="e.g. Grade 3 teacher")
+        person = safe.text_input(left, "Name", limit=safe.NAME_LIMIT, placeholder="e.g. Ms. Patel")
+        role = safe.text_input(right, "Role", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3 teacher")
         if st.form_submit_button("Add to the team", type="primary"):
             wsui.save(PAGE, teams.add_member, team_id, person, role, done=f"{person.strip()} added.")
     if people.empty:
@@ -71,7 +72,8 @@ with tabs[0]:
     current = teams.team_workspace(db, team_id)
     with st.form(f"time_{team_id}"):
         left, right = st.columns([2, 1])
-        when = left.text_input(
+        when = safe.text_input(
+            left,
             "Weekly protected time",
             value=current["protected_time"] or "",
             placeholder="e.g. Tuesdays 2:45–3:30",
@@ -101,7 +103,7 @@ with tabs[1]:
     )
     with st.form(f"norm_add_{team_id}", clear_on_submit=True):
         left, right = st.columns([3, 1])
-        body = left.text_input("Norm", placeholder="e.g. We start and end on time.")
+        body = safe.text_input(left, "Norm", placeholder="e.g. We start and end on time.")
         agreed = right.date_input("Agreed on", value=dt.date.today())
         if st.form_submit_button("Add the norm", type="primary"):
             wsui.save(PAGE, teams.add_norm, team_id, body, agreed, done="Norm added.")
@@ -122,7 +124,7 @@ with tabs[1]:
         with st.form(f"norm_revisit_{team_id}"):
             pick = st.selectbox("Norm", list(norm_labels), format_func=norm_labels.get)
             left, right = st.columns([3, 1])
-            reword = left.text_input("New wording (leave blank to keep it)")
+            reword = safe.text_input(left, "New wording (leave blank to keep it)")
             on = right.date_input("Revisited on", value=dt.date.today())
             b1, b2 = st.columns(2)
             if b1.form_submit_button("Record that we revisited it", type="primary"):
@@ -160,8 +162,8 @@ with tabs[2]:
     with st.form("stage_support"):
         texts = {}
         for row in supports.itertuples():
-            texts[row.stage] = st.text_area(
-                row.looks_like, value=row.support or "", key=f"support_{row.stage}", height=70
+            texts[row.stage] = safe.text_area(
+                st, row.looks_like, value=row.support or "", key=f"support_{row.stage}", height=70
             )
         if st.form_submit_button("Save the support plan", type="primary"):
 
@@ -180,7 +182,7 @@ with tabs[3]:
     names = teams.members(db, team_id)["name"].tolist()
     up_next = teams.next_facilitator(db, team_id)
     if up_next:
-        st.markdown(f"Next facilitator in the rotation: **{up_next}**")
+        st.markdown(f"Next facilitator in the rotation: **{safe.md(up_next)}**")
     else:
         st.caption("Add members on tab 1 to rotate the facilitator role.")
     past = teams.meetings(db, team_id)
@@ -221,13 +223,13 @@ with tabs[3]:
         )
         answers = {}
         for key, question in teams.PLC_QUESTIONS.items():
-            answers[key] = st.text_area(question, value=saved.get(key) or "", height=80)
+            answers[key] = safe.text_area(st, question, value=saved.get(key) or "", height=80)
         st.markdown("**Next step** (the meeting closes with it)")
         n1, n2, n3 = st.columns([3, 1, 1])
-        answers["next_step"] = n1.text_input(
-            "What we will do next", value=saved.get("next_step") or ""
+        answers["next_step"] = safe.text_input(
+            n1, "What we will do next", value=saved.get("next_step") or ""
         )
-        answers["next_step_who"] = n2.text_input("Who", value=saved.get("next_step_who") or "")
+        answers["next_step_who"] = safe.text_input(n2, "Who", limit=safe.NAME_LIMIT, value=saved.get("next_step_who") or "")
         answers["next_step_by"] = n3.date_input("By", value=saved.get("next_step_by") or None)
         if st.form_submit_button("Save the agenda", type="primary"):
             wsui.save(

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, ui
+from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import theory
@@ -31,8 +32,8 @@ with (
 ):
     left, right = st.columns(2)
     suggested = left.selectbox("Condition", theory.CONDITIONS, key="toa_condition")
-    other = right.text_input("…or name your own", placeholder="e.g. Time for peer observation",
-                             key="toa_condition_other")
+    other = safe.text_input(right, "…or name your own", placeholder="e.g. Time for peer observation",
+                            limit=safe.NAME_LIMIT, key="toa_condition_other")
     if st.form_submit_button("Start", type="primary"):
         wsui.save(
             PAGE,
@@ -76,7 +77,7 @@ def theory_form(form_key: str, fields: dict[str, tuple[str, str]], button: str, 
     """A form of text areas for some fields of this theory, saved together."""
     with st.form(f"{form_key}_{toa_id}"):
         values = {
-            name: st.text_area(label, value=toa.get(name) or "", placeholder=hint, height=90)
+            name: safe.text_area(st, label, value=toa.get(name) or "", placeholder=hint, height=90)
             for name, (label, hint) in fields.items()
         }
         if st.form_submit_button(button, type="primary"):
@@ -85,7 +86,7 @@ def theory_form(form_key: str, fields: dict[str, tuple[str, str]], button: str, 
 
 with tabs[0]:
     st.markdown(
-        f"**Condition: {toa['condition']}.** Describe where the school is now, where it wants to be, and why."
+        f"**Condition: {safe.md(toa['condition'])}.** Describe where the school is now, where it wants to be, and why."
     )
     theory_form(
         "where",
@@ -137,7 +138,7 @@ with tabs[2]:
     )
     sentence = theory.theory_statement(toa)
     if sentence:
-        st.success(sentence)
+        st.success(safe.md(sentence))
     else:
         st.info("Fill in all three parts to see the sentence.")
 
@@ -160,12 +161,12 @@ with tabs[4]:
     st.markdown("**Plan the actions: what, who, by when, and how you will know it happened.**")
     with st.form(f"action_add_{toa_id}", clear_on_submit=True):
         c1, c2 = st.columns([2, 1])
-        what = c1.text_input("What", placeholder="e.g. Draft the new duty rota")
-        who = c2.text_input("Who", placeholder="e.g. Scheduling lead")
+        what = safe.text_input(c1, "What", placeholder="e.g. Draft the new duty rota")
+        who = safe.text_input(c2, "Who", limit=safe.NAME_LIMIT, placeholder="e.g. Scheduling lead")
         c3, c4, c5 = st.columns([1, 1, 2])
         starts = c3.date_input("Starts (optional)", value=None)
         by_when = c4.date_input("By when", value=dt.date.today() + dt.timedelta(days=14))
-        know = c5.text_input("How we will know", placeholder="e.g. The rota is shared with staff")
+        know = safe.text_input(c5, "How we will know", placeholder="e.g. The rota is shared with staff")
         if st.form_submit_button("Add the action", type="primary"):
             wsui.save(
                 PAGE,
@@ -213,12 +214,14 @@ with tabs[5]:
     )
     decision_keys = list(theory.DECISIONS)
     with st.form(f"impact_{toa_id}"):
-        data = st.text_area(
+        data = safe.text_area(
+            st,
             "Data we gathered",
             value=toa["data_gathered"] or "",
             placeholder="e.g. Meeting log, staff survey on protected time",
         )
-        results = st.text_area(
+        results = safe.text_area(
+            st,
             "What the results show",
             value=toa["results"] or "",
             placeholder="e.g. Teams met 5 of 6 weeks; protected-time survey average rose from 2.9 to 3.6",
@@ -231,7 +234,8 @@ with tabs[5]:
             else None,
             format_func=theory.DECISIONS.get,
         )
-        next_condition = st.text_input(
+        next_condition = safe.text_input(
+            st,
             "If moving on: the next condition",
             value=toa["next_condition"] or "",
             placeholder="e.g. Orientation to improve",

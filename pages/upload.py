@@ -9,7 +9,7 @@ from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
-from collabplan.ui import mapping_form, upload_check, upload_layout
+from collabplan.ui import mapping_form, safe, upload_check, upload_layout
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
@@ -29,7 +29,7 @@ st.caption(
 )
 
 if st.session_state.get(up.UNDONE_KEY):
-    st.success(st.session_state.pop(up.UNDONE_KEY), icon=":material/undo:")
+    st.success(safe.md(st.session_state.pop(up.UNDONE_KEY)), icon=":material/undo:")
 
 round_ = st.session_state.setdefault("upload_round", 0)
 uploaded = st.file_uploader(
@@ -44,11 +44,11 @@ if uploaded:  # new files: the last import's results are old news
 
 for record in st.session_state.get(up.RESULTS_KEY, []):
     if record.get("duplicate"):
-        st.info(up.result_line(record), icon=":material/content_copy:")
+        st.info(safe.md(up.result_line(record)), icon=":material/content_copy:")
     else:
-        st.success(up.result_line(record), icon=":material/check_circle:")
+        st.success(safe.md(up.result_line(record)), icon=":material/check_circle:")
     for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
-        st.warning(f"{record['file_name']}: {warning}")
+        st.warning(safe.md(f"{record['file_name']}: {warning}"))
 
 files: list[up.FileState] = []
 for i, upload in enumerate(uploaded or []):
@@ -56,14 +56,14 @@ for i, upload in enumerate(uploaded or []):
     f = up.read_file(data, upload.name, key=f"f{i}:{up.sha256_of(data)[:12]}")
     files.append(f)
     with st.container(border=True):
-        st.subheader(upload.name, divider="gray")
+        st.subheader(safe.md(upload.name), divider="gray")
         if f.error:
-            st.error(f.error, icon=":material/error:")
+            st.error(safe.md(f.error), icon=":material/error:")
             continue
         if f.detected is not None:
-            st.markdown(f"**Layout:** {upload_layout.detection_line(f.detection)}")
+            st.markdown(f"**Layout:** {safe.md(upload_layout.detection_line(f.detection))}")
         else:
-            st.warning(f.detect_error, icon=":material/help:")
+            st.warning(safe.md(f.detect_error), icon=":material/help:")
 
         if not projection:
             with st.expander("The file as it is (first rows)"):
@@ -83,7 +83,7 @@ for i, upload in enumerate(uploaded or []):
         if f.detected is None:
             starts = {"Start from scratch": None, **starts}
 
-        with st.expander(upload_layout.form_heading(f), expanded=f.detected is None):
+        with st.expander(safe.md(upload_layout.form_heading(f)), expanded=f.detected is None):
             start_label = remembered_select("Start from", list(starts), key=f.key + ":start")
             start = starts[start_label]
             values = mapping_form.mapping_form(f, start)
@@ -94,21 +94,22 @@ for i, upload in enumerate(uploaded or []):
             f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None)
         except UserError as exc:
             f.error = str(exc)
-            st.error(f.error, icon=":material/error:")
+            st.error(safe.md(f.error), icon=":material/error:")
             continue
         except Exception as exc:  # a reader bug must not take the whole page down
             f.error = f"{f.name}: could not be read with these settings ({type(exc).__name__}: {exc})"
-            st.error(f.error, icon=":material/error:")
+            st.error(safe.md(f.error), icon=":material/error:")
             continue
 
         if st.session_state.get(up.SAVED_KEY):
             st.success(
-                f"Saved the mapping {st.session_state.pop(up.SAVED_KEY)!r}: "
+                f"Saved the mapping {safe.md(repr(st.session_state.pop(up.SAVED_KEY)))}: "
                 "pick it under *Start from* next time."
             )
         with st.form(f.key + ":save", border=False):
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            save_as = left.text_input(
+            save_as = safe.text_input(
+                left,
                 "Save this way of reading the file for next time, as",
                 value=f.mapping.name if f.adjusted and f.mapping.name not in ("custom", "teacher_tracker") else "",
                 placeholder="e.g. Grade 3 CFA tracker",
@@ -128,21 +129,21 @@ for i, upload in enumerate(uploaded or []):
         for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
             column.metric(label, value)
         if report.administrations:
-            st.caption("Testing windows: " + ", ".join(report.administrations))
+            st.caption("Testing windows: " + safe.md(", ".join(report.administrations)))
         if report.skills:
-            st.caption("Skills: " + ", ".join(report.skills))
+            st.caption("Skills: " + safe.md(", ".join(report.skills)))
         for warning in up.report_warnings(report, projection):
-            st.warning(warning)
+            st.warning(safe.md(warning))
         if not report.ok():
-            st.error(" ".join(report.errors) + " Nothing from this file will be imported.", icon=":material/error:")
+            st.error(safe.md(" ".join(report.errors)) + " Nothing from this file will be imported.", icon=":material/error:")
         else:
             if report.needs_confirmation:
                 f.needs_confirmation = True
-                st.error(upload_check.refusal_text(report), icon=":material/person_alert:")
+                st.error(safe.md(upload_check.refusal_text(report)), icon=":material/person_alert:")
                 f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
             # posted goals' baselines the file would change (as if confirmed)
             if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
-                st.warning(goal_note, icon=":material/flag:")
+                st.warning(safe.md(goal_note), icon=":material/flag:")
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
@@ -162,15 +163,15 @@ if files:
         st.info("Nothing can be imported yet: fix the problems shown above.")
     elif unconfirmed:
         st.info(
-            f"Nothing can be imported yet: confirm the students of {', '.join(unconfirmed)} above, "
+            f"Nothing can be imported yet: confirm the students of {safe.md(', '.join(unconfirmed))} above, "
             "or remove the file."
         )
     else:
         with st.form("import_form"):
             left, middle, right = st.columns(3)
             team_choice = left.selectbox("Team", [up.NONE, *team_names()])
-            new_team = middle.text_input("or a new team", placeholder="e.g. Grade 3")
-            who = right.text_input("Your name", placeholder="who is importing")
+            new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3")
+            who = safe.text_input(right, "Your name", limit=safe.NAME_LIMIT, placeholder="who is importing")
             label = f"Import {len(ready)} file{'s' if len(ready) != 1 else ''}"
             submitted = st.form_submit_button(label, type="primary")
         if submitted:
@@ -180,7 +181,7 @@ if files:
             try:
                 results = up.import_all(db, ready, team=team, who=who.strip() or None, progress=progress)
             except UserError as exc:
-                st.error(upload_check.error_text(exc, projection), icon=":material/error:")
+                st.error(safe.md(upload_check.error_text(exc, projection)), icon=":material/error:")
             else:
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [
@@ -202,16 +203,16 @@ else:
     if r is not None:
         with st.container(border=True):
             st.warning(
-                f"Undo the upload of {r['file_name']} ({text.when(r['uploaded_at'])})? "
+                f"Undo the upload of {safe.md(r['file_name'])} ({text.when(r['uploaded_at'])})? "
                 f"This removes its {int(r['scores']):,} scores; other uploads are not touched. "
-                + gui.undo_goals_text(int(confirm))
+                + safe.md(gui.undo_goals_text(int(confirm)))
             )
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
                     removed = load.delete_upload(db, int(confirm))
                 except UserError as exc:
-                    st.error(str(exc))
+                    st.error(safe.md(exc))
                 else:
                     ui.after_write()
                     st.session_state[up.UNDONE_KEY] = up.undo_line(r["file_name"], removed, int(r["scores"]))
@@ -227,9 +228,9 @@ else:
         column.markdown(f"**{title}**")
     for _, r in uploads.head(up.HISTORY_ROWS).iterrows():
         cells = st.columns(widths, vertical_alignment="center")
-        cells[0].write(str(r["file_name"]))
-        cells[1].write(up.cell_text(r["team"]))
-        cells[2].write(up.cell_text(r["uploaded_by"]))
+        cells[0].markdown(safe.md(r["file_name"]))
+        cells[1].markdown(safe.md(up.cell_text(r["team"])))
+        cells[2].markdown(safe.md(up.cell_text(r["uploaded_by"])))
         cells[3].write(text.when(r["uploaded_at"]))
         cells[4].write(f"{int(r['students']):,}")
         cells[5].write(f"{int(r['scores']):,}")

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, ui
+from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.workspace import vision
 
@@ -43,7 +44,7 @@ with tabs[0]:
     # cleared only once saved: a refused entry keeps the name typed and the role picked
     with st.form("stakeholder_add"):
         left, right = st.columns(2)
-        name = left.text_input("Name", placeholder="e.g. Ms. Chen", key="stakeholder_name")
+        name = safe.text_input(left, "Name", placeholder="e.g. Ms. Chen", limit=safe.NAME_LIMIT, key="stakeholder_name")
         role = right.selectbox("Role", vision.STAKEHOLDER_ROLES, key="stakeholder_role")
         if st.form_submit_button("Add to the group", type="primary"):
             wsui.save(PAGE, vision.add_stakeholder, name, role, done=f"{name.strip()} added.",
@@ -66,7 +67,8 @@ with tabs[1]:
     )
     current = vision.vision(db)
     with st.form("definition"):
-        definition = st.text_area(
+        definition = safe.text_area(
+            st,
             "Our definition of collaborative planning",
             value=current["definition"] or "",
             placeholder="Collaborative planning is teachers working together to …",
@@ -92,7 +94,8 @@ with tabs[1]:
                 key=f"rating_{row.criterion}",
                 label_visibility="collapsed",
             )
-            note = right.text_input(
+            note = safe.text_input(
+                right,
                 "Notes",
                 value=row.notes or "",
                 key=f"rating_note_{row.criterion}",
@@ -124,8 +127,9 @@ with tabs[2]:
             format_func=vision.BRAINSTORM_KINDS.get,
             horizontal=True,
         )
-        body = st.text_input("The note", placeholder="e.g. Looking at student work together")
-        themes = st.text_input(
+        body = safe.text_input(st, "The note", placeholder="e.g. Looking at student work together")
+        themes = safe.text_input(
+            st,
             "Themes (optional, separated by commas)", placeholder="e.g. student work, trust"
         )
         if st.form_submit_button("Add the note", type="primary"):
@@ -139,17 +143,18 @@ with tabs[2]:
                 st.markdown(f"**{title}**")
                 for note in all_notes[all_notes["kind"] == kind].itertuples():
                     tags = (
-                        f"  \n:blue[{', '.join(note.themes)}]"
+                        f"  \n:blue[{safe.md(', '.join(note.themes))}]"
                         if note.themes
                         else "  \n:gray[no theme yet]"
                     )
-                    st.markdown(f"- {note.body}{tags}")
+                    st.markdown(f"- {safe.md(note.body)}{tags}")
         labels = wsui.option_label(all_notes, "id", "body")
         untagged = sum(1 for t in all_notes["themes"] if not t)
         st.markdown(f"**Tag a note** ({untagged} without a theme)")
         with st.form("note_tag"):
             pick = st.selectbox("Note", list(labels), format_func=labels.get, key="tag_pick")
-            tags = st.text_input(
+            tags = safe.text_input(
+                st,
                 "Themes (separated by commas; replaces the note's themes)", key="tag_text"
             )
             left, right = st.columns(2)
@@ -178,8 +183,8 @@ with tabs[3]:
         "criterion. It does not understand the statement; the group's ticks decide."
     )
     with st.form("draft_add", clear_on_submit=True):
-        author = st.text_input("Written by", placeholder="e.g. Mr. Okafor")
-        body = st.text_area("Draft vision statement", placeholder="Together we will …")
+        author = safe.text_input(st, "Written by", limit=safe.NAME_LIMIT, placeholder="e.g. Mr. Okafor")
+        body = safe.text_area(st, "Draft vision statement", placeholder="Together we will …")
         if st.form_submit_button("Add the draft", type="primary"):
             wsui.save(PAGE, vision.add_draft, body, author, done="Draft added: check it below.")
     all_drafts = vision.drafts(db)
@@ -187,10 +192,10 @@ with tabs[3]:
         st.info("No drafts yet: add one above, then check it against the criteria.")
     for draft in all_drafts.itertuples():
         with st.expander(
-            f"{draft.author or 'Draft'}: {draft.met} of {len(vision.STATEMENT_CRITERIA)} criteria met",
+            f"{safe.md(draft.author) or 'Draft'}: {draft.met} of {len(vision.STATEMENT_CRITERIA)} criteria met",
             expanded=len(all_drafts) <= 2,
         ):
-            st.markdown(f"> {draft.body}")
+            st.markdown(f"> {safe.md(draft.body)}")
             checks = vision.draft_checks(db, int(draft.id))
             with st.form(f"draft_{draft.id}"):
                 ticks = []
@@ -224,7 +229,7 @@ with tabs[4]:
     )
     current = vision.vision(db)
     with st.form("statement"):
-        statement = st.text_area("Our vision statement", value=current["statement"] or "")
+        statement = safe.text_area(st, "Our vision statement", value=current["statement"] or "")
         agreed_on = st.date_input("Agreed on", value=current["agreed_on"] or dt.date.today())
         if st.form_submit_button("Save the agreed statement", type="primary"):
             wsui.save(
@@ -240,14 +245,15 @@ with tabs[4]:
             current["statement"], [], vision.school_name(db), vision.shared_values(db)["name"].tolist()
         ):
             st.caption(
-                f"{check.label}: " + (", ".join(check.cues) if check.cues else "no word cues")
+                f"{check.label}: " + (safe.md(", ".join(check.cues)) if check.cues else "no word cues")
             )
 
     st.markdown("**Shared values**")
     with st.form("value_add", clear_on_submit=True):
         left, right = st.columns([1, 2])
-        value_name = left.text_input("Value", placeholder="e.g. Trust")
-        meaning = right.text_input(
+        value_name = safe.text_input(left, "Value", limit=safe.NAME_LIMIT, placeholder="e.g. Trust")
+        meaning = safe.text_input(
+            right,
             "What it means here", placeholder="e.g. We can say what is not working."
         )
         if st.form_submit_button("Add the value", type="primary"):
@@ -268,14 +274,14 @@ with tabs[5]:
         "three different ways.**"
     )
     check = vision.check_communication(db)
-    (st.success if check.ok else st.warning)(check.message)
+    (st.success if check.ok else st.warning)(safe.md(check.message))
     # cleared only once saved: a refused entry keeps what was typed and the status picked
     with st.form("communication_add"):
         c1, c2, c3, c4 = st.columns(4)
         when = c1.date_input("When", value=dt.date.today())
-        way = c2.text_input("How", placeholder="e.g. Staff meeting, newsletter, hallway display",
+        way = safe.text_input(c2, "How", placeholder="e.g. Staff meeting, newsletter, hallway display",
                             key="communication_way")
-        audience = c3.text_input("Who hears it", placeholder="e.g. All staff, families",
+        audience = safe.text_input(c3, "Who hears it", placeholder="e.g. All staff, families",
                                  key="communication_audience")
         status = c4.selectbox("Status", ["planned", "done"], key="communication_status")
         if st.form_submit_button("Add to the plan", type="primary"):

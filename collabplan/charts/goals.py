@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan.charts.style import COLORS, PERCENT_AXIS, base_layout
+from collabplan.charts.style import COLORS, PERCENT_AXIS, base_layout, text_as_text
 from collabplan.text import METRIC_WORDS, fewer_than
 from collabplan.text import pct as _pct
 
@@ -32,6 +32,7 @@ def _empty(message: str, height: int = 200) -> go.Figure:
     return fig
 
 
+@text_as_text
 def baseline_chart(
     df: pd.DataFrame, skill: str, metric: str, title: str | None = None
 ) -> go.Figure:
@@ -83,6 +84,7 @@ def baseline_chart(
     return fig
 
 
+@text_as_text
 def progress_sparkline(points: pd.DataFrame, target_value: float | None, metric: str) -> go.Figure:
     """A card's small line: baseline and checkpoints, the target as a dashed line.
 
@@ -134,6 +136,7 @@ def _span(start: Any, due: Any) -> tuple[dt.date, dt.date] | None:
     return start, due
 
 
+@text_as_text
 def action_timeline(actions: pd.DataFrame, title: str | None = None) -> go.Figure:
     """One bar per action from its start to its due date, coloured and labelled by status.
 

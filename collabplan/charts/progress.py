@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout
+from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout, text_as_text
 from collabplan.text import METRIC_WORDS, fewer_than, gap_text, lower_is_better, pct_exact
 
 STATUS_WORDS = {
@@ -110,6 +110,7 @@ def _x_values(points: pd.DataFrame, target_date: dt.date | None) -> tuple[list[A
     return list(points["label"]), "Target", False
 
 
+@text_as_text
 def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | None,
                     target_date: dt.date | None, status: str, title: str | None = None,
                     font_size: int = FONT_SIZE) -> go.Figure:
@@ -210,6 +211,7 @@ def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, word
     ))
 
 
+@text_as_text
 def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap closed, by school priority",
                       font_size: int = FONT_SIZE) -> go.Figure:
     """Horizontal bars, one per goal, grouped by priority.

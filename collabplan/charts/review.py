@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan import config
-from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout
+from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout, text_as_text
 from collabplan.text import fewer_than, natural_key, pct, points
 
 INK = COLORS["target"]  # dark text, for labels on light bars or on the page
@@ -86,6 +86,7 @@ def profile_finding(df: pd.DataFrame) -> str:
     return f"Skills are close together: all within 10 points of the median ({pct(median)})"
 
 
+@text_as_text
 def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """pct_proficient per skill as sorted horizontal bars coloured by status, the median
     drawn, each bar labelled "38% (n=74)". ``df``: skill_summary of one administration."""
@@ -135,6 +136,7 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
 # -- heatmap -----------------------------------------------------------------------------
 
 
+@text_as_text
 def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
     """Skills × class (teacher, group …): pct_proficient per cell; cells under the minimum
     group size are grey and marked, not coloured. ``df``: skill_summary(..., by=...)."""
@@ -202,6 +204,7 @@ def growth_finding(df: pd.DataFrame, since: str) -> str:
             f"most: {best['skill']} {points(best['growth'])}")
 
 
+@text_as_text
 def growth_chart(df: pd.DataFrame, before: str = "before", after: str = "after") -> go.Figure:
     """A dumbbell per skill from ``before`` to ``after`` pct_proficient (matched students),
     stagnant skills orange and labelled. ``df``: metrics.growth."""
@@ -263,6 +266,7 @@ def equity_finding(df: pd.DataFrame, group: str) -> str:
     return f"{group} students are at or above everyone else on every skill"
 
 
+@text_as_text
 def equity_gap_chart(df: pd.DataFrame, group: str) -> go.Figure:
     """Points between a student group and everyone else per skill, both n on each bar.
     ``df``: metrics.equity_gap."""
@@ -305,6 +309,7 @@ def level_colors(n: int) -> list[str]:
     return [base[round(i * 4 / max(n - 1, 1))] for i in range(n)]
 
 
+@text_as_text
 def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
     """100% stacked bars of the level names per skill, lowest level first (left), in the
     assessment's own order. ``df``: breakdowns.level_distribution."""
@@ -341,6 +346,7 @@ def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
 # -- item analysis -----------------------------------------------------------------------
 
 
+@text_as_text
 def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
     """Percent of points earned per question with its standard, most-missed on top.
     ``df``: breakdowns.item_analysis (already most-missed first)."""
@@ -370,6 +376,7 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
 # -- coach view --------------------------------------------------------------------------
 
 
+@text_as_text
 def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
     """Lagging skills across teams, ranked by points below their median; skills that lag
     in more than one team or window are marked "· repeated". ``df``: breakdowns.coach_lagging."""

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan.charts.style import COLORS, base_layout
+from collabplan.charts.style import COLORS, base_layout, text_as_text
 
 #: Rating -> (label, colour): blue = already true, grey = opportunity, orange = challenging.
 RATING_STYLE: dict[str | None, tuple[str, str]] = {
@@ -32,6 +32,7 @@ SURVEY_AXIS = {
 }
 
 
+@text_as_text
 def criteria_ratings_chart(ratings: pd.DataFrame) -> go.Figure:
     """How many of the criteria for success are already true / an opportunity / challenging.
 
@@ -75,6 +76,7 @@ def criteria_ratings_chart(ratings: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@text_as_text
 def theme_counts_chart(themes: pd.DataFrame, top: int = 12) -> go.Figure:
     """Brainstorm themes by how many notes carry them, most first (``theme``, ``notes``)."""
     data = themes.sort_values(["notes", "theme"], ascending=[False, True]).head(top)
@@ -106,6 +108,7 @@ def theme_counts_chart(themes: pd.DataFrame, top: int = 12) -> go.Figure:
     return fig
 
 
+@text_as_text
 def theory_timeline_chart(actions: pd.DataFrame, today: date | None = None) -> go.Figure:
     """The action timeline: one row per action from its start (or due date) to its due date.
 
@@ -169,6 +172,7 @@ def _padded_range(actions: pd.DataFrame, today: date | None) -> dict:
     return {"range": [first - span * 0.05, last + span * 0.45]}
 
 
+@text_as_text
 def survey_rounds_chart(
     results: pd.DataFrame, suppressed_text: str = "fewer than 10 responses"
 ) -> go.Figure:

@@ -25,6 +25,7 @@ from collabplan.goals import (
     priorities,
     progress,
 )
+from collabplan.ui import safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
@@ -139,11 +140,11 @@ def show_smart(items: list[advice.SmartItem]) -> None:
     for item in items:
         icon = ":material/check_circle:" if item.met else ":material/cancel:"
         word = "met" if item.met else "not yet"
-        st.markdown(f"{icon} **{item.name}** ({word}): {item.why}")
+        st.markdown(f"{icon} **{item.name}** ({word}): {safe.md(item.why)}")
 
 
 def show_refusal(exc: Exception) -> None:
-    st.error(str(exc).rstrip(".") + ".", icon=":material/block:")
+    st.error(safe.md(str(exc).rstrip(".") + "."), icon=":material/block:")
 
 
 def value_text(point: Any) -> str:
@@ -162,9 +163,9 @@ def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> boo
     if not words:
         return False
     if not prog.baseline_notice:
-        st.caption(words + ".")
+        st.caption(safe.md(words + "."))
         return False
-    st.warning(words + ". Accept the new baseline (a revision, kept in the history) or keep "
+    st.warning(safe.md(words) + ". Accept the new baseline (a revision, kept in the history) or keep "
                "the agreed one.", icon=":material/published_with_changes:")
     accept, keep = st.columns(2)
     choice = None

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from collabplan.ingest.mapping import Mapping
+from collabplan.ui import safe
 from collabplan.ui.choices import remembered_radio, remembered_select
 from collabplan.ui.upload import NONE, SHEET_NAME, FileState, guess_header_row, headers_at
 
@@ -126,12 +127,12 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
     st.markdown("**The assessment**")
     left, right = st.columns(2)
     default_name = asm.get("name") or ""
-    name = left.text_input(
+    name = safe.text_input(left,
         "Assessment name", value=default_name, key=k + "asm_name",
         placeholder=asm.get("name_column") and f"from the column {asm['name_column']}" or PurePath(file.name).stem,
     )
     _put(asm, "name", name.strip() or None)
-    date = right.text_input("Test date (YYYY-MM-DD)", value=asm.get("date") or "", key=k + "asm_date")
+    date = safe.text_input(right, "Test date (YYYY-MM-DD)", value=asm.get("date") or "", key=k + "asm_date")
     _put(asm, "date", date.strip() or None)
 
     st.markdown("**The scores**")
@@ -161,8 +162,8 @@ def mapping_form(file: FileState, start: Any) -> dict[str, Any]:
             _put(scores, "score", _select("Column holding the score", headers, scores.get("score"), k + "score"))
     else:
         left, right = st.columns(2)
-        _put(scores, "skill", left.text_input("Skill column, with {n}", value=scores.get("skill") or "Goal{n}Name", key=k + "gskill").strip() or None)
-        _put(scores, "score", right.text_input("Score column, with {n}", value=scores.get("score") or "Goal{n}Score", key=k + "gscore").strip() or None)
+        _put(scores, "skill", safe.text_input(left, "Skill column, with {n}", value=scores.get("skill") or "Goal{n}Name", key=k + "gskill").strip() or None)
+        _put(scores, "score", safe.text_input(right, "Score column, with {n}", value=scores.get("score") or "Goal{n}Score", key=k + "gscore").strip() or None)
     _kind_form(scores, src, start, k)
     return _tidy(d)
 
@@ -184,7 +185,7 @@ def _wide_form(scores: dict[str, Any], src: dict[str, Any], headers: list[str], 
             scores.pop("pattern", None)
             scores.pop("exclude", None)
     else:
-        pattern = st.text_input(
+        pattern = safe.text_input(st,
             "Pattern (a regular expression; a named group 'skill' names the skill)",
             value=scores.get("pattern") or r"^Q\d+$", key=k + "pattern",
         )
@@ -220,13 +221,13 @@ def _kind_form(scores: dict[str, Any], src: dict[str, Any], start: Any, k: str) 
         if isinstance(mx, dict):
             middle.caption(f"Points possible per column from the mapping ({len(mx)} columns).")
         else:
-            text = middle.text_input(
+            text = safe.text_input(middle,
                 "Points possible (a number or a column)", value="" if mx is None else _num_text(mx),
                 key=k + "max", help="Leave blank when a row of the sheet gives the points possible.",
             ).strip()
             _put(scores, "max", _number_or_text(text))
     if kind == "level":
-        levels_text = middle.text_area(
+        levels_text = safe.text_area(middle,
             "Levels, lowest first (one per line)", value=_levels_text(scores.get("levels") or []),
             key=k + "levels", height=140,
         )

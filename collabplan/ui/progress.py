@@ -9,7 +9,7 @@ from markupsafe import Markup
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals.progress import journey_text
 from collabplan.text import fewer_than, pct_exact
-from collabplan.ui import home
+from collabplan.ui import home, safe
 from collabplan.ui.choices import remembered_select
 
 #: Session key holding the goal id the progress pages last showed (an id, never data).
@@ -23,6 +23,11 @@ STATUS_ICONS = {
     "met": ":material/celebration:",
     "not enough data yet": ":material/hourglass_empty:",
 }
+
+
+def who() -> str | None:
+    """The name typed for the export log (cleaned like every text box), None when blank."""
+    return safe.clean_text(st.session_state.get(WHO_KEY))[: safe.NAME_LIMIT].strip() or None
 
 
 def no_goals() -> None:
@@ -59,7 +64,7 @@ def status_line(row: pd.Series) -> None:
     """Where the goal stands, in words, with an icon (never colour alone)."""
     status = row["status"]
     words = STATUS_WORDS.get(status, status)
-    text = f"**{words}** · {journey_text(row)}"
+    text = f"**{safe.md(words)}** · {safe.md(journey_text(row))}"
     if status == "behind":
         st.warning(text, icon=STATUS_ICONS[status])
     elif status in ("on track", "met"):
@@ -79,9 +84,12 @@ def value_text(value: object, missing: str | None = None) -> str:
 def slide_text(text: str, css: str, *, badge: str | None = None, badge_css: str = "") -> None:
     """A staff-meeting slide's words in the class ``css`` (with a status badge after them).
 
-    The text is escaped by MarkupSafe, so a team's words are shown as they wrote them.
+    The text is escaped by :func:`collabplan.ui.safe.html_text` (HTML, Markdown and math
+    inert, line breaks kept), so a team's words are shown as they wrote them.
     """
-    block = Markup('<div class="{}">{}').format(css, text)
+    block = Markup('<div class="{}">{}').format(css, Markup(safe.html_text(text)))
     if badge:
-        block += Markup(' <span class="slide-badge {}">{}</span>').format(badge_css, badge)
+        block += Markup(' <span class="slide-badge {}">{}</span>').format(
+            badge_css, Markup(safe.html_text(badge))
+        )
     st.markdown(block + Markup("</div>"), unsafe_allow_html=True)

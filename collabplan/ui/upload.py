@@ -22,6 +22,7 @@ from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
 from collabplan.ingest.validate import without_names
+from collabplan.ui import safe
 from collabplan.ui.upload_layout import detect_cached
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
@@ -316,11 +317,13 @@ def read_file(data: bytes, file_name: str, key: str) -> FileState:
 
 # ------------------------------------------------------------------------------------ import
 def progress_bar(label: str) -> Callable[[float, str], None]:
-    """A progress(fraction, message) callback drawing an st.progress bar."""
+    """A progress(fraction, message) callback drawing an st.progress bar (its text is Markdown,
+    so messages are escaped)."""
     bar = st.progress(0.0, text=label)
 
     def update(fraction: float, message: str = "") -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or label)
+        # the message may name a file: shown as text
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=safe.md(message or label))
 
     return update
 

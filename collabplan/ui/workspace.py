@@ -12,6 +12,7 @@ from collabplan import ui
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.reports.workspace import summary_page, workspace_sections
+from collabplan.ui import safe
 from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
@@ -26,7 +27,7 @@ def progress(steps: list[tuple[str, bool, str]], noun: str = "steps") -> None:
     st.caption(
         "  ·  ".join(
             f"{':material/check_circle:' if ok else ':material/radio_button_unchecked:'} "
-            f"{name} ({detail})"
+            f"{safe.md(name)} ({safe.md(detail)})"
             for name, ok, detail in steps
         )
     )
@@ -36,13 +37,13 @@ def flash(page: str) -> None:
     """Show (once) the message the last save or delete left for this page, and the Undo."""
     message = st.session_state.pop(_FLASH + page, None)
     if message:
-        st.success(message)
+        st.success(safe.md(message))
     removed: Removed | None = st.session_state.get(_UNDO + page)
     if removed is not None:
         left, right = st.columns([5, 1], vertical_alignment="center")
         name = st.session_state.get(_UNDO_NAME + page)
-        named = f" “{name}”" if name else ""
-        left.info(f"{removed.what}{named} was deleted. Changed your mind?")
+        named = f" “{safe.md(name)}”" if name else ""
+        left.info(f"{safe.md(removed.what)}{named} was deleted. Changed your mind?")
         if right.button("Undo", key=f"undo_{page}", icon=":material/undo:"):
             restore(ui.get_db(), removed)
             del st.session_state[_UNDO + page]
@@ -69,7 +70,7 @@ def save(
     try:
         result = action(ui.get_db(), *args, **kwargs)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         return None
     for key in clear:
         st.session_state.pop(key, None)
@@ -91,7 +92,7 @@ def delete(page: str, action: Callable[..., Removed], *args: Any, name: str | No
     try:
         removed = action(ui.get_db(), *args)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         return
     st.session_state[_UNDO + page] = removed
     st.session_state[_UNDO_NAME + page] = name

@@ -24,8 +24,13 @@ import pyarrow.compute as pc
 
 from collabplan.text import clean_text
 
-#: What is removed (RE2 syntax, on UTF-8): C0 controls but tab, LF, CR; DEL; the C1 block.
-CONTROL_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{80}-\x{9F}]"
+#: What is removed (RE2 syntax, on UTF-8): C0 controls but tab, LF, CR; DEL; the C1 block;
+#: the invisible marks :data:`collabplan.text.CONTROL_CHARACTERS` also removes (bidi
+#: overrides and isolates, zero-width space, BOM, line and paragraph separators).
+CONTROL_PATTERN = (
+    r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{80}-\x{9F}"
+    r"\x{200B}\x{200E}\x{200F}\x{2028}\x{2029}\x{202A}-\x{202E}\x{2066}-\x{2069}\x{FEFF}]"
+)
 #: How many places the report names before "and N more".
 SHOWN = 5
 _ALLOWED_C0 = np.zeros(256, dtype=bool)
@@ -129,7 +134,15 @@ def _may_hold_control(chunk: pa.Array) -> bool:
         return True
     # C1 controls are U+0080-U+009F: the UTF-8 byte 0xC2 followed by 0x80-0x9F
     lead = np.flatnonzero(raw[:-1] == 0xC2)
-    return bool(lead.size and ((raw[lead + 1] >= 0x80) & (raw[lead + 1] <= 0x9F)).any())
+    if lead.size and ((raw[lead + 1] >= 0x80) & (raw[lead + 1] <= 0x9F)).any():
+        return True
+    # the invisible marks U+2000-U+207F (0xE2 0x80/0x81 ...) and the BOM (0xEF 0xBB 0xBF);
+    # a dash or a quote mark there is a false alarm, settled by the regular expression
+    lead = np.flatnonzero(raw[:-1] == 0xE2)
+    if lead.size and ((raw[lead + 1] == 0x80) | (raw[lead + 1] == 0x81)).any():
+        return True
+    lead = np.flatnonzero(raw[:-2] == 0xEF)
+    return bool(lead.size and ((raw[lead + 1] == 0xBB) & (raw[lead + 2] == 0xBF)).any())
 
 
 def _place(sheet: Any, i: int, k: int, name_sheets: bool) -> str:
