@@ -178,7 +178,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         for name, data in files:
             kind = sniff_kind(data)
             early = source is not _UNKNOWN and kind in ("zip", "text")
-            jobs.append(parser.start(data, name, **source) if early else None)
+            jobs.append(
+                parser.start(
+                    data, name, source["sheets"],
+                    delimiter=source["delimiter"], encoding=source["encoding"],
+                )
+                if early
+                else None
+            )
         from collabplan.ingest.mapping import load_mapping
 
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
@@ -248,7 +255,7 @@ def _source_to_read(mapping_path: str | None) -> Any:
     (as keywords of :func:`parser.start`; every sheet without a mapping); ``_UNKNOWN`` when
     the file does not say them plainly: the whole mapping is read (and checked) after."""
     if not mapping_path:
-        return {"sheets": "*"}
+        return {"sheets": "*", "delimiter": None, "encoding": None}
     import tomllib
 
     try:

@@ -38,6 +38,8 @@ DELIMITERS = (",", ";", "\t", "|", "^")
 ENCODINGS = ("utf-8", "cp1252")
 SNIFF_BYTES = 64 * 1024
 SAVE_AS_CSV_UTF8 = 'In Excel use File > Save As > "CSV UTF-8 (Comma delimited)" and upload that file'
+#: A character of two to four bytes as UTF-8 writes it (its lead byte, then continuations).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 #: How many lines decoded another way a note quotes.
 _EXAMPLES = 3
 
@@ -62,11 +64,11 @@ def parse_csv(
             f"{file_name}: the file is empty. Export the results again and upload the new file.",
             kind="file",
         )
-    _check_lines(body, file_name)
     sample = body[:SNIFF_BYTES].decode("utf-8", errors="replace")
     if delimiter is None:
         delimiter = sniff_delimiter(sample)
-    width = _first_row_width(body, sample, delimiter, file_name)
+    width = _first_row_width(body, sample, delimiter, file_name)  # (before: it says columns)
+    _check_lines(body, file_name)
     table = _parse_arrow(body, delimiter, width)
     if table is None:
         table = _parse_python(body, delimiter, file_name)
@@ -146,6 +148,8 @@ def to_utf8(data: bytes, file_name: str, encoding: str | None) -> tuple[bytes, l
         return data, []
     except UnicodeDecodeError:
         pass
+    if not _UTF8_SEQUENCE.search(data):  # nothing that reads as UTF-8: a Windows export
+        return _cp1252(data, file_name, 0), []
     lines = data.split(b"\n")
     utf8_lines = 0
     other: list[int] = []
@@ -195,23 +199,25 @@ def _mixed_note(lines: list[bytes], other: list[int]) -> str:
 
 
 def _check_lines(body: bytes, file_name: str) -> None:
-    """Refuse a line longer than ``MAX_LINE_BYTES`` (only looked for in a file that long)."""
+    """Refuse a line longer than ``MAX_LINE_BYTES``.
+
+    Each window of ``limit + 1`` bytes from a line's start must hold a line break; the search
+    goes on from the window's last one, so the file is scanned about once, in C (a file of
+    nothing but line breaks has a line per byte: no loop per line, no list of them).
+    """
     limit = config.MAX_LINE_BYTES
-    if len(body) <= limit:
-        return
-    start = 0
-    line = 1
-    while start < len(body):  # a find per line: C speed, and no copy of the file
-        end = body.find(b"\n", start)
-        end = len(body) if end < 0 else end
-        if end - start > limit:
+    start = 0  # the start of a line
+    while len(body) - start > limit:
+        found = body.rfind(b"\n", start, start + limit + 1)
+        if found < 0:
+            line = body.count(b"\n", 0, start) + 1
             raise UserError(
-                f"{file_name}: line {line:,} is {_size(end - start)} long; collabplan reads "
+                f"{file_name}: line {line:,} is over {_size(limit)} long; collabplan reads "
                 f"lines (rows) up to {_size(limit)}. Export only the students and columns you "
                 "need, or open it in Excel, check each row holds one student and save it again.",
                 kind="file",
             )
-        start, line = end + 1, line + 1
+        start = found + 1
 
 
 def _size(n: int) -> str:
@@ -230,11 +236,20 @@ def _too_wide(file_name: str, columns: int, row: int | None = None) -> UserError
 
 
 def _first_row_width(body: bytes, sample: str, delimiter: str, file_name: str) -> int:
-    """How many fields the first row has; refused when more than ``MAX_COLUMNS``."""
+    """How many fields the first row has; refused when more than ``MAX_COLUMNS``.
+
+    A first line over the line limit is counted by its delimiters when it has no quotes
+    (then each one starts a field); else the line limit refuses it after.
+    """
     end = body.find(b"\n")
     first = body if end < 0 else body[:end]
-    if first.count(delimiter.encode()) < config.MAX_COLUMNS and 0 <= end < len(sample):
+    delimiters = first.count(delimiter.encode())
+    if delimiters < config.MAX_COLUMNS and 0 <= end < len(sample):
         text = sample  # (a quoted header cell may hold a line break)
+    elif len(first) > config.MAX_LINE_BYTES:
+        if delimiters >= config.MAX_COLUMNS and b'"' not in first:
+            raise _too_wide(file_name, delimiters + 1)
+        return 1  # the line limit refuses it
     else:
         text = first.decode("utf-8", errors="replace")
     row = next(_reader(io.StringIO(text), delimiter, file_name), [])
