@@ -288,17 +288,33 @@ def _field_too_large(file_name: str, line: int, column: int | None = None) -> Us
 def _check_fields(table: pa.Table, file_name: str) -> None:
     """Refuse a cell over ``MAX_FIELD_BYTES``, naming its row (as a line: without line
     breaks in cells they are the same) and column."""
+    found = oversized_cell(table)
+    if found is not None:
+        row, k = found
+        raise _field_too_large(file_name, row + 1, k)
+
+
+def oversized_cell(table: pa.Table) -> tuple[int, int] | None:
+    """(row index, column index) of the first text cell over ``MAX_FIELD_BYTES``, or None.
+
+    Only text columns are looked at, one vectorised pass each."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     limit = config.MAX_FIELD_BYTES
     for k, col in enumerate(table.columns):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
         if col.null_count == len(col):
             continue
         lengths = pc.binary_length(col)
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > limit:
-            row = pc.indices_nonzero(pc.greater(lengths, limit).combine_chunks())[0].as_py()
-            raise _field_too_large(file_name, row + 1, k)
+            over = pc.greater(lengths, limit)
+            if isinstance(over, pa.ChunkedArray):  # (a table's column; a batch's is an Array)
+                over = over.combine_chunks()
+            return pc.indices_nonzero(over)[0].as_py(), k
+    return None
 
 
 def sniff_delimiter(sample: str) -> str:

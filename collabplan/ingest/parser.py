@@ -375,7 +375,36 @@ def _check_and_parse(
         if wanted is None:
             break
     pyarrow_loaded()
-    return [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+    tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+    for name, _head, body in tables:
+        where[0] = name
+        if body is not None:
+            _check_sheet_limits(body, file_name, name)
+    return tables
+
+
+def _check_sheet_limits(body, file_name: str, sheet: str) -> None:
+    """The column and cell limits a csv has, for a parsed sheet (whose dimension may lie)."""
+    from collabplan.ingest.checks import column_letters
+    from collabplan.ingest.csvparse import oversized_cell
+
+    width = 1 + max((int(n[1:]) for n in body.schema.names), default=-1)
+    if width > config.MAX_COLUMNS:
+        raise UserError(
+            f"{file_name}, sheet {sheet!r} has {width:,} columns; collabplan reads up to "
+            f"{config.MAX_COLUMNS:,}. Save only the sheet's results columns and upload again.",
+            kind="file",
+        )
+    found = oversized_cell(body)
+    if found is not None:
+        row, k = found
+        column = int(body.schema.names[k][1:])
+        raise UserError(
+            f"{file_name}, sheet {sheet!r}: cell {column_letters(column + 1)}{row + 2} holds "
+            f"more than {config.MAX_FIELD_BYTES // 1024:,} KB of text; collabplan reads cells up "
+            "to that size. Remove that text, save and upload again.",
+            kind="file",
+        )
 
 
 def _pyarrow_in_background() -> Callable[[], None]:

@@ -208,3 +208,22 @@ def test_another_page_renders_while_a_hostile_csv_is_parsed(demo_db, monkeypatch
         waiter.join()
     assert events == ["page finished", "parse finished"]
     assert still_running
+
+
+# ------------------------------------------------------------- the same limits for a workbook
+
+
+def test_a_workbook_cell_over_the_cell_limit_is_refused_naming_it():
+    from tests import badfiles
+
+    data = badfiles.simple_xlsx([["ID", "Student", "Q1"], [1, "Ana", "y"], [2, "Ben", "x" * 200_000]])
+    with pytest.raises(UserError, match=r"big\.xlsx, sheet 'Results': cell C3 holds more than 128 KB"):
+        read_upload(data, "big.xlsx")
+
+
+def test_a_workbook_wider_than_the_column_limit_is_refused(monkeypatch):
+    from tests import badfiles
+
+    monkeypatch.setattr(config, "MAX_COLUMNS", 2)
+    with pytest.raises(UserError, match=r"sheet 'Results' has 3 columns; collabplan reads up to 2"):
+        read_upload(badfiles.good_xlsx(), "w.xlsx")
