@@ -207,7 +207,8 @@ def start(
     env = os.environ | {"PYTHONPATH": path, "RUST_BACKTRACE": "0"}  # an abort prints one line
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "collabplan.ingest.parser", request],
+            [sys.executable, "-m", "collabplan.ingest.parser", request]
+            + (["workbook"] if data.startswith(ZIP_MAGIC) else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -311,7 +312,18 @@ def _child_main(request: str) -> None:
     config.MAX_COLUMNS, config.MAX_FIELD_BYTES, config.MAX_LINE_BYTES = limits  # the caller's
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
     _limit_child(memory, timeout)
-    pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
+    workbook = sys.argv[2:] == ["workbook"]
+    if workbook:
+        pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
+    else:
+        # a csv is parsed by pyarrow itself: loaded now, at full priority (a thread of the
+        # lowest one waits for a free core for seconds on a busy machine)
+        import pyarrow.csv  # noqa: F401
+        import pyarrow.ipc  # noqa: F401
+
+        def pyarrow_loaded() -> None:
+            return None
+
     data = sys.stdin.buffer.read()
     where: list[str] = [""]  # the sheet being parsed, for the message
     streams: list = []
@@ -473,6 +485,6 @@ def _ipc(batch) -> pa.Buffer:
 
 
 if __name__ == "__main__":
-    _child_main(sys.argv[1])
+    _child_main(sys.argv[1])  # (and "workbook" after it when the bytes are a zip)
     sys.stderr.flush()
     os._exit(0)  # the answer is out: skip tearing down the interpreter, the caller waits for it
