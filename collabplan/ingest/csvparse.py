@@ -104,14 +104,13 @@ def check_encoding(encoding: object, file_name: str) -> str | None:
     name = None
     if isinstance(encoding, str) and encoding.strip():
         try:
-            info = codecs.lookup(encoding.strip())
+            name = codecs.lookup(encoding.strip()).name
+            b"a".decode(name)  # LookupError for a codec of bytes to bytes (base64, zlib)
         except LookupError:
-            info = None
-        # a text codec that reads bytes as text (not base64 or zlib, not UTF-16/32)
-        if info is not None and getattr(info, "_is_text_encoding", True):
-            name = info.name
-            if name.startswith(("utf-16", "utf-32")) or name in ("rot-13", "idna", "punycode"):
-                name = None
+            name = None
+        # a csv is never UTF-16/32 here (the checks refuse those bytes), nor these
+        if name and (name.startswith(("utf-16", "utf-32")) or name in ("idna", "punycode")):
+            name = None
     if name is None:
         raise UserError(
             f"{file_name}: the mapping's [source] encoding {encoding!r} is not one this app "
@@ -131,8 +130,8 @@ def to_utf8(data: bytes, file_name: str, encoding: str | None) -> tuple[bytes, l
     line is UTF-8 beyond plain ASCII (an older Windows export); else line by line, with a note.
     Another encoding given: decoded with it, or refused naming the first line it cannot read.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[3:], encoding or "utf-8"
+    if data.startswith(codecs.BOM_UTF8):  # the byte order mark says UTF-8, whatever was given
+        data, encoding = data[3:], "utf-8"
     if encoding not in (None, "utf-8"):
         try:
             return data.decode(encoding).encode("utf-8"), []
