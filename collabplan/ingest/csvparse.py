@@ -105,7 +105,7 @@ def check_encoding(encoding: object, file_name: str) -> str | None:
     if isinstance(encoding, str) and encoding.strip():
         try:
             name = codecs.lookup(encoding.strip()).name
-            b"a".decode(name)  # LookupError for a codec of bytes to bytes (base64, zlib)
+            b"".decode(name)  # LookupError for a codec of bytes to bytes (base64, zlib)
         except LookupError:
             name = None
         # a csv is never UTF-16/32 here (the checks refuse those bytes), nor these
