@@ -20,6 +20,7 @@ The table has columns ``c0`` … (every cell text; ``None`` for an empty cell).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -105,7 +106,8 @@ def check_encoding(encoding: object, file_name: str) -> str | None:
     if isinstance(encoding, str) and encoding.strip():
         try:
             name = codecs.lookup(encoding.strip()).name
-            b"".decode(name)  # LookupError for a codec of bytes to bytes (base64, zlib)
+            with contextlib.suppress(UnicodeDecodeError):  # (UTF-16 cannot decode one byte)
+                b"a".decode(name)  # LookupError for a codec of bytes to bytes (base64, zlib)
         except LookupError:
             name = None
         # a csv is never UTF-16/32 here (the checks refuse those bytes), nor these
