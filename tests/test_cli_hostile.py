@@ -180,3 +180,34 @@ def test_a_full_disk_while_writing_is_one_line_and_nothing_is_saved(database, tm
     line = refused(done, before, database)
     assert "the disk holding the database is full" in line
     assert "nothing was saved" in line
+
+
+_COUNT_PARSES = """
+import sys
+from collabplan import cli
+from collabplan.ingest import parser
+started = []
+real = parser.start
+def counted(data, name, *args, **kwargs):
+    started.append((name, kwargs.get("delimiter")))
+    return real(data, name, *args, **kwargs)
+parser.start = counted
+code = cli.main(sys.argv[1:])
+print("STARTED", started, "CODE", code)
+"""
+
+
+def test_a_csv_import_parses_once_in_the_parse_started_first(tmp_path):
+    """The csv's parse starts before the mapping loads (its [source] read on its own) and is
+    the one the import uses."""
+    data, mapping = tmp_path / "quiz.csv", tmp_path / "m.toml"
+    data.write_bytes(badcsv.simple(12).replace(b",", b";"))
+    mapping.write_text(f'[source]\ndelimiter = ";"\n{MAPPING}', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _COUNT_PARSES, "import", str(data), "--mapping", str(mapping),
+         "--db", str(tmp_path / "s.duckdb")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "STARTED [('quiz.csv', ';')] CODE 0"
+    assert "12 students" in done.stdout
