@@ -90,7 +90,7 @@ class ParsedSheet(NamedTuple):
 
 @dataclass(frozen=True)
 class Job:
-    """A workbook being parsed in its child process (see :func:`start`).
+    """An upload (a workbook or a csv) being parsed in its child process (see :func:`start`).
 
     ``sheets`` (a workbook) or ``delimiter`` and ``encoding`` (a csv) are what it was started
     for; ``process`` the child; ``feeder`` the thread writing the bytes to the child's stdin;
