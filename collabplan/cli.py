@@ -7,6 +7,7 @@ column to fix), with the database unchanged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -141,26 +142,50 @@ def _one_line(exc: BaseException) -> int:
     return 2
 
 
+def _disk_full(exc: BaseException) -> str | None:
+    """The one line for a database write that failed for want of disk space, else None.
+
+    DuckDB reports it as an ``IOException`` with the system's words in it; Python as an
+    OSError with ENOSPC (no space), EDQUOT (over quota) or EFBIG (over a file size limit).
+    The write transaction is rolled back, so nothing of the import was saved.
+    """
+    import errno
+
+    words = ("No space left on device", "Disk quota exceeded", "File too large")
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)) or (
+        type(exc).__name__ == "IOException" and any(w in str(exc) for w in words)
+    )
+    if not full:
+        return None
+    return (
+        "the disk holding the database is full (or over its size limit): nothing was saved; "
+        "free some space (or choose another place with --db) and import again"
+    )
+
+
 # --------------------------------------------------------------------------------- commands
 def cmd_import(args: argparse.Namespace) -> int:
     from collabplan.ingest import parser
     from collabplan.ingest.checks import sniff_kind
 
-    files = []
-    for name in args.files:
-        path = Path(name)
-        try:
-            files.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
-    # Each workbook's parser (a child process) starts before anything else loads: the parse
-    # is the longest step and needs only the sheets to read. The mapping is checked after.
-    sheets = _sheets_to_read(args.mapping)
+    files = [(Path(name).name, read_upload_file(name)) for name in args.files]
+    # Each file's parser (a child process) starts before anything else loads: the parse
+    # is the longest step and needs only the sheets to read (a csv: its delimiter and
+    # encoding). The mapping is checked after.
+    source = _source_to_read(args.mapping)
     jobs: list[parser.Job | None] = []
     try:
         for name, data in files:
-            early = sheets is not _UNKNOWN and sniff_kind(data) == "zip"
-            jobs.append(parser.start(data, name, sheets) if early else None)
+            kind = sniff_kind(data)
+            early = source is not _UNKNOWN and kind in ("zip", "text")
+            jobs.append(
+                parser.start(
+                    data, name, source["sheets"],
+                    delimiter=source["delimiter"], encoding=source["encoding"],
+                )
+                if early
+                else None
+            )
         from collabplan.ingest.mapping import load_mapping
 
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
@@ -174,23 +199,79 @@ def cmd_import(args: argparse.Namespace) -> int:
 _UNKNOWN = object()
 
 
-def _sheets_to_read(mapping_path: str | None) -> Any:
-    """The ``[source] sheet`` of the mapping file, read on its own (``"*"`` without a mapping,
-    ``_UNKNOWN`` when the file does not say it plainly: the whole mapping is read after)."""
+def read_upload_file(name: str) -> bytes:
+    """The bytes of a file named on the command line, refused before reading when it is not a
+    regular file (a FIFO would wait for a writer for ever, ``/dev/zero`` never ends, also
+    through a symlink) and never read past the upload limit."""
+    import stat
+
+    from collabplan import config
+    from collabplan.ingest.checks import too_large
+
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; fstat then says what it is
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    with contextlib.closing(_Fd(fd)):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = (
+                "a folder" if stat.S_ISDIR(info.st_mode)
+                else "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode)
+                else "not a regular file"
+            )
+            raise UsageError(
+                f"{name} is {what}, not a saved file; give the path of an .xlsx or .csv file"
+            )
+        limit = config.MAX_UPLOAD_BYTES
+        if info.st_size > limit:
+            raise too_large(Path(name).name, info.st_size)
+        try:
+            os.set_blocking(fd, True)
+            with os.fdopen(os.dup(fd), "rb") as f:
+                data = f.read(limit + 1)  # a file that grows meanwhile stops at the limit
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    if len(data) > limit:
+        raise too_large(Path(name).name, len(data))
+    return data
+
+
+class _Fd:
+    """An open descriptor, closed by ``contextlib.closing``."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _source_to_read(mapping_path: str | None) -> Any:
+    """The ``[source]`` sheet, delimiter and encoding of the mapping file, read on their own
+    (as keywords of :func:`parser.start`; every sheet without a mapping); ``_UNKNOWN`` when
+    the file does not say them plainly: the whole mapping is read (and checked) after."""
     if not mapping_path:
-        return "*"
+        return {"sheets": "*", "delimiter": None, "encoding": None}
     import tomllib
 
     try:
         source = tomllib.loads(Path(mapping_path).read_text(encoding="utf-8-sig")).get("source")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return _UNKNOWN
-    sheet = source.get("sheet") if isinstance(source, dict) else None
-    if sheet is None or isinstance(sheet, str):
-        return sheet
-    if isinstance(sheet, list) and all(isinstance(s, str) for s in sheet):
-        return sheet
-    return _UNKNOWN
+    source = source if isinstance(source, dict) else {}
+    sheet, delimiter, encoding = (source.get(k) for k in ("sheet", "delimiter", "encoding"))
+    if not all(v is None or isinstance(v, str) for v in (delimiter, encoding)):
+        return _UNKNOWN
+    plain = sheet is None or isinstance(sheet, str) or (
+        isinstance(sheet, list) and all(isinstance(s, str) for s in sheet)
+    )
+    if not plain:
+        return _UNKNOWN
+    return {"sheets": sheet, "delimiter": delimiter, "encoding": encoding}
 
 
 def _import_read_files(
@@ -489,6 +570,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, DatabaseBusyError):
             return _one_line(exc)
+        full = _disk_full(exc)
+        if full:
+            return _one_line(UsageError(full))
         raise
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted; nothing was saved from the file being imported\n")

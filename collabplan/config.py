@@ -24,6 +24,13 @@ MAX_COMPRESSION_RATIO = 200
 MAX_SHEET_CELLS = 50_000_000
 PARSE_MEMORY_BYTES = 6 * 1024 * 1024 * 1024
 PARSE_TIMEOUT_SECONDS = 300
+#: Limits of what one upload may hold, checked in the parser child (docs/uploads.md). Excel's
+#: own sheet ends at 16,384 columns; real exports reach about 1,000 (DIBELS Data System).
+MAX_COLUMNS = 16_384
+#: Largest csv cell: more than Excel's 32,767 characters take in UTF-8 (Python's csv default).
+MAX_FIELD_BYTES = 128 * 1024
+#: Longest csv line (one row): 16,384 columns of 256 bytes each.
+MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
 def database_path(path: Path | str | None = None) -> Path | str:

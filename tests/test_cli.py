@@ -153,20 +153,28 @@ def test_skills_json_gives_null_for_an_undated_administration(db_path, capsys):
     ]
 
 
-def test_sheets_to_read_is_the_mapping_source_sheet_read_on_its_own(tmp_path):
-    def sheets(text: str):
+def test_source_to_read_is_the_mapping_source_read_on_its_own(tmp_path):
+    def source(text: str):
         path = tmp_path / "m.toml"
         path.write_text(text, encoding="utf-8")
-        return cli._sheets_to_read(str(path))
+        return cli._source_to_read(str(path))
 
-    assert cli._sheets_to_read(None) == "*"
+    def sheets(text: str):
+        found = source(text)
+        return found if found is cli._UNKNOWN else found["sheets"]
+
+    assert cli._source_to_read(None) == {"sheets": "*", "delimiter": None, "encoding": None}
     assert sheets('[source]\nsheet = "Results"\n') == "Results"
     assert sheets('[source]\nsheet = ["A", "B"]\n') == ["A", "B"]
     assert sheets("[columns]\nstudent_id = 'ID'\n") is None
+    assert source('[source]\ndelimiter = "^"\nencoding = "cp1252"\n') == {
+        "sheets": None, "delimiter": "^", "encoding": "cp1252"
+    }
     # anything else waits for the whole mapping to be read
     assert sheets("[source]\nsheet = [1, 2]\n") is cli._UNKNOWN
+    assert source("[source]\ndelimiter = 5\n") is cli._UNKNOWN
     assert sheets("[source\n") is cli._UNKNOWN
-    assert cli._sheets_to_read(str(tmp_path / "missing.toml")) is cli._UNKNOWN
+    assert cli._source_to_read(str(tmp_path / "missing.toml")) is cli._UNKNOWN
 
 
 # Run in a fresh interpreter: the parse is forked only in a single-threaded process.

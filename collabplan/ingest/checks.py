@@ -83,6 +83,15 @@ def sniff_kind(data: bytes) -> str:
     return "text"
 
 
+def too_large(file_name: str, size: int) -> UserError:
+    """The refusal of a file over ``MAX_UPLOAD_BYTES`` (``size`` bytes, or more)."""
+    return UserError(
+        f"{file_name} is too large ({_mb(size)}; the limit is {_mb(config.MAX_UPLOAD_BYTES)}). "
+        "Export only the students and columns you need, or split it into several files.",
+        kind="file",
+    )
+
+
 def check_upload(data: bytes, file_name: str) -> str:
     """Refuse what must not reach a parser; return ``"xlsx"`` or ``"csv"`` (the kind to read).
 
@@ -93,10 +102,7 @@ def check_upload(data: bytes, file_name: str) -> str:
             f"{file_name} is empty (0 bytes). Export the results again and upload the new file."
         )
     if len(data) > config.MAX_UPLOAD_BYTES:
-        raise UserError(
-            f"{file_name} is too large ({_mb(len(data))}; the limit is {_mb(config.MAX_UPLOAD_BYTES)}). "
-            "Export only the students and columns you need, or split it into several files."
-        )
+        raise too_large(file_name, len(data))
     kind = sniff_kind(data)
     suffix = PurePath(file_name).suffix.lower()
     if kind == "zip":

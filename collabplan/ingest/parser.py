@@ -1,7 +1,9 @@
-"""The one guarded child process that parses a workbook (fastexcel, that is calamine).
+"""The one guarded child process that parses every upload: a workbook (fastexcel, that is
+calamine) or a csv (pyarrow, :mod:`collabplan.ingest.csvparse`).
 
 A parser is not built for hostile input: a workbook may make it abort (SIGABRT cannot be
-caught), segfault, or allocate or loop without end. So every workbook is parsed in a child
+caught), segfault, or allocate or loop without end; a csv of one 100,000-field line or a
+million-column header once took a minute and gigabytes in the app. So every upload is parsed in a child
 process, ``python -m collabplan.ingest.parser``, that limits its own address space (RLIMIT_AS),
 CPU time (RLIMIT_CPU) and wall time (an alarm); the caller also stops waiting, and kills it,
 after ``PARSE_TIMEOUT_SECONDS``. A child that dies becomes one line of :class:`UserError` naming
@@ -19,13 +21,20 @@ The child runs every check of :mod:`collabplan.ingest.checks` itself before pars
 may start before the caller has checked anything. It parses each sheet twice, cheaply: the
 *body* is fastexcel's typed read of the whole sheet (every row decides a column's type), the
 *head* is its text read of a copy of the workbook cut after the sheet's first ``HEAD_ROWS`` rows
-(:mod:`collabplan.ingest.sheetxml`).
+(:mod:`collabplan.ingest.sheetxml`). A csv is one table of text, sent as the head with no body
+(its ``delimiter`` and ``encoding`` are given to :func:`start`), within the column, line and
+cell limits of the config.
+
+What the child writes to stderr (a parser's abort message, a warning) is kept from the
+caller's stderr: the command line prints one line for a refused file, nothing more. The last
+few KB are logged at debug level when the child fails.
 
 Use: ``job = start(data, file_name, sheets)`` … ``job.result()`` (waits; raises UserError), and
 ``job.close()`` in a ``finally`` (stops the child if it still runs). :func:`parse` does all three.
 
 The child answers with an 8-byte length and a JSON header (``["ok", [[name, has_body], ...]]``,
-``["refused", message]`` or ``["error", [sheet, reason]]``), then, after "ok", each table as an
+``["refused", message]`` or ``["error", [sheet, reason]]``; an "ok" of a csv has a third item,
+its notes for the validation report), then, after "ok", each table as an
 8-byte length and an Arrow IPC stream: a head, then its body when it has one. (JSON, not pickle:
 the parent trusts nothing the child sends.)
 """
@@ -49,8 +58,8 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import collabplan
 from collabplan import config
-from collabplan.errors import UserError
-from collabplan.ingest.checks import RESAVE, check_upload, inspect_workbook
+from collabplan.errors import KINDS, UserError
+from collabplan.ingest.checks import RESAVE, ZIP_MAGIC, check_upload, inspect_workbook
 from collabplan.ingest.sheetxml import head_workbook
 
 if TYPE_CHECKING:
@@ -62,6 +71,7 @@ Sheets = str | list[str] | None
 #: Where ``collabplan`` is imported from, for the child (the app need not be installed).
 _PACKAGE_ROOT = str(Path(collabplan.__file__).resolve().parent.parent)
 _LENGTH = struct.Struct("<Q")
+_log = logging.getLogger(__name__)
 
 
 class ParsedSheet(NamedTuple):
@@ -75,14 +85,16 @@ class ParsedSheet(NamedTuple):
     name: str
     head: pa.Table
     body: pa.Table | None
+    notes: tuple[str, ...] = ()  # (csv) what the report should say: lines decoded another way
 
 
 @dataclass(frozen=True)
 class Job:
-    """A workbook being parsed in its child process (see :func:`start`).
+    """An upload (a workbook or a csv) being parsed in its child process (see :func:`start`).
 
-    ``sheets`` is what it was started for; ``process`` the child; ``feeder`` the thread writing
-    the workbook to the child's stdin.
+    ``sheets`` (a workbook) or ``delimiter`` and ``encoding`` (a csv) are what it was started
+    for; ``process`` the child; ``feeder`` the thread writing the bytes to the child's stdin;
+    ``errors`` the thread keeping the end of the child's stderr.
     """
 
     file_name: str
@@ -90,6 +102,21 @@ class Job:
     timeout: float
     process: subprocess.Popen
     feeder: threading.Thread
+    errors: _StderrTail
+    workbook: bool = True  # a zip (else text: a csv, or a file the child refuses)
+    delimiter: str | None = None
+    encoding: str | None = None
+
+    def reads(
+        self, workbook: bool, sheets: Sheets, delimiter: str | None, encoding: str | None
+    ) -> bool:
+        """Whether this job parses what a read of a workbook (or a csv) with these options
+        needs (a csv has one sheet)."""
+        if workbook != self.workbook:
+            return False
+        if self.workbook:
+            return self.sheets == sheets
+        return (self.delimiter, self.encoding) == (delimiter, encoding)
 
     def result(self) -> list[ParsedSheet]:
         """The parsed sheets; waits at most ``timeout`` seconds, then the job is closed.
@@ -120,6 +147,8 @@ class Job:
                 "split it into several files."
             )
         message = _receive(answer) if self.process.returncode == 0 else None
+        if message is None or message[0] not in ("ok", "refused"):
+            self.errors.log(self.file_name)
         if message is None:
             code = self.process.returncode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
@@ -129,7 +158,8 @@ class Job:
             )
         status, payload = message
         if status == "refused":
-            raise UserError(payload)
+            text, kind = payload
+            raise UserError(text, kind=kind if kind in KINDS else "file")
         if status == "error":
             where, reason = payload
             where = f" (sheet {where!r})" if where else ""
@@ -143,6 +173,7 @@ class Job:
         self.process.wait()
         self.process.stdout.close()
         self.feeder.join()
+        self.errors.join()
 
     def __enter__(self) -> Job:
         return self
@@ -156,24 +187,31 @@ def start(
     file_name: str,
     sheets: Sheets = None,
     *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
     memory: int | None = None,
     timeout: float | None = None,
 ) -> Job:
-    """Start checking and parsing a workbook in a child process; returns at once.
+    """Start checking and parsing an upload in a child process; returns at once.
 
-    ``memory`` (bytes of address space) and ``timeout`` (seconds) default to the config's
-    ``PARSE_MEMORY_BYTES`` and ``PARSE_TIMEOUT_SECONDS``. The caller closes the job.
+    ``sheets`` is for a workbook, ``delimiter`` and ``encoding`` (a mapping's ``[source]``,
+    ``None`` = sniffed) for a csv. ``memory`` (bytes of address space) and ``timeout``
+    (seconds) default to the config's ``PARSE_MEMORY_BYTES`` and ``PARSE_TIMEOUT_SECONDS``.
+    The caller closes the job.
     """
     memory = config.PARSE_MEMORY_BYTES if memory is None else memory
     timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
-    request = json.dumps([file_name, sheets, memory, timeout])
+    limits = [config.MAX_COLUMNS, config.MAX_FIELD_BYTES, config.MAX_LINE_BYTES]
+    request = json.dumps([file_name, sheets, delimiter, encoding, memory, timeout, limits])
     path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
     env = os.environ | {"PYTHONPATH": path, "RUST_BACKTRACE": "0"}  # an abort prints one line
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "collabplan.ingest.parser", request],
+            [sys.executable, "-m", "collabplan.ingest.parser", request]
+            + (["workbook"] if data.startswith(ZIP_MAGIC) else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=env,
         )
     except OSError as exc:  # pragma: no cover - the machine is out of processes
@@ -183,7 +221,36 @@ def start(
     # the child reads its input after starting up; meanwhile the caller goes on
     feeder = threading.Thread(target=_feed, args=(process.stdin, data), daemon=True)
     feeder.start()
-    return Job(file_name, sheets, timeout, process, feeder)
+    return Job(
+        file_name, sheets, timeout, process, feeder, _StderrTail(process.stderr),
+        data.startswith(ZIP_MAGIC), delimiter, encoding,
+    )
+
+
+class _StderrTail:
+    """Reads a child's stderr to its end in a thread (so the child never blocks on a full
+    pipe), keeping only the last ``keep`` bytes, for the log."""
+
+    def __init__(self, stream: IO[bytes], keep: int = 4096) -> None:
+        self._stream = stream
+        self._keep = keep
+        self._tail = b""
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError, ValueError), self._stream:
+            for chunk in iter(lambda: self._stream.read1(65536), b""):
+                self._tail = (self._tail + chunk)[-self._keep :]
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def log(self, file_name: str) -> None:
+        """Log what the child wrote (debug level: a person sees the one-line UserError)."""
+        self._thread.join(timeout=1)
+        if self._tail.strip():
+            _log.debug("parser for %s wrote: %s", file_name, self._tail.decode(errors="replace"))
 
 
 def parse(data: bytes, file_name: str, sheets: Sheets = None, **limits: Any) -> list[ParsedSheet]:
@@ -216,9 +283,10 @@ def _receive(answer: bytes) -> tuple[str, Any] | None:
     if not pieces:
         return None
     try:
-        status, payload = json.loads(bytes(pieces[0]))
+        status, payload, *rest = json.loads(bytes(pieces[0]))
         if status != "ok":
             return status, payload
+        notes = tuple(str(n) for n in rest[0]) if rest else ()
         streams = iter(pieces[1:])
 
         def table() -> pa.Table:
@@ -226,7 +294,8 @@ def _receive(answer: bytes) -> tuple[str, Any] | None:
                 return stream.read_all()
 
         return status, [
-            ParsedSheet(name, table(), table() if has_body else None) for name, has_body in payload
+            ParsedSheet(name, table(), table() if has_body else None, notes)
+            for name, has_body in payload
         ]
     except (ValueError, TypeError, StopIteration, pa.ArrowException):
         return None
@@ -239,20 +308,42 @@ def _child_main(request: str) -> None:
     """Read the workbook from stdin, check and parse it, answer on stdout (see the docstring)."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to stderr, not into the answer
-    file_name, sheets, memory, timeout = json.loads(request)
+    file_name, sheets, delimiter, encoding, memory, timeout, limits = json.loads(request)
+    config.MAX_COLUMNS, config.MAX_FIELD_BYTES, config.MAX_LINE_BYTES = limits  # the caller's
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
     _limit_child(memory, timeout)
-    pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
+    workbook = sys.argv[2:] == ["workbook"]
+    if workbook:
+        pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
+    else:
+        # a csv is parsed by pyarrow itself: loaded now, at full priority (a thread of the
+        # lowest one waits for a free core for seconds on a busy machine)
+        import pyarrow.csv  # noqa: F401
+        import pyarrow.ipc  # noqa: F401
+
+        def pyarrow_loaded() -> None:
+            return None
+
     data = sys.stdin.buffer.read()
     where: list[str] = [""]  # the sheet being parsed, for the message
     streams: list = []
+    notes: list[str] = []
     try:
-        tables = _check_and_parse(data, file_name, sheets, where, pyarrow_loaded)
+        if check_upload(data, file_name) == "csv":
+            from collabplan.ingest import csvparse
+
+            pyarrow_loaded()
+            table, notes = csvparse.parse_csv(
+                data, file_name, delimiter=delimiter, encoding=encoding
+            )
+            tables = [(csvparse.sheet_name(file_name), table, None)]
+        else:
+            tables = _check_and_parse(data, file_name, sheets, where, pyarrow_loaded)
         for _name, head, body in tables:
             streams += [_ipc(head)] + ([] if body is None else [_ipc(body)])
-        message: list = ["ok", [[name, body is not None] for name, _head, body in tables]]
+        message: list = ["ok", [[name, body is not None] for name, _head, body in tables], notes]
     except UserError as exc:
-        message = ["refused", str(exc)]
+        message = ["refused", [str(exc), exc.kind]]
     except MemoryError:
         message = ["error", [where[0], "it needs more memory than this app allows"]]
     except Exception as exc:  # the parser's own errors (CalamineError, ...) become one line
@@ -271,7 +362,6 @@ def _check_and_parse(
 
     ``pyarrow_loaded()`` waits for pyarrow, which only the conversion at the end needs.
     """
-    check_upload(data, file_name)
     info = inspect_workbook(data, file_name)
     parts = {s.name: s.part for s in info.sheets}
     order = [s.name for s in info.sheets]
@@ -297,7 +387,36 @@ def _check_and_parse(
         if wanted is None:
             break
     pyarrow_loaded()
-    return [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+    tables = [(name, _arrow(head), _arrow(body)) for name, head, body in loaded]
+    for name, _head, body in tables:
+        where[0] = name
+        if body is not None:
+            _check_sheet_limits(body, file_name, name)
+    return tables
+
+
+def _check_sheet_limits(body, file_name: str, sheet: str) -> None:
+    """The column and cell limits a csv has, for a parsed sheet (whose dimension may lie)."""
+    from collabplan.ingest.checks import column_letters
+    from collabplan.ingest.csvparse import oversized_cell
+
+    width = 1 + max((int(n[1:]) for n in body.schema.names), default=-1)
+    if width > config.MAX_COLUMNS:
+        raise UserError(
+            f"{file_name}, sheet {sheet!r} has {width:,} columns; collabplan reads up to "
+            f"{config.MAX_COLUMNS:,}. Save only the sheet's results columns and upload again.",
+            kind="file",
+        )
+    found = oversized_cell(body)
+    if found is not None:
+        row, k = found
+        column = int(body.schema.names[k][1:])
+        raise UserError(
+            f"{file_name}, sheet {sheet!r}: cell {column_letters(column + 1)}{row + 2} holds "
+            f"more than {config.MAX_FIELD_BYTES // 1024:,} KB of text; collabplan reads cells up "
+            "to that size. Remove that text, save and upload again.",
+            kind="file",
+        )
 
 
 def _pyarrow_in_background() -> Callable[[], None]:
@@ -355,17 +474,17 @@ def _arrow(sheet):
 
 
 def _ipc(batch) -> pa.Buffer:
-    """A record batch as one Arrow IPC stream."""
+    """A record batch (or table) as one Arrow IPC stream."""
     import pyarrow as pa
     import pyarrow.ipc  # noqa: F401
 
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
+        writer.write(batch)
     return sink.getvalue()
 
 
 if __name__ == "__main__":
-    _child_main(sys.argv[1])
+    _child_main(sys.argv[1])  # (and "workbook" after it when the bytes are a zip)
     sys.stderr.flush()
     os._exit(0)  # the answer is out: skip tearing down the interpreter, the caller waits for it

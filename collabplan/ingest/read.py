@@ -7,25 +7,30 @@ Excel stores it (numbers, dates, booleans, text), which is much faster to read; 
 headers, titles and the first rows read the same as a csv. :meth:`RawSheet.text_rows` gives any
 rows as text (:func:`cell_text` formats a typed cell).
 
-Workbooks are checked (:mod:`collabplan.ingest.checks`) and parsed with fastexcel (calamine) in
-a child process with memory and time limits (:mod:`collabplan.ingest.parser`); csv files are
-parsed in this process with pyarrow (a bounded, well-tested parser; the upload size limit
-applies) after the encoding and delimiter are sniffed. In the head, numbers come from fastexcel's text conversion, which rounds to about 9
+Every upload is checked (:mod:`collabplan.ingest.checks`) and parsed in one guarded child
+process with memory, time, column, line and cell limits (:mod:`collabplan.ingest.parser`):
+workbooks with fastexcel (calamine), csv files with pyarrow after the encoding (line by line
+when it is mixed) and delimiter are sniffed (:mod:`collabplan.ingest.csvparse`). In the head, numbers come from fastexcel's text conversion, which rounds to about 9
 decimals ("0.333333333"), as Excel shows them; a text cell reading "true" becomes "TRUE".
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from dataclasses import dataclass
-from pathlib import PurePath
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from collabplan.errors import UserError
 from collabplan.ingest import parser
 from collabplan.ingest.checks import check_upload, inspect_workbook, workbook_sheets
+from collabplan.ingest.csvparse import (
+    DELIMITERS,
+    ENCODINGS,
+    check_delimiter,
+    check_encoding,
+    sheet_name,
+    sniff_delimiter,
+)
 from collabplan.ingest.sheetxml import HEAD_ROWS
 
 if TYPE_CHECKING:
@@ -34,14 +39,7 @@ if TYPE_CHECKING:
 # pyarrow is imported where it is used, not here: the command line imports this module first
 # thing, and a csv or a bad file needs none of it.
 
-#: Delimiters tried when a csv does not say, in order of preference on a tie.
-DELIMITERS = (",", ";", "\t", "|", "^")
-#: Encodings tried for a csv, in order (utf-8 with a byte order mark is handled first).
-ENCODINGS = ("utf-8", "cp1252")
-_SNIFF_BYTES = 64 * 1024
-_SAVE_AS_CSV_UTF8 = (
-    'In Excel use File > Save As > "CSV UTF-8 (Comma delimited)" and upload that file'
-)
+__all__ = ["DELIMITERS", "ENCODINGS", "RawSheet", "read_upload", "sheet_names", "sniff_delimiter"]
 
 
 @dataclass
@@ -56,12 +54,16 @@ class RawSheet:
     ``head`` (workbooks; all text, the same columns as ``table``) holds the first
     ``head.num_rows`` rows as Excel shows them; for those rows it is the text to use (the typed
     ``table`` may hold nulls there).
+
+    ``notes`` (csv): what the validation report says about how it was read (lines decoded
+    as Windows-1252 in a UTF-8 file).
     """
 
     name: str
     table: pa.Table
     first_row: int = 1
     head: pa.Table | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def last_row(self) -> int:
@@ -149,19 +151,24 @@ def read_upload(
     empty), ``"*"`` = every sheet that has data, a sheet name or a list of names. csv files have
     one sheet named after the file. Raises :class:`UserError` for anything that cannot be read.
 
-    ``job``: this workbook's parse, started earlier with :func:`parser.start` (so it ran while
-    the caller did other work); used when it was started for the same ``sheets``, and closed
+    ``delimiter`` and ``encoding`` (a csv; ``None`` = sniffed) are a mapping's ``[source]``.
+
+    ``job``: this upload's parse, started earlier with :func:`parser.start` (so it ran while
+    the caller did other work); used when it was started for the same options, and closed
     here in any case.
     """
-    if job is not None and job.sheets != sheets:  # started for other sheets: not this read's
-        job.close()
-        job = None
     try:
         kind = check_upload(data, file_name)
+        if job is not None and not job.reads(kind == "xlsx", sheets, delimiter, encoding):
+            job.close()  # started for other options: not this read's
+            job = None
         if kind == "csv":
-            return [_read_csv(data, file_name, delimiter=delimiter, encoding=encoding)]
+            check_delimiter(delimiter, file_name)
+            check_encoding(encoding, file_name)
         if job is None:  # the child starts now and parses while this process checks the workbook
-            job = parser.start(data, file_name, sheets)
+            job = parser.start(data, file_name, sheets, delimiter=delimiter, encoding=encoding)
+        if kind == "csv":
+            return [_read_csv(job)]
         return _read_xlsx(data, file_name, sheets, job)
     finally:
         if job is not None:
@@ -180,7 +187,7 @@ def sheet_names(data: bytes, file_name: str) -> list[str]:
     kind = check_upload(data, file_name)
     if kind == "xlsx":
         return [name for name, _ in workbook_sheets(data, file_name)]
-    return [_csv_sheet_name(file_name)]
+    return [sheet_name(file_name)]
 
 
 # ---------------------------------------------------------------------------------------- xlsx
@@ -315,130 +322,7 @@ def tidy_xlsx_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return col
 
 
-# ----------------------------------------------------------------------------------------- csv
-
-
-def _csv_sheet_name(file_name: str) -> str:
-    return PurePath(file_name).stem or file_name
-
-
-def _read_csv(
-    data: bytes, file_name: str, *, delimiter: str | None, encoding: str | None
-) -> RawSheet:
-    name = _csv_sheet_name(file_name)
-    body, encoding = _csv_encoding(data, file_name, encoding)
-    text_sample = body[:_SNIFF_BYTES].decode(encoding, errors="replace")
-    if delimiter is None:
-        delimiter = sniff_delimiter(text_sample)
-    if not body.strip():
-        raise UserError(
-            f"{file_name}: the file is empty. Export the results again and upload the new file."
-        )
-    table = _parse_csv_arrow(body, encoding, delimiter)
-    if table is None:
-        table = _parse_csv_python(body, encoding, delimiter)
-    return RawSheet(name, table, 1)
-
-
-def _csv_encoding(data: bytes, file_name: str, encoding: str | None) -> tuple[bytes, str]:
-    """(bytes without a byte order mark, the encoding to decode them with)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:], "utf-8"
-    if encoding:
-        enc = encoding.lower().replace("_", "-")
-        if enc in ("utf-8-sig", "utf8-sig"):
-            return data, "utf-8"
-        return data, enc
-    try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return data, "cp1252"
-    except UnicodeDecodeError:
-        raise UserError(
-            f"{file_name}: the text is in an encoding this app cannot read. {_SAVE_AS_CSV_UTF8}."
-        ) from None
-
-
-def sniff_delimiter(sample: str) -> str:
-    """The delimiter (comma, semicolon, tab, pipe or caret) that splits the sample most consistently."""
-    lines = sample.splitlines()
-    if len(lines) > 1 and len(sample) >= _SNIFF_BYTES - 4:
-        lines = lines[:-1]  # the last line of a cut sample may be partial
-    best, best_score = ",", (0.0, 0)
-    for delim in DELIMITERS:
-        if delim not in sample:
-            continue
-        try:
-            counts = [
-                len(row)
-                for row in csv.reader(io.StringIO("\n".join(lines[:200])), delimiter=delim)
-                if row
-            ]
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        if mode < 2:
-            continue
-        score = (counts.count(mode) / len(counts), mode)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _parse_csv_arrow(body: bytes, encoding: str, delimiter: str) -> pa.Table | None:
-    """The fast path; ``None`` when rows have different numbers of fields (then Python's csv reads it)."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    try:
-        first = next(
-            csv.reader(
-                io.StringIO(body[:_SNIFF_BYTES].decode(encoding, errors="replace")),
-                delimiter=delimiter,
-            ),
-            [],
-        )
-    except csv.Error:
-        return None
-    width = max(len(first), 1)
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(body),
-            read_options=pa_csv.ReadOptions(
-                autogenerate_column_names=True, encoding=encoding, block_size=8 << 20
-            ),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
-    except pa.ArrowInvalid:
-        return None
-    if table.num_columns != width:
-        return None
-    return table.rename_columns([f"c{i}" for i in range(width)])
-
-
-def _parse_csv_python(body: bytes, encoding: str, delimiter: str) -> pa.Table:
-    import pyarrow as pa
-
-    text = body.decode(encoding)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    width = max((len(r) for r in rows), default=0)
-    columns = [
-        [(row[i] if i < len(row) and row[i] != "" else None) for row in rows] for i in range(width)
-    ]
-    return pa.table(
-        [pa.array(c, pa.string()) for c in columns], names=[f"c{i}" for i in range(width)]
-    )
+def _read_csv(job: parser.Job) -> RawSheet:
+    """The child's one table of text (every cell a string, ``None`` for empty) as a sheet."""
+    (parsed,) = job.result()
+    return RawSheet(parsed.name, parsed.head, 1, notes=list(parsed.notes))

@@ -12,7 +12,12 @@ from pathlib import PurePath
 from collabplan.errors import UserError
 from collabplan.ingest.mapping import SHEET_CLASS, header_key
 from collabplan.ingest.normalise.job import Job
-from collabplan.ingest.normalise.sheets import SheetData, column, row_values
+from collabplan.ingest.normalise.sheets import (
+    SheetData,
+    column,
+    refuse_repeated_headers,
+    row_values,
+)
 from collabplan.ingest.normalise.sql import out_of_sql, score_cell_sql
 from collabplan.ingest.patterns import compile_pattern
 
@@ -140,6 +145,10 @@ def _plan_wide(job: Job, sheet: SheetData, plan: CellPlan) -> CellPlan:
                 v = last  # merged cells: the standard spans several questions
             skills[j] = v or h
             last, prev_j = skills[j], j
+    refuse_repeated_headers(
+        job, layout, [(j, (header_key(h), skills[j] if skill_vals else None)) for j, h in picked],
+        within=True,
+    )
     item_level = plan.item_level or (
         job.mapping.skill_row is not None or len(set(skills.values())) < len(picked)
     )

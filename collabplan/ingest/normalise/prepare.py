@@ -240,6 +240,8 @@ def prepare(
     if detection is not None:
         prepared.detection = detection
         prepared.report.warnings[:0] = detection.notes
+    # how the file was read (a csv's lines decoded as Windows-1252) comes first
+    prepared.report.warnings[:0] = [n for sheet in sheets for n in getattr(sheet, "notes", ())]
     if progress:
         progress(0.6, "Checked: ready to save")
     return prepared

@@ -14,7 +14,7 @@ from collabplan.ingest.mapping import COLUMN_ROLES, SHEET_CLASS, header_key
 from collabplan.ingest.normalise.dates import DateOrder, date_sql, seconds_sql
 from collabplan.ingest.normalise.job import Job
 from collabplan.ingest.normalise.sheets import SheetData, column
-from collabplan.ingest.normalise.sql import HAS_WHITESPACE_RUN
+from collabplan.ingest.normalise.sql import HAS_WHITESPACE_RUN, balanced
 from collabplan.ingest.normalise.tables import query_by_rows
 
 #: The skip reason of rows ``[filter]`` leaves out starts with this.
@@ -84,8 +84,8 @@ def rows_select(job: Job, sheet: SheetData) -> tuple[str, list[Any], list[str]]:
     else:
         p.append(m.assessment_name or layout.title.name or job.assessment_name)
         sel["assessment"] = "?::VARCHAR"
-    nonblank = (
-        " + ".join(f"(c{j} IS NOT NULL)::INTEGER" for j in range(raw.table.num_columns)) or "0"
+    nonblank = balanced(
+        "+", [f"(c{j} IS NOT NULL)::INTEGER" for j in range(raw.table.num_columns)], "0"
     )
     group_sel = []
     for g, (gname, header) in enumerate(m.groups.items()):

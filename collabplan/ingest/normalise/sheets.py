@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from collabplan.errors import UserError
+from collabplan.ingest.checks import column_letters
 from collabplan.ingest.headers import looks_like_number, top_rows
 from collabplan.ingest.mapping import SHEET_CLASS, Mapping, header_key
 from collabplan.ingest.normalise.job import Job
@@ -142,8 +143,11 @@ def resolve_sheet(mapping: Mapping, sheet: Any) -> SheetLayout | None:
 
 
 def column(job: Job, layout: SheetLayout, header: str, key: str) -> int:
-    """The column number of ``header``; UserError naming the mapping ``key`` when missing."""
+    """The column number of ``header``; UserError naming the mapping ``key`` when missing, or
+    when several columns have that header (which one is meant cannot be told)."""
     j = layout.index.get(header_key(header))
+    if j is not None:
+        refuse_repeated_headers(job, layout, [(j, header)])
     if j is None:
         shown = ", ".join(h for h in layout.headers if h)[:200]
         raise UserError(
@@ -151,6 +155,45 @@ def column(job: Job, layout: SheetLayout, header: str, key: str) -> int:
             f"(row {layout.raw.first_row + layout.header_idx}: {shown}); fix {key} in the mapping"
         )
     return j
+
+
+def refuse_repeated_headers(
+    job: Job, layout: SheetLayout, picked: list[tuple[int, Any]], within: bool = False
+) -> None:
+    """Refuse columns the import reads whose header another column has too (``Q1,Q1,Q1``).
+
+    ``picked``: (column, key) of the columns read. Without ``within`` a column's header is
+    looked for in the whole header row; with it, only among ``picked``, whose key says what
+    tells them apart (a score column's header and its skill from the skill row). Stored as
+    one, their scores were silently mixed up; a teacher renames them once, and then the file
+    reads the same every time.
+    """
+    if within:
+        seen: dict[Any, list[int]] = {}
+        for j, key in picked:
+            seen.setdefault(key, []).append(j)
+        groups = [cols for cols in seen.values() if len(cols) > 1]
+    else:
+        groups = []
+        for j, _header in picked:
+            key = header_key(layout.headers[j])
+            cols = [k for k, h in enumerate(layout.headers) if h and header_key(h) == key]
+            if len(cols) > 1:
+                groups.append(cols)
+    if not groups:
+        return
+    cols = groups[0]
+    letters = [column_letters(k + 1) for k in cols]  # (column cK is sheet column K, 0 = A)
+    shown = ", ".join(letters[:-1]) + f" and {letters[-1]}"
+    others = f" ({len(groups) - 1:,} more headers are repeated too)" if len(groups) > 1 else ""
+    header = layout.headers[cols[0]]
+    every = "both" if len(cols) == 2 else "all"
+    raise UserError(
+        f"{job.where(layout.raw.name)}: columns {shown} {every} have the header {header!r}"
+        f"{others}, so which is which cannot be told. Give each column its own header "
+        f"(for example {header + ' a'!r} and {header + ' b'!r}) and upload again.",
+        kind="file",
+    )
 
 
 def row_values(layout: SheetLayout, sheet_row: int | None) -> list[str | None] | None:

@@ -16,6 +16,22 @@ HAS_WHITESPACE_RUN = (
 #: A score cell's number: "85", " 85 % ", "0.85" (the percent sign is looked at separately).
 NUMBER_SQL = "TRY_CAST(replace(replace(trim({x}), '%', ''), ' ', '') AS DOUBLE)"
 
+def balanced(op: str, terms: list[str], empty: str) -> str:
+    """``terms`` joined by the associative ``op`` (``+``, ``OR``) as a balanced tree.
+
+    ``a + b + c + …`` written out nests one level per term, and DuckDB refuses an expression
+    more than 1,000 levels deep ("Max expression depth"): a file of 1,000 columns would fail.
+    As a tree the depth is the logarithm of the count (14 for Excel's 16,384 columns).
+    ``empty`` is the SQL for no terms.
+    """
+    if not terms:
+        return empty
+    while len(terms) > 1:
+        pairs = [f"({a} {op} {b})" for a, b in zip(terms[::2], terms[1::2], strict=False)]
+        terms = pairs + ([terms[-1]] if len(terms) % 2 else [])
+    return terms[0]
+
+
 def text_sql(col: str, t: pa.DataType) -> str:
     """SQL giving a cell of Arrow type ``t`` as text, as :func:`read.cell_text` writes it."""
     if pa.types.is_string(t) or pa.types.is_large_string(t):
