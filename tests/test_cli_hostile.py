@@ -118,8 +118,8 @@ def test_a_hostile_file_is_one_line_and_exit_2(database, tmp_path, name, make, s
 @pytest.mark.parametrize(
     ("source", "says"),
     [
-        ('delimiter = "ab"', "delimiter is 'ab'; it must be one character"),
-        ('encoding = "klingon"', "encoding 'klingon' is not one this app reads"),
+        ('delimiter = "ab"', "[source] delimiter must be one character"),
+        ('encoding = "klingon"', "[source] encoding 'klingon' is not a text encoding"),
     ],
 )
 def test_a_bad_delimiter_or_encoding_in_the_mapping_is_one_line(database, tmp_path, source, says):
