@@ -58,7 +58,8 @@ class UploadMemo:
     def bytes(self) -> int:
         return self._bytes
 
-    def keys(self) -> list[tuple[Any, ...]]:
+    def entries(self) -> list[tuple[Any, ...]]:
+        """The keys kept, least recently used first."""
         return list(self._items)
 
     def values(self) -> list[Any]:
