@@ -13,8 +13,8 @@ report and press Import. Then every session is closed, and after Streamlit's
 120) plus the sweep interval, one new visit to Home lets the server drop the expired sessions.
 
 The server's resident memory (VmRSS of its process, sampled every 0.2 s) is reported:
-before (started, Home shown once), peak, with every session still open, and after the
-sessions closed. ``--app-root`` runs another checkout (e.g. the main branch) for comparison.
+before (started, Home and the upload page shown once, so the modules are loaded), peak, with
+every session still open, and after the sessions closed. ``--app-root`` runs another checkout (e.g. the main branch) for comparison.
 """
 
 from __future__ import annotations
@@ -179,8 +179,9 @@ def main() -> None:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 home = browser.new_context()
                 first = home.new_page()
-                first.goto(url)
-                wait_for_app(first)
+                for path in ("", "upload"):  # every module the uploads use is loaded
+                    first.goto(f"{url}/{path}")
+                    wait_for_app(first)
                 home.close()
                 time.sleep(2)
                 before = rss_mb(proc.pid)

@@ -222,6 +222,24 @@ def test_the_command_line_warns_in_one_line_and_goes_on(demo_db, db_path) -> Non
     assert again.returncode == 0 and again.stderr == ""
 
 
+def test_home_shows_the_repair_once(demo_db, db_path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    _tear(demo_db)
+    _reopen(db_path)  # the app's connection is the process's, opened (and repaired) here
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    notices = [w.value for w in at.warning if "interrupted import" in w.value]
+    assert len(notices) == 1 and "rows left by an interrupted import" in notices[0]
+    next(b for b in at.button if b.label == "Understood").click().run()
+    assert not at.exception
+    assert not [w for w in at.warning if "interrupted import" in w.value]
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)  # another session
+    again.run()
+    assert not [w for w in again.warning if "interrupted import" in w.value]
+
+
 KILLER = """
 import sys
 from collabplan import db
