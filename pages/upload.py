@@ -51,12 +51,12 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
         st.warning(f"{record['file_name']}: {warning}")
 
 upload_memo.start_sweeper()  # closed tabs' uploaded files go once their session has expired
-shas = [up.sha256_of(upload.getvalue()) for upload in uploaded or []]
+dropped = [(upload, upload.getvalue()) for upload in uploaded or []]
+shas = [up.sha256_of(data) for _, data in dropped]
 upload_memo.session_memo().keep(shas)  # what was worked out for files no longer here goes
 
 files: list[up.FileState] = []
-for i, (upload, sha) in enumerate(zip(uploaded or [], shas, strict=True)):
-    data = upload.getvalue()
+for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
     f = up.read_file(data, upload.name, key=f"f{i}:{sha[:12]}", sha=sha)
     files.append(f)
     with st.container(border=True):
