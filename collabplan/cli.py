@@ -91,9 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------------------------- helpers
 def _connect(path: str | None):
+    """The database; a repair made by the check on open is one warning line on stderr (the
+    command goes on and exits 0: nothing is left for the person to do)."""
     from collabplan import db
 
-    return db.connect(path)
+    database = db.connect(path)
+    if database.repair is not None and not database.repair_shown:
+        database.repair_shown = True
+        sys.stderr.write(f"warning: {database.path}: {database.repair.line()}\n")
+    return database
 
 
 def _out(text: str) -> None:

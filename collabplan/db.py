@@ -5,6 +5,8 @@ Everything that touches the database goes through a :class:`Database`. Reads use
 :meth:`Database.transaction`, which holds the process-wide write lock and commits or rolls
 back whole. Migrations in ``collabplan/migrations/NNNN_name.sql`` are applied in order at
 connect time and recorded in ``schema_version``, so an old database file upgrades itself.
+Then the consistency check (:mod:`collabplan.integrity`) removes whatever an import killed
+mid-commit left behind, once per opening of the file (``connect`` opens it once per process).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:  # pandas loads only when a query returns a DataFrame (the imp
     import pandas as pd
 
 from collabplan import config
+from collabplan.integrity import Repair, check_on_open
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -69,6 +72,11 @@ class Database:
         self._scratches = 0
         self._version_lock = threading.Lock()
         self.migrate()
+        #: What the consistency check on open removed (a torn import's rows), or None.
+        self.repair: Repair | None = check_on_open(self)
+        #: Set once a person was told of the repair (a CLI warning, Home for a leader); it
+        #: stays in the audit log for good.
+        self.repair_shown = False
 
     # -- connections -------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:

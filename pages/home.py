@@ -20,6 +20,7 @@ signpost_frames = cached(home.signpost_frames)
 st.title("collabplan")
 st.caption("From your team's assessment spreadsheets to one focused goal, and how it is going.")
 
+home.repair_notice(db)
 counts = database_overview()
 
 if counts["empty"]:

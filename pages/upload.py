@@ -9,7 +9,7 @@ from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
-from collabplan.ui import mapping_form, safe, upload_check, upload_layout
+from collabplan.ui import mapping_form, safe, upload_check, upload_layout, upload_memo
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
@@ -50,10 +50,14 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
     for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
         st.warning(safe.md(f"{record['file_name']}: {warning}"))
 
+upload_memo.start_sweeper()  # closed tabs' uploaded files go once their session has expired
+dropped = [(upload, upload.getvalue()) for upload in uploaded or []]
+shas = [up.sha256_of(data) for _, data in dropped]
+upload_memo.session_memo().keep(shas)  # what was worked out for files no longer here goes
+
 files: list[up.FileState] = []
-for i, upload in enumerate(uploaded or []):
-    data = upload.getvalue()
-    f = up.read_file(data, upload.name, key=f"f{i}:{up.sha256_of(data)[:12]}")
+for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
+    f = up.read_file(data, upload.name, key=f"f{i}:{sha[:12]}", sha=sha)
     files.append(f)
     with st.container(border=True):
         st.subheader(safe.md(upload.name), divider="gray")
@@ -91,7 +95,7 @@ for i, upload in enumerate(uploaded or []):
             name = getattr(start, "name", None) or "custom"
             f.mapping, changed = mapping_form.mapping_from_form(values, start, name)
             f.adjusted = changed or start is not f.detected
-            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None)
+            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None, sha=f.sha)
         except UserError as exc:
             f.error = str(exc)
             st.error(safe.md(f.error), icon=":material/error:")
@@ -189,6 +193,8 @@ if files:
                 ]
                 st.session_state["upload_round"] = round_ + 1
                 ui.after_write()
+                files.clear()
+                upload_memo.forget_imported(uploaded)  # the new uploader starts empty
                 st.rerun()
 
 st.subheader("Upload history")

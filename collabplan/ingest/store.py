@@ -6,7 +6,8 @@ its ``score_value`` (the two ids and the values). The ``score`` view joins them 
 
 Sittings and measures belong to one upload (nothing is shared between uploads), so undoing
 an upload removes exactly its rows. Their ids are handed out here, inside the caller's
-write transaction (``Database.transaction`` holds the write lock): ``max(id) + 1 + position``.
+write transaction (``Database.transaction`` holds the write lock): ``max(id) + 1 + position``
+(or after the id floor a repair left, see :func:`_next_id`).
 Score values are written in sitting order, which lets reads of a few sittings skip the rest.
 
 Everything goes in with ``INSERT … SELECT`` from registered Arrow tables, never row by row.
@@ -52,9 +53,18 @@ def _unique(prefix: str) -> str:
 
 
 def _next_id(cur: Any, table: str) -> int:
-    """The largest id of ``sitting`` or ``measure`` (0 when empty): ids go on from there."""
+    """The last id of ``sitting`` or ``measure`` given out (0 when none): ids go on from there.
+
+    That is the largest id stored, or the floor the consistency check on open left after
+    removing a torn import's rows (collabplan/integrity.py), whichever is larger.
+    """
     assert table in ("sitting", "measure")
-    return int(cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])  # noqa: S608 (one of two table names)
+    return int(cur.execute(
+        f"""SELECT greatest(coalesce(max(id), 0),
+                            coalesce((SELECT max(last_id) FROM id_floor WHERE name = ?), 0))
+            FROM {table}""",  # noqa: S608 (one of two table names)
+        [table],
+    ).fetchone()[0])
 
 
 def _as_arrow(rows: Any) -> pa.Table:

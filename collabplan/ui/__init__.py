@@ -30,6 +30,9 @@ def get_db() -> Database:
 
 def after_write() -> None:
     """Call after a write made outside ``cached`` readers' knowledge (belt and braces)."""
+    from collabplan.ui import cache
+
+    cache.clear()
     st.cache_data.clear()
 
 

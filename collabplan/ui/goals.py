@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import text
+from collabplan import text, ui
 from collabplan.errors import UserError
 from collabplan.goals import (
     actions,
@@ -180,7 +180,7 @@ def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> boo
     except UserError as exc:
         show_refusal(exc)
         return False
-    st.cache_data.clear()
+    ui.after_write()
     st.rerun()
     return True
 

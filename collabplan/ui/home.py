@@ -1,4 +1,5 @@
-"""Home-page helpers: page links, the next signposts and goals behind, the demo."""
+"""Home-page helpers: page links, the next signposts and goals behind, the demo, and the
+notice of a repair made when the database was opened."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def load_demo_school(db: Database) -> None:
 
     load_demo(db, progress=progress)
     bar.progress(1.0, text="Demo school loaded")
+
+
+def repair_notice(db: Database) -> None:
+    """Say once that the check on open removed what an interrupted import left behind.
+
+    Shown on Home until someone presses "Understood" (without sign-in the app has one user,
+    who is its leader); the repair stays in the audit log either way.
+    """
+    if db.repair is None or db.repair_shown:
+        return
+    with st.container(border=True):
+        st.warning(db.repair.line(), icon=":material/build:")
+        if st.button("Understood", key="repair_seen"):
+            db.repair_shown = True
+            st.rerun()

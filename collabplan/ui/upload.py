@@ -18,12 +18,12 @@ import streamlit as st
 from collabplan import text
 from collabplan.errors import UserError
 from collabplan.ingest.load import import_files, import_prepared
-from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
 from collabplan.ingest.validate import without_names
 from collabplan.ui import safe
 from collabplan.ui.upload_layout import detect_cached
+from collabplan.ui.upload_memo import session_memo
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 #: Rows of the raw file and of the normalised scores shown as a preview.
@@ -262,6 +262,7 @@ class FileState:
     name: str
     data: bytes
     key: str
+    sha: str = ""  # sha256 of data: the key of everything kept about the file
     sheets: list[Any] = field(default_factory=list)  # every sheet, raw
     detected: Any = None  # the detected Mapping, or None
     detected_label: str | None = None
@@ -275,34 +276,31 @@ class FileState:
     update_students: bool = False  # the user said they are the same students
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _read_all(data: bytes, file_name: str) -> list[Any]:
-    return read_upload(data, file_name, sheets="*")
+def _read_all(data: bytes, file_name: str, sha: str) -> list[Any]:
+    """Every sheet of the file, raw (kept with the session: see upload_memo)."""
+    return session_memo().get((sha, file_name, "sheets"), lambda: read_upload(data, file_name, sheets="*"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _prepare(data: bytes, file_name: str, mapping_toml: str, mapping_name: str) -> Any:
-    mapping = Mapping.from_toml(mapping_toml, name=mapping_name) if mapping_toml else None
-    return prepare(data, file_name, mapping)
+def prepare_with(data: bytes, file_name: str, mapping: Any | None, sha: str | None = None) -> Any:
+    """``prepare`` kept with the session by the file's bytes and the mapping's text."""
+    sha = sha or sha256_of(data)
+    toml, name = (mapping.to_toml(), mapping.name) if mapping is not None else ("", "")
+    return session_memo().get(
+        (sha, file_name, "prepared", toml, name), lambda: prepare(data, file_name, mapping)
+    )
 
 
-def prepare_with(data: bytes, file_name: str, mapping: Any | None) -> Any:
-    """``prepare`` cached by the file's bytes and the mapping's text."""
-    if mapping is None:
-        return _prepare(data, file_name, "", "")
-    return _prepare(data, file_name, mapping.to_toml(), mapping.name)
-
-
-def read_file(data: bytes, file_name: str, key: str) -> FileState:
+def read_file(data: bytes, file_name: str, key: str, sha: str | None = None) -> FileState:
     """Read and detect one upload; errors become one-line messages on the FileState."""
-    state = FileState(name=file_name, data=data, key=key)
+    sha = sha or sha256_of(data)
+    state = FileState(name=file_name, data=data, key=key, sha=sha)
     try:
-        state.sheets = _read_all(data, file_name)
+        state.sheets = _read_all(data, file_name, sha)
     except UserError as exc:
         state.error = str(exc)
         return state
     try:
-        state.detection = detect_cached(_read_all(data, file_name), data, file_name)
+        state.detection = detect_cached(state.sheets, sha, file_name)
     except UserError as exc:
         state.detect_error = str(exc)
         return state

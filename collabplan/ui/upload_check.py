@@ -6,25 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import streamlit as st
-
 from collabplan.ingest.compare import StudentsChangedError, checked_report
 from collabplan.ingest.validate import Report, without_names
+from collabplan.ui.upload_memo import session_memo
 
 CONFIRM_LABEL = "These are the same students: update their names"
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _checked(key: tuple[str, ...], version: int, path: str, _prepared: Any) -> Report:
-    from collabplan import ui
-
-    return checked_report(ui.get_db(), _prepared)
-
-
 def checked(db: Any, prepared: Any) -> Report:
-    """``prepared.report`` compared with the store, until the next committed write."""
-    key = (prepared.sha256, prepared.file_name, prepared.mapping.name, prepared.mapping.to_toml())
-    return _checked(key, db.version, db.path, prepared)
+    """``prepared.report`` compared with the store, kept with the session until the next
+    committed write (the answers for older versions are dropped; see upload_memo)."""
+    memo = session_memo()
+    memo.drop(lambda k: k[2] != "checked" or k[5:] == (db.version, db.path))
+    key = (prepared.sha256, prepared.file_name, "checked", prepared.mapping.name,
+           prepared.mapping.to_toml(), db.version, db.path)
+    return memo.get(key, lambda: checked_report(db, prepared))
 
 
 def refusal_text(report: Report) -> str:

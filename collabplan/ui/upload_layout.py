@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import streamlit as st
-
 from collabplan.ingest.detect import Detection, detect_layout
+from collabplan.ui.upload_memo import session_memo
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _detect(_sheets: list[Any], data: bytes, file_name: str) -> Detection:
-    return detect_layout(_sheets, file_name)
-
-
-def detect_cached(sheets: list[Any], data: bytes, file_name: str) -> Detection:
-    """:func:`detect_layout` of a file's sheets, cached by its bytes and name."""
-    return _detect(sheets, data, file_name)
+def detect_cached(sheets: list[Any], sha: str, file_name: str) -> Detection:
+    """:func:`detect_layout` of a file's sheets, kept with the session by the file's sha256
+    and name (see upload_memo)."""
+    return session_memo().get((sha, file_name, "detection"), lambda: detect_layout(sheets, file_name))
 
 
 def detection_line(detection: Detection) -> str:

@@ -88,6 +88,14 @@ def test_signposts_in_the_old_checkpoint_table_survive_the_upgrade(tmp_path):
     """Migration 0005 renames the check-in table to `signpost`; rows, ids and notes stay."""
     path = tmp_path / "old.duckdb"
     con = f.database_before(path, 5)
+    # the goals the check-ins belong to (the check on open removes check-ins of missing goals)
+    con.execute(
+        """INSERT INTO team (name) VALUES ('Grade 3');
+           INSERT INTO assessment (name, kind) VALUES ('CFA', 'points');
+           INSERT INTO administration (assessment_id, label) VALUES (1, 'Fall');
+           INSERT INTO goal (team_id, assessment_id, skill, metric, baseline_administration_id)
+           VALUES (1, 1, 'RL.3.1', 'pct_proficient', 1), (1, 1, 'RL.3.2', 'pct_proficient', 1);"""
+    )
     con.execute(
         "INSERT INTO checkpoint (goal_id, date, how_going, resources, decisions, done) VALUES"
         " (1, DATE '2025-11-14', 'Started well', NULL, 'keep groups', true),"

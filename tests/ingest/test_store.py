@@ -32,6 +32,11 @@ OLD_ROWS = [
 def _old_database(path) -> list[tuple]:
     """A file made by migrations 0001 and 0002 only, with rows in the old score table."""
     con = f.database_before(path, 3)
+    # the rows the scores point at (the check on open removes scores of missing uploads)
+    con.execute("""INSERT INTO upload (id, file_name, sha256) VALUES (1, 'a.xlsx', 'a'), (2, 'b.xlsx', 'b');
+                   INSERT INTO student (id, student_key) VALUES (1, 'id:1'), (2, 'id:2'), (3, 'id:3');
+                   INSERT INTO assessment (id, name, kind) VALUES (1, 'CFA', 'points');
+                   INSERT INTO administration (id, assessment_id, label) VALUES (1, 1, 'Fall'), (2, 1, 'Winter');""")
     con.executemany("INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", OLD_ROWS)
     before = con.execute(
         f"SELECT {', '.join(VIEW_COLUMNS)} FROM score ORDER BY ALL"  # noqa: S608 fixed column list
