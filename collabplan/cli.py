@@ -289,6 +289,7 @@ def _import_read_files(
     from collabplan.ingest.compare import StudentsChangedError
     from collabplan.ingest.load import import_files
     from collabplan.ingest.normalise.prepare import warm_up
+    from collabplan.text import plural
 
     total = sum(len(d) for _, d in files)
     progress = _progress_printer() if total > 5_000_000 else None
@@ -320,10 +321,11 @@ def _import_read_files(
             continue
         names = r.assessment if isinstance(r.assessment, str) else ", ".join(r.assessment)
         if r.scores:
-            admins = f"{r.administrations} administration{'s' if r.administrations != 1 else ''}"
+            admins = f"{r.administrations} {plural(r.administrations, 'administration')}"
             _out(
                 f"{r.file_name}: upload {r.upload_id}, {names or 'no assessment'} ({admins}), "
-                f"{r.students} students, {r.scores} scores in {len(r.skills)} skills"
+                f"{r.students} {plural(r.students, 'student')}, {r.scores} "
+                f"{plural(r.scores, 'score')} in {len(r.skills)} {plural(len(r.skills), 'skill')}"
             )
         else:
             _out(f"{r.file_name}: upload {r.upload_id}, {r.students} students (roster, no scores)")

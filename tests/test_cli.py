@@ -486,7 +486,7 @@ def test_import_says_how_many_rows_were_filtered_replaced_by_a_retest_or_undated
     )
     code, out, err = run(capsys, "import", str(data), "--db", str(db_path), "--mapping", str(mapping))
     assert code == 0, err
-    assert "3 students, 3 scores in 1 skills" in out
+    assert "3 students, 3 scores in 1 skill\n" in out
     assert "note: 1 row filtered out by the mapping's [filter]" in out
     assert 'AssessmentStatus is "Deactivated"' in out
     assert "note: 1 row replaced by a retest" in out and "row 2 by row 3" in out
