@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
-
 from collabplan import config
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -20,16 +18,6 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells (and column names) cannot run as formulas."""
-    out = df.copy()
-    out.columns = [safe_cell(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
-    return out
 
 
 def pseudonym(student_key: str) -> str:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from collabplan import text
 from collabplan.errors import UserError
+from collabplan.ingest.checks import column_letters
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
@@ -38,21 +39,11 @@ UNDONE_KEY = "upload_undone"
 SAVED_KEY = "upload_mapping_saved"
 
 # ------------------------------------------------------------------------------ pure helpers
-def column_letter(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA" (spreadsheet column names)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def raw_preview(sheet: Any, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
     """The first ``rows`` rows of a raw sheet as the spreadsheet shows them (row numbers, A, B …)."""
     names = sheet.table.column_names
     frame = pd.DataFrame(sheet.text_rows(0, rows), columns=names, dtype=object)
-    frame.columns = [column_letter(int(str(c).lstrip("c"))) if str(c).startswith("c") else str(c)
+    frame.columns = [column_letters(int(str(c).lstrip("c")) + 1) if str(c).startswith("c") else str(c)
                      for c in frame.columns]
     frame.index = range(sheet.first_row, sheet.first_row + len(frame))
     frame.index.name = "row"

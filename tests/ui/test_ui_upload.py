@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from collabplan.ingest.checks import column_letters
 from collabplan.ingest.mapping import Mapping
 from collabplan.ingest.read import RawSheet
 from collabplan.ingest.validate import Report
@@ -17,9 +18,9 @@ def _sheet(rows: list[list[str | None]], first_row: int = 1, name: str = "S") ->
     return RawSheet(name, pa.table(columns, schema=pa.schema([(c, pa.string()) for c in columns])), first_row)
 
 
-def test_column_letter_names_spreadsheet_columns() -> None:
-    assert [up.column_letter(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
-        "A", "B", "Z", "AA", "AB", "ZZ", "AAA"
+def test_column_letters_name_spreadsheet_columns() -> None:
+    assert [column_letters(i) for i in (1, 2, 26, 27, 28, 702, 703, 16384)] == [
+        "A", "B", "Z", "AA", "AB", "ZZ", "AAA", "XFD"
     ]
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from collabplan.ingest.checks import column_letters
 from collabplan.text import clean_text
 
 #: What is removed (RE2 syntax, on UTF-8): C0 controls but tab, LF, CR; DEL; the C1 block;
@@ -146,15 +147,5 @@ def _may_hold_control(chunk: pa.Array) -> bool:
 
 
 def _place(sheet: Any, i: int, k: int, name_sheets: bool) -> str:
-    where = f"row {sheet.first_row + i}, column {_column_letter(k)}"
+    where = f"row {sheet.first_row + i}, column {column_letters(k + 1)}"
     return f"sheet {clean_text(sheet.name)!r}, {where}" if name_sheets else where
-
-
-def _column_letter(k: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA (as Excel names columns)."""
-    letters = ""
-    k += 1
-    while k:
-        k, rest = divmod(k - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
