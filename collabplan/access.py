@@ -1,0 +1,76 @@
+"""Who is looking: the viewer every read of student data is scoped by (ARCHITECTURE.md section 7).
+
+A :class:`Viewer` is plain data, built once per page run (``collabplan.ui`` makes it from the
+signed-in person, or :meth:`Viewer.local` when the app runs without sign-in as a single-user
+tool on 127.0.0.1). Queries take it as an argument and never look it up themselves, so every
+rule below is enforced where the data is read and is testable without Streamlit.
+
+Roles:
+
+- ``leader``: the whole school; priorities, signposts, deleting uploads, managing people.
+- ``coach``: every team's aggregates and goals; no student-level lists or exports.
+- ``teacher``: the students and uploads of their own teams; every team's goals and feedback
+  on the board, never another team's student rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["leader", "coach", "teacher"]
+ROLES: tuple[Role, ...] = ("leader", "coach", "teacher")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person a page or command works for.
+
+    ``team_ids``: the teams a teacher belongs to (empty for leaders and coaches, who are not
+    limited by team). ``local``: the app runs without sign-in (one person at this computer).
+    ``projection``: the screen is shown to a room: no names, small groups suppressed.
+    """
+
+    email: str | None
+    role: Role
+    name: str | None = None
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    local: bool = False
+    projection: bool = False
+
+    @classmethod
+    def local_user(cls, *, projection: bool = False) -> Viewer:
+        """The one person of an app without sign-in: a leader, as the app has always been."""
+        return cls(email=None, role="leader", name=None, local=True, projection=projection)
+
+    @property
+    def who(self) -> str | None:
+        """What the audit log records for this person (None: "someone at the school")."""
+        return self.email
+
+    @property
+    def sees_every_team(self) -> bool:
+        """Leaders and coaches read every team's rows (coaches as aggregates only)."""
+        return self.role in ("leader", "coach")
+
+    @property
+    def sees_students(self) -> bool:
+        """May this person see student-level rows (names, ids, one student's scores)?"""
+        return self.role != "coach" and not self.projection
+
+    @property
+    def suppresses(self) -> bool:
+        """Are figures from small groups suppressed for this person (section 7)?"""
+        return self.projection or self.role == "coach"
+
+    def can_see_team(self, team_id: int | None) -> bool:
+        """May this person see the student rows of ``team_id``'s uploads?"""
+        if self.role == "leader":
+            return True
+        if self.role == "coach":
+            return False
+        return team_id is not None and team_id in self.team_ids
+
+    def with_projection(self, on: bool) -> Viewer:
+        """The same person with projection mode ``on``."""
+        return Viewer(self.email, self.role, self.name, self.team_ids, self.local, on)
