@@ -37,7 +37,7 @@ def after_write() -> None:
 
 
 def page_setup() -> None:
-    """First line of every page: make sure the page runs inside app.py's router.
+    """First line of every page: run inside app.py's router, and only for someone signed in.
 
     Streamlit keeps a legacy mode for apps with a ``pages/`` folder: on a fresh server, the
     first visit straight to a page URL (a bookmarked ``/staff_meeting?present=1``) runs the
@@ -53,6 +53,18 @@ def page_setup() -> None:
     if PagesManager.uses_pages_directory and not routed_before:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    # With sign-in configured, nobody reads a page they are not allowed in (a deep link to a
+    # page file included): the sign-in page is drawn and the run stops here.
+    from collabplan.ui import signin
+
+    signin.guard()
+
+
+def viewer():
+    """The person this page works for (``collabplan.ui.signin.viewer``): pass it to queries."""
+    from collabplan.ui import signin
+
+    return signin.viewer()
 
 
 def init_projection_mode() -> None:
