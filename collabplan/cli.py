@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     goals.add_argument("--team")
     db_arg(goals)
     goals.add_argument("--json", action="store_true")
+
+    from collabplan import cli_users
+
+    cli_users.add_parser(sub, _Parser, db_arg)
     return p
 
 
@@ -568,6 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "goal":
             return cmd_goal_add(args)
+        if args.command == "users":
+            from collabplan import cli_users
+
+            return cli_users.cmd_users(args, _connect, _out, _json)
         return COMMANDS[args.command](args)
     except (UsageError, UserError, ValueError) as exc:
         return _one_line(exc)
