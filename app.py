@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from collabplan import ui
+from collabplan.ui import signin
 
 # The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
 # beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another
@@ -42,17 +43,26 @@ PAGES = [
     ("pages/theory_of_action.py", "Theory of action", ":material/route:", "Collaboration"),
     ("pages/health.py", "Collaboration health", ":material/favorite:", "Collaboration"),
 ]
+#: Pages only a leader is shown (each page also refuses anyone else itself).
+LEADER_PAGES = [
+    ("pages/people.py", "People & audit log", ":material/manage_accounts:", "School"),
+]
 
 #: Pages that are always in projection mode (url paths).
 ALWAYS_PROJECTED = {"staff_meeting"}
 
+# Who is looking (None: sign-in is configured and nobody allowed in is signed in).
+viewer = signin.current()
+
 sections: dict[str, list] = {}
-for path, title, icon, section in PAGES:
+for path, title, icon, section in PAGES + (LEADER_PAGES if viewer and viewer.role == "leader" else []):
     sections.setdefault(section, []).append(
         st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
     )
 
-page = st.navigation(sections, expanded=True)
+page = st.navigation(sections, expanded=True, position="sidebar" if viewer else "hidden")
+if viewer is None:
+    signin.guard()  # the sign-in page (or why not), then the run stops: no page runs
 
 # The staff-meeting slides are always projected: switch projection mode on before the
 # switch is drawn (it stays on afterwards until someone turns it off).
@@ -67,5 +77,7 @@ with st.sidebar:
         disabled=ui.projection_locked() or always_projected,
         help="Hides student names and ids and student-level tables, for a shared screen.",
     )
+    if viewer is not None:
+        signin.sidebar(viewer)
 
 page.run()

@@ -1,8 +1,13 @@
-"""The audit trail: who exported or deleted what, and when (section 7).
+"""The audit trail: who signed in, uploaded, undid, deleted, exported or viewed what, and when.
 
-Exports and deletions write one row each. ``record`` takes either a :class:`Database`
-(it opens its own short transaction) or the cursor of a transaction already under way, so
-an undo can log itself inside the same transaction that deletes the rows.
+Sign-ins (once a session), uploads, undos, deletions, exports, changes to people and (with
+sign-in) views of student lists write one row each, naming the person (docs/security.md,
+"Sign-in and roles"). The table is append-only from the app: nothing in collabplan updates
+or deletes its rows (tests/test_audit_append_only.py reads the code to keep it so).
+
+``record`` takes either a :class:`Database` (it opens its own short transaction) or the
+cursor of a transaction already under way, so an undo can log itself inside the same
+transaction that deletes the rows.
 """
 
 from __future__ import annotations
@@ -35,3 +40,8 @@ def recent(db: Database, limit: int = 50) -> pd.DataFrame:
         "SELECT happened_at, who, action, detail FROM audit ORDER BY happened_at DESC, id DESC LIMIT ?",
         [int(limit)],
     )
+
+
+def full_log(db: Database) -> pd.DataFrame:
+    """Every audit row, oldest first (the leader's export): happened_at, who, action, detail."""
+    return db.query("SELECT happened_at, who, action, detail FROM audit ORDER BY happened_at, id")

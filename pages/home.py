@@ -19,6 +19,9 @@ signpost_frames = cached(home.signpost_frames)
 
 st.title("collabplan")
 st.caption("From your team's assessment spreadsheets to one focused goal, and how it is going.")
+if ui.viewer().local:
+    st.caption(":material/computer: Single-user mode: no sign-in, open on this computer only "
+               "(docs/signin.md says how colleagues can sign in with their school accounts).")
 
 home.repair_notice(db)
 counts = database_overview()

@@ -10,10 +10,11 @@ from collabplan import audit, ui
 from collabplan.goals import progress
 from collabplan.reports import html, workbooks
 from collabplan.ui import progress as pui
-from collabplan.ui import safe
+from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
+viewer = ui.viewer()
 
 db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
@@ -26,7 +27,7 @@ READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx"}
 
 
 def log_export(what: str) -> None:
-    audit.record(db, pui.who(), "export", what)
+    audit.record(db, signin.audit_who(viewer, pui.who()), "export", what)
 
 
 st.title("Reports & exports")
@@ -34,8 +35,9 @@ st.caption(
     "Everything here is aggregated: no student names or ids, and groups under the minimum "
     "size show as “fewer than 10 students”. Each download is written to the export log."
 )
-safe.text_input(st, "Your name, for the export log", key=pui.WHO_KEY, limit=safe.NAME_LIMIT,
-              placeholder="e.g. Ms Rivera (assistant principal)")
+if viewer.local:  # signed in, the log names the person's account
+    safe.text_input(st, "Your name, for the export log", key=pui.WHO_KEY, limit=safe.NAME_LIMIT,
+                  placeholder="e.g. Ms Rivera (assistant principal)")
 
 overview, _ = goal_overview()
 if overview.empty:
@@ -77,6 +79,8 @@ with xlsx_col, st.container(border=True):
             on_click=log_export, args=(f"goals workbook (xlsx), {count}",),
         )
 
+if viewer.role != "leader":  # with sign-in, the log is the leaders' (People & audit log)
+    st.stop()
 st.subheader("Export and deletion log")
 log = recent_audit(50)
 if log.empty:

@@ -9,10 +9,11 @@ import streamlit as st
 from collabplan import ui
 from collabplan.goals import progress, signposts, values
 from collabplan.ui import progress as pui
-from collabplan.ui import safe
+from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
+viewer = ui.viewer()
 
 db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
@@ -113,6 +114,6 @@ for _, post in posts.iterrows():
                 st.rerun()
         if st.button("Delete this signpost", key=f"delete_signpost_{pid}", icon=":material/delete:"):
             st.session_state[UNDO_KEY] = signposts.delete_signpost(
-                db, pid, who=pui.who())
+                db, pid, who=signin.audit_who(viewer, pui.who()))
             ui.after_write()
             st.rerun()

@@ -6,11 +6,12 @@ import streamlit as st
 from collabplan import audit, breakdowns, catalog, exports, metrics, ui
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
-from collabplan.ui import safe
+from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
+viewer = ui.viewer()
 
 skill_summary = cached(metrics.skill_summary)
 students_by_skill = cached(breakdowns.students_by_skill)
@@ -63,7 +64,8 @@ with right:
 
 name = f"{choice.assessment_name} {choice.administration_label} {skill}"
 c1, c2, _ = st.columns([1, 1, 2])
-on_download = lambda: audit.record(ui.get_db(), None, "export", f"students by skill: {name}")  # noqa: E731
+signin.record_view(viewer, f"students by skill: {name}")
+on_download = lambda: audit.record(ui.get_db(), signin.audit_who(viewer), "export", f"students by skill: {name}")  # noqa: E731
 # the bytes are built when a button is clicked (a callable), not on every load of the page
 c1.download_button(
     "Download csv", lambda: exports.to_csv_bytes(lists.combined), file_name=f"{name} students.csv",

@@ -9,12 +9,13 @@ from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
 from collabplan.ui import goals as gui
-from collabplan.ui import mapping_form, safe, upload_check, upload_layout, upload_memo
+from collabplan.ui import mapping_form, safe, signin, upload_check, upload_layout, upload_memo
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
+viewer = ui.viewer()
 
 db = ui.get_db()
 projection = ui.projection_mode()
@@ -175,7 +176,11 @@ if files:
             left, middle, right = st.columns(3)
             team_choice = left.selectbox("Team", [up.NONE, *team_names()])
             new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3")
-            who = safe.text_input(right, "Your name", limit=safe.NAME_LIMIT, placeholder="who is importing")
+            if viewer.local:
+                who = safe.text_input(right, "Your name", limit=safe.NAME_LIMIT, placeholder="who is importing")
+            else:  # signed in: the upload is the person's account
+                who = signin.audit_who(viewer)
+                right.caption(f"Imported as {safe.md(who)}")
             label = f"Import {len(ready)} file{'s' if len(ready) != 1 else ''}"
             submitted = st.form_submit_button(label, type="primary")
         if submitted:
@@ -187,6 +192,10 @@ if files:
             except UserError as exc:
                 st.error(safe.md(upload_check.error_text(exc, projection)), icon=":material/error:")
             else:
+                for r in results:
+                    if not r.duplicate:
+                        signin.record(viewer, "upload", f"upload {r.upload_id} ({r.file_name}): "
+                                      f"{r.students} students, {r.scores} scores", typed=who)
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [
                     up.result_record(r, before, shas.get(r.file_name)) for r in results
@@ -216,7 +225,7 @@ else:
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
-                    removed = load.delete_upload(db, int(confirm))
+                    removed = load.delete_upload(db, int(confirm), who=signin.audit_who(viewer))
                 except UserError as exc:
                     st.error(safe.md(exc))
                 else:

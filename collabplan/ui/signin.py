@@ -233,3 +233,41 @@ def sidebar(viewer_: Viewer) -> None:
     label = viewer_.name or viewer_.email or ""
     st.caption(f"Signed in as {safe.md(label)} ({viewer_.role})")
     st.button("Sign out", key="sidebar_signout", icon=":material/logout:", on_click=st.logout)
+
+
+# -- the audit log, tied to people ----------------------------------------------------------
+_VIEWS_KEY = "_signin_views"
+
+
+def audit_who(viewer_: Viewer, typed: str | None = None) -> str:
+    """Who an audit row names: the signed-in email (a typed name is ignored then), else the
+    name typed on the page, else "this computer"."""
+    if not viewer_.local and viewer_.email:
+        return viewer_.email
+    return (typed or "").strip() or LOCAL_WHO
+
+
+def record(viewer_: Viewer, action: str, detail: str | None = None,
+           typed: str | None = None) -> None:
+    """One audit row for what ``viewer_`` did (export, delete, undo, upload …)."""
+    from collabplan import ui
+
+    audit.record(ui.get_db(), audit_who(viewer_, typed), action, detail)
+    ui.after_write()
+
+
+def record_view(viewer_: Viewer, what: str) -> None:
+    """Log that a signed-in person looked at a student list (once a session per list).
+
+    Without sign-in there is one person at this computer and views are not logged (exports,
+    deletions and undos still are).
+    """
+    if viewer_.local:
+        return
+    seen: set[str] = st.session_state.setdefault(_VIEWS_KEY, set())
+    if what in seen:
+        return
+    from collabplan import ui
+
+    audit.record(ui.get_db(), audit_who(viewer_), "view", what)
+    seen.add(what)

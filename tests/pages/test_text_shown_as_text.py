@@ -37,8 +37,10 @@ from tests.hostile_text import (
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+#: People & audit log is walked by tests/pages/test_people_page.py: its Add takes a real email
+#: address first, which no payload is, so this walk could never store what it typed there.
 PAGES = [p for p in dict.fromkeys(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
-         if (ROOT / p).exists()]
+         if (ROOT / p).exists() and p != "pages/people.py"]
 #: Elements whose options Streamlit renders as Markdown (a select box's options are plain text).
 MARKDOWN_OPTIONS = {"radio", "button_group"}
 #: Buttons that save what was typed (never delete, undo or import).
