@@ -12,6 +12,9 @@ transaction that deletes the rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -45,3 +48,12 @@ def recent(db: Database, limit: int = 50) -> pd.DataFrame:
 def full_log(db: Database) -> pd.DataFrame:
     """Every audit row, oldest first (the leader's export): happened_at, who, action, detail."""
     return db.query("SELECT happened_at, who, action, detail FROM audit ORDER BY happened_at, id")
+
+
+def record_uploads(db: Database, who: str | None, results: Iterable[Any]) -> None:
+    """One "upload" row per import that added something (``ImportResult``s; a file already
+    imported adds nothing and is not logged)."""
+    for r in results:
+        if not getattr(r, "duplicate", False):
+            record(db, who, "upload", f"upload {r.upload_id} ({r.file_name}): "
+                   f"{r.students} students, {r.scores} scores")

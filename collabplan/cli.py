@@ -311,6 +311,9 @@ def _import_read_files(
         raise UsageError(
             f"{exc}; if they are the same students, add --update-students to save their new names"
         ) from exc
+    from collabplan import audit
+
+    audit.record_uploads(db, "command line", results)
     # What the import did to posted goals' baselines (all files together: with several,
     # the JSON gives them with the last file written).
     changes = baselines_since()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collabplan import overview, text, ui
+from collabplan import audit, overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
@@ -192,10 +192,7 @@ if files:
             except UserError as exc:
                 st.error(safe.md(upload_check.error_text(exc, projection)), icon=":material/error:")
             else:
-                for r in results:
-                    if not r.duplicate:
-                        signin.record(viewer, "upload", f"upload {r.upload_id} ({r.file_name}): "
-                                      f"{r.students} students, {r.scores} scores", typed=who)
+                audit.record_uploads(db, signin.audit_who(viewer, who), results)
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [
                     up.result_record(r, before, shas.get(r.file_name)) for r in results

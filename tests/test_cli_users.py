@@ -92,3 +92,19 @@ def test_set_changes_role_and_teams(capsys, school) -> None:
     assert (code, out) == (0, "Changed t@school.org: teacher, teams: Grade 4\n")
     code, out, _ = run(capsys, "users", "set", "t@school.org", "--role", "coach", "--no-team")
     assert (code, out) == (0, "Changed t@school.org: coach\n")
+
+
+def test_a_command_line_import_is_in_the_audit_log(capsys, db_path) -> None:
+    from tests.tracker_factory import tracker_xlsx
+
+    path = db_path.parent / "cfa.xlsx"
+    path.write_bytes(tracker_xlsx())
+    code, _, err = run(capsys, "import", str(path), "--team", "Grade 3")
+    assert code == 0, err
+    db = db_module.connect(db_path)
+    log = audit.recent(db)
+    assert log.iloc[0]["action"] == "upload"
+    assert log.iloc[0]["who"] == "command line"
+    assert "(cfa.xlsx)" in log.iloc[0]["detail"]
+    run(capsys, "import", str(path))  # the same file again adds nothing and is not logged
+    assert list(audit.recent(db)["action"]) == ["upload"]

@@ -109,3 +109,30 @@ def test_a_signed_in_export_names_the_account_not_a_typed_name(demo_db) -> None:
     at.switch_page("pages/reports.py").run()
     assert not at.exception
     assert [t.label for t in at.text_input] == []  # no "Your name, for the export log"
+
+
+def test_a_signed_in_look_at_a_student_list_is_logged_once_a_session(demo_db) -> None:
+    from collabplan import audit
+
+    people.add(demo_db, "boss@school.org", "leader")
+    at = _app({"is_logged_in": True, "email": "boss@school.org"})
+    at.run()
+    at.switch_page("pages/students.py").run()
+    assert not at.exception
+    at.run()
+    views = audit.recent(demo_db, 100).query("action == 'view'")
+    assert views["who"].tolist() == ["boss@school.org"]
+    assert views["detail"].iloc[0].startswith("students by skill: ")
+    signins = audit.recent(demo_db, 100).query("action == 'sign in'")
+    assert signins["who"].tolist() == ["boss@school.org"]
+
+
+def test_the_audit_names_the_account_or_this_computer() -> None:
+    from collabplan.access import Viewer
+    from collabplan.ui import signin
+
+    local = Viewer.local_user()
+    assert signin.audit_who(local) == "this computer"
+    assert signin.audit_who(local, " Ms Rivera ") == "Ms Rivera"
+    person = Viewer(email="t@school.org", role="teacher")
+    assert signin.audit_who(person, "someone else") == "t@school.org"
