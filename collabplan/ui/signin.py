@@ -40,20 +40,29 @@ RECHECK_SECONDS = 60.0
 LOCAL_WHO = "this computer"
 
 _CACHE_KEY = "_signin_person"
+_UNREADABLE = "The sign-in settings"
 _AUDITED_KEY = "_signin_audited"
 
 
 # -- configuration --------------------------------------------------------------------------
+class SecretsUnreadable(Exception):
+    """A secrets file exists but cannot be read: sign-in may be meant, so nobody gets in."""
+
+
 def _secrets_section(name: str) -> Mapping[str, Any] | None:
-    """A section of st.secrets, or None (no secrets file at all is not an error)."""
+    """A section of st.secrets, or None; no secrets file at all is not an error.
+
+    A file Streamlit cannot parse raises :class:`SecretsUnreadable`: failing open would serve
+    every page to anyone who reaches a server its IT person meant to put behind sign-in.
+    """
     try:
         if name not in st.secrets:
             return None
         section = st.secrets[name]
-    except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitAPIException):
-        return None
-    except Exception:  # a malformed secrets.toml: Streamlit raises its own parse errors
-        return None
+    except Exception as exc:
+        if getattr(exc, "error_id", None) == "no-secrets-found":
+            return None
+        raise SecretsUnreadable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     return section if isinstance(section, Mapping) else None
 
 
@@ -142,7 +151,7 @@ def viewer() -> Viewer:
     if reason == "anonymous":
         _sign_in_page()
     else:
-        _refusal(reason)
+        _refusal(reason, sign_out=not reason.startswith(_UNREADABLE))
     st.stop()
     raise AssertionError("st.stop() returned")  # pragma: no cover (st.stop raises)
 
@@ -150,7 +159,12 @@ def viewer() -> Viewer:
 def _resolve() -> tuple[Viewer | None, str]:
     """(viewer, "") when allowed in; else (None, "anonymous") or (None, why not)."""
     projection = _projection()
-    if not auth_configured():
+    try:
+        configured = auth_configured()
+    except SecretsUnreadable as exc:
+        return None, (f"{_UNREADABLE} (`.streamlit/secrets.toml`) cannot be read, so nobody "
+                      f"can sign in until the school's IT person fixes them: {safe.md(exc)}")
+    if not configured:
         return Viewer.local_user(projection=projection), ""
     email = signed_in_email()
     if email is None:
@@ -220,10 +234,11 @@ def _sign_in_page() -> None:
                   on_click=st.login, args=() if name == "default" else (name,))
 
 
-def _refusal(message: str) -> None:
+def _refusal(message: str, *, sign_out: bool = True) -> None:
     st.title("collabplan")
     st.warning(message, icon=":material/lock:")
-    st.button("Sign out", key="signin_out", icon=":material/logout:", on_click=st.logout)
+    if sign_out:
+        st.button("Sign out", key="signin_out", icon=":material/logout:", on_click=st.logout)
 
 
 def sidebar(viewer_: Viewer) -> None:

@@ -147,3 +147,25 @@ def test_the_domain_list_can_come_from_the_environment(db, monkeypatch) -> None:
     at = _run(auth=True, user={"is_logged_in": True, "email": "boss@gmail.com"})
     assert _texts(at) == []
     assert "@district.org, @school.org" in _words(at)
+
+
+def test_an_unreadable_secrets_file_lets_nobody_in(db_path, tmp_path, monkeypatch) -> None:
+    """Sign-in may be what the broken file meant: never fall back to the open local tool."""
+    from streamlit import config
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nredirect_uri = ", encoding="utf-8")
+    monkeypatch.setattr(config, "get_option", lambda key, _real=config.get_option:
+                        [str(broken)] if key == "secrets.files" else _real(key))
+    import streamlit as st
+
+    st.secrets._secrets = None  # read the files again
+    try:
+        at = AppTest.from_function(_script, default_timeout=30)
+        at.run()
+        assert not at.exception, at.exception
+        assert _texts(at) == []
+        assert "cannot be read" in _words(at)
+        assert [b.label for b in at.button] == []
+    finally:
+        st.secrets._secrets = None
