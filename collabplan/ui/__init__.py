@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collabplan import db as db_module
+from collabplan.access import Viewer
 from collabplan.db import Database
 
 #: Session-state keys shared between pages (ids and choices only, never student data).
@@ -60,8 +61,12 @@ def page_setup() -> None:
     signin.guard()
 
 
-def viewer():
-    """The person this page works for (``collabplan.ui.signin.viewer``): pass it to queries."""
+def viewer() -> Viewer:
+    """The person this page works for (``collabplan.ui.signin.viewer``): pass it to queries.
+
+    Without ``[auth]``: ``Viewer.local_user()`` with this session's projection mode. With it:
+    the signed-in person from the people table; anyone else gets the sign-in page and the
+    script run stops inside this call."""
     from collabplan.ui import signin
 
     return signin.viewer()
