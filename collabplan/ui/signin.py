@@ -81,6 +81,21 @@ def providers() -> list[str]:
     return ["default"] if "client_id" in section else []
 
 
+def missing_settings() -> list[str]:
+    """The ``[auth]`` keys st.login needs that are not there (empty when sign-in can work)."""
+    section = _secrets_section("auth") or {}
+    missing = [key for key in ("redirect_uri", "cookie_secret") if not section.get(key)]
+    names = providers()
+    if not names:
+        return [*missing, "client_id, client_secret and server_metadata_url"]
+    for name in names:
+        where = section if name == "default" else section[name]
+        prefix = "" if name == "default" else f"{name}."
+        missing += [prefix + key for key in ("client_id", "client_secret", "server_metadata_url")
+                    if not where.get(key)]
+    return missing
+
+
 def allowed_domains() -> tuple[str, ...]:
     """Email domains allowed to sign in (lower case); empty: any the provider accepts.
 
@@ -226,6 +241,11 @@ def require_leader(viewer_: Viewer, what: str = "This page") -> None:
 # -- what is drawn ---------------------------------------------------------------------------
 def _sign_in_page() -> None:
     st.title("collabplan")
+    missing = missing_settings()
+    if missing:  # st.login would fail on the click: say what the IT person must add
+        st.warning("Sign-in is not set up completely: `[auth]` in `.streamlit/secrets.toml` lacks "
+                   f"{safe.md(', '.join(missing))} (see docs/signin.md).", icon=":material/lock:")
+        return
     st.write("Sign in with your school account to continue.")
     names = providers()
     for name in names or ["default"]:

@@ -169,3 +169,25 @@ def test_an_unreadable_secrets_file_lets_nobody_in(db_path, tmp_path, monkeypatc
         assert [b.label for b in at.button] == []
     finally:
         st.secrets._secrets = None
+
+
+@pytest.mark.parametrize("drop, named", [("cookie_secret", False), ("server_metadata_url", False),
+                                         ("client_secret", True)])
+def test_an_incomplete_auth_section_says_what_is_missing_instead_of_a_button(db_path, drop,
+                                                                             named) -> None:
+    at = AppTest.from_function(_script, default_timeout=30)
+    keys = ("client_id", "client_secret", "server_metadata_url")
+    if named:
+        section = {"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"],
+                   "google": {k: AUTH[k] for k in keys if k != drop}}
+        expected = f"google.{drop}"
+    else:
+        section = {k: v for k, v in AUTH.items() if k != drop}
+        expected = drop
+    at.secrets["auth"] = section
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception, at.exception
+    assert _texts(at) == []
+    assert [b.label for b in at.button] == []
+    assert expected.replace("_", "\\_") in at.warning[0].value or expected in at.warning[0].value
