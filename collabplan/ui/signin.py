@@ -137,11 +137,6 @@ def signed_in_email() -> str | None:
     return email or None
 
 
-def who(viewer_: Viewer) -> str:
-    """What the audit log records for ``viewer_``: their email, or "this computer"."""
-    return viewer_.who or LOCAL_WHO
-
-
 def _projection() -> bool:
     from collabplan import ui
 
