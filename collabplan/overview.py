@@ -43,8 +43,8 @@ def _scope(viewer: Viewer) -> list[int] | None:
 
 def database_overview(db: Database, *, viewer: Viewer = LOCAL) -> dict[str, int]:
     """Counts of teams, assessments, administrations (testing windows), students, skill
-    scores, uploads and goals; ``empty`` is True when no results and no teams are stored.
-    A teacher's students, scores and uploads are their own teams'."""
+    scores, uploads and goals; ``empty`` is True when no results and no teams are stored
+    (in the whole database). A teacher's students, scores and uploads are their own teams'."""
     counts: dict[str, Any] = {}
     scope = _scope(viewer)
     for name, sql in _COUNTS.items():
@@ -52,7 +52,9 @@ def database_overview(db: Database, *, viewer: Viewer = LOCAL) -> dict[str, int]
             counts[name] = int(db.scalar(_SCOPED_COUNTS[name], [scope]) or 0)
         else:
             counts[name] = int(db.scalar(sql) or 0)
-    counts["empty"] = counts["scores"] == 0 and counts["teams"] == 0 and counts["uploads"] == 0
+    # "empty" is about the database, not the viewer's share of it (the welcome and the demo).
+    counts["empty"] = counts["teams"] == 0 and not db.scalar("SELECT count(*) FROM upload") \
+        and not db.scalar("SELECT count(*) FROM score WHERE item IS NULL")
     return counts
 
 

@@ -26,9 +26,10 @@ READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx"}
 
 
 def log_export(what: str) -> None:
-    audit.record(db, pui.who(), "export", what)
+    audit.record(db, ui.viewer().who or pui.who(), "export", what)
 
 
+me = ui.viewer()
 st.title("Reports & exports")
 st.caption(
     "Everything here is aggregated: no student names or ids, and groups under the minimum "
@@ -37,7 +38,7 @@ st.caption(
 safe.text_input(st, "Your name, for the export log", key=pui.WHO_KEY, limit=safe.NAME_LIMIT,
               placeholder="e.g. Ms Rivera (assistant principal)")
 
-overview, _ = goal_overview()
+overview, _ = goal_overview(viewer=me)
 if overview.empty:
     pui.no_goals()
     st.stop()
@@ -53,7 +54,7 @@ with html_col, st.container(border=True):
         st.session_state[READY["html"]] = True
     if st.session_state.get(READY["html"]):
         with st.spinner("Building the report…"):
-            data = html_report()
+            data = html_report(viewer=me)
         st.download_button(
             "Download the report", data=data.encode("utf-8"), type="primary",
             file_name=f"collabplan-progress-{today}.html", mime="text/html",
@@ -68,7 +69,7 @@ with xlsx_col, st.container(border=True):
         st.session_state[READY["xlsx"]] = True
     if st.session_state.get(READY["xlsx"]):
         with st.spinner("Building the workbook…"):
-            data = goals_xlsx()
+            data = goals_xlsx(viewer=me)
         st.download_button(
             "Download the workbook", data=data, type="primary",
             file_name=f"collabplan-goals-{today}.xlsx",

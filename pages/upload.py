@@ -17,7 +17,8 @@ from collabplan.ui.choices import remembered_select
 ui.page_setup()
 
 db = ui.get_db()
-projection = ui.projection_mode()
+me = ui.viewer()
+projection = me.projection
 list_uploads = cached(load.list_uploads)
 saved_mappings = cached(load.saved_mappings)
 team_names = cached(overview.team_names)
@@ -27,6 +28,17 @@ st.caption(
     "Drop your assessment exports or your team's tracker (xlsx or csv). Nothing is saved until you "
     "press Import, and every import can be undone below."
 )
+
+if me.role == "coach":
+    st.info("Each team's teachers and the school's leaders upload results: a file holds its "
+            "students' names and scores.", icon=":material/lock:")
+    st.stop()
+#: The teams this person uploads for and whose history they see (None: every team).
+my_teams = None
+if me.team_scope is not None:
+    teams = gui.list_teams()
+    my_teams = [str(n) for i, n in zip(teams["id"], teams["name"], strict=True)
+                if me.can_edit_team(int(i))]
 
 if st.session_state.get(up.UNDONE_KEY):
     st.success(safe.md(st.session_state.pop(up.UNDONE_KEY)), icon=":material/undo:")
@@ -173,8 +185,13 @@ if files:
     else:
         with st.form("import_form"):
             left, middle, right = st.columns(3)
-            team_choice = left.selectbox("Team", [up.NONE, *team_names()])
-            new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3")
+            if my_teams is None:
+                team_choice = left.selectbox("Team", [up.NONE, *team_names()])
+                new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT,
+                                           placeholder="e.g. Grade 3")
+            else:  # a teacher uploads for one of their own teams
+                team_choice = left.selectbox("Team", my_teams)
+                new_team = ""
             who = safe.text_input(right, "Your name", limit=safe.NAME_LIMIT, placeholder="who is importing")
             label = f"Import {len(ready)} file{'s' if len(ready) != 1 else ''}"
             submitted = st.form_submit_button(label, type="primary")
@@ -199,6 +216,8 @@ if files:
 
 st.subheader("Upload history")
 uploads = list_uploads()
+if my_teams is not None:
+    uploads = uploads[uploads["team"].isin(my_teams)].reset_index(drop=True)
 if uploads.empty:
     st.caption("No uploads yet.")
 else:

@@ -599,9 +599,10 @@ def statement_text(
     return head + "."
 
 
-def goal_statement(db: Database, goal: Goal) -> str:
-    """The statement with the baseline in force (frozen for a posted goal)."""
-    base = baseline_in_force(db, goal)
+def goal_statement(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> str:
+    """The statement with the baseline in force (frozen for a posted goal; a draft's counts
+    the students ``viewer`` may read)."""
+    base = baseline_in_force(db, goal, viewer=viewer)
     return statement_text(
         goal.metric, goal.skill, goal.population, base.value, goal.target_value, goal.target_date
     )

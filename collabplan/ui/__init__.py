@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collabplan import db as db_module
+from collabplan.access import Viewer
 from collabplan.db import Database
 
 #: Session-state keys shared between pages (ids and choices only, never student data).
@@ -70,3 +71,13 @@ def projection_mode() -> bool:
 def projection_locked() -> bool:
     """True when the session was opened with ``?present=1`` (the switch cannot turn it off)."""
     return bool(st.session_state.get("present_locked"))
+
+
+def viewer() -> Viewer:
+    """The person this page run works for; pages call it once at the top and pass it to every
+    query and write (the rules are enforced there, see collabplan.access).
+
+    Without sign-in: the local user (a leader, as the app has always been) in the session's
+    projection mode.
+    """
+    return Viewer.local_user(projection=projection_mode())
