@@ -74,11 +74,23 @@ def rendered_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _walk(monkeypatch: pytest.MonkeyPatch, viewer: Viewer) -> Iterator[tuple[str, str]]:
-    """(page, what it rendered) for every page, opened as ``viewer``."""
+def _elsewhere(db: db_module.Database) -> int:
+    """An assessment only another team's uploads scored: the review filters start on it, so
+    a page that ignored the viewer would show that team's students."""
+    return int(db.scalar(
+        "SELECT a.assessment_id FROM score s JOIN upload u ON u.id = s.upload_id"
+        " JOIN administration a ON a.id = s.administration_id GROUP BY 1"
+        " HAVING NOT list_contains(list(DISTINCT u.team_id), ?) ORDER BY 1 LIMIT 1", [TEAM]))
+
+
+def _walk(monkeypatch: pytest.MonkeyPatch, viewer: Viewer,
+          db: db_module.Database) -> Iterator[tuple[str, str]]:
+    """(page, what it rendered) for every page, opened as ``viewer`` with the review filters
+    already set to another team's assessment (as a shared computer or an old tab would)."""
     monkeypatch.setattr(ui, "viewer", lambda: viewer)
     for page in PAGES:
         at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state[ui.FILTERS_KEY] = {"assessment_id": _elsewhere(db)}
         at.run()
         at.switch_page(page)
         at.run()
@@ -92,7 +104,7 @@ def test_a_teacher_walks_every_page_without_another_teams_student(school, monkey
     forbidden, _ = roles_data.other_teams(school, TEAM)
     mine, _ = roles_data.own_team(school, TEAM)
     shown = {}
-    for page, text in _walk(monkeypatch, TEACHER):
+    for page, text in _walk(monkeypatch, TEACHER, school):
         assert not roles_data.leaks(text, forbidden), f"{page} shows another team's students"
         shown[page] = text
     # not an empty walk: the teacher's own students are listed, for their own team only
@@ -104,7 +116,7 @@ def test_a_teacher_walks_every_page_without_another_teams_student(school, monkey
 def test_a_coach_walks_every_page_without_a_student_name(school, monkeypatch):
     forbidden = roles_data.every_student(school)
     shown = {}
-    for page, text in _walk(monkeypatch, COACH):
+    for page, text in _walk(monkeypatch, COACH, school):
         assert not roles_data.leaks(text, forbidden), f"{page} names students to a coach"
         shown[page] = text
     assert NO_STUDENT_LISTS in shown["pages/students.py"]
@@ -114,8 +126,11 @@ def test_a_coach_walks_every_page_without_a_student_name(school, monkeypatch):
 def test_a_leader_walks_every_page_and_sees_every_team(school, monkeypatch):
     every = roles_data.every_student(school)
     total = int(school.scalar("SELECT count(*) FROM student"))
-    shown = dict(_walk(monkeypatch, LEADER))
+    shown = dict(_walk(monkeypatch, LEADER, school))
     assert roles_data.leaks(shown["pages/students.py"], every), "a leader reads student lists"
+    # the walk would catch a leak: the leader's pages show the other team's students
+    forbidden, _ = roles_data.other_teams(school, TEAM)
+    assert roles_data.leaks(shown["pages/students.py"], forbidden)
     assert f"{total:,}" in shown["pages/home.py"]
     assert all(team in shown["pages/goal_board.py"]
                for team in ("Grade 3 Reading", "Grade 4 Math", "Grade 7 ELA"))
