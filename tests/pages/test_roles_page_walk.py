@@ -56,9 +56,10 @@ def _strings(value: object) -> Iterator[str]:
         yield value
         if value.startswith(("{", "[")):  # plotly figures travel as a JSON string
             try:
-                yield from _strings(json.loads(value))
+                inner = json.loads(value)
             except ValueError:
-                pass
+                inner = None
+            yield from _strings(inner)
 
 
 def rendered_text(at: AppTest) -> str:
