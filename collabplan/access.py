@@ -113,3 +113,10 @@ class Viewer:
         """Refuse a write for a team this person does not belong to (one line)."""
         if not self.can_edit_team(team_id):
             raise UserError(f"Only the team's own teachers and leaders can {what}", kind="access")
+
+    def require_goal_team(self, team_id: int | None, by_team_id: int | None = None) -> None:
+        """Refuse a change to ``team_id``'s goal by someone outside the team (a leader may
+        change any team's), or made in the name of a team (``by_team_id``) they are not in."""
+        self.require_team(team_id, "change this team's goal")
+        if by_team_id is not None and by_team_id != team_id:
+            self.require_team(by_team_id, "act for that team")

@@ -9,7 +9,7 @@ import pandas as pd
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.goals.model import LOCAL, check_writer, get_goal, record_revision
+from collabplan.goals.model import LOCAL, get_goal, record_revision
 from collabplan.goals.values import none_if_missing, to_date
 
 ACTION_STATUSES = ("planned", "in progress", "done", "dropped")
@@ -57,7 +57,7 @@ def add_action(
     """Add one action to a goal of the viewer's team (``added_by``: the viewer's email)."""
     clean = _clean_action(row)
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id, by_team_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     with db.transaction() as cur:
         return int(
             cur.execute(
@@ -78,7 +78,7 @@ def save_actions(
     'what' but other cells filled is refused.
     """
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id, by_team_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     rows = []
     for row in table.to_dict("records"):
         filled = [

@@ -20,7 +20,6 @@ from collabplan.goals.model import (
     LIFECYCLE_LABELS,
     LOCAL,
     Goal,
-    check_writer,
     get_goal,
     record_revision,
 )
@@ -41,7 +40,7 @@ def _changed(
     db: Database, goal_id: int, viewer: Viewer, by_team_id: int | None
 ) -> tuple[Goal, BaselineInForce]:
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id, by_team_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     force = baseline_in_force(db, goal, viewer=viewer)
     if not force.frozen:
         raise UserError(

@@ -9,7 +9,7 @@ import pandas as pd
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.goals.model import LOCAL, check_writer, get_goal
+from collabplan.goals.model import LOCAL, get_goal
 
 FEEDBACK_KINDS = ("suggestion", "resource", "question")
 
@@ -65,7 +65,7 @@ def answer_feedback(
     if not row:
         raise UserError(f"there is no feedback {feedback_id}", kind="state")
     goal = get_goal(db, int(row[0][0]))
-    check_writer(viewer, goal.team_id)
+    viewer.require_goal_team(goal.team_id)
     if by_team_id is not None and by_team_id != goal.team_id:
         raise UserError(
             "only the team that owns the goal marks its feedback answered",

@@ -197,14 +197,6 @@ def list_goals(
 LOCAL = Viewer.local_user()
 
 
-def check_writer(viewer: Viewer, team_id: int | None, by_team_id: int | None = None) -> None:
-    """Refuse a change to ``team_id``'s goal by someone outside the team (a leader may change
-    any team's), or made in the name of a team (``by_team_id``) the person is not in."""
-    viewer.require_team(team_id, "change this team's goal")
-    if by_team_id is not None and by_team_id != team_id:
-        viewer.require_team(by_team_id, "act for that team")
-
-
 def record_revision(
     cur: Any, goal: Goal, by_team_id: int | None, change: str, who: str | None = None
 ) -> None:
@@ -252,7 +244,7 @@ def create_goal(
     if team_id is None and viewer.role != "leader":
         raise UserError("Only a leader can start a new team", kind="access")
     if team_id is not None:
-        check_writer(viewer, team_id, by_team_id)
+        viewer.require_goal_team(team_id, by_team_id)
     base = compute_baseline(db, baseline_administration_id, skill, metric, pop, viewer=viewer)
     tdate = to_date(target_date)
     if status not in LIFECYCLE:
@@ -347,7 +339,7 @@ def update_goal(
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))}", kind="input")
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id, by_team_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     locked = set(changes) - {"next_step", "what_worked", "follow_assessment_ids"}
     if locked and goal.status not in EDITABLE:
         raise UserError(
@@ -442,7 +434,7 @@ def set_status(
 ) -> Goal:
     """Move a goal along draft -> refined -> active -> met / not met / revised."""
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id, by_team_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     if status not in LIFECYCLE:
         raise UserError(f"status must be one of {', '.join(LIFECYCLE)}", kind="input")
     if status not in TRANSITIONS[goal.status]:
@@ -514,7 +506,7 @@ def _check_met(db: Database, goal: Goal) -> None:
 def delete_draft(db: Database, goal_id: int, *, viewer: Viewer = LOCAL) -> None:
     """Throw away a draft nobody else has seen (posted goals keep their history)."""
     goal = get_goal(db, goal_id)
-    check_writer(viewer, goal.team_id)
+    viewer.require_goal_team(goal.team_id)
     if goal.status != "draft":
         raise UserError(
             "only a draft can be deleted; mark a posted goal 'not met' or revise it", kind="state"
