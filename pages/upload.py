@@ -158,7 +158,7 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
                 st.error(safe.md(upload_check.refusal_text(report)), icon=":material/person_alert:")
                 f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
             # posted goals' baselines the file would change (as if confirmed)
-            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
+            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else "", me):
                 st.warning(safe.md(goal_note), icon=":material/flag:")
         if not projection:
             skipped = up.skipped_frame(report)

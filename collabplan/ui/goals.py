@@ -198,20 +198,23 @@ def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str,
 _PREVIEWS = "upload_baseline_previews"
 
 
-def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "") -> str:
+def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "",
+                           viewer: Viewer | None = None) -> str:
     """The upload preview's warning: "This file changes the baseline of 1 posted goal: ...".
 
     Computed by writing the upload in a transaction that is rolled back (the exact numbers
     the import would give); remembered per file, mapping and database version so a rerun
     does not write it again. Empty when no posted goal's baseline would change.
     """
-    key = (prepared.sha256, mapping_text, db.version)
+    viewer = viewer or ui.viewer()
+    key = (prepared.sha256, mapping_text, db.version, viewer)
     memo = st.session_state.setdefault(_PREVIEWS, {})
     if key not in memo:
         for old in [k for k in memo if k[2] != db.version]:
             del memo[old]  # only the current version's answers are read again
         try:
-            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared))
+            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared,
+                                                                             viewer=viewer))
         except UserError:
             memo[key] = ""  # the file cannot be written: the import says why, not the preview
     return memo[key]
