@@ -50,7 +50,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.plotly_chart(charts.skill_profile(summary), width="stretch", key="skill_profile")
     lagging = summary[summary["status"] == "lagging"].sort_values("pct_proficient")
-    if not lagging.empty:
+    if not lagging.empty and me.role != "coach":  # teams and leaders draft goals
         st.markdown("**Start a goal from a lagging skill**")
         for skill in lagging["skill"]:
             if st.button(f"Start a goal: {safe.md(skill)}", key=f"goal_from_{skill}",
