@@ -7,7 +7,8 @@ about 2 million skill scores: 21,000 students in 40 teams, four assessments (one
 levels), three testing windows each, eight skills, plus per-question rows for one window of a
 CFA. Then it times every query the review pages run, straight on the database (no
 st.cache_data): the first ("cold") call and the median of the next ``--runs`` calls, for the
-whole district ("All teams", the heaviest case) and for one team.
+whole district ("All teams", the heaviest case), for one team, and for a teacher of one team
+(every query scoped by the viewer: what a signed-in teacher's pages run).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from collabplan import breakdowns, catalog, metrics, review  # noqa: E402  # noqa: E402
 from collabplan import db as db_module
+from collabplan.access import Viewer  # noqa: E402
 from collabplan.ingest import store  # noqa: E402
-from collabplan.metrics import Filters  # noqa: E402
+from collabplan.metrics import LOCAL, Filters  # noqa: E402
 
 TEAMS = 40
 SKILLS = 8
@@ -106,25 +108,27 @@ def generate(db: db_module.Database, students: int) -> int:
         return cur.execute("SELECT count(*) FROM score").fetchone()[0]
 
 
-def page_queries(db: db_module.Database, team_id: int | None) -> list[tuple[str, Callable[[], Any]]]:
-    """The queries of the review pages, in the order a page run makes them."""
+def page_queries(
+    db: db_module.Database, team_id: int | None, me: Viewer = LOCAL
+) -> list[tuple[str, Callable[[], Any]]]:
+    """The queries of the review pages, in the order a page run makes them, for ``me``."""
     flt = Filters(team_id=team_id, assessment_id=3)
     window = Filters(team_id=team_id, assessment_id=3, administration_ids=(9,))
     return [
-        ("review  filter_options (teams)", lambda: catalog.filter_options(db, None, None)),
-        ("review  filter_options (assessments)", lambda: catalog.filter_options(db, team_id, None)),
-        ("review  filter_options (windows, classes …)", lambda: catalog.filter_options(db, team_id, 3)),
-        ("review  skill_summary (skill profile)", lambda: metrics.skill_summary(db, window)),
-        ("review  skill_summary by class (heatmap)", lambda: metrics.skill_summary(db, window, "class")),
-        ("review  growth (review answers)", lambda: metrics.growth(db, flt, 8, 9)),
-        ("review  skill_bands (review answers)", lambda: breakdowns.skill_bands(db, flt, 9)),
-        ("review  load_note", lambda: review.load_note(db, team_id, 9)),
-        ("view    skill_summary by teacher", lambda: metrics.skill_summary(db, window, "teacher")),
-        ("view    equity_gap ELL", lambda: metrics.equity_gap(db, flt, 9, "ELL")),
-        ("view    level_distribution (levels)", lambda: breakdowns.level_distribution(db, Filters(team_id=team_id), 3)),
-        ("view    item_analysis", lambda: breakdowns.item_analysis(db, Filters(team_id=team_id), 8)),
-        ("students students_by_skill", lambda: breakdowns.students_by_skill(db, flt, 9, "Skill 3.1")),
-        ("coach   coach_lagging (every team)", lambda: breakdowns.coach_lagging(db)),
+        ("review  filter_options (teams)", lambda: catalog.filter_options(db, None, None, viewer=me)),
+        ("review  filter_options (assessments)", lambda: catalog.filter_options(db, team_id, None, viewer=me)),
+        ("review  filter_options (windows, classes …)", lambda: catalog.filter_options(db, team_id, 3, viewer=me)),
+        ("review  skill_summary (skill profile)", lambda: metrics.skill_summary(db, window, viewer=me)),
+        ("review  skill_summary by class (heatmap)", lambda: metrics.skill_summary(db, window, "class", viewer=me)),
+        ("review  growth (review answers)", lambda: metrics.growth(db, flt, 8, 9, viewer=me)),
+        ("review  skill_bands (review answers)", lambda: breakdowns.skill_bands(db, flt, 9, viewer=me)),
+        ("review  load_note", lambda: review.load_note(db, team_id, 9, viewer=me)),
+        ("view    skill_summary by teacher", lambda: metrics.skill_summary(db, window, "teacher", viewer=me)),
+        ("view    equity_gap ELL", lambda: metrics.equity_gap(db, flt, 9, "ELL", viewer=me)),
+        ("view    level_distribution (levels)", lambda: breakdowns.level_distribution(db, Filters(team_id=team_id), 3, viewer=me)),
+        ("view    item_analysis", lambda: breakdowns.item_analysis(db, Filters(team_id=team_id), 8, viewer=me)),
+        ("students students_by_skill", lambda: breakdowns.students_by_skill(db, flt, 9, "Skill 3.1", viewer=me)),
+        ("coach   coach_lagging (every team)", lambda: breakdowns.coach_lagging(db, viewer=me)),
     ]
 
 
@@ -163,11 +167,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"catalog of teams, windows, classes (once after each write): "
               f"{(time.perf_counter() - start) * 1000:.0f} ms")
         print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-        for label, team_id in (("All teams (whole district)", None), ("One team", 7)):
+        teacher = Viewer("bench@school.org", "teacher", team_ids=frozenset({7}))
+        for label, team_id, me in (("All teams (whole district)", None, LOCAL),
+                                   ("One team", 7, LOCAL),
+                                   ("A teacher of one team (scoped by the viewer)", None, teacher)):
             print(f"{label}: milliseconds, no st.cache_data")
             print(f"  {'query':<46} {'cold':>8} {'median':>8} {'fastest':>8}")
             total = [0.0, 0.0, 0.0]
-            for name, fn in page_queries(db, team_id):
+            for name, fn in page_queries(db, team_id, me):
                 times = time_call(fn, args.runs)
                 print(f"  {name:<46} " + " ".join(f"{v:8.1f}" for v in times))
                 if name.startswith("review"):

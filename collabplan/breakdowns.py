@@ -3,7 +3,9 @@ a team acts on (not yet, proficient, well past), student lists by skill, and the
 lagging skills across teams.
 
 Each reads the same de-duplicated skill scores as :func:`collabplan.metrics.skill_summary`
-and takes the same :class:`~collabplan.metrics.Filters`.
+and takes the same :class:`~collabplan.metrics.Filters`, limited to what ``viewer`` may read
+(:func:`collabplan.metrics.scoped`); :func:`students_by_skill` lists students and is refused
+to a coach and in projection mode.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.catalog import assessment_info
 from collabplan.db import Database
 from collabplan.metrics import (
     BY_COLUMNS,
+    LOCAL,
     Filters,
     add_status,
     duplicate_free,
     latest_scores_sql,
     one_administration,
+    scoped,
     where_for,
 )
 from collabplan.text import natural_key
@@ -83,12 +88,15 @@ def level_bands(kind: str, levels: list[str], cut: float) -> list[str]:
     return [f"Under {c - 20}%", f"{c - 20}% to {c - 1}%", f"{c}% and up"]
 
 
-def level_distribution(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+def level_distribution(
+    db: Database, filters: Filters, administration_id: int, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """Students per level (or per band around the cut) per skill, in the assessment's order.
 
     Columns: skill, level, order (0 = lowest), students, pct (of the skill's scored students),
     total (the skill's scored students).
     """
+    filters = scoped(filters, viewer)
     info = _assessment_of(db, administration_id)
     names = level_bands(info["kind"], info["levels"], info["cut"])
     w = where_for(one_administration(filters, administration_id))
@@ -116,12 +124,15 @@ def level_distribution(db: Database, filters: Filters, administration_id: int) -
     return df[cols].reset_index(drop=True)
 
 
-def item_analysis(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+def item_analysis(
+    db: Database, filters: Filters, administration_id: int, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """Percent of points earned per question of an item-level file, most-missed first.
 
     Columns: item, standard, students, points, max_points, pct_earned (0–100, one decimal).
     Empty when the administration was not scored by question.
     """
+    filters = scoped(filters, viewer)
     w = where_for(one_administration(filters, administration_id), items=True)
     sitting_sql, _ = w.part("sitting")
     measure_sql, _ = w.part("measure")
@@ -154,15 +165,18 @@ def item_analysis(db: Database, filters: Filters, administration_id: int) -> pd.
 
 
 def students_by_skill(
-    db: Database, filters: Filters, administration_id: int, skill: str
+    db: Database, filters: Filters, administration_id: int, skill: str, *, viewer: Viewer = LOCAL
 ) -> pd.DataFrame:
     """Every scored student on one skill and administration, with their band.
 
     Columns: student_id, student, local_id, class, teacher, score (as the team reads it:
     "63%" or the level), fraction, level, proficient, band (not yet | proficient | well past).
     Sorted: not yet (lowest first), then proficient, then well past (highest first).
-    Student-level: never show this in projection mode.
+    Student-level: refused (UserError) to a coach and in projection mode; a teacher gets
+    their own teams' students only.
     """
+    viewer.require_students()
+    filters = scoped(filters, viewer)
     w = where_for(replace(one_administration(filters, administration_id), skill=skill))
     extra = (
         f", {BY_COLUMNS['class']} AS class_name, {BY_COLUMNS['teacher']} AS teacher_name"
@@ -194,11 +208,14 @@ def students_by_skill(
     return df[cols].reset_index(drop=True)
 
 
-def skill_bands(db: Database, filters: Filters, administration_id: int) -> pd.DataFrame:
+def skill_bands(
+    db: Database, filters: Filters, administration_id: int, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """How many students per skill are not yet proficient, proficient, or well past.
 
     Columns: skill, students, not_yet, proficient, well_past. Counts only: safe to show.
     """
+    filters = scoped(filters, viewer)
     w = where_for(one_administration(filters, administration_id))
     band_sql, band_params = _band_sql(_assessment_of(db, administration_id))
     sql = f"""
@@ -213,7 +230,9 @@ def skill_bands(db: Database, filters: Filters, administration_id: int) -> pd.Da
     return db.query(sql, [*w.params, *band_params])
 
 
-def coach_lagging(db: Database, filters: Filters | None = None) -> pd.DataFrame:
+def coach_lagging(
+    db: Database, filters: Filters | None = None, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """Lagging skills across every team and administration, most below their median first.
 
     Status is computed within each team's administration, as a team sees it on its own
@@ -222,7 +241,7 @@ def coach_lagging(db: Database, filters: Filters | None = None) -> pd.DataFrame:
     lags_in (how many team × administration windows the same assessment skill lags in),
     teams (names of the teams where it lags), repeated (lags_in > 1).
     """
-    filters = filters or Filters()
+    filters = scoped(filters or Filters(), viewer)
     everyone = replace(filters, team_id=None)
     w = where_for(everyone)
     if filters.team_id is not None:

@@ -10,14 +10,27 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.db import Database
-from collabplan.metrics import per_version
+from collabplan.metrics import LOCAL, per_version
 from collabplan.text import natural_key
 
 
-def catalog(db: Database) -> pd.DataFrame:
+def catalog(db: Database, *, viewer: Viewer = LOCAL) -> pd.DataFrame:
     """What the scores hold: one row per team × assessment × administration × grade × class ×
-    teacher that has skill scores (read once per write version; filter lists come from it)."""
+    teacher that has skill scores (read once per write version; filter lists come from it).
+
+    A teacher gets the rows of their own teams' uploads only (the whole-school table is
+    memoised once, then cut per viewer).
+    """
+    cat = _whole_catalog(db)
+    scope = viewer.team_scope
+    if scope is None:
+        return cat
+    return cat[cat["team_id"].isin(sorted(scope))].reset_index(drop=True)
+
+
+def _whole_catalog(db: Database) -> pd.DataFrame:
     memo = per_version(db)
     if "catalog" not in memo:
         # Group the sittings that hold a skill score on their own columns first; only those
@@ -57,12 +70,15 @@ def catalog(db: Database) -> pd.DataFrame:
     return memo["catalog"]
 
 
-def administrations(db: Database, assessment_id: int, team_id: int | None = None) -> pd.DataFrame:
-    """The administrations of an assessment that have skill scores, oldest first.
+def administrations(
+    db: Database, assessment_id: int, team_id: int | None = None, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
+    """The administrations of an assessment that have skill scores (in uploads ``viewer`` may
+    read), oldest first.
 
     Columns: id, term, date, label.
     """
-    cat = catalog(db)
+    cat = catalog(db, viewer=viewer)
     cat = cat[cat["assessment_id"] == assessment_id]
     if team_id is not None:
         cat = cat[cat["team_id"] == team_id]
@@ -75,16 +91,20 @@ def administrations(db: Database, assessment_id: int, team_id: int | None = None
 
 
 def filter_options(
-    db: Database, team_id: int | None = None, assessment_id: int | None = None
+    db: Database, team_id: int | None = None, assessment_id: int | None = None,
+    *, viewer: Viewer = LOCAL,
 ) -> dict[str, Any]:
     """What the review filters can offer: teams, assessments, administrations, grades,
     classes, teachers and student groups (the last four within the chosen assessment).
 
     Returns a dict of DataFrames (teams, assessments, administrations: id + name/label) and
-    lists of text (grades, classes, teachers, groups).
+    lists of text (grades, classes, teachers, groups). A teacher is offered their own teams
+    and what their uploads hold.
     """
     teams = db.query("SELECT id, name FROM team ORDER BY name")
-    cat = catalog(db)
+    if viewer.team_scope is not None:
+        teams = teams[teams["id"].isin(sorted(viewer.team_scope))].reset_index(drop=True)
+    cat = catalog(db, viewer=viewer)
     if team_id is not None:
         cat = cat[cat["team_id"] == team_id]
     assessments = db.query(
@@ -102,7 +122,7 @@ def filter_options(
     }
     if assessment_id is None:
         return out
-    out["administrations"] = administrations(db, assessment_id, team_id)
+    out["administrations"] = administrations(db, assessment_id, team_id, viewer=viewer)
     cat = cat[cat["assessment_id"] == assessment_id]
     for key, col in (("grades", "grade"), ("classes", "class_name"), ("teachers", "teacher")):
         out[key] = sorted({str(v) for v in cat[col].dropna()}, key=natural_key)

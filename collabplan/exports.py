@@ -16,8 +16,12 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.privacy import safe_cell
 from collabplan.text import CONTROL_CHARACTERS
+
+#: The person of the command line and of an app without sign-in (a leader).
+LOCAL = Viewer.local_user()
 
 
 def export_cell(value: Any) -> Any:
@@ -72,3 +76,22 @@ def _sheet_name(name: str, used: set[str] | None = None) -> str:
             n += 1
         used.add(name.lower())
     return name
+
+
+def student_lists_files(
+    db: Any, filters: Any, administration_id: int, skill: str, *, viewer: Viewer = LOCAL
+) -> tuple[bytes, bytes]:
+    """The Students-by-skill lists as (csv, xlsx) bytes, read for ``viewer``.
+
+    Student rows: refused to a coach and in projection mode (UserError, one line); a teacher
+    gets only their own teams' students (see ``breakdowns.students_by_skill``).
+    """
+    from collabplan import breakdowns, review  # both build on metrics; imported when used
+
+    viewer.require_students()
+    lists = review.student_lists(
+        breakdowns.students_by_skill(db, filters, administration_id, skill, viewer=viewer),
+        viewer=viewer,
+    )
+    xlsx = to_xlsx_bytes({"Not yet proficient": lists.not_yet, "Well past": lists.well_past})
+    return to_csv_bytes(lists.combined), xlsx

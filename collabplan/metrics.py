@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.text import natural_key
@@ -24,6 +25,8 @@ BY_COLUMNS = {
     "teacher": "coalesce(s.teacher, st.teacher)",
     "grade": "coalesce(s.grade, st.grade)",
 }
+#: The person of the command line and of an app without sign-in (a leader: reads everything).
+LOCAL = Viewer.local_user()
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Filters:
     teacher: str | None = None
     group: str | None = None
     skill: str | None = None
+    #: The teams whose uploads may be read (None: every team); set by :func:`scoped` only.
+    teams: tuple[int, ...] | None = None
 
     @classmethod
     def from_population(cls, population: dict[str, Any] | None, **kw: Any) -> Filters:
@@ -94,12 +99,33 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+def scoped(filters: Filters, viewer: Viewer) -> Filters:
+    """``filters`` limited to the uploads ``viewer`` may read (a teacher: their teams').
+
+    Every query over student scores goes through this, so a teacher's counts, percents and
+    lists never include a student of another team's uploads.
+    """
+    scope = viewer.team_scope
+    if scope is None:
+        return filters
+    teams = tuple(sorted(int(t) for t in scope))
+    if filters.teams is not None:
+        teams = tuple(t for t in filters.teams if t in teams)
+    return replace(filters, teams=teams)
+
+
 def where_for(filters: Filters, items: bool = False) -> Where:
     """Translate filters into parameterised SQL over ``score s LEFT JOIN student st``
     (skill scores; with ``items``, the per-question rows instead)."""
     w = Where(measure=[("s.item IS NOT NULL" if items else "s.item IS NULL", [])])
     if filters.team_id is not None:
         w.add("s.upload_id IN (SELECT id FROM upload WHERE team_id = ?)", filters.team_id)
+    if filters.teams is not None:
+        # One list parameter; the upload table is small, the sitting scan uses the id list.
+        w.add(
+            "s.upload_id IN (SELECT id FROM upload WHERE list_contains(?::INTEGER[], team_id))",
+            [int(t) for t in filters.teams],
+        )
     if filters.assessment_id is not None:
         w.add(
             "s.administration_id IN (SELECT id FROM administration WHERE assessment_id = ?)",
@@ -144,14 +170,17 @@ def by_expression(by: str | None) -> tuple[str | None, list[Any]]:
     raise UserError(f"--by must be class, teacher, grade or group:NAME, not {by!r}")
 
 
-def skill_summary(db: Database, filters: Filters = Filters(), by: str | None = None) -> pd.DataFrame:
+def skill_summary(
+    db: Database, filters: Filters = Filters(), by: str | None = None, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """pct_proficient per assessment × administration × skill (× by-group), with status.
 
     Columns: assessment_id, assessment, administration_id, term, date, label, skill,
     [by], students, proficient, pct_proficient (0–100, one decimal), median, status.
     A student counts once per skill and administration: if a file scored them twice, the
-    later upload wins.
+    later upload wins. Only the uploads ``viewer`` may read are counted.
     """
+    filters = scoped(filters, viewer)
     w = where_for(filters)
     by_sql, by_params = by_expression(by)
     by_select = f", {by_sql} AS by_value" if by_sql else ""
@@ -205,6 +234,8 @@ def metric_value(
     skill: str,
     metric: str = "pct_proficient",
     population: dict[str, Any] | None = None,
+    *,
+    viewer: Viewer = LOCAL,
 ) -> tuple[float | None, int]:
     """A goal's metric on one administration: (value 0–100 one decimal, students scored).
 
@@ -213,7 +244,7 @@ def metric_value(
     if metric not in METRICS:
         raise UserError(f"metric must be one of {', '.join(METRICS)}")
     filters = Filters.from_population(population, administration_ids=(administration_id,), skill=skill)
-    df = skill_summary(db, filters)
+    df = skill_summary(db, filters, viewer=viewer)
     if df.empty:
         return None, 0
     students = int(df["students"].sum())
@@ -318,7 +349,8 @@ def duplicate_free(db: Database, filters: Filters) -> bool:
 
 
 def growth(
-    db: Database, filters: Filters, from_administration_id: int, to_administration_id: int
+    db: Database, filters: Filters, from_administration_id: int, to_administration_id: int,
+    *, viewer: Viewer = LOCAL,
 ) -> pd.DataFrame:
     """Change in pct_proficient per skill among students scored in both administrations.
 
@@ -327,6 +359,7 @@ def growth(
     suppressed (fewer matched students than the minimum group size).
     """
     a, b = int(from_administration_id), int(to_administration_id)
+    filters = scoped(filters, viewer)
     both = replace(filters, administration_ids=(a, b))
     w = where_for(both)
     sql = f"""
@@ -352,7 +385,9 @@ def growth(
     return df
 
 
-def equity_gap(db: Database, filters: Filters, administration_id: int, group: str) -> pd.DataFrame:
+def equity_gap(
+    db: Database, filters: Filters, administration_id: int, group: str, *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """A student group against everyone else, per skill, on one administration.
 
     Columns: skill, group_students, group_pct, others_students, others_pct, gap (group minus
@@ -360,7 +395,7 @@ def equity_gap(db: Database, filters: Filters, administration_id: int, group: st
     Numbers come from skill_summary(by="group:NAME"), so they match ``skills --by``.
     """
     f = replace(one_administration(filters, administration_id), group=None)
-    df = skill_summary(db, f, by=f"group:{group}")
+    df = skill_summary(db, f, by=f"group:{group}", viewer=viewer)
     cols = ["skill", "group_students", "group_pct", "others_students", "others_pct", "gap",
             "suppressed"]
     if df.empty:
@@ -382,13 +417,15 @@ def equity_gap(db: Database, filters: Filters, administration_id: int, group: st
     return out[cols]
 
 
-def skill_summary_by_groups(db: Database, filters: Filters, groups: list[str]) -> pd.DataFrame:
+def skill_summary_by_groups(
+    db: Database, filters: Filters, groups: list[str], *, viewer: Viewer = LOCAL
+) -> pd.DataFrame:
     """skill_summary with one ``by`` column value per student group: each group's own
     students (the rows of ``skills --by group:NAME`` for NAME), for a skills × groups heatmap."""
     parts = []
     for group in groups:
-        df = skill_summary(db, replace(filters, group=None), by=f"group:{group}")
+        df = skill_summary(db, replace(filters, group=None), by=f"group:{group}", viewer=viewer)
         parts.append(df[df["by"] == group])
     if not parts:
-        return skill_summary(db, replace(filters, skill="\x00none"), by="class")
+        return skill_summary(db, replace(filters, skill="\x00none"), by="class", viewer=viewer)
     return pd.concat(parts, ignore_index=True)

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.text import fewer_than, pct, points
+
+#: The person of the command line and of an app without sign-in (a leader).
+LOCAL = Viewer.local_user()
 
 QUESTIONS = (
     "Where are our students strong?",
@@ -128,8 +132,13 @@ def review_answers(
 # -- the team's notes ----------------------------------------------------------------------
 
 
-def load_note(db: Database, team_id: int | None, administration_id: int) -> str:
-    """The team's saved notes on one administration ("" when none)."""
+def load_note(
+    db: Database, team_id: int | None, administration_id: int, *, viewer: Viewer = LOCAL
+) -> str:
+    """The team's saved notes on one administration ("" when none, or when ``viewer`` is a
+    teacher of other teams: a team's notes may speak of its students)."""
+    if not (viewer.sees_every_team or viewer.can_see_team(team_id)):
+        return ""
     body = db.scalar(
         "SELECT body FROM review_note WHERE team_id IS NOT DISTINCT FROM ?"
         " AND administration_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1",
@@ -138,8 +147,15 @@ def load_note(db: Database, team_id: int | None, administration_id: int) -> str:
     return body or ""
 
 
-def save_note(db: Database, team_id: int | None, administration_id: int, body: str) -> None:
-    """Keep one note per team and administration: replace it, or delete it when emptied."""
+def save_note(
+    db: Database, team_id: int | None, administration_id: int, body: str,
+    *, viewer: Viewer = LOCAL,
+) -> None:
+    """Keep one note per team and administration: replace it, or delete it when emptied.
+
+    Only the team's own teachers and leaders write it (school-wide notes, ``team_id`` None:
+    leaders); ``updated_by`` keeps the writer's email."""
+    viewer.require_team(team_id, "write this team's notes")
     with db.transaction() as cur:
         cur.execute(
             "DELETE FROM review_note WHERE team_id IS NOT DISTINCT FROM ? AND administration_id = ?",
@@ -147,8 +163,9 @@ def save_note(db: Database, team_id: int | None, administration_id: int, body: s
         )
         if body.strip():
             cur.execute(
-                "INSERT INTO review_note (team_id, administration_id, body) VALUES (?, ?, ?)",
-                [team_id, administration_id, body.strip()],
+                "INSERT INTO review_note (team_id, administration_id, body, updated_by)"
+                " VALUES (?, ?, ?, ?)",
+                [team_id, administration_id, body.strip(), viewer.who],
             )
 
 
@@ -181,8 +198,11 @@ class StudentLists:
                           self.well_past.assign(List="Well past")], ignore_index=True)
 
 
-def student_lists(students: pd.DataFrame) -> StudentLists:
-    """The two action lists of breakdowns.students_by_skill, with the columns a team reads."""
+def student_lists(students: pd.DataFrame, *, viewer: Viewer = LOCAL) -> StudentLists:
+    """The two action lists of breakdowns.students_by_skill, with the columns a team reads.
+
+    Student rows: refused to a coach and in projection mode."""
+    viewer.require_students()
     names = {"student": "Student", "local_id": "ID", "class": "Class", "teacher": "Teacher",
              "score": "Score"}
     cols = list(names)

@@ -13,14 +13,16 @@ ui.page_setup()
 coach_lagging = cached(breakdowns.coach_lagging)
 filter_options = cached(catalog.filter_options)
 
+me = ui.viewer()
 st.title("Coach view")
-if filter_options(None, None)["assessments"].empty:
+if filter_options(None, None, viewer=me)["assessments"].empty:
     review_filters.no_data()
     st.stop()
 
-st.caption("Every team, every assessment, every testing window. A skill lags when it is at least "
+st.caption(("Every team" if me.sees_every_team else "Your teams")
+           + ", every assessment, every testing window. A skill lags when it is at least "
            "10 points below the median of that team's skills in that window.")
-lagging = coach_lagging()
+lagging = coach_lagging(viewer=me)
 if lagging.empty:
     st.success("No skill lags in any team: every skill is within 10 points of its team's median.")
     st.stop()

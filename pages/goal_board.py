@@ -20,6 +20,7 @@ STATUS_ICONS = {
     "not enough data yet": ":material/hourglass_empty:",
 }
 
+me = ui.viewer()
 st.title("Goal board")
 st.caption("Every team's current goals, so leaders can see everyone rowing in the same direction "
            "and teams can offer each other strategies and resources.")
@@ -43,7 +44,7 @@ team_id = remembered_select("Team", [None, *t_names], key="gb_team", container=c
                             format_func=lambda v: "All teams" if v is None else t_names[v])
 drafts = c3.toggle("Show drafts", value=False, key="gb_drafts")
 
-cards = gui.board_cards(priority_id, team_id, drafts)
+cards = gui.board_cards(priority_id, team_id, drafts, viewer=me)
 if not cards:
     st.info("No goals match: choose **All priorities** or **All teams**, or turn on *Show drafts*.",
             icon=":material/filter_alt_off:")
@@ -54,7 +55,7 @@ summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 heading = f"“{safe.md(p_names[priority_id])}”" if priority_id is not None else "the school's priorities"
 st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
 with st.expander("How far each goal has come, by priority"):
-    gaps = gui.gap_rows(p_names.get(priority_id), drafts)
+    gaps = gui.gap_rows(p_names.get(priority_id), drafts, me)
     if gaps.empty:
         st.caption("Nothing to show yet.")
     else:
@@ -74,7 +75,7 @@ for row_start in range(0, len(cards), 2):
             b.metric("Baseline", card["baseline"])
             latest.metric("Latest", card["latest"])
             t.metric("Target", card["target"])
-            gui.baseline_choice(db, prog, card["team_id"], "gb_baseline")
+            gui.baseline_choice(db, prog, card["team_id"], "gb_baseline", me, card["team_id"])
             st.plotly_chart(
                 charts.progress_sparkline(progress_frame(prog), prog.target_value, prog.metric),
                 width="stretch", key=f"gb_spark_{gid}", config={"displayModeBar": False},
@@ -84,20 +85,27 @@ for row_start in range(0, len(cards), 2):
             if st.button("Open goal & actions", key=f"gb_open_{gid}", icon=":material/open_in_new:"):
                 gui.open_goal(gid)
             with st.expander("Offer a suggestion, resource or question"):
-                if len(t_names) < 2:
-                    st.caption("Other teams can leave feedback here once they exist.")
+                # a teacher posts as one of their own teams; a coach as themselves (no team)
+                others = [i for i in t_names if i != card["team_id"] and me.can_edit_team(i)]
+                if me.role == "coach":
+                    others = [None]
+                if not others:
+                    st.caption("Other teams can leave feedback here once they exist."
+                               if me.role == "leader" else
+                               "Feedback comes from other teams: this is your team's goal.")
                     continue
                 # not cleared on submit: a refused note keeps the team picked and the words
                 with st.form(f"gb_fb_{gid}"):
-                    others = [i for i in t_names if i != card["team_id"]]
-                    sender = st.selectbox("From", others, format_func=t_names.get,
-                                          key=f"gb_fb_from_{gid}")
+                    sender = st.selectbox(
+                        "From", others, key=f"gb_fb_from_{gid}",
+                        format_func=lambda i: (me.name or me.email or "Coach") if i is None
+                        else t_names[i])
                     kind = st.radio("Kind", FEEDBACK_KINDS, horizontal=True,
                                     key=f"gb_fb_kind_{gid}")
                     body = safe.text_area(st, "Your note", key=f"gb_fb_body_{gid}")
                     if st.form_submit_button(f"Send to {safe.md(card['team'])}"):
                         try:
-                            add_feedback(db, gid, sender, kind, body)
+                            add_feedback(db, gid, sender, kind, body, viewer=me)
                         except ValueError as exc:
                             gui.show_refusal(exc)
                         else:

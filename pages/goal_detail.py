@@ -24,6 +24,7 @@ TRANSITION_LABELS = {
     "draft": "Back to draft",
 }
 
+me = ui.viewer()
 st.title("Goal & actions")
 db = ui.get_db()
 goal_id = gui.goal_picker()
@@ -32,8 +33,9 @@ if goal_id is None:
     st.stop()
 
 goal = gui.get_goal(goal_id)
-prog = gui.goal_progress(goal_id)
-st.markdown(f"### {safe.md(gui.statement_for(goal_id))}")
+prog = gui.goal_progress(goal_id, viewer=me)
+can_edit = me.can_edit_team(goal.team_id)
+st.markdown(f"### {safe.md(gui.statement_for(goal_id, me))}")
 st.caption(f"{safe.md(goal.team)} · {safe.md(goal.priority) or 'no priority named yet'} · "
            f"{LIFECYCLE_LABELS[goal.status]}")
 if goal.why:
@@ -41,9 +43,15 @@ if goal.why:
 
 teams = gui.list_teams()
 t_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
-by_team = remembered_select("Changes made by", list(t_names), key=f"gdt_by_{goal_id}",
-                            default=goal.team_id, format_func=t_names.get,
-                            help="Kept in the goal's history with each change.")
+by_team = None
+if can_edit:
+    mine = [i for i in t_names if me.can_edit_team(i)]
+    by_team = remembered_select("Changes made by", mine, key=f"gdt_by_{goal_id}",
+                                default=goal.team_id, format_func=t_names.get,
+                                help="Kept in the goal's history with each change.")
+else:
+    st.caption(f"Only {safe.md(goal.team)}'s teachers and leaders change this goal; you can "
+               "read it and offer feedback on the **Goal board**.")
 
 # -- progress ----------------------------------------------------------------------------
 st.subheader("Progress")
@@ -56,7 +64,7 @@ latest.metric("Latest" + (f" ({safe.md(prog.latest.label)})" if prog.latest else
 t.metric("Target" + (f" ({text.long_date(goal.target_date)})" if goal.target_date else ""),
          text.pct_exact(goal.target_value))
 s.metric("Status", prog.status.capitalize())
-gui.baseline_choice(db, prog, by_team, "gdt_baseline")
+gui.baseline_choice(db, prog, by_team, "gdt_baseline", me, goal.team_id)
 if goal.target_value is not None:
     st.plotly_chart(
         charts.progress_figure(progress_frame(prog), metric=goal.metric,
@@ -72,19 +80,20 @@ else:
 
 # -- lifecycle ---------------------------------------------------------------------------
 st.subheader("Where the goal is")
-next_steps = TRANSITIONS[goal.status]
-note = safe.text_input(st, "Note for the history (optional)", key=f"gdt_note_{goal_id}")
+next_steps = TRANSITIONS[goal.status] if can_edit else ()
+note = (safe.text_input(st, "Note for the history (optional)", key=f"gdt_note_{goal_id}")
+        if can_edit else None)
 cols = st.columns(max(len(next_steps), 1))
 for col, status in zip(cols, next_steps, strict=False):
     if col.button(TRANSITION_LABELS[status], key=f"gdt_to_{status}"):
         try:
-            set_status(db, goal_id, status, by_team_id=by_team, note=note)
+            set_status(db, goal_id, status, by_team_id=by_team, note=note, viewer=me)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
             ui.after_write()
             st.rerun()
-if goal.status in EDITABLE:
+if goal.status in EDITABLE and can_edit:
     st.caption("To change the target, date, why or priority, refine it on **Draft a goal**.")
     if st.button("Refine on Draft a goal", key="gdt_refine", icon=":material/edit_note:"):
         st.session_state[gui.DRAFT_KEY] = goal_id
@@ -96,7 +105,8 @@ actions = gui.list_actions(goal_id)
 edited = st.data_editor(
     actions,
     key=f"gdt_actions_{goal_id}",
-    num_rows="dynamic",
+    num_rows="dynamic" if can_edit else "fixed",
+    disabled=not can_edit,
     hide_index=True,
     column_order=["what", "who", "start_date", "due_date", "status", "evidence"],
     column_config={
@@ -109,9 +119,10 @@ edited = st.data_editor(
         "evidence": st.column_config.TextColumn("Evidence of effect"),
     },
 )
-if st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
+if can_edit and st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
     try:
-        saved = save_actions(db, goal_id, safe.clean_frame(edited, ("what", "who", "evidence")), by_team_id=by_team)
+        saved = save_actions(db, goal_id, safe.clean_frame(edited, ("what", "who", "evidence")), by_team_id=by_team,
+                             viewer=me)
     except ValueError as exc:
         gui.show_refusal(exc)
     else:
@@ -135,13 +146,14 @@ for row in feedback.to_dict("records"):
     with st.container(border=True):
         st.markdown(f"**{safe.md(str(row['kind']).capitalize())}** from "
                     f"{safe.md(row['team']) or 'another team'}: {safe.md(row['body'])}")
-        if row["answered"]:
-            st.caption("Answered" + (f": {safe.md(row['answer'])}" if row["answer"] else ""))
+        if row["answered"] or not can_edit:
+            if row["answered"]:
+                st.caption("Answered" + (f": {safe.md(row['answer'])}" if row["answer"] else ""))
         else:
             answer = safe.text_input(st, "Reply (optional)", key=f"gdt_answer_{fid}")
             if st.button("Mark answered", key=f"gdt_answered_{fid}"):
                 try:
-                    answer_feedback(db, fid, answer, by_team_id=goal.team_id)
+                    answer_feedback(db, fid, answer, by_team_id=goal.team_id, viewer=me)
                 except ValueError as exc:
                     gui.show_refusal(exc)
                 else:
@@ -149,15 +161,24 @@ for row in feedback.to_dict("records"):
                     st.rerun()
 
 # -- reflection and history ----------------------------------------------------------------
-with st.form(f"gdt_notes_{goal_id}"):
-    st.markdown("**Reflection**")
-    worked = safe.text_area(st, "What worked", value=goal.what_worked or "")
-    step = safe.text_area(st, "Next step", value=goal.next_step or "")
-    if st.form_submit_button("Save reflection"):
-        update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
-                          change="reflection")
-        ui.after_write()
-        st.rerun()
+if can_edit:
+    with st.form(f"gdt_notes_{goal_id}"):
+        st.markdown("**Reflection**")
+        worked = safe.text_area(st, "What worked", value=goal.what_worked or "")
+        step = safe.text_area(st, "Next step", value=goal.next_step or "")
+        if st.form_submit_button("Save reflection"):
+            try:
+                update_goal(db, goal_id, by_team_id=by_team, what_worked=worked, next_step=step,
+                            change="reflection", viewer=me)
+            except ValueError as exc:
+                gui.show_refusal(exc)
+            else:
+                ui.after_write()
+                st.rerun()
+else:
+    for label, value in (("What worked", goal.what_worked), ("Next step", goal.next_step)):
+        if value:
+            st.markdown(f"**{label}:** {safe.md(value)}")
 
 st.subheader("History")
 st.caption("Every change, with when and by which team; the board shows the latest version.")

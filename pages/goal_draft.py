@@ -28,6 +28,7 @@ NEW = 0
 ALL = "All"
 CHOICES = "goal_draft_choices"  # the new goal's assessment, skill, population ... (ids, text)
 
+me = ui.viewer()
 st.title("Draft a goal")
 st.caption(
     "One high-impact goal, tied to a school priority and refined against your data: every "
@@ -37,6 +38,11 @@ db = ui.get_db()
 assessments = gui.list_assessments()
 if assessments.empty:
     gui.no_data()
+    st.stop()
+if me.role == "coach":
+    st.info("Teams and leaders draft goals; coaches read every team's goals on the **Goal board** "
+            "and offer feedback there.", icon=":material/visibility:")
+    page_link("goal_board.py", "Goal board", icon=":material/dashboard:")
     st.stop()
 
 # A "Start a goal" click on Data review leaves its choices here (ids and names only).
@@ -55,7 +61,7 @@ if seed:
     st.info(f"Starting from the lagging skill **{safe.md(seed.get('skill'))}** on Data review.",
             icon=":material/flag:")
 
-editable = [g for g in gui.list_goals() if g.status in EDITABLE]
+editable = [g for g in gui.list_goals() if g.status in EDITABLE and me.can_edit_team(g.team_id)]
 choices = [NEW] + [g.id for g in editable]
 names = {NEW: "A new goal"} | {
     g.id: f"{g.team}: {g.skill}, {text.describe_population(g.population)} "
@@ -80,9 +86,10 @@ if mode == NEW:
     with left:
         a_names = dict(zip(assessments["id"].astype(int), assessments["name"], strict=True))
         assessment_id = _pick("Assessment", "gd_assessment", list(a_names), a_names.get)
-        default_team = gui.default_team_for(assessment_id)
-        team_id = gui.acting_team("Team", default=default_team) if not teams.empty else None
-        new_team = safe.text_input(
+        default_team = gui.default_team_for(assessment_id, viewer=me)
+        team_id = (gui.acting_team("Team", default=default_team, viewer=me)
+                   if not teams.empty else None)
+        new_team = "" if me.role != "leader" else safe.text_input(
             st,
             "Or a new team" if team_id else "Team name",
             key="gd_new_team",
@@ -90,7 +97,7 @@ if mode == NEW:
             placeholder="e.g. Grade 3 team",
             help="Leave empty to use the team chosen above." if team_id else None,
         )
-        skills = gui.skills_by_need(assessment_id)
+        skills = gui.skills_by_need(assessment_id, viewer=me)
         skill = _pick(
             "Skill (or the overall score)", "gd_skill", skills,
             help="Listed from the lowest % proficient in the latest window.",
@@ -100,7 +107,7 @@ if mode == NEW:
             horizontal=True, format_func=text.METRIC_LABELS.get,
         )
     with right:
-        options = gui.population_choices(assessment_id)
+        options = gui.population_choices(assessment_id, viewer=me)
         population = {}
         cols = st.columns(2)
         for i, (key, label) in enumerate(
@@ -110,7 +117,7 @@ if mode == NEW:
                 population[key] = _pick(
                     label, f"gd_{key}", [None, *options[key]], lambda v: ALL if v is None else str(v)
                 )
-        windows = gui.administrations_scoring(assessment_id, skill, population)
+        windows = gui.administrations_scoring(assessment_id, skill, population, viewer=me)
         if windows.empty:
             baseline_id = None
         else:
@@ -130,7 +137,7 @@ if mode == NEW:
                 f"no {text.describe_population(population)} were scored on {skill!r}; "
                 "choose another skill or population"
             )
-        base = compute_baseline(db, baseline_id, skill, metric, population)
+        base = compute_baseline(db, baseline_id, skill, metric, population, viewer=me)
     except ValueError as exc:
         gui.show_refusal(exc)
 
@@ -140,7 +147,7 @@ if mode == NEW:
             st.metric("Baseline", text.pct_exact(base.value), help=text.METRIC_LABELS[metric])
             st.caption(f"{base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
         with m2:
-            chart = gui.baseline_chart_data(baseline_id, skill, metric, population)
+            chart = gui.baseline_chart_data(baseline_id, skill, metric, population, viewer=me)
             st.plotly_chart(charts.baseline_chart(chart, skill, metric), width="stretch",
                             key="gd_baseline_chart")
         if st.button("Save this draft", type="primary", icon=":material/save:", key="gd_save"):
@@ -152,7 +159,7 @@ if mode == NEW:
                     team_id=None if new_team.strip() else team_id,
                     new_team=new_team.strip() or None,
                     assessment_id=assessment_id, skill=skill, metric=metric,
-                    baseline_administration_id=baseline_id, population=population,
+                    baseline_administration_id=baseline_id, population=population, viewer=me,
                 )
             except ValueError as exc:
                 gui.show_refusal(exc)
@@ -165,14 +172,14 @@ if mode == NEW:
 # -- refinement of a saved draft ----------------------------------------------------------
 goal_id = int(mode)
 goal = gui.get_goal(goal_id)
-st.markdown(f"### {safe.md(gui.statement_for(goal_id))}")
+st.markdown(f"### {safe.md(gui.statement_for(goal_id, me))}")
 st.caption(
     f"{safe.md(goal.team)} · {safe.md(goal.assessment)} · {LIFECYCLE_LABELS[goal.status]}"
     + (f" · serves “{safe.md(goal.priority)}”" if goal.priority else "")
 )
 try:
     base = compute_baseline(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population, viewer=me
     )
 except ValueError as exc:
     gui.show_refusal(exc)
@@ -196,7 +203,7 @@ with st.form("gd_why_form"):
     if st.form_submit_button("Save why and priority"):
         try:
             update_goal(db, goal_id, by_team_id=goal.team_id, why=why, priority_id=priority_id,
-                              change="why and priority")
+                        change="why and priority", viewer=me)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
@@ -212,7 +219,7 @@ st.metric(f"{text.METRIC_LABELS[goal.metric]}, {safe.md(base.label)}", text.pct_
 st.caption(f"Computed from {base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
 with st.expander("The chart it came from"):
     chart = gui.baseline_chart_data(goal.baseline_administration_id, goal.skill, goal.metric,
-                                    goal.population)
+                                    goal.population, viewer=me)
     st.plotly_chart(charts.baseline_chart(chart, goal.skill, goal.metric), width="stretch",
                     key="gd_refine_chart")
 
@@ -229,7 +236,7 @@ def _use(value: float, date: dt.date | None) -> None:
         st.session_state["gd_date"] = date
 
 
-for i, s in enumerate(gui.suggestions_for(goal_id)):
+for i, s in enumerate(gui.suggestions_for(goal_id, me)):
     c1, c2 = st.columns([4, 1])
     c1.markdown(f"**{text.pct_exact(s.value)} by {text.long_date(s.date)}**: {safe.md(s.reason)}")
     c2.button("Use this", key=f"gd_use_{i}", on_click=_use, args=(s.value, s.date))
@@ -243,7 +250,8 @@ with st.form("gd_target_form"):
     if st.form_submit_button("Save target and date"):
         try:
             update_goal(db, goal_id, by_team_id=goal.team_id, target_value=target,
-                              target_date=date, change=f"target {text.pct_exact(target)} by {date}")
+                              target_date=date, change=f"target {text.pct_exact(target)} by {date}",
+                        viewer=me)
         except (ValueError, TypeError) as exc:
             gui.show_refusal(exc)
         else:
@@ -251,7 +259,7 @@ with st.form("gd_target_form"):
             st.rerun()
 
 st.subheader("4. SMART check")
-gui.show_smart(gui.smart_for(goal_id))
+gui.show_smart(gui.smart_for(goal_id, me))
 
 st.subheader("5. First actions")
 actions = gui.list_actions(goal_id)
@@ -267,7 +275,7 @@ with st.form("gd_action_form", clear_on_submit=True):
     due = c4.date_input("Due", value=None, format="YYYY-MM-DD")
     if st.form_submit_button("Add action"):
         try:
-            add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due)
+            add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due, viewer=me)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
@@ -282,8 +290,8 @@ if st.button("Post to the goal board", type="primary", icon=":material/campaign:
              disabled=bool(gaps), key="gd_post"):
     try:
         if goal.status == "draft":
-            set_status(db, goal_id, "refined", by_team_id=goal.team_id)
-        set_status(db, goal_id, "active", by_team_id=goal.team_id, note="posted")
+            set_status(db, goal_id, "refined", by_team_id=goal.team_id, viewer=me)
+        set_status(db, goal_id, "active", by_team_id=goal.team_id, note="posted", viewer=me)
     except ValueError as exc:
         gui.show_refusal(exc)
     else:
@@ -296,7 +304,11 @@ if goal.status == "draft":
     with st.expander("Delete this draft"):
         sure = st.checkbox("Yes, delete this draft and its actions", key="gd_delete_sure")
         if st.button("Delete draft", disabled=not sure, key="gd_delete"):
-            delete_draft(db, goal_id)
+            try:
+                delete_draft(db, goal_id, viewer=me)
+            except ValueError as exc:
+                gui.show_refusal(exc)
+                st.stop()
             ui.after_write()
             st.session_state[gui.DRAFT_KEY] = NEW
             st.rerun()

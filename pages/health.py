@@ -112,7 +112,7 @@ with tabs[1]:
                     )
     with goal_side:
         st.markdown("**Goal progress**")
-        goals = survey.goal_progress_beside(db)
+        goals = survey.goal_progress_beside(db, viewer=ui.viewer())
         if goals.empty:
             st.info("No goals yet: draft one on Draft a goal to see its progress here.")
         else:

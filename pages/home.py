@@ -17,6 +17,7 @@ database_overview = cached(overview.database_overview)
 latest_uploads = cached(overview.latest_uploads)
 signpost_frames = cached(home.signpost_frames)
 
+me = ui.viewer()
 st.title("collabplan")
 st.caption("From your team's assessment spreadsheets to one focused goal, and how it is going.")
 if ui.viewer().local:
@@ -24,7 +25,7 @@ if ui.viewer().local:
                "(docs/signin.md says how colleagues can sign in with their school accounts).")
 
 home.repair_notice(db)
-counts = database_overview()
+counts = database_overview(viewer=me)
 
 if counts["empty"]:
     st.subheader("Welcome")
@@ -40,7 +41,9 @@ if counts["empty"]:
     with right, st.container(border=True):
         st.markdown("**A demo school**")
         st.write("Fictional students and scores, to try every page before using real data.")
-        if st.button("Load the demo school", type="primary", key="load_demo"):
+        if me.role != "leader":
+            st.caption("A leader loads the demo school.")
+        elif st.button("Load the demo school", type="primary", key="load_demo"):
             home.load_demo_school(db)
             ui.after_write()
             st.success("The demo school is loaded.")
@@ -70,7 +73,7 @@ with steps[2]:
     home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:",
                    help="Turn a lagging skill into a SMART goal.")
 
-upcoming, behind = signpost_frames(dt.date.today().isoformat())
+upcoming, behind = signpost_frames(dt.date.today().isoformat(), me)
 st.subheader("Coming up")
 left, right = st.columns(2)
 with left:
@@ -104,7 +107,7 @@ with right:
     home.page_link("progress.py", "Progress", icon=":material/trending_up:")
 
 st.subheader("Latest uploads")
-uploads = latest_uploads(5)
+uploads = latest_uploads(5, viewer=me)
 if uploads.empty:
     st.caption("No files uploaded yet (the data came from the demo school).")
 else:

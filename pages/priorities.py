@@ -19,6 +19,15 @@ st.title("School priorities")
 st.caption("Leaders stay tight on alignment and loose on process: keep this list short, and "
            "every team's goal names the priority it serves.")
 db = ui.get_db()
+me = ui.viewer()
+if me.role != "leader":
+    # everyone reads the priorities; a leader sets them (the functions refuse anyone else)
+    st.caption("A leader sets the school's priorities.")
+    for row in gui.list_priorities(False).to_dict("records"):
+        st.markdown(f"- **{safe.md(row['title'])}**"
+                    + (f": {safe.md(row['description'])}" if row["description"] else ""))
+    page_link("goal_board.py", "See the goal board by priority", icon=":material/dashboard:")
+    st.stop()
 
 with st.form("pr_add", clear_on_submit=True):
     title = safe.text_input(st, "New priority", key="pr_title", limit=safe.NAME_LIMIT,
@@ -26,7 +35,7 @@ with st.form("pr_add", clear_on_submit=True):
     description = safe.text_input(st, "What it means (optional)", key="pr_description")
     if st.form_submit_button("Add priority", icon=":material/add:"):
         try:
-            add_priority(db, title, description)
+            add_priority(db, title, description, viewer=me)
         except ValueError as exc:
             gui.show_refusal(exc)
         else:
@@ -50,16 +59,16 @@ for row in priorities.to_dict("records"):
                       + (f"{safe.md(row['description'])}  \n" if row["description"] else "")
                       + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
-            move_priority(db, pid, -1)
+            move_priority(db, pid, -1, viewer=me)
             ui.after_write()
             st.rerun()
         if down.button("↓", key=f"pr_down_{pid}", help="Move down"):
-            move_priority(db, pid, 1)
+            move_priority(db, pid, 1, viewer=me)
             ui.after_write()
             st.rerun()
         label = "Archive" if row["active"] else "Restore"
         if arch.button(label, key=f"pr_arch_{pid}"):
-            update_priority(db, pid, active=not row["active"])
+            update_priority(db, pid, active=not row["active"], viewer=me)
             ui.after_write()
             st.rerun()
         with st.expander("Edit or delete"):
@@ -68,7 +77,7 @@ for row in priorities.to_dict("records"):
                 new_desc = safe.text_input(st, "What it means", value=row["description"] or "")
                 if st.form_submit_button("Save"):
                     try:
-                        update_priority(db, pid, title=new_title, description=new_desc)
+                        update_priority(db, pid, title=new_title, description=new_desc, viewer=me)
                     except ValueError as exc:
                         gui.show_refusal(exc)
                     else:
@@ -79,7 +88,7 @@ for row in priorities.to_dict("records"):
             else:
                 sure = st.checkbox("Yes, delete this priority", key=f"pr_sure_{pid}")
                 if st.button("Delete", key=f"pr_delete_{pid}", disabled=not sure):
-                    delete_priority(db, pid)
+                    delete_priority(db, pid, viewer=me)
                     ui.after_write()
                     st.rerun()
 

@@ -24,7 +24,8 @@ st.caption(
     "baseline to its target."
 )
 
-overview, points = goal_overview()
+me = ui.viewer()
+overview, points = goal_overview(viewer=me)
 if overview.empty:
     pui.no_goals()
     st.stop()
@@ -84,7 +85,7 @@ with st.expander("Follow this skill into another assessment", icon=":material/ca
                                     format_func=names.get)
             if st.form_submit_button("Save", type="primary"):
                 try:
-                    model.set_follow_assessments(db, goal_id, chosen)
+                    model.set_follow_assessments(db, goal_id, chosen, viewer=me)
                 except ValueError as exc:
                     st.error(safe.md(exc))
                 else:

@@ -14,7 +14,6 @@ from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
-viewer = ui.viewer()
 
 db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
@@ -27,19 +26,20 @@ READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx"}
 
 
 def log_export(what: str) -> None:
-    audit.record(db, signin.audit_who(viewer, pui.who()), "export", what)
+    audit.record(db, signin.audit_who(me, pui.who()), "export", what)
 
 
+me = ui.viewer()
 st.title("Reports & exports")
 st.caption(
     "Everything here is aggregated: no student names or ids, and groups under the minimum "
     "size show as “fewer than 10 students”. Each download is written to the export log."
 )
-if viewer.local:  # signed in, the log names the person's account
+if me.local:  # signed in, the log names the person's account
     safe.text_input(st, "Your name, for the export log", key=pui.WHO_KEY, limit=safe.NAME_LIMIT,
                   placeholder="e.g. Ms Rivera (assistant principal)")
 
-overview, _ = goal_overview()
+overview, _ = goal_overview(viewer=me)
 if overview.empty:
     pui.no_goals()
     st.stop()
@@ -55,7 +55,7 @@ with html_col, st.container(border=True):
         st.session_state[READY["html"]] = True
     if st.session_state.get(READY["html"]):
         with st.spinner("Building the report…"):
-            data = html_report()
+            data = html_report(viewer=me)
         st.download_button(
             "Download the report", data=data.encode("utf-8"), type="primary",
             file_name=f"collabplan-progress-{today}.html", mime="text/html",
@@ -70,7 +70,7 @@ with xlsx_col, st.container(border=True):
         st.session_state[READY["xlsx"]] = True
     if st.session_state.get(READY["xlsx"]):
         with st.spinner("Building the workbook…"):
-            data = goals_xlsx()
+            data = goals_xlsx(viewer=me)
         st.download_button(
             "Download the workbook", data=data, type="primary",
             file_name=f"collabplan-goals-{today}.xlsx",
@@ -79,7 +79,7 @@ with xlsx_col, st.container(border=True):
             on_click=log_export, args=(f"goals workbook (xlsx), {count}",),
         )
 
-if viewer.role != "leader":  # with sign-in, the log is the leaders' (People & audit log)
+if me.role != "leader":  # with sign-in, the log is the leaders' (People & audit log)
     st.stop()
 st.subheader("Export and deletion log")
 log = recent_audit(50)

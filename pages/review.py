@@ -26,16 +26,17 @@ MAX_COLUMNS = 30  # a heatmap wider than this cannot be read from across a room
 VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "Equity gap",
          "Levels", "Questions"]
 
+me = ui.viewer()
 st.title("Data review")
-choice = review_filters.review_filters()
+choice = review_filters.review_filters(viewer=me)
 if choice is None:
     review_filters.no_data()
     st.stop()
 
-present = ui.projection_mode()
+present = me.projection
 flt = choice.filters
 st.caption(safe.md(review_filters.describe(choice)))
-summary = skill_summary(choice.window)
+summary = skill_summary(choice.window, viewer=me)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
@@ -49,7 +50,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.plotly_chart(charts.skill_profile(summary), width="stretch", key="skill_profile")
     lagging = summary[summary["status"] == "lagging"].sort_values("pct_proficient")
-    if not lagging.empty:
+    if not lagging.empty and me.role != "coach":  # teams and leaders draft goals
         st.markdown("**Start a goal from a lagging skill**")
         for skill in lagging["skill"]:
             if st.button(f"Start a goal: {safe.md(skill)}", key=f"goal_from_{skill}",
@@ -66,25 +67,33 @@ with left:
 
 with right:
     st.subheader("Review questions")
-    g = growth(flt, since_id, choice.administration_id) if since_id is not None else None
-    bands = skill_bands(flt, choice.administration_id)
+    g = growth(flt, since_id, choice.administration_id, viewer=me) if since_id is not None else None
+    bands = skill_bands(flt, choice.administration_id, viewer=me)
     for answer in review.review_answers(summary, g, since_label, bands):
         st.markdown(f"**{safe.md(answer.question)}**  \n{safe.md(answer.answer)}")
-    if not present:
+    if me.sees_students:
         st.page_link("pages/students.py", label="Students by skill", icon=":material/groups:")
 
     st.subheader("Our notes")
-    note = load_note(flt.team_id, choice.administration_id)
-    with st.form("review_notes"):
-        body = safe.text_area(
-            st,
-            "What we noticed, what we wonder, what we will do",
-            value=note, height=180,
-            help="Saved for this team and testing window; shown again next time.",
-        )
-        if st.form_submit_button("Save notes", icon=":material/save:"):
-            review.save_note(ui.get_db(), flt.team_id, choice.administration_id, body)
-            st.toast("Notes saved.")
+    note = load_note(flt.team_id, choice.administration_id, viewer=me)
+    if not me.can_edit_team(flt.team_id):
+        if note:
+            st.markdown(safe.md(note))
+        st.caption("The team's own teachers write these notes"
+                    + (": choose one of your teams in the sidebar." if me.role == "teacher"
+                       else "."))
+    else:
+        with st.form("review_notes"):
+            body = safe.text_area(
+                st,
+                "What we noticed, what we wonder, what we will do",
+                value=note, height=180,
+                help="Saved for this team and testing window; shown again next time.",
+            )
+            if st.form_submit_button("Save notes", icon=":material/save:"):
+                review.save_note(ui.get_db(), flt.team_id, choice.administration_id, body,
+                                 viewer=me)
+                st.toast("Notes saved.")
 
 st.divider()
 view = remembered_segments("Look closer", VIEWS, key="review_view", store=ui.FILTERS_KEY,
@@ -99,7 +108,7 @@ if view in ("Skills by class", "Skills by teacher", None):
                 "grade or teacher in the sidebar first.",
                 icon=":material/filter_alt:")
     else:
-        by_summary = skill_summary(choice.window, by)
+        by_summary = skill_summary(choice.window, by, viewer=me)
         st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
                         key="heatmap")
         with st.expander(f"The numbers (the same as `skills --by {by}`)"):
@@ -109,7 +118,7 @@ elif view == "Skills by group":
         st.info("No student groups in these results: map group columns (ELL, SPED …) "
                 "when uploading, or upload a roster.", icon=":material/groups:")
     else:
-        by_group = skill_summary_by_groups(choice.window, choice.groups)
+        by_group = skill_summary_by_groups(choice.window, choice.groups, viewer=me)
         st.plotly_chart(charts.skill_heatmap(by_group, "group"), width="stretch",
                         key="group_heatmap")
         st.caption("Each column is that group's own students; compare one group with everyone "
@@ -124,7 +133,7 @@ elif view == "Growth":
         since_id = remembered_select("Compared with", options, key="review_since",
                                      store=ui.FILTERS_KEY, field="since", format_func=labels.get)
         since_label = labels[since_id]
-        g = growth(flt, since_id, admin)
+        g = growth(flt, since_id, admin, viewer=me)
         st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
                         width="stretch", key="growth")
         st.caption("Only students scored in both windows are counted.")
@@ -135,13 +144,13 @@ elif view == "Equity gap":
     else:
         group = remembered_select("Student group", choice.groups, key="review_gap_group",
                                   store=ui.FILTERS_KEY, field="gap_group")
-        st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group), group),
+        st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group, viewer=me), group),
                         width="stretch", key="equity")
 elif view == "Levels":
-    st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin)),
+    st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin, viewer=me)),
                     width="stretch", key="levels")
 elif view == "Questions":
-    items = item_analysis(flt, admin)
+    items = item_analysis(flt, admin, viewer=me)
     if items.empty:
         st.info("These results were not scored by question. Upload the item-level file "
                 "(one column per question) to see the most-missed questions.",

@@ -7,13 +7,12 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import ui
-from collabplan.goals import progress, signposts, values
+from collabplan.goals import model, progress, signposts, values
 from collabplan.ui import progress as pui
 from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
-viewer = ui.viewer()
 
 db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
@@ -29,7 +28,8 @@ st.caption(
     "ask how progress is going and what resources it needs. Write down what you decided."
 )
 
-overview, _ = goal_overview()
+me = ui.viewer()
+overview, _ = goal_overview(viewer=me)
 if overview.empty:
     pui.no_goals()
     st.stop()
@@ -44,7 +44,7 @@ with left:
         st.dataframe(upcoming[["date", "when", "team", "skill"]], hide_index=True, width="stretch")
 with right:
     st.subheader("Goals behind their line")
-    behind = goals_behind()
+    behind = goals_behind(viewer=me)
     if behind.empty:
         st.caption("No goal is behind: every goal with a checkpoint is on track or met.")
     else:
@@ -58,13 +58,24 @@ goal_id = pui.goal_picker(overview, key="signpost_goal_pick")
 row = overview.set_index("goal_id").loc[goal_id].copy()
 row["goal_id"] = goal_id
 pui.status_line(row)
+if not me.can_edit_team(model.get_goal(db, goal_id).team_id):
+    st.caption("Only the goal's team and leaders plan its signposts and write their notes.")
+    posts = signposts_for_goal(goal_id)
+    for _, post in posts.iterrows():
+        with st.expander(f"{post['date']:%d %B %Y}" + (" · done" if post["done"] else "")):
+            for label, field in (("How is progress going?", "how_going"),
+                                 ("Resources the team needs", "resources"),
+                                 ("Decisions taken", "decisions")):
+                if post[field]:
+                    st.markdown(f"**{label}** {safe.md(post[field])}")
+    st.stop()
 
 undo = st.session_state.get(UNDO_KEY)
 if undo:
     cols = st.columns([4, 1])
     cols[0].info(f"Signpost of {safe.md(undo['date'])} deleted.", icon=":material/delete:")
     if cols[1].button("Undo", key="undo_signpost", icon=":material/undo:"):
-        signposts.restore_signpost(db, undo)
+        signposts.restore_signpost(db, undo, viewer=me)
         del st.session_state[UNDO_KEY]
         ui.after_write()
         st.rerun()
@@ -74,7 +85,7 @@ with add_col, st.form("add_signpost", clear_on_submit=True):
     st.markdown("**Add a signpost**")
     day = st.date_input("Date", value=dt.date.today() + dt.timedelta(days=14), format="YYYY-MM-DD")
     if st.form_submit_button("Add", type="primary", icon=":material/add:"):
-        signposts.add_signpost(db, goal_id, day)
+        signposts.add_signpost(db, goal_id, day, viewer=me)
         ui.after_write()
         st.rerun()
 with plan_col, st.form("plan_signposts"):
@@ -86,7 +97,7 @@ with plan_col, st.form("plan_signposts"):
     weeks = st.number_input("Every how many weeks", min_value=1, max_value=26, value=6)
     if st.form_submit_button("Schedule", icon=":material/calendar_month:"):
         try:
-            made = signposts.schedule_signposts(db, goal_id, start, end, int(weeks))
+            made = signposts.schedule_signposts(db, goal_id, start, end, int(weeks), viewer=me)
         except ValueError as exc:
             st.error(safe.md(exc))
         else:
@@ -109,11 +120,11 @@ for _, post in posts.iterrows():
             done = st.checkbox("This conversation has happened", value=bool(post["done"]))
             if st.form_submit_button("Save notes", type="primary"):
                 signposts.update_signpost(db, pid, how_going=how, resources=needs,
-                                          decisions=decided, done=done)
+                                          decisions=decided, done=done, viewer=me)
                 ui.after_write()
                 st.rerun()
         if st.button("Delete this signpost", key=f"delete_signpost_{pid}", icon=":material/delete:"):
             st.session_state[UNDO_KEY] = signposts.delete_signpost(
-                db, pid, who=signin.audit_who(viewer, pui.who()))
+                db, pid, who=signin.audit_who(me, pui.who()), viewer=me)
             ui.after_write()
             st.rerun()

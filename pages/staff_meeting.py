@@ -39,7 +39,8 @@ st.markdown(
 )
 
 
-overview, points = goal_overview()
+me = ui.viewer()
+overview, points = goal_overview(viewer=me)
 shared = overview[overview["lifecycle"] != model.LIFECYCLE_LABELS["draft"]]
 if overview.empty:
     st.title("Staff meeting")

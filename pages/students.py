@@ -4,6 +4,7 @@ past it, as lists a team can act on and download (never in projection mode)."""
 import streamlit as st
 
 from collabplan import audit, breakdowns, catalog, exports, metrics, ui
+from collabplan.access import NO_STUDENT_LISTS
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
 from collabplan.ui import safe, signin
@@ -11,21 +12,21 @@ from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
-viewer = ui.viewer()
 
 skill_summary = cached(metrics.skill_summary)
 students_by_skill = cached(breakdowns.students_by_skill)
 skill_bands = cached(breakdowns.skill_bands)
 assessment_info = cached(catalog.assessment_info)
 
+me = ui.viewer()
 st.title("Students by skill")
-choice = review_filters.review_filters()
+choice = review_filters.review_filters(viewer=me)
 if choice is None:
     review_filters.no_data()
     st.stop()
 
 st.caption(safe.md(review_filters.describe(choice)))
-summary = skill_summary(choice.window)
+summary = skill_summary(choice.window, viewer=me)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
@@ -37,15 +38,19 @@ skill = remembered_select("Skill", skills, key="students_skill", store=ui.FILTER
                           field="skill")
 st.caption(safe.md(breakdowns.band_rule(assessment_info(choice.filters.assessment_id))))
 
-if ui.projection_mode():
-    bands = skill_bands(choice.filters, choice.administration_id)
+if not me.sees_students:
+    bands = skill_bands(choice.filters, choice.administration_id, viewer=me)
     row = bands[bands["skill"] == skill].iloc[0]
-    st.info("Student lists are hidden in projection mode. "
+    why = ("Student lists are hidden in projection mode." if me.projection
+           else f"{NO_STUDENT_LISTS}.")
+    st.info(f"{why} "
             f"{safe.md(skill)}: {row['not_yet']} students not yet proficient, "
             f"{row['well_past']} already well past it.", icon=":material/visibility_off:")
     st.stop()
 
-lists = student_lists(students_by_skill(choice.filters, choice.administration_id, skill))
+lists = student_lists(
+    students_by_skill(choice.filters, choice.administration_id, skill, viewer=me), viewer=me
+)
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(f"Not yet proficient ({len(lists.not_yet)})")
@@ -64,16 +69,19 @@ with right:
 
 name = f"{choice.assessment_name} {choice.administration_label} {skill}"
 c1, c2, _ = st.columns([1, 1, 2])
-signin.record_view(viewer, f"students by skill: {name}")
-on_download = lambda: audit.record(ui.get_db(), signin.audit_who(viewer), "export", f"students by skill: {name}")  # noqa: E731
-# the bytes are built when a button is clicked (a callable), not on every load of the page
+signin.record_view(me, f"students by skill: {name}")
+on_download = lambda: audit.record(ui.get_db(), signin.audit_who(me), "export", f"students by skill: {name}")  # noqa: E731
+# the bytes are built when a button is clicked (a callable), not on every load of the page,
+# by the export that checks the viewer again (a coach or a projected screen is refused)
+files = lambda: exports.student_lists_files(  # noqa: E731
+    ui.get_db(), choice.filters, choice.administration_id, skill, viewer=me)
 c1.download_button(
-    "Download csv", lambda: exports.to_csv_bytes(lists.combined), file_name=f"{name} students.csv",
+    "Download csv", lambda: files()[0], file_name=f"{name} students.csv",
     mime="text/csv", icon=":material/download:", on_click=on_download,
 )
 c2.download_button(
     "Download xlsx",
-    lambda: exports.to_xlsx_bytes({"Not yet proficient": lists.not_yet, "Well past": lists.well_past}),
+    lambda: files()[1],
     file_name=f"{name} students.xlsx", icon=":material/download:", on_click=on_download,
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

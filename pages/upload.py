@@ -15,10 +15,10 @@ from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
 ui.page_setup()
-viewer = ui.viewer()
 
 db = ui.get_db()
-projection = ui.projection_mode()
+me = ui.viewer()
+projection = me.projection
 list_uploads = cached(load.list_uploads)
 saved_mappings = cached(load.saved_mappings)
 team_names = cached(overview.team_names)
@@ -28,6 +28,17 @@ st.caption(
     "Drop your assessment exports or your team's tracker (xlsx or csv). Nothing is saved until you "
     "press Import, and every import can be undone below."
 )
+
+if me.role == "coach":
+    st.info("Each team's teachers and the school's leaders upload results: a file holds its "
+            "students' names and scores.", icon=":material/lock:")
+    st.stop()
+#: The teams this person uploads for and whose history they see (None: every team).
+my_teams = None
+if me.team_scope is not None:
+    teams = gui.list_teams()
+    my_teams = [str(n) for i, n in zip(teams["id"], teams["name"], strict=True)
+                if me.can_edit_team(int(i))]
 
 if st.session_state.get(up.UNDONE_KEY):
     st.success(safe.md(st.session_state.pop(up.UNDONE_KEY)), icon=":material/undo:")
@@ -147,7 +158,7 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
                 st.error(safe.md(upload_check.refusal_text(report)), icon=":material/person_alert:")
                 f.update_students = st.checkbox(upload_check.CONFIRM_LABEL, key=f.key + ":same_students")
             # posted goals' baselines the file would change (as if confirmed)
-            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else ""):
+            if goal_note := gui.upload_baseline_notice(db, f.prepared, f.mapping.to_toml() if f.adjusted else "", me):
                 st.warning(safe.md(goal_note), icon=":material/flag:")
         if not projection:
             skipped = up.skipped_frame(report)
@@ -174,12 +185,17 @@ if files:
     else:
         with st.form("import_form"):
             left, middle, right = st.columns(3)
-            team_choice = left.selectbox("Team", [up.NONE, *team_names()])
-            new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT, placeholder="e.g. Grade 3")
-            if viewer.local:
+            if my_teams is None:
+                team_choice = left.selectbox("Team", [up.NONE, *team_names()])
+                new_team = safe.text_input(middle, "or a new team", limit=safe.NAME_LIMIT,
+                                           placeholder="e.g. Grade 3")
+            else:  # a teacher uploads for one of their own teams
+                team_choice = left.selectbox("Team", my_teams)
+                new_team = ""
+            if me.local:
                 who = safe.text_input(right, "Your name", limit=safe.NAME_LIMIT, placeholder="who is importing")
             else:  # signed in: the upload is the person's account
-                who = signin.audit_who(viewer)
+                who = signin.audit_who(me)
                 right.caption(f"Imported as {safe.md(who)}")
             label = f"Import {len(ready)} file{'s' if len(ready) != 1 else ''}"
             submitted = st.form_submit_button(label, type="primary")
@@ -192,7 +208,7 @@ if files:
             except UserError as exc:
                 st.error(safe.md(upload_check.error_text(exc, projection)), icon=":material/error:")
             else:
-                audit.record_uploads(db, signin.audit_who(viewer, who), results)
+                audit.record_uploads(db, signin.audit_who(me, who), results)
                 shas = {f.name: f.prepared.sha256 for f in ready}
                 st.session_state[up.RESULTS_KEY] = [
                     up.result_record(r, before, shas.get(r.file_name)) for r in results
@@ -205,6 +221,8 @@ if files:
 
 st.subheader("Upload history")
 uploads = list_uploads()
+if my_teams is not None:
+    uploads = uploads[uploads["team"].isin(my_teams)].reset_index(drop=True)
 if uploads.empty:
     st.caption("No uploads yet.")
 else:
@@ -222,7 +240,7 @@ else:
             yes, no, _ = st.columns([1, 1, 4])
             if yes.button("Yes, remove it", type="primary", key="undo_yes"):
                 try:
-                    removed = load.delete_upload(db, int(confirm), who=signin.audit_who(viewer))
+                    removed = load.delete_upload(db, int(confirm), who=signin.audit_who(me))
                 except UserError as exc:
                     st.error(safe.md(exc))
                 else:

@@ -6,9 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.goals.model import get_goal, record_revision
+from collabplan.goals.model import LOCAL, get_goal, record_revision
 from collabplan.goals.values import none_if_missing, to_date
 
 ACTION_STATUSES = ("planned", "in progress", "done", "dropped")
@@ -49,21 +50,27 @@ def _clean_action(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def add_action(db: Database, goal_id: int, *, by_team_id: int | None = None, **row: Any) -> int:
+def add_action(
+    db: Database, goal_id: int, *, by_team_id: int | None = None, viewer: Viewer = LOCAL,
+    **row: Any,
+) -> int:
+    """Add one action to a goal of the viewer's team (``added_by``: the viewer's email)."""
     clean = _clean_action(row)
-    get_goal(db, goal_id)
+    goal = get_goal(db, goal_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     with db.transaction() as cur:
         return int(
             cur.execute(
-                "INSERT INTO action (goal_id, what, who, start_date, due_date, status, evidence)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                [goal_id, *clean.values()],
+                "INSERT INTO action (goal_id, what, who, start_date, due_date, status, evidence,"
+                " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [goal_id, *clean.values(), viewer.who],
             ).fetchone()[0]
         )
 
 
 def save_actions(
-    db: Database, goal_id: int, table: pd.DataFrame, *, by_team_id: int | None = None
+    db: Database, goal_id: int, table: pd.DataFrame, *, by_team_id: int | None = None,
+    viewer: Viewer = LOCAL,
 ) -> int:
     """Replace a goal's action plan with the edited table (rows without an id are new).
 
@@ -71,6 +78,7 @@ def save_actions(
     'what' but other cells filled is refused.
     """
     goal = get_goal(db, goal_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     rows = []
     for row in table.to_dict("records"):
         filled = [
@@ -90,9 +98,9 @@ def save_actions(
         for rid, c in rows:
             if rid is None:
                 cur.execute(
-                    "INSERT INTO action (goal_id, what, who, start_date, due_date, status, evidence)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [goal_id, *c.values()],
+                    "INSERT INTO action (goal_id, what, who, start_date, due_date, status,"
+                    " evidence, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [goal_id, *c.values(), viewer.who],
                 )
             else:
                 cur.execute(
@@ -105,6 +113,7 @@ def save_actions(
             goal,
             by_team_id if by_team_id is not None else goal.team_id,
             f"action plan saved ({len(rows)} actions, {before} before)",
+            viewer.who,
         )
     return len(rows)
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.goals.baseline import Baseline, baseline_chart_data, compute_baseline
 from collabplan.goals.lookups import administration
 from collabplan.goals.model import Goal
 from collabplan.goals.values import is_better, to_date
-from collabplan.metrics import Filters, skill_summary
+from collabplan.metrics import LOCAL, Filters, skill_summary
 from collabplan.text import METRIC_LABELS, describe_population, long_date, metric_phrase
 from collabplan.text import pct_exact as pct
 
@@ -28,11 +29,12 @@ class Suggestion:
     basis: str  # "this skill's growth" | "comparable skills' growth" | "half the gap"
 
 
-def _history(db: Database, goal_like: Goal) -> pd.DataFrame:
+def _history(db: Database, goal_like: Goal, viewer: Viewer = LOCAL) -> pd.DataFrame:
     """pct_proficient of every skill × administration for the population, up to the baseline."""
     base_adm = administration(db, goal_like.baseline_administration_id)
     df = skill_summary(
-        db, Filters.from_population(goal_like.population, assessment_id=goal_like.assessment_id)
+        db, Filters.from_population(goal_like.population, assessment_id=goal_like.assessment_id),
+        viewer=viewer,
     )
     if df.empty:
         return df
@@ -63,8 +65,8 @@ class ObservedGrowth:
     window_days: int | None
 
 
-def observed_growth(db: Database, goal: Goal) -> ObservedGrowth:
-    df = _history(db, goal)
+def observed_growth(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> ObservedGrowth:
+    df = _history(db, goal, viewer)
     out = ObservedGrowth([], None, None, None, None, None)
     if df.empty:
         return out
@@ -89,12 +91,12 @@ def observed_growth(db: Database, goal: Goal) -> ObservedGrowth:
     return out
 
 
-def suggested_date(db: Database, goal: Goal) -> dt.date | None:
+def suggested_date(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> dt.date | None:
     """One testing window after the baseline if windows are regular, else the semester's end."""
     base = administration(db, goal.baseline_administration_id)["date"]
     if base is None:
         return None
-    growth = observed_growth(db, goal)
+    growth = observed_growth(db, goal, viewer=viewer)
     if growth.window_days and 30 <= growth.window_days <= 250:
         return base + dt.timedelta(days=growth.window_days)
     # End of the semester the baseline falls in: late January or mid June.
@@ -109,13 +111,14 @@ def _as_metric(metric: str, pct_proficient: float) -> float:
     return pct_proficient if metric == "pct_proficient" else 100.0 - pct_proficient
 
 
-def suggestions(db: Database, goal: Goal) -> list[Suggestion]:
+def suggestions(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[Suggestion]:
     """Targets computed from the data, each with a sentence saying where it comes from."""
     base = compute_baseline(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
+        viewer=viewer,
     )
-    date = goal.target_date or suggested_date(db, goal)
-    growth = observed_growth(db, goal)
+    date = goal.target_date or suggested_date(db, goal, viewer=viewer)
+    growth = observed_growth(db, goal, viewer=viewer)
     out: list[Suggestion] = []
 
     def add(pct_prof: float, reason: str, basis: str) -> None:
@@ -169,11 +172,11 @@ class SmartItem:
     why: str
 
 
-def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
+def smart_check(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[SmartItem]:
     """Specific, measurable, achievable, relevant, time-bound: each judged from the goal itself."""
     items: list[SmartItem] = []
     who = describe_population(goal.population)
-    grade = None if goal.population else _only_grade(db, goal)
+    grade = None if goal.population else _only_grade(db, goal, viewer)
     specific = bool(goal.skill) and (bool(goal.population) or grade is not None)
     if specific and not goal.population:
         who = f"the grade {grade} students this assessment scored"
@@ -192,7 +195,8 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
     )
     try:
         base = compute_baseline(
-            db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+            db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
+            viewer=viewer,
         )
     except ValueError as exc:
         base = None
@@ -208,7 +212,7 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
             else f"no baseline: {reason}.",
         )
     )
-    items.append(_achievable(db, goal, base))
+    items.append(_achievable(db, goal, base, viewer))
     items.append(
         SmartItem(
             "R",
@@ -237,24 +241,27 @@ def smart_check(db: Database, goal: Goal) -> list[SmartItem]:
     return items
 
 
-def _only_grade(db: Database, goal: Goal) -> str | None:
+def _only_grade(db: Database, goal: Goal, viewer: Viewer = LOCAL) -> str | None:
     """The one grade scored on the goal's skill in its baseline window (None when several)."""
     df = skill_summary(
         db,
         Filters(administration_ids=(goal.baseline_administration_id,), skill=goal.skill),
         by="grade",
+        viewer=viewer,
     )
     grades = [g for g in df["by"].dropna().unique()] if not df.empty else []
     return str(grades[0]) if len(grades) == 1 and len(df) == 1 else None
 
 
-def _achievable(db: Database, goal: Goal, base: Baseline | None) -> SmartItem:
+def _achievable(
+    db: Database, goal: Goal, base: Baseline | None, viewer: Viewer = LOCAL
+) -> SmartItem:
     if base is None or goal.target_value is None:
         return SmartItem(
             "A", "Achievable", False, "set a target to compare with the growth seen so far."
         )
     needed = abs(goal.target_value - base.value)
-    growth = observed_growth(db, goal)
+    growth = observed_growth(db, goal, viewer=viewer)
     seen = [(g[2], f"{goal.skill} between {g[0]} and {g[1]}", g[3]) for g in growth.this_skill]
     if growth.comparable_median is not None:
         seen.append(

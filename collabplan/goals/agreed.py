@@ -12,10 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.baseline import BaselineInForce, baseline_in_force
-from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, record_revision
+from collabplan.goals.model import (
+    LIFECYCLE_LABELS,
+    LOCAL,
+    Goal,
+    get_goal,
+    record_revision,
+)
 from collabplan.goals.values import is_better
 from collabplan.metrics import metric_value
 from collabplan.text import count, fewer_than, lower_is_better
@@ -29,9 +36,12 @@ def baseline_words(value: float | None, students: int) -> str:
     return f"{pct(value)} ({count(students, 'student')})"
 
 
-def _changed(db: Database, goal_id: int) -> tuple[Goal, BaselineInForce]:
+def _changed(
+    db: Database, goal_id: int, viewer: Viewer, by_team_id: int | None
+) -> tuple[Goal, BaselineInForce]:
     goal = get_goal(db, goal_id)
-    force = baseline_in_force(db, goal)
+    viewer.require_goal_team(goal.team_id, by_team_id)
+    force = baseline_in_force(db, goal, viewer=viewer)
     if not force.frozen:
         raise UserError(
             f"the goal is {LIFECYCLE_LABELS[goal.status]}: its baseline follows the data, "
@@ -45,14 +55,16 @@ def _changed(db: Database, goal_id: int) -> tuple[Goal, BaselineInForce]:
     return goal, force
 
 
-def accept_new_baseline(db: Database, goal_id: int, *, by_team_id: int | None = None) -> Goal:
+def accept_new_baseline(
+    db: Database, goal_id: int, *, by_team_id: int | None = None, viewer: Viewer = LOCAL
+) -> Goal:
     """Make today's baseline the one in force (a revision with old -> new in the history).
 
     Refused when today's group is too small to give a baseline. When the target is no longer
     beyond the new baseline, the goal goes back to refinement ("being revised") and the
     history says why.
     """
-    goal, force = _changed(db, goal_id)
+    goal, force = _changed(db, goal_id, viewer, by_team_id)
     if force.now_value is None:
         raise UserError(
             f"today's data has {fewer_than() if force.now_students else 'no students'} on "
@@ -61,7 +73,8 @@ def accept_new_baseline(db: Database, goal_id: int, *, by_team_id: int | None = 
             kind="state",
         )
     raw, n = metric_value(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
+        viewer=viewer,
     )
     old = baseline_words(force.value, force.students)
     new = baseline_words(force.now_value, force.now_students)
@@ -85,18 +98,21 @@ def accept_new_baseline(db: Database, goal_id: int, *, by_team_id: int | None = 
             " WHERE id = ?",
             [raw, int(n), status, goal_id],
         )
-        record_revision(cur, get_goal(db, goal_id), by, change)
+        record_revision(cur, get_goal(db, goal_id), by, change, viewer.who)
     return get_goal(db, goal_id)
 
 
-def keep_agreed_baseline(db: Database, goal_id: int, *, by_team_id: int | None = None) -> Goal:
+def keep_agreed_baseline(
+    db: Database, goal_id: int, *, by_team_id: int | None = None, viewer: Viewer = LOCAL
+) -> Goal:
     """Keep the agreed baseline for today's data (recorded; the notice returns only when the
     data changes again)."""
-    goal, force = _changed(db, goal_id)
+    goal, force = _changed(db, goal_id, viewer, by_team_id)
     if force.kept:
         raise UserError("the team already kept the agreed baseline for today's data", kind="state")
     raw, n = metric_value(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
+        viewer=viewer,
     )
     change = (
         f"kept the agreed baseline {baseline_words(force.value, force.students)}; "
@@ -109,7 +125,7 @@ def keep_agreed_baseline(db: Database, goal_id: int, *, by_team_id: int | None =
             " updated_at = current_timestamp WHERE id = ?",
             [raw, int(n), goal_id],
         )
-        record_revision(cur, get_goal(db, goal_id), by, change)
+        record_revision(cur, get_goal(db, goal_id), by, change, viewer.who)
     return get_goal(db, goal_id)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.baseline import compute_baseline, validate_target
 from collabplan.goals.lookups import administrations_scoring, skills_of
-from collabplan.goals.model import create_goal, get_goal, statement_text
+from collabplan.goals.model import LOCAL, create_goal, get_goal, statement_text
 from collabplan.goals.progress import goal_progress
 from collabplan.goals.values import check_metric, to_date
 from collabplan.text import clean_population, describe_population
@@ -56,6 +57,7 @@ def cli_add_goal(
     metric: str,
     target: float,
     by: Any,
+    viewer: Viewer = LOCAL,
 ) -> dict[str, Any]:
     """``goal add``: create a goal (status draft) and return it in the ``goals --json`` form.
 
@@ -96,7 +98,7 @@ def cli_add_goal(
         scored = scored.assign(_d=scored["date"].map(to_date))
         scored = scored.sort_values(["_d", "administration_id"], na_position="first")
         admin_id = int(scored.iloc[-1]["administration_id"])
-    base = compute_baseline(db, admin_id, skill, metric, pop)
+    base = compute_baseline(db, admin_id, skill, metric, pop, viewer=viewer)
     try:
         target_value = float(target)
     except (TypeError, ValueError) as exc:
@@ -118,23 +120,25 @@ def cli_add_goal(
         target_value=target_value,
         target_date=to_date(by),
         by_team_id=team_id,
+        viewer=viewer,
     )
-    return goal_json(db, goal_id)
+    return goal_json(db, goal_id, viewer=viewer)
 
 
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def goal_json(db: Database, goal_id: int) -> dict[str, Any]:
+def goal_json(db: Database, goal_id: int, *, viewer: Viewer = LOCAL) -> dict[str, Any]:
     """One goal in the section 6 ``goals --json`` form (plus its lifecycle step).
 
     ``baseline`` is the baseline in force (frozen when the goal became active; a draft's
     follows the data); ``baseline_now`` is today's data on the same window and
-    ``baseline_changed`` is true when the two differ.
+    ``baseline_changed`` is true when the two differ. Figures count the students ``viewer``
+    may read.
     """
     goal = get_goal(db, goal_id)
-    prog = goal_progress(db, goal_id)
+    prog = goal_progress(db, goal_id, viewer=viewer)
     b = prog.baseline
     return {
         "id": goal.id,
@@ -172,7 +176,9 @@ def goal_json(db: Database, goal_id: int) -> dict[str, Any]:
     }
 
 
-def goals_json(db: Database, team: str | None = None) -> list[dict[str, Any]]:
+def goals_json(
+    db: Database, team: str | None = None, *, viewer: Viewer = LOCAL
+) -> list[dict[str, Any]]:
     """``goals --json``: every goal (or one team's), oldest first."""
     team_id = None
     if team:
@@ -183,4 +189,4 @@ def goals_json(db: Database, team: str | None = None) -> list[dict[str, Any]]:
     ids = db.rows(
         "SELECT id FROM goal WHERE ? IS NULL OR team_id = ? ORDER BY id", [team_id, team_id]
     )
-    return [goal_json(db, int(i)) for (i,) in ids]
+    return [goal_json(db, int(i), viewer=viewer) for (i,) in ids]

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.lookups import administration
 from collabplan.goals.values import check_metric, is_better, none_if_missing
-from collabplan.metrics import Filters, metric_value, skill_summary
+from collabplan.metrics import LOCAL, Filters, metric_value, skill_summary
 from collabplan.text import (
     METRIC_LABELS,
     clean_population,
@@ -49,12 +50,16 @@ def compute_baseline(
     skill: str,
     metric: str,
     population: dict[str, Any] | None,
+    *,
+    viewer: Viewer = LOCAL,
 ) -> Baseline:
-    """The goal's metric on its baseline administration; refused when the group is too small."""
+    """The goal's metric on its baseline administration; refused when the group is too small.
+
+    Counts the students ``viewer`` may read (a teacher: their own teams' uploads)."""
     check_metric(metric)
     adm = administration(db, administration_id)
     pop = clean_population(population)
-    value, n = metric_value(db, administration_id, skill, metric, pop)
+    value, n = metric_value(db, administration_id, skill, metric, pop, viewer=viewer)
     who = describe_population(pop)
     if value is None or n == 0:
         raise UserError(
@@ -88,6 +93,8 @@ def baseline_chart_data(
     skill: str,
     metric: str,
     population: dict[str, Any] | None,
+    *,
+    viewer: Viewer = LOCAL,
 ) -> pd.DataFrame:
     """Every skill of the baseline administration for the population: the chart the baseline came from.
 
@@ -103,6 +110,7 @@ def baseline_chart_data(
             assessment_id=adm["assessment_id"],
             administration_ids=(int(administration_id),),
         ),
+        viewer=viewer,
     )
     if df.empty:
         return pd.DataFrame(
@@ -166,11 +174,16 @@ def _shown(value: float | None, n: int) -> float | None:
     return None if value is None or n < config.MIN_GROUP_SIZE else float(value)
 
 
-def baseline_in_force(db: Database, goal: Any) -> BaselineInForce:
-    """The baseline ``goal`` (a Goal or anything with its fields) uses, with today's beside it."""
+def baseline_in_force(db: Database, goal: Any, *, viewer: Viewer = LOCAL) -> BaselineInForce:
+    """The baseline ``goal`` (a Goal or anything with its fields) uses, with today's beside it.
+
+    Today's value counts the students ``viewer`` may read; the agreed (frozen) value is part
+    of the posted goal, which every team reads on the board.
+    """
     adm = administration(db, goal.baseline_administration_id)
     now, now_n = metric_value(
-        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population
+        db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
+        viewer=viewer,
     )
     now_value = _shown(now, now_n)
     frozen_value = none_if_missing(getattr(goal, "baseline_value", None))

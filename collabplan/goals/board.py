@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from collabplan.access import Viewer
 from collabplan.db import Database
-from collabplan.goals.model import LIFECYCLE_LABELS, list_goals, statement_text
+from collabplan.goals.model import LIFECYCLE_LABELS, LOCAL, list_goals, statement_text
 from collabplan.goals.progress import PROGRESS_STATUSES, goal_progress, point_text
 from collabplan.text import pct_exact as pct
 
@@ -17,13 +18,18 @@ def board_cards(
     priority_id: int | None = None,
     team_id: int | None = None,
     include_drafts: bool = True,
+    *,
+    viewer: Viewer = LOCAL,
 ) -> list[dict[str, Any]]:
-    """One card per goal (its current version): statement, priority, numbers, progress, feedback."""
+    """One card per goal (its current version): statement, priority, numbers, progress, feedback.
+
+    Every team's goals are on the board for everyone; their figures count the students
+    ``viewer`` may read."""
     cards = []
     for goal in list_goals(db, team_id=team_id, priority_id=priority_id):
         if goal.status == "draft" and not include_drafts:
             continue
-        prog = goal_progress(db, goal.id)
+        prog = goal_progress(db, goal.id, viewer=viewer)
         open_fb = db.scalar(
             "SELECT count(*) FROM feedback WHERE goal_id = ? AND NOT answered", [goal.id]
         )

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.goals.agreed import baseline_words
 from collabplan.goals.baseline import POSTED, baseline_in_force
-from collabplan.goals.model import Goal, list_goals
+from collabplan.goals.model import LOCAL, Goal, list_goals
 from collabplan.goals.progress import later_administrations
 from collabplan.metrics import metric_value
 from collabplan.text import count, plural
@@ -32,25 +33,31 @@ def goal_name(goal: Goal) -> str:
     return f"{goal.team} · {goal.skill}"
 
 
-def _posted(db: Database) -> list[Goal]:
-    return [g for g in list_goals(db, statuses=POSTED) if g.baseline_value is not None]
+def _posted(db: Database, viewer: Viewer = LOCAL) -> list[Goal]:
+    """Posted goals with an agreed baseline (a teacher: their own teams' goals)."""
+    scope = viewer.team_scope
+    return [g for g in list_goals(db, statuses=POSTED) if g.baseline_value is not None
+            and (scope is None or g.team_id in scope)]
 
 
-def _today(db: Database, goals: list[Goal]) -> Numbers:
-    """Today's data on each goal's baseline window: (value or None when too few, students)."""
+def _today(db: Database, goals: list[Goal], viewer: Viewer = LOCAL) -> Numbers:
+    """Today's data on each goal's baseline window: (value or None when too few, students),
+    counting the students ``viewer`` may read."""
     out: Numbers = {}
     for g in goals:
-        value, n = metric_value(db, g.baseline_administration_id, g.skill, g.metric, g.population)
+        value, n = metric_value(db, g.baseline_administration_id, g.skill, g.metric, g.population,
+                                viewer=viewer)
         out[g.id] = (None if value is None or n < config.MIN_GROUP_SIZE else value, int(n))
     return out
 
 
-def _changes(db: Database, goals: list[Goal], before: Numbers, after: Numbers) -> list[dict[str, Any]]:
+def _changes(db: Database, goals: list[Goal], before: Numbers, after: Numbers,
+             viewer: Viewer = LOCAL) -> list[dict[str, Any]]:
     rows = []
     for g in goals:
         if before.get(g.id) == after.get(g.id) or g.id not in after:
             continue
-        force = baseline_in_force(db, g)
+        force = baseline_in_force(db, g, viewer=viewer)
         value, n = after[g.id]
         rows.append({
             "goal_id": g.id,
@@ -64,7 +71,8 @@ def _changes(db: Database, goals: list[Goal], before: Numbers, after: Numbers) -
     return rows
 
 
-def baseline_changes(db: Database, write: Callable[[Callable[[], Numbers]], Numbers]) -> list[dict[str, Any]]:
+def baseline_changes(db: Database, write: Callable[[Callable[[], Numbers]], Numbers],
+                     *, viewer: Viewer = LOCAL) -> list[dict[str, Any]]:
     """Posted goals whose baseline window the upload would give other numbers, oldest first.
 
     ``write(fn)`` writes the upload, calls ``fn()`` while it is there and rolls it back (for
@@ -72,20 +80,23 @@ def baseline_changes(db: Database, write: Callable[[Callable[[], Numbers]], Numb
     goal ("Team · skill"), team, skill, baseline {value, students} (in force), before and
     after {value, students} (today's data without and with the upload; value None when
     the group is under the minimum size). Empty when no goal is posted (nothing is written).
+    A teacher (``viewer``) hears of their own teams' goals, in their own students' numbers.
     """
-    goals = _posted(db)
+    goals = _posted(db, viewer)
     if not goals:
         return []
-    before = _today(db, goals)
-    after = write(lambda: _today(db, goals))
-    return _changes(db, goals, before, after)
+    before = _today(db, goals, viewer)
+    after = write(lambda: _today(db, goals, viewer))
+    return _changes(db, goals, before, after, viewer)
 
 
-def upload_baseline_changes(db: Database, prepared: Any) -> list[dict[str, Any]]:
+def upload_baseline_changes(
+    db: Database, prepared: Any, *, viewer: Viewer = LOCAL
+) -> list[dict[str, Any]]:
     """:func:`baseline_changes` of a prepared upload (``ingest.normalise.prepare.Prepared``)."""
     from collabplan.ingest.load import write_then_rollback
 
-    return baseline_changes(db, lambda fn: write_then_rollback(db, prepared, fn))
+    return baseline_changes(db, lambda fn: write_then_rollback(db, prepared, fn), viewer=viewer)
 
 
 def watch_baselines(db: Database) -> Callable[[], list[dict[str, Any]]]:

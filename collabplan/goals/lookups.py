@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.values import to_date
-from collabplan.metrics import Filters, skill_summary
+from collabplan.metrics import LOCAL, Filters, skill_summary
 from collabplan.text import clean_population
 
 
@@ -51,8 +52,11 @@ def administrations_scoring(
     assessment_id: int,
     skill: str,
     population: dict[str, Any] | None = None,
+    *,
+    viewer: Viewer = LOCAL,
 ) -> pd.DataFrame:
-    """Administrations of an assessment that scored ``skill`` for the population, oldest first.
+    """Administrations of an assessment that scored ``skill`` for the population (the students
+    ``viewer`` may read), oldest first.
 
     Columns: administration_id, term, date, label, students, proficient, pct_proficient.
     """
@@ -61,6 +65,7 @@ def administrations_scoring(
         Filters.from_population(
             clean_population(population), assessment_id=assessment_id, skill=skill
         ),
+        viewer=viewer,
     )
     cols = [
         "administration_id",
@@ -76,21 +81,33 @@ def administrations_scoring(
     return df[cols].reset_index(drop=True)
 
 
-def skills_of(db: Database, assessment_id: int) -> list[str]:
+def _uploads(viewer: Viewer) -> list[int] | None:
+    """The team ids ``viewer``'s reads are limited to, as a query parameter (None: all)."""
+    return None if viewer.team_scope is None else sorted(viewer.team_scope)
+
+
+#: "Only the uploads of the viewer's teams" over ``score s`` (two parameters: _uploads twice).
+_IN_SCOPE = (" AND (?::INTEGER[] IS NULL OR s.upload_id IN ("
+             "SELECT id FROM upload WHERE list_contains(?::INTEGER[], team_id)))")
+
+
+def skills_of(db: Database, assessment_id: int, *, viewer: Viewer = LOCAL) -> list[str]:
+    """The skills an assessment scored (in the uploads ``viewer`` may read)."""
+    scope = _uploads(viewer)
     return [
         r[0]
         for r in db.rows(
-            "SELECT DISTINCT s.skill FROM score s JOIN administration a ON a.id = s.administration_id"
-            " WHERE a.assessment_id = ? AND s.item IS NULL ORDER BY s.skill",
-            [assessment_id],
+            "SELECT DISTINCT s.skill FROM score s JOIN administration a ON a.id = s.administration_id"  # noqa: S608 (fixed fragments)
+            " WHERE a.assessment_id = ? AND s.item IS NULL" + _IN_SCOPE + " ORDER BY s.skill",
+            [assessment_id, scope, scope],
         )
     ]
 
 
-def skills_by_need(db: Database, assessment_id: int) -> list[str]:
+def skills_by_need(db: Database, assessment_id: int, *, viewer: Viewer = LOCAL) -> list[str]:
     """The assessment's skills, lowest % proficient in its latest window first (then the rest)."""
-    df = skill_summary(db, Filters(assessment_id=assessment_id))
-    every = skills_of(db, assessment_id)
+    df = skill_summary(db, Filters(assessment_id=assessment_id), viewer=viewer)
+    every = skills_of(db, assessment_id, viewer=viewer)
     if df.empty:
         return every
     df = df.assign(_d=df["date"].map(to_date))
@@ -101,19 +118,27 @@ def skills_by_need(db: Database, assessment_id: int) -> list[str]:
     return ranked + [s for s in every if s not in ranked]
 
 
-def default_team_for(db: Database, assessment_id: int) -> int | None:
-    """The team that most recently uploaded results of this assessment (None when none did)."""
+def default_team_for(db: Database, assessment_id: int, *, viewer: Viewer = LOCAL) -> int | None:
+    """The team (of ``viewer``'s, for a teacher) that most recently uploaded results of this
+    assessment (None when none did)."""
+    scope = _uploads(viewer)
     found = db.scalar(
         "SELECT u.team_id FROM upload u WHERE u.team_id IS NOT NULL AND u.id IN ("
         " SELECT s.upload_id FROM score s JOIN administration a ON a.id = s.administration_id"
-        " WHERE a.assessment_id = ?) ORDER BY u.uploaded_at DESC, u.id DESC LIMIT 1",
-        [assessment_id],
+        " WHERE a.assessment_id = ?)"
+        " AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], u.team_id))"
+        " ORDER BY u.uploaded_at DESC, u.id DESC LIMIT 1",
+        [assessment_id, scope, scope],
     )
     return None if found is None else int(found)
 
 
-def population_choices(db: Database, assessment_id: int) -> dict[str, list[str]]:
-    """The grades, classes, teachers and groups seen on an assessment (for select boxes)."""
+def population_choices(
+    db: Database, assessment_id: int, *, viewer: Viewer = LOCAL
+) -> dict[str, list[str]]:
+    """The grades, classes, teachers and groups seen on an assessment (for select boxes), in
+    the uploads ``viewer`` may read."""
+    scope = _uploads(viewer)
     out: dict[str, list[str]] = {}
     for key, expr in (
         ("grade", "coalesce(s.grade, st.grade)"),
@@ -123,16 +148,17 @@ def population_choices(db: Database, assessment_id: int) -> dict[str, list[str]]
         sql = (
             f"SELECT DISTINCT {expr} AS v FROM score s LEFT JOIN student st ON st.id = s.student_id"  # noqa: S608 - expr is one of three fixed column expressions above
             " JOIN administration a ON a.id = s.administration_id"
-            " WHERE a.assessment_id = ? AND s.item IS NULL AND v IS NOT NULL ORDER BY v"
+            " WHERE a.assessment_id = ? AND s.item IS NULL AND v IS NOT NULL" + _IN_SCOPE
+            + " ORDER BY v"
         )
-        out[key] = [str(r[0]) for r in db.rows(sql, [assessment_id])]
+        out[key] = [str(r[0]) for r in db.rows(sql, [assessment_id, scope, scope])]
     out["group"] = [
         str(r[0])
         for r in db.rows(
-            "SELECT DISTINCT g.group_name FROM student_group g WHERE g.student_id IN ("
+            "SELECT DISTINCT g.group_name FROM student_group g WHERE g.student_id IN ("  # noqa: S608 (fixed fragments)
             " SELECT s.student_id FROM score s JOIN administration a ON a.id = s.administration_id"
-            " WHERE a.assessment_id = ?) ORDER BY 1",
-            [assessment_id],
+            " WHERE a.assessment_id = ?" + _IN_SCOPE + ") ORDER BY 1",
+            [assessment_id, scope, scope],
         )
     ]
     return out

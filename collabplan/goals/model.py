@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.baseline import (
@@ -192,11 +193,19 @@ def list_goals(
     return goals
 
 
-def record_revision(cur: Any, goal: Goal, by_team_id: int | None, change: str) -> None:
-    """Keep ``goal`` as it now is, with what changed and which team changed it (same transaction)."""
+#: The person of the command line and of an app without sign-in (a leader).
+LOCAL = Viewer.local_user()
+
+
+def record_revision(
+    cur: Any, goal: Goal, by_team_id: int | None, change: str, who: str | None = None
+) -> None:
+    """Keep ``goal`` as it now is, with what changed, which team and which person (``who``,
+    the signed-in email; None without sign-in) changed it (same transaction)."""
     cur.execute(
-        "INSERT INTO goal_revision (goal_id, changed_by_team_id, change, snapshot) VALUES (?, ?, ?, ?)",
-        [goal.id, by_team_id, change, goal.snapshot()],
+        "INSERT INTO goal_revision (goal_id, changed_by_team_id, change, snapshot, changed_by)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [goal.id, by_team_id, change, goal.snapshot(), who],
     )
 
 
@@ -216,6 +225,7 @@ def create_goal(
     status: str = "draft",
     by_team_id: int | None = None,
     new_team: str | None = None,
+    viewer: Viewer = LOCAL,
 ) -> int:
     """Draft a goal. The baseline is computed now; a group too small or a bad target is refused.
 
@@ -231,7 +241,11 @@ def create_goal(
         raise UserError("choose a team", kind="input")
     if team_id is not None and not db.scalar("SELECT count(*) FROM team WHERE id = ?", [team_id]):
         raise UserError(f"there is no team {team_id}", kind="state")
-    base = compute_baseline(db, baseline_administration_id, skill, metric, pop)
+    if team_id is None and viewer.role != "leader":
+        raise UserError("Only a leader can start a new team", kind="access")
+    if team_id is not None:
+        viewer.require_goal_team(team_id, by_team_id)
+    base = compute_baseline(db, baseline_administration_id, skill, metric, pop, viewer=viewer)
     tdate = to_date(target_date)
     if status not in LIFECYCLE:
         raise UserError(f"status must be one of {', '.join(LIFECYCLE)}", kind="input")
@@ -286,6 +300,7 @@ def create_goal(
             f"drafted: {METRIC_LABELS[metric]} in {skill} for {describe_population(pop)}, "
             f"baseline {pct(base.value)} ({base.label}, {base.students} students)"
             + (", frozen as the agreed baseline" if posted else ""),
+            viewer.who,
         )
     return goal_id
 
@@ -311,6 +326,7 @@ def update_goal(
     *,
     by_team_id: int | None = None,
     change: str | None = None,
+    viewer: Viewer = LOCAL,
     **changes: Any,
 ) -> Goal:
     """Change a goal's fields, re-checking baseline and target; keeps a revision row.
@@ -323,6 +339,7 @@ def update_goal(
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))}", kind="input")
     goal = get_goal(db, goal_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     locked = set(changes) - {"next_step", "what_worked", "follow_assessment_ids"}
     if locked and goal.status not in EDITABLE:
         raise UserError(
@@ -388,7 +405,7 @@ def update_goal(
                 goal_id,
             ],
         )
-        record_revision(cur, get_goal(db, goal_id), by_team_id, change)
+        record_revision(cur, get_goal(db, goal_id), by_team_id, change, viewer.who)
     return get_goal(db, goal_id)
 
 
@@ -413,9 +430,11 @@ def set_status(
     *,
     by_team_id: int | None = None,
     note: str | None = None,
+    viewer: Viewer = LOCAL,
 ) -> Goal:
     """Move a goal along draft -> refined -> active -> met / not met / revised."""
     goal = get_goal(db, goal_id)
+    viewer.require_goal_team(goal.team_id, by_team_id)
     if status not in LIFECYCLE:
         raise UserError(f"status must be one of {', '.join(LIFECYCLE)}", kind="input")
     if status not in TRANSITIONS[goal.status]:
@@ -457,7 +476,8 @@ def set_status(
                 " baseline_kept_students = NULL WHERE id = ?",
                 [base.value, base.students, goal_id],
             )
-        record_revision(cur, goal, by_team_id if by_team_id is not None else goal.team_id, change)
+        record_revision(cur, goal, by_team_id if by_team_id is not None else goal.team_id, change,
+                        viewer.who)
     return get_goal(db, goal_id)
 
 
@@ -483,9 +503,10 @@ def _check_met(db: Database, goal: Goal) -> None:
         )
 
 
-def delete_draft(db: Database, goal_id: int) -> None:
+def delete_draft(db: Database, goal_id: int, *, viewer: Viewer = LOCAL) -> None:
     """Throw away a draft nobody else has seen (posted goals keep their history)."""
     goal = get_goal(db, goal_id)
+    viewer.require_goal_team(goal.team_id)
     if goal.status != "draft":
         raise UserError(
             "only a draft can be deleted; mark a posted goal 'not met' or revise it", kind="state"
@@ -497,10 +518,11 @@ def delete_draft(db: Database, goal_id: int) -> None:
 
 
 def goal_history(db: Database, goal_id: int) -> pd.DataFrame:
-    """Every change: when, which team, what, and the snapshot (JSON text)."""
+    """Every change: when, which team, who (the signed-in email, None without sign-in), what,
+    and the snapshot (JSON text)."""
     return db.query(
-        'SELECT r.id, r.changed_at AS "when", t.name AS team, r.change, r.snapshot'
-        " FROM goal_revision r LEFT JOIN team t ON t.id = r.changed_by_team_id"
+        'SELECT r.id, r.changed_at AS "when", t.name AS team, r.changed_by AS who, r.change,'
+        " r.snapshot FROM goal_revision r LEFT JOIN team t ON t.id = r.changed_by_team_id"
         " WHERE r.goal_id = ? ORDER BY r.id",
         [goal_id],
     )
@@ -569,16 +591,17 @@ def statement_text(
     return head + "."
 
 
-def goal_statement(db: Database, goal: Goal) -> str:
-    """The statement with the baseline in force (frozen for a posted goal)."""
-    base = baseline_in_force(db, goal)
+def goal_statement(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> str:
+    """The statement with the baseline in force (frozen for a posted goal; a draft's counts
+    the students ``viewer`` may read)."""
+    base = baseline_in_force(db, goal, viewer=viewer)
     return statement_text(
         goal.metric, goal.skill, goal.population, base.value, goal.target_value, goal.target_date
     )
 
 
 def set_follow_assessments(db: Database, goal_id: int, assessment_ids: list[int],
-                           by_team_id: int | None = None) -> None:
+                           by_team_id: int | None = None, *, viewer: Viewer = LOCAL) -> None:
     """Let a goal follow its skill into these other assessments as well.
 
     Goes through :func:`update_goal` so the change is checked and kept as a revision;
@@ -588,4 +611,5 @@ def set_follow_assessments(db: Database, goal_id: int, assessment_ids: list[int]
     names = db.query("SELECT name FROM assessment WHERE list_contains(?, id) ORDER BY name", [ids])
     change = ("follows the skill into " + ", ".join(names["name"])) if ids else \
         "follows only its own assessment"
-    update_goal(db, goal_id, by_team_id=by_team_id, change=change, follow_assessment_ids=ids)
+    update_goal(db, goal_id, by_team_id=by_team_id, change=change, viewer=viewer,
+                follow_assessment_ids=ids)

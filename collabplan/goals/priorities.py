@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
+
+#: The person of the command line and of an app without sign-in (a leader).
+LOCAL = Viewer.local_user()
+
+
+def _leader(viewer: Viewer) -> None:
+    """School priorities are the leaders' to set (every team names one in its goals)."""
+    if viewer.role != "leader":
+        raise UserError("Only a leader changes the school's priorities", kind="access")
 
 
 def list_priorities(db: Database, include_archived: bool = False) -> pd.DataFrame:
@@ -24,7 +34,10 @@ def list_priorities(db: Database, include_archived: bool = False) -> pd.DataFram
     )
 
 
-def add_priority(db: Database, title: str, description: str | None = None) -> int:
+def add_priority(
+    db: Database, title: str, description: str | None = None, *, viewer: Viewer = LOCAL
+) -> int:
+    _leader(viewer)
     title = (title or "").strip()
     if not title:
         raise UserError(
@@ -49,7 +62,9 @@ def update_priority(
     title: str | None = None,
     description: str | None = None,
     active: bool | None = None,
+    viewer: Viewer = LOCAL,
 ) -> None:
+    _leader(viewer)
     if title is not None:
         title = title.strip()
         if not title:
@@ -74,8 +89,9 @@ def update_priority(
         )
 
 
-def delete_priority(db: Database, priority_id: int) -> None:
+def delete_priority(db: Database, priority_id: int, *, viewer: Viewer = LOCAL) -> None:
     """Remove a priority no goal names; one that goals name can only be archived."""
+    _leader(viewer)
     used = db.scalar("SELECT count(*) FROM goal WHERE priority_id = ?", [priority_id])
     if used:
         raise UserError(
@@ -86,8 +102,9 @@ def delete_priority(db: Database, priority_id: int) -> None:
         cur.execute("DELETE FROM priority WHERE id = ?", [priority_id])
 
 
-def move_priority(db: Database, priority_id: int, step: int) -> None:
+def move_priority(db: Database, priority_id: int, step: int, *, viewer: Viewer = LOCAL) -> None:
     """Move a priority up (step -1) or down (+1) in the list."""
+    _leader(viewer)
     ids = [int(i) for i in list_priorities(db, include_archived=True)["id"]]
     if priority_id not in ids:
         return

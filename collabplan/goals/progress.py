@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.goals.baseline import baseline_in_force
 from collabplan.goals.lookups import administration
 from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, list_goals, statement_text
 from collabplan.goals.values import at_least_as_good, is_better, none_if_missing, to_date
-from collabplan.metrics import metric_value
+from collabplan.metrics import LOCAL, metric_value
 from collabplan.text import (
     MOVED_AWAY,
     PAST_TARGET,
@@ -102,9 +103,10 @@ def expected_value(
 
 
 def _point(
-    db: Database, adm: dict[str, Any], skill: str, metric: str, population: dict[str, str]
+    db: Database, adm: dict[str, Any], skill: str, metric: str, population: dict[str, str],
+    viewer: Viewer = LOCAL,
 ) -> Point:
-    value, n = metric_value(db, adm["id"], skill, metric, population)
+    value, n = metric_value(db, adm["id"], skill, metric, population, viewer=viewer)
     suppressed = n < config.MIN_GROUP_SIZE
     return Point(
         administration_id=int(adm["id"]),
@@ -146,15 +148,16 @@ def later_administrations(db: Database, goal: Goal) -> list[dict[str, Any]]:
     return out
 
 
-def goal_progress(db: Database, goal_id: int) -> GoalProgress:
+def goal_progress(db: Database, goal_id: int, *, viewer: Viewer = LOCAL) -> GoalProgress:
     """Baseline, every later checkpoint with its expected value, and where the goal stands.
 
     Checkpoints are the later administrations (date after the baseline's) of the goal's
     assessment or its follow-up assessments that scored the skill for the population.
     Groups under MIN_GROUP_SIZE keep their student count but no value (suppressed).
+    Figures count the students ``viewer`` may read (a teacher: their own teams' uploads).
     """
     goal = get_goal(db, goal_id)
-    force = baseline_in_force(db, goal)
+    force = baseline_in_force(db, goal, viewer=viewer)
     baseline = Point(
         administration_id=force.administration_id, assessment=force.assessment,
         term=force.term, date=force.date, label=force.label, value=force.value,
@@ -162,7 +165,7 @@ def goal_progress(db: Database, goal_id: int) -> GoalProgress:
     )
     checkpoints: list[Point] = []
     for adm in later_administrations(db, goal):
-        p = _point(db, adm, goal.skill, goal.metric, goal.population)
+        p = _point(db, adm, goal.skill, goal.metric, goal.population, viewer)
         if p.students == 0:
             continue  # this window did not score the skill for this population
         p.expected = expected_value(
@@ -254,7 +257,8 @@ SHARED_LIFECYCLE = ("refined", "active", "met", "not_met", "revised")
 
 
 def goal_overview(
-    db: Database, team_id: int | None = None, include_drafts: bool = True
+    db: Database, team_id: int | None = None, include_drafts: bool = True,
+    *, viewer: Viewer = LOCAL,
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
     """One row per goal (columns OVERVIEW_COLUMNS) and each goal's chart points by goal id.
 
@@ -268,7 +272,7 @@ def goal_overview(
     for goal in list_goals(db, team_id=team_id):
         if goal.status == "draft" and not include_drafts:
             continue
-        progress = goal_progress(db, goal.id)
+        progress = goal_progress(db, goal.id, viewer=viewer)
         points[goal.id] = progress_frame(progress)
         base, latest = progress.baseline, progress.latest
         rows.append({

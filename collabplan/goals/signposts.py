@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 
 from collabplan import audit
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.goals.model import LOCAL
 from collabplan.goals.progress import goal_overview
 from collabplan.goals.values import to_date
 
@@ -30,15 +32,23 @@ def _clean_text(value: Any) -> str | None:
     return text or None
 
 
+def _check_team(db: Database, goal_id: int, viewer: Viewer) -> None:
+    """Refuse a signpost change on a goal whose team ``viewer`` does not belong to."""
+    found = db.rows("SELECT team_id FROM goal WHERE id = ?", [int(goal_id)])
+    if not found:
+        raise UserError(f"there is no goal {goal_id}", kind="state")
+    viewer.require_team(found[0][0], "plan this team's signposts")
+
+
 def add_signpost(db: Database, goal_id: int, date: Any, *, how_going: str | None = None,
                  resources: str | None = None, decisions: str | None = None,
-                 done: bool = False) -> int:
-    """Schedule a check-in on a goal (notes may be filled in now or on the day)."""
+                 done: bool = False, viewer: Viewer = LOCAL) -> int:
+    """Schedule a check-in on a goal of ``viewer``'s team (notes may be filled in now or on
+    the day)."""
     day = to_date(date)
     if day is None:
         raise UserError("give the signpost a date (YYYY-MM-DD)", kind="input")
-    if not db.scalar("SELECT count(*) FROM goal WHERE id = ?", [int(goal_id)]):
-        raise UserError(f"there is no goal {goal_id}", kind="state")
+    _check_team(db, goal_id, viewer)
     with db.transaction() as cur:
         return int(cur.execute(
             "INSERT INTO signpost (goal_id, date, how_going, resources, decisions, done)"
@@ -49,7 +59,7 @@ def add_signpost(db: Database, goal_id: int, date: Any, *, how_going: str | None
 
 
 def schedule_signposts(db: Database, goal_id: int, start: Any, end: Any,
-                       every_weeks: int = 6) -> list[int]:
+                       every_weeks: int = 6, *, viewer: Viewer = LOCAL) -> list[int]:
     """Signposts every ``every_weeks`` weeks from ``start`` up to ``end`` (dates already
     taken by this goal are skipped); returns the new ids."""
     first, last = to_date(start), to_date(end)
@@ -57,23 +67,27 @@ def schedule_signposts(db: Database, goal_id: int, start: Any, end: Any,
         raise UserError("choose a first date on or before the last date", kind="input")
     if every_weeks < 1:
         raise UserError("signposts need at least a week between them", kind="input")
+    _check_team(db, goal_id, viewer)
     taken = {to_date(d) for (d,) in db.rows(
         "SELECT date FROM signpost WHERE goal_id = ?", [int(goal_id)])}
     ids = []
     day = first
     while day <= last:
         if day not in taken:
-            ids.append(add_signpost(db, goal_id, day))
+            ids.append(add_signpost(db, goal_id, day, viewer=viewer))
         day += dt.timedelta(weeks=every_weeks)
     return ids
 
 
-def update_signpost(db: Database, signpost_id: int, **changes: Any) -> None:
+def update_signpost(
+    db: Database, signpost_id: int, *, viewer: Viewer = LOCAL, **changes: Any
+) -> None:
     """Change a signpost's date, notes (how_going, resources, decisions) or done flag."""
     unknown = set(changes) - {"date", "done", *NOTE_FIELDS}
     if unknown:
         raise UserError(f"a signpost has no {', '.join(sorted(unknown))}", kind="input")
     current = signpost(db, signpost_id)
+    _check_team(db, current["goal_id"], viewer)
     new = {**current, **changes}
     day = to_date(new["date"])
     if day is None:
@@ -86,9 +100,13 @@ def update_signpost(db: Database, signpost_id: int, **changes: Any) -> None:
         )
 
 
-def delete_signpost(db: Database, signpost_id: int, who: str | None = None) -> dict[str, Any]:
-    """Remove a signpost (audited) and return its row, so the page can offer to put it back."""
+def delete_signpost(db: Database, signpost_id: int, who: str | None = None,
+                    *, viewer: Viewer = LOCAL) -> dict[str, Any]:
+    """Remove a signpost (audited: ``who``, else the viewer's email) and return its row, so
+    the page can offer to put it back."""
     row = signpost(db, signpost_id)
+    _check_team(db, row["goal_id"], viewer)
+    who = who or viewer.who
     with db.transaction() as cur:
         cur.execute("DELETE FROM signpost WHERE id = ?", [int(signpost_id)])
         audit.record(cur, who, "delete", f"signpost {signpost_id} of goal {row['goal_id']} "
@@ -96,9 +114,9 @@ def delete_signpost(db: Database, signpost_id: int, who: str | None = None) -> d
     return row
 
 
-def restore_signpost(db: Database, row: dict[str, Any]) -> int:
+def restore_signpost(db: Database, row: dict[str, Any], *, viewer: Viewer = LOCAL) -> int:
     """Put back a signpost that ``delete_signpost`` returned (the undo of a delete)."""
-    return add_signpost(db, row["goal_id"], row["date"], done=bool(row["done"]),
+    return add_signpost(db, row["goal_id"], row["date"], done=bool(row["done"]), viewer=viewer,
                         **{f: row.get(f) for f in NOTE_FIELDS})
 
 
@@ -157,13 +175,14 @@ def when_words(days_away: int) -> str:
     return f"in {days_away} days"
 
 
-def goals_behind(db: Database) -> pd.DataFrame:
-    """Goals whose latest checkpoint is below their straight line to the target.
+def goals_behind(db: Database, *, viewer: Viewer = LOCAL) -> pd.DataFrame:
+    """Goals whose latest checkpoint is below their straight line to the target (figures
+    counting the students ``viewer`` may read).
 
     Columns: goal_id, goal, team, skill, statement, latest_label, latest_value,
     latest_expected, target_value, target_date.
     """
-    overview, _ = goal_overview(db)
+    overview, _ = goal_overview(db, viewer=viewer)
     behind = overview[overview["status"] == "behind"].rename(columns={"name": "goal"})
     return behind[["goal_id", "goal", "team", "skill", "statement", "latest_label",
                    "latest_value", "latest_expected", "target_value", "target_date"]

@@ -15,9 +15,11 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from collabplan.access import Viewer
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, gap_closed_figure, progress_figure
 from collabplan.db import Database
 from collabplan.goals.actions import list_actions
+from collabplan.goals.model import LOCAL
 from collabplan.goals.progress import checkpoint_table, gap_summary, goal_overview, journey_text
 from collabplan.goals.signposts import signposts_for_goal
 from collabplan.goals.values import to_date
@@ -106,9 +108,14 @@ def _num(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def html_report(db: Database, title: str = "Goals and progress") -> str:
-    """The HTML report of every goal (drafts included) straight from the database."""
-    overview, points = goal_overview(db)
+def html_report(
+    db: Database, title: str = "Goals and progress", *, viewer: Viewer = LOCAL
+) -> str:
+    """The HTML report of every goal (drafts included) straight from the database.
+
+    Goals and figures only, never a student row; the figures count the students ``viewer``
+    may read (a teacher: their own teams' uploads)."""
+    overview, points = goal_overview(db, viewer=viewer)
     ids = [int(i) for i in overview["goal_id"]]
     actions = {gid: list_actions(db, gid) for gid in ids}
     posts = {gid: signposts_for_goal(db, gid) for gid in ids}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from collabplan import exports
+from collabplan.access import Viewer
 from collabplan.db import Database
+from collabplan.goals.model import LOCAL
 from collabplan.goals.progress import goal_overview
 from collabplan.goals.signposts import signposts_for_goal
 from collabplan.text import METRIC_LABELS, fewer_than
@@ -56,8 +58,10 @@ def workbook_frames(overview: pd.DataFrame, points: dict[int, pd.DataFrame],
     return {"Goals": goals_sheet, "Checkpoints": checkpoints, "Signposts": signpost_sheet}
 
 
-def goals_xlsx(db: Database) -> bytes:
-    """The goals workbook as xlsx bytes; every text cell is formula-safe (section 7)."""
-    overview, points = goal_overview(db)
+def goals_xlsx(db: Database, *, viewer: Viewer = LOCAL) -> bytes:
+    """The goals workbook as xlsx bytes; every text cell is formula-safe (section 7).
+
+    Goals and figures only (no student row); figures count the students ``viewer`` may read."""
+    overview, points = goal_overview(db, viewer=viewer)
     posts = {int(gid): signposts_for_goal(db, int(gid)) for gid in overview["goal_id"]}
     return exports.to_xlsx_bytes(workbook_frames(overview, points, posts))

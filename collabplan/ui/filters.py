@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from collabplan import catalog, ui
-from collabplan.metrics import Filters
+from collabplan.access import Viewer
+from collabplan.metrics import Filters, scoped
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -74,14 +75,20 @@ def _select(label: str, field: str, options: list[Any], labels: dict[Any, str],
     )
 
 
-def review_filters(population: bool = True) -> ReviewChoice | None:
-    """Draw the filters in the sidebar; None when there is nothing to review yet."""
+def review_filters(population: bool = True, *, viewer: Viewer | None = None) -> ReviewChoice | None:
+    """Draw the filters in the sidebar; None when there is nothing to review yet.
+
+    The choices offered are those ``viewer`` may read (a teacher: their own teams), and the
+    returned filters carry that scope as well.
+    """
+    viewer = viewer or ui.viewer()
+    everyone = "All teams" if viewer.sees_every_team else "All your teams"
     with st.sidebar:
         st.subheader("Filters")
-        teams = filter_options(None, None)["teams"]
+        teams = filter_options(None, None, viewer=viewer)["teams"]
         team_id = _select("Team", "team_id", [None, *teams["id"].tolist()],
-                          {None: "All teams", **dict(zip(teams["id"], teams["name"], strict=True))})
-        opts = filter_options(team_id, None)
+                          {None: everyone, **dict(zip(teams["id"], teams["name"], strict=True))})
+        opts = filter_options(team_id, None, viewer=viewer)
         assessments = opts["assessments"]
         if assessments.empty:
             return None
@@ -89,7 +96,7 @@ def review_filters(population: bool = True) -> ReviewChoice | None:
             "Assessment", "assessment_id", assessments["id"].tolist(),
             dict(zip(assessments["id"], assessments["name"], strict=True)),
         )
-        opts = filter_options(team_id, assessment_id)
+        opts = filter_options(team_id, assessment_id, viewer=viewer)
         admins = opts["administrations"]
         if admins.empty:
             return None
@@ -104,8 +111,8 @@ def review_filters(population: bool = True) -> ReviewChoice | None:
             class_name = _select("Class", "class_name", [None, *opts["classes"]], {})
             teacher = _select("Teacher", "teacher", [None, *opts["teachers"]], {})
             group = _select("Student group", "group", [None, *opts["groups"]], {})
-    filters = Filters(team_id=team_id, assessment_id=assessment_id, grade=grade,
-                      class_name=class_name, teacher=teacher, group=group)
+    filters = scoped(Filters(team_id=team_id, assessment_id=assessment_id, grade=grade,
+                             class_name=class_name, teacher=teacher, group=group), viewer)
     team_name = None
     if team_id is not None:
         team_name = str(teams.loc[teams["id"] == team_id, "name"].iloc[0])

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from collabplan import text, ui
+from collabplan.access import Viewer
 from collabplan.errors import UserError
 from collabplan.goals import (
     actions,
@@ -57,24 +58,24 @@ baseline_chart_data = cached(baseline.baseline_chart_data)
 list_goals = cached(model.list_goals)
 
 
-def _smart_for(db: Any, goal_id: int) -> list[advice.SmartItem]:
-    return advice.smart_check(db, model.get_goal(db, goal_id))
+def _smart_for(db: Any, goal_id: int, viewer: Viewer) -> list[advice.SmartItem]:
+    return advice.smart_check(db, model.get_goal(db, goal_id), viewer=viewer)
 
 
-def _suggestions_for(db: Any, goal_id: int) -> list[advice.Suggestion]:
+def _suggestions_for(db: Any, goal_id: int, viewer: Viewer) -> list[advice.Suggestion]:
     try:
-        return advice.suggestions(db, model.get_goal(db, goal_id))
+        return advice.suggestions(db, model.get_goal(db, goal_id), viewer=viewer)
     except ValueError:
         return []  # the baseline no longer holds (its upload was undone): nothing to suggest
 
 
-def _statement_for(db: Any, goal_id: int) -> str:
-    return model.goal_statement(db, model.get_goal(db, goal_id))
+def _statement_for(db: Any, goal_id: int, viewer: Viewer) -> str:
+    return model.goal_statement(db, model.get_goal(db, goal_id), viewer=viewer)
 
 
-def _gap_rows(db: Any, priority: str | None, include_drafts: bool) -> Any:
+def _gap_rows(db: Any, priority: str | None, include_drafts: bool, viewer: Viewer) -> Any:
     """The gap-closed chart's rows (the progress overview), for one priority or all."""
-    overview, _ = progress.goal_overview(db, include_drafts=include_drafts)
+    overview, _ = progress.goal_overview(db, include_drafts=include_drafts, viewer=viewer)
     if priority is not None and not overview.empty:
         overview = overview[overview["priority"] == priority]
     return progress.gap_summary(overview)
@@ -103,11 +104,17 @@ def no_goals() -> None:
 
 
 def acting_team(label: str = "Your team", default: int | None = None, exclude: int | None = None,
-                key: str = TEAM_KEY, container: Any = None) -> int | None:
-    """A select box of teams; the choice is kept across pages (in ``key``, an id). None when
-    there are no teams. ``default`` is shown until the person picks a team."""
+                key: str = TEAM_KEY, container: Any = None,
+                viewer: Viewer | None = None) -> int | None:
+    """A select box of the teams ``viewer`` may act for (a teacher: their own; a coach:
+    none); the choice is kept across pages (in ``key``, an id). None when there are no
+    teams. ``default`` is shown until the person picks a team."""
+    viewer = viewer or ui.viewer()
     teams = list_teams()
-    ids = [int(i) for i in teams["id"] if exclude is None or int(i) != exclude]
+    ids = [int(i) for i in teams["id"] if (exclude is None or int(i) != exclude)
+           and viewer.can_edit_team(int(i))]
+    if default is not None and default not in ids:
+        default = None
     names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
     return remembered_select(label, ids, key=f"{key}_widget_{exclude}", store=key,
                              default=default, format_func=names.get, container=container)
@@ -152,17 +159,20 @@ def value_text(point: Any) -> str:
     return progress.point_text(point)
 
 
-def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> bool:
+def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str,
+                    viewer: Viewer | None = None, team_id: int | None = None) -> bool:
     """Both baselines of a posted goal whose data moved, and the team's two choices.
 
     Shows nothing when today's data gives the agreed baseline; a caption once the team kept
     it; otherwise a notice with *Accept the new baseline* and *Keep the agreed baseline*
     (each kept in the goal's history). True when a choice was written (the page reruns).
+    Only the goal's team (``team_id``) and leaders see the two choices.
     """
+    viewer = viewer or ui.viewer()
     words = agreed.notice_text(prog)
     if not words:
         return False
-    if not prog.baseline_notice:
+    if not prog.baseline_notice or (team_id is not None and not viewer.can_edit_team(team_id)):
         st.caption(safe.md(words + "."))
         return False
     st.warning(safe.md(words) + ". Accept the new baseline (a revision, kept in the history) or keep "
@@ -176,7 +186,7 @@ def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> boo
     if choice is None:
         return False
     try:
-        choice(db, prog.goal_id, by_team_id=by_team_id)
+        choice(db, prog.goal_id, by_team_id=by_team_id, viewer=viewer)
     except UserError as exc:
         show_refusal(exc)
         return False
@@ -188,20 +198,23 @@ def baseline_choice(db: Any, prog: Any, by_team_id: int | None, key: str) -> boo
 _PREVIEWS = "upload_baseline_previews"
 
 
-def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "") -> str:
+def upload_baseline_notice(db: Any, prepared: Any, mapping_text: str = "",
+                           viewer: Viewer | None = None) -> str:
     """The upload preview's warning: "This file changes the baseline of 1 posted goal: ...".
 
     Computed by writing the upload in a transaction that is rolled back (the exact numbers
     the import would give); remembered per file, mapping and database version so a rerun
     does not write it again. Empty when no posted goal's baseline would change.
     """
-    key = (prepared.sha256, mapping_text, db.version)
+    viewer = viewer or ui.viewer()
+    key = (prepared.sha256, mapping_text, db.version, viewer)
     memo = st.session_state.setdefault(_PREVIEWS, {})
     if key not in memo:
         for old in [k for k in memo if k[2] != db.version]:
             del memo[old]  # only the current version's answers are read again
         try:
-            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared))
+            memo[key] = impact.changes_text(impact.upload_baseline_changes(db, prepared,
+                                                                             viewer=viewer))
         except UserError:
             memo[key] = ""  # the file cannot be written: the import says why, not the preview
     return memo[key]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.goals import signposts
 from collabplan.samples.demo import load_demo
@@ -18,12 +19,15 @@ def page_link(page: str, label: str, icon: str | None = None, help: str | None =
     st.page_link(f"pages/{Path(page).name}", label=label, icon=icon, help=help)
 
 
-def signpost_frames(db: Database, today: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(signposts in the next 60 days, goals that are behind).
+def signpost_frames(
+    db: Database, today: str | None = None, viewer: Viewer | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(signposts in the next 60 days, goals that are behind, as ``viewer`` reads them).
 
     ``today`` (ISO date) is only part of the cache key, so "in the next 60 days" moves daily.
     """
-    return signposts.upcoming_signposts(db, days=60), signposts.goals_behind(db)
+    viewer = viewer or Viewer.local_user()
+    return signposts.upcoming_signposts(db, days=60), signposts.goals_behind(db, viewer=viewer)
 
 
 def shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from collabplan import config
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.progress import goal_progress
@@ -229,9 +230,10 @@ def survey_area_results(db: Database, min_size: int | None = None) -> pd.DataFra
     )
 
 
-def goal_progress_beside(db: Database) -> pd.DataFrame:
+def goal_progress_beside(db: Database, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every goal's progress, to read next to the survey: team, goal, status, baseline,
-    latest, latest_label, gap_closed (0-100 %, None when not measured).
+    latest, latest_label, gap_closed (0-100 %, None when not measured). Figures count the
+    students ``viewer`` may read (None: the local user, who reads everything).
 
     Uses ``collabplan.goals.goal_progress``; a goal it cannot compute is listed with its
     status "not enough data yet", and no goals gives an empty frame.
@@ -264,7 +266,7 @@ def goal_progress_beside(db: Database) -> pd.DataFrame:
             "gap_closed": None,
         }
         try:
-            progress = goal_progress(db, goal_id)
+            progress = goal_progress(db, goal_id, viewer=viewer or Viewer.local_user())
         except Exception:  # noqa: BLE001 - one goal that cannot be computed must not hide the rest
             progress = None
         if progress is not None:

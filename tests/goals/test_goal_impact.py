@@ -143,3 +143,24 @@ def test_goals_using_an_upload_are_named_before_its_undo(db, school):
 def test_a_draft_is_not_named(db, school):
     set_status(db, school["goal"], "revised")
     assert goals_using_upload(db, school["fall_upload"]) == []
+
+
+def test_a_teacher_hears_of_their_own_teams_goals_only(db, school):
+    """The preview as a teacher: another team's goal is not named, and their own team's
+    numbers count only the students of their team's uploads."""
+    from collabplan.access import Viewer
+
+    def write(fn):
+        with db.scratch() as cur:
+            up = cur.execute("INSERT INTO upload (file_name, sha256) VALUES ('x', 'x') RETURNING id"
+                             ).fetchone()[0]
+            store.write_score_rows(cur, f.score_table(rows(up, school["fall"], school["ids"], 20)))
+            return fn()
+
+    team = int(db.scalar("SELECT team_id FROM goal WHERE id = ?", [school["goal"]]))
+    other = Viewer("bo@school.org", "teacher", team_ids=frozenset({team + 1}))
+    assert baseline_changes(db, write, viewer=other) == []
+    # the goal's own teacher: the uploads carry no team, so none of these students is theirs
+    own = Viewer("ana@school.org", "teacher", team_ids=frozenset({team}))
+    assert baseline_changes(db, write, viewer=own) == []
+    assert len(baseline_changes(db, write)) == 1  # the leader hears of it
