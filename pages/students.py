@@ -3,7 +3,7 @@ past it, as lists a team can act on and download (never in projection mode)."""
 
 import streamlit as st
 
-from collabplan import audit, breakdowns, catalog, exports, metrics, ui
+from collabplan import audit, breakdowns, catalog, disclosure, exports, metrics, ui
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
 from collabplan.ui import safe
@@ -37,11 +37,12 @@ skill = remembered_select("Skill", skills, key="students_skill", store=ui.FILTER
 st.caption(safe.md(breakdowns.band_rule(assessment_info(choice.filters.assessment_id))))
 
 if ui.projection_mode():
-    bands = skill_bands(choice.filters, choice.administration_id)
+    bands = disclosure.skill_bands(skill_bands(choice.filters, choice.administration_id), True)
     row = bands[bands["skill"] == skill].iloc[0]
     st.info("Student lists are hidden in projection mode. "
-            f"{safe.md(skill)}: {row['not_yet']} students not yet proficient, "
-            f"{row['well_past']} already well past it.", icon=":material/visibility_off:")
+            f"{safe.md(skill)}: {disclosure.shown_count(row['not_yet'])} not yet proficient, "
+            f"{disclosure.shown_count(row['well_past'])} already well past it.",
+            icon=":material/visibility_off:")
     st.stop()
 
 lists = student_lists(students_by_skill(choice.filters, choice.administration_id, skill))
