@@ -185,3 +185,11 @@ def upload_counts(uploads: pd.DataFrame, suppress: Suppress) -> pd.DataFrame:
         if col in df.columns:
             df[col] = df[col].astype(object).where(~small, fewer_than())
     return df
+
+
+def count_cell(value: Any, students: Any, suppress: Suppress) -> str:
+    """One count of an upload list as text ("1,200"), or "fewer than 10 students" when the
+    upload's ``students`` are under the minimum and figures are suppressed."""
+    if suppressing(suppress) and 0 < int(students) < config.MIN_GROUP_SIZE:
+        return fewer_than()
+    return f"{int(value):,}"
