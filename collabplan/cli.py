@@ -397,7 +397,7 @@ def cmd_skills(args: argparse.Namespace) -> int:
         df = disclosure.skill_summary(df, suppress=True)
     rows = []
     for rec in df.to_dict("records"):
-        hidden = rec["status"] == "suppressed"
+        hidden = bool(by_name) and rec["status"] == "suppressed"
         row = {
             "assessment": rec["assessment"],
             "term": _clean(rec["term"]),
@@ -426,7 +426,7 @@ def cmd_skills(args: argparse.Namespace) -> int:
             _out(f"{row['assessment']} — {row['term'] or row['date'] or 'undated'}")
             last = head
         by = f" [{row[by_name]}]" if by_name else ""
-        if row["students"] is None:
+        if by_name and row["students"] is None:
             _out(f"  {row['skill']}{by}: {fewer_than()} (not shown) suppressed")
             continue
         _out(

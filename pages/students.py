@@ -24,7 +24,8 @@ if choice is None:
     st.stop()
 
 st.caption(safe.md(review_filters.describe(choice)))
-summary = skill_summary(choice.window)
+# (in projection mode a hidden skill's percent does not even order the list)
+summary = disclosure.skill_summary(skill_summary(choice.window), ui.projection_mode())
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
