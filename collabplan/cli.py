@@ -358,7 +358,9 @@ def _read_as(r: Any) -> str:
 
 
 def cmd_skills(args: argparse.Namespace) -> int:
+    from collabplan import disclosure
     from collabplan.metrics import Filters, skill_summary
+    from collabplan.text import fewer_than
 
     db = _connect(args.db)
     assessment_id = None
@@ -395,16 +397,22 @@ def cmd_skills(args: argparse.Namespace) -> int:
     df = skill_summary(
         db, Filters(assessment_id=assessment_id, administration_ids=admin_ids), by=args.by
     )
+    if by_name:
+        # Anyone at the computer runs this (section 7): a class or group under the minimum
+        # size, and one that would give it away beside the skill's total, print no numbers.
+        # (Without --by the rows are the totals of what was imported: the check of an import.)
+        df = disclosure.skill_summary(df, suppress=True)
     rows = []
     for rec in df.to_dict("records"):
+        hidden = bool(by_name) and rec["status"] == "suppressed"
         row = {
             "assessment": rec["assessment"],
             "term": _clean(rec["term"]),
             "date": _clean(rec["date"]),
             "skill": rec["skill"],
-            "students": int(rec["students"]),
-            "proficient": int(rec["proficient"]),
-            "pct_proficient": round(float(rec["pct_proficient"]), 1),
+            "students": None if hidden else int(rec["students"]),
+            "proficient": None if hidden else int(rec["proficient"]),
+            "pct_proficient": None if hidden else round(float(rec["pct_proficient"]), 1),
             "status": rec["status"],
         }
         if by_name:
@@ -425,6 +433,9 @@ def cmd_skills(args: argparse.Namespace) -> int:
             _out(f"{row['assessment']} — {row['term'] or row['date'] or 'undated'}")
             last = head
         by = f" [{row[by_name]}]" if by_name else ""
+        if by_name and row["students"] is None:
+            _out(f"  {row['skill']}{by}: {fewer_than()} (not shown) suppressed")
+            continue
         _out(
             f"  {row['skill']}{by}: {row['pct_proficient']:.1f}% proficient "
             f"({row['proficient']} of {row['students']}) {row['status']}"

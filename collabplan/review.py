@@ -13,6 +13,7 @@ import pandas as pd
 from collabplan import config
 from collabplan.access import Viewer
 from collabplan.db import Database
+from collabplan.disclosure import shown_count
 from collabplan.text import fewer_than, pct, points
 
 #: The person of the command line and of an app without sign-in (a leader).
@@ -43,7 +44,7 @@ def strongest(summary: pd.DataFrame) -> str:
         return "Too few students scored to say."
     top = ok.sort_values("pct_proficient", ascending=False)
     best = top.iloc[0]
-    text = f"Strongest: {best['skill']}, {pct(best['pct_proficient'])} (n={best['students']})."
+    text = f"Strongest: {best['skill']}, {pct(best['pct_proficient'])} (n={int(best['students'])})."
     more = top[(top["status"] == "strength") & (top["skill"] != best["skill"])]
     if not more.empty:
         text += " Also strong: " + ", ".join(
@@ -54,7 +55,7 @@ def strongest(summary: pd.DataFrame) -> str:
     return text
 
 
-def needs_more(summary: pd.DataFrame) -> str:
+def needs_more(summary: pd.DataFrame, suppress: bool = False) -> str:
     ok = _ok(summary)
     if ok.empty:
         return "Too few students scored to say."
@@ -62,7 +63,10 @@ def needs_more(summary: pd.DataFrame) -> str:
     parts = [f"{r.skill} {pct(r.pct_proficient)}" for r in low.itertuples()]
     first = low.iloc[0]
     not_yet = int(first["students"] - first["proficient"])
-    return (f"Lowest: {', '.join(parts)}. {not_yet} of {first['students']} students are not "
+    # A count of 1–9 students is itself a small group: not said when suppressing.
+    some = (f"fewer than {config.MIN_GROUP_SIZE}"
+            if suppress and 0 < not_yet < config.MIN_GROUP_SIZE else str(not_yet))
+    return (f"Lowest: {', '.join(parts)}. {some} of {int(first['students'])} students are not "
             f"yet proficient on {first['skill']}.")
 
 
@@ -93,16 +97,17 @@ def stalled(growth: pd.DataFrame | None, since: str | None) -> str:
         f"{r.skill}, {points(r.growth)} since {since}" for r in stuck.itertuples()) + "."
 
 
-def reteach_extend(summary: pd.DataFrame, bands: pd.DataFrame | None) -> str:
+def reteach_extend(summary: pd.DataFrame, bands: pd.DataFrame | None,
+                   suppress: bool = False) -> str:
     ok = _ok(summary)
     if ok.empty or bands is None or bands.empty:
         return "Too few students scored to say."
     b = bands.set_index("skill")
     low = ok.sort_values("pct_proficient").iloc[0]["skill"]
-    high_row = b.loc[b.index.isin(ok["skill"])].sort_values("well_past").iloc[-1]
-    text = f"Re-teach: {int(b.loc[low, 'not_yet'])} students not yet proficient on {low}."
-    if high_row["well_past"] > 0:
-        text += (f" Extend: {int(high_row['well_past'])} students already well past "
+    high_row = b.loc[b.index.isin(ok["skill"])].sort_values("well_past", na_position="first").iloc[-1]
+    text = f"Re-teach: {_students(b.loc[low, 'not_yet'], suppress)} not yet proficient on {low}."
+    if pd.isna(high_row["well_past"]) or high_row["well_past"] > 0:
+        text += (f" Extend: {_students(high_row['well_past'], suppress)} already well past "
                  f"{high_row.name}.")
     return text + " The lists are on Students by skill."
 
@@ -112,21 +117,31 @@ def review_answers(
     growth: pd.DataFrame | None = None,
     since: str | None = None,
     bands: pd.DataFrame | None = None,
+    suppress: bool = False,
 ) -> list[Answer]:
     """Draft answers to the five review questions.
 
     ``summary``: skill_summary of one administration (no ``by``); ``growth``: metrics.growth
     from the administration named ``since`` to this one; ``bands``: breakdowns.skill_bands.
+    ``suppress`` (projection mode, coaches): counts of 1 to 9 students read "fewer than 10
+    students" (pass the frames through collabplan.disclosure first).
     """
     if summary.empty:
         return [Answer(q, "No scores for these filters yet.") for q in QUESTIONS]
     return [
         Answer(QUESTIONS[0], strongest(summary)),
-        Answer(QUESTIONS[1], needs_more(summary)),
+        Answer(QUESTIONS[1], needs_more(summary, suppress)),
         Answer(QUESTIONS[2], lagging(summary)),
         Answer(QUESTIONS[3], stalled(growth, since)),
-        Answer(QUESTIONS[4], reteach_extend(summary, bands)),
+        Answer(QUESTIONS[4], reteach_extend(summary, bands, suppress)),
     ]
+
+
+def _students(n: object, suppress: bool) -> str:
+    """ "12 students"; hidden or (when suppressing) 1–9: "fewer than 10 students"."""
+    if suppress or pd.isna(n):
+        return shown_count(n, True)
+    return f"{int(n)} students"
 
 
 # -- the team's notes ----------------------------------------------------------------------
@@ -176,7 +191,7 @@ def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.Data
     cols = ["skill", *(["by"] if by_label else []), "students", "proficient", "pct_proficient",
             "status"]
     out = summary[cols].copy() if not summary.empty else pd.DataFrame(columns=cols)
-    small = out["students"] < config.MIN_GROUP_SIZE
+    small = (out["status"] == "suppressed") | ~(out["students"] >= config.MIN_GROUP_SIZE)
     for col in ("students", "proficient", "pct_proficient"):
         out[col] = out[col].astype(object)
         out.loc[small, col] = fewer_than()

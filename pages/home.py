@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import overview, ui
+from collabplan import disclosure, overview, ui
 from collabplan.ui import home
 from collabplan.ui.cache import cached
 
@@ -107,7 +107,8 @@ with right:
     home.page_link("progress.py", "Progress", icon=":material/trending_up:")
 
 st.subheader("Latest uploads")
-uploads = latest_uploads(5, viewer=me)
+# An upload's size is a group of students: in projection mode a small one says so.
+uploads = disclosure.upload_counts(latest_uploads(5, viewer=me), me)
 if uploads.empty:
     st.caption("No files uploaded yet (the data came from the demo school).")
 else:

@@ -4,7 +4,7 @@ growth stalled, and who needs re-teaching or extension."""
 
 import streamlit as st
 
-from collabplan import breakdowns, charts, metrics, review, ui
+from collabplan import breakdowns, charts, disclosure, metrics, review, text, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui import safe
 from collabplan.ui.cache import cached
@@ -33,10 +33,14 @@ if choice is None:
     review_filters.no_data()
     st.stop()
 
-present = me.projection
+# figures are suppressed in projection mode and for coaches (collabplan.disclosure)
+present = me.suppresses
 flt = choice.filters
 st.caption(safe.md(review_filters.describe(choice)))
-summary = skill_summary(choice.window, viewer=me)
+# Projection mode hides every figure of fewer than 10 students, and every figure that would
+# give one away beside its total (collabplan.disclosure).
+whole = skill_summary(choice.window, viewer=me)
+summary = disclosure.skill_summary(whole, present)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
@@ -67,9 +71,10 @@ with left:
 
 with right:
     st.subheader("Review questions")
-    g = growth(flt, since_id, choice.administration_id, viewer=me) if since_id is not None else None
-    bands = skill_bands(flt, choice.administration_id, viewer=me)
-    for answer in review.review_answers(summary, g, since_label, bands):
+    g = (disclosure.growth(growth(flt, since_id, choice.administration_id, viewer=me), present)
+         if since_id is not None else None)
+    bands = disclosure.skill_bands(skill_bands(flt, choice.administration_id, viewer=me), present)
+    for answer in review.review_answers(summary, g, since_label, bands, suppress=present):
         st.markdown(f"**{safe.md(answer.question)}**  \n{safe.md(answer.answer)}")
     if me.sees_students:
         st.page_link("pages/students.py", label="Students by skill", icon=":material/groups:")
@@ -108,7 +113,7 @@ if view in ("Skills by class", "Skills by teacher", None):
                 "grade or teacher in the sidebar first.",
                 icon=":material/filter_alt:")
     else:
-        by_summary = skill_summary(choice.window, by, viewer=me)
+        by_summary = disclosure.skill_summary(skill_summary(choice.window, by, viewer=me), present)
         st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
                         key="heatmap")
         with st.expander(f"The numbers (the same as `skills --by {by}`)"):
@@ -118,7 +123,8 @@ elif view == "Skills by group":
         st.info("No student groups in these results: map group columns (ELL, SPED …) "
                 "when uploading, or upload a roster.", icon=":material/groups:")
     else:
-        by_group = skill_summary_by_groups(choice.window, choice.groups, viewer=me)
+        by_group = disclosure.skill_summary_by_groups(
+            skill_summary_by_groups(choice.window, choice.groups, viewer=me), whole, present)
         st.plotly_chart(charts.skill_heatmap(by_group, "group"), width="stretch",
                         key="group_heatmap")
         st.caption("Each column is that group's own students; compare one group with everyone "
@@ -133,7 +139,7 @@ elif view == "Growth":
         since_id = remembered_select("Compared with", options, key="review_since",
                                      store=ui.FILTERS_KEY, field="since", format_func=labels.get)
         since_label = labels[since_id]
-        g = growth(flt, since_id, admin, viewer=me)
+        g = disclosure.growth(growth(flt, since_id, admin, viewer=me), present)
         st.plotly_chart(charts.growth_chart(g, since_label, choice.administration_label),
                         width="stretch", key="growth")
         st.caption("Only students scored in both windows are counted.")
@@ -144,17 +150,23 @@ elif view == "Equity gap":
     else:
         group = remembered_select("Student group", choice.groups, key="review_gap_group",
                                   store=ui.FILTERS_KEY, field="gap_group")
-        st.plotly_chart(charts.equity_gap_chart(equity_gap(flt, admin, group, viewer=me), group),
+        gap = disclosure.equity_gap(equity_gap(flt, admin, group, viewer=me), present)
+        st.plotly_chart(charts.equity_gap_chart(gap, group),
                         width="stretch", key="equity")
 elif view == "Levels":
-    st.plotly_chart(charts.level_distribution_chart(level_distribution(flt, admin, viewer=me)),
-                    width="stretch", key="levels")
+    levels = disclosure.level_distribution(level_distribution(flt, admin, viewer=me), present)
+    st.plotly_chart(charts.level_distribution_chart(levels), width="stretch", key="levels")
+    if levels["suppressed"].any():
+        st.caption(f"Levels with {text.fewer_than()} (and the next smallest level of the same "
+                   "skill, so totals give none away) are shown together in grey.")
 elif view == "Questions":
-    items = item_analysis(flt, admin, viewer=me)
+    items = disclosure.item_analysis(item_analysis(flt, admin, viewer=me), present)
     if items.empty:
         st.info("These results were not scored by question. Upload the item-level file "
                 "(one column per question) to see the most-missed questions.",
                 icon=":material/quiz:")
     else:
         st.plotly_chart(charts.item_analysis_chart(items), width="stretch", key="items")
+        if items["suppressed"].any():
+            st.caption(f"Questions answered by {text.fewer_than()} show no result.")
 

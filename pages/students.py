@@ -3,7 +3,7 @@ past it, as lists a team can act on and download (never in projection mode)."""
 
 import streamlit as st
 
-from collabplan import audit, breakdowns, catalog, exports, metrics, ui
+from collabplan import audit, breakdowns, catalog, disclosure, exports, metrics, ui
 from collabplan.access import NO_STUDENT_LISTS
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
@@ -26,7 +26,8 @@ if choice is None:
     st.stop()
 
 st.caption(safe.md(review_filters.describe(choice)))
-summary = skill_summary(choice.window, viewer=me)
+# (in projection mode a hidden skill's percent does not even order the list)
+summary = disclosure.skill_summary(skill_summary(choice.window, viewer=me), me)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
@@ -39,13 +40,15 @@ skill = remembered_select("Skill", skills, key="students_skill", store=ui.FILTER
 st.caption(safe.md(breakdowns.band_rule(assessment_info(choice.filters.assessment_id))))
 
 if not me.sees_students:
-    bands = skill_bands(choice.filters, choice.administration_id, viewer=me)
+    bands = disclosure.skill_bands(
+        skill_bands(choice.filters, choice.administration_id, viewer=me), me)
     row = bands[bands["skill"] == skill].iloc[0]
     why = ("Student lists are hidden in projection mode." if me.projection
            else f"{NO_STUDENT_LISTS}.")
     st.info(f"{why} "
-            f"{safe.md(skill)}: {row['not_yet']} students not yet proficient, "
-            f"{row['well_past']} already well past it.", icon=":material/visibility_off:")
+            f"{safe.md(skill)}: {disclosure.shown_count(row['not_yet'])} not yet proficient, "
+            f"{disclosure.shown_count(row['well_past'])} already well past it.",
+            icon=":material/visibility_off:")
     st.stop()
 
 lists = student_lists(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collabplan import audit, overview, text, ui
+from collabplan import audit, disclosure, overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
@@ -262,11 +262,12 @@ else:
         cells[1].markdown(safe.md(up.cell_text(r["team"])))
         cells[2].markdown(safe.md(up.cell_text(r["uploaded_by"])))
         cells[3].write(text.when(r["uploaded_at"]))
-        cells[4].write(f"{int(r['students']):,}")
-        cells[5].write(f"{int(r['scores']):,}")
+        cells[4].write(disclosure.count_cell(r["students"], r["students"], projection))
+        cells[5].write(disclosure.count_cell(r["scores"], r["students"], projection))
         if cells[6].button("Undo", key=f"undo:{int(r['id'])}", icon=":material/undo:"):
             st.session_state[up.UNDO_KEY] = int(r["id"])
             st.rerun()
     if len(uploads) > up.HISTORY_ROWS:
         with st.expander(f"All {len(uploads):,} uploads"):
-            st.dataframe(uploads.drop(columns=[c for c in ("warnings",) if c in uploads.columns]), hide_index=True)
+            every = disclosure.upload_counts(uploads, projection)
+            st.dataframe(every.drop(columns=[c for c in ("warnings",) if c in every.columns]), hide_index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -517,3 +518,36 @@ def test_import_json_warnings_carry_the_counts(db_path, tmp_path, capsys):
     [record] = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert any(w.startswith("1 row filtered out") for w in record["warnings"])
     assert any("could not be read" in w for w in record["warnings"])
+
+
+# -- skills --by never prints a small group's numbers (ARCHITECTURE.md section 7) ---------------
+
+
+@pytest.mark.parametrize("by", ["class", "teacher", "group:SPED",
+                                "group:Ethnicity: Hispanic or Latino"])
+def test_skills_by_prints_no_count_of_fewer_than_ten_nor_one_to_subtract(demo_db, db_path, by, capsys):
+    code, out, err = run(capsys, "skills", "--db", str(db_path), "--by", by, "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    column = by.split(":")[0]
+    hidden = [r for r in rows if r["status"] == "suppressed"]
+    if "Hispanic" in by:
+        assert hidden, "the demo school has few Hispanic or Latino students"
+    for r in rows:
+        if r["status"] == "suppressed":
+            assert r["students"] is r["proficient"] is r["pct_proficient"] is None
+        else:
+            assert r["students"] >= 10
+    # beside a skill's total (`skills` without --by), never exactly one hidden cell
+    lines: dict[tuple, list[bool]] = {}
+    for r in rows:
+        lines.setdefault((r["assessment"], r["term"], r["date"], r["skill"]), []).append(
+            r["status"] == "suppressed")
+    assert all(sum(cells) != 1 for cells in lines.values())
+    if column == "group":
+        assert {len(cells) for cells in lines.values()} <= {1, 2}
+
+    code, out, err = run(capsys, "skills", "--db", str(db_path), "--by", by)
+    assert code == 0, err
+    assert out.count("fewer than 10 students (not shown) suppressed") == len(hidden)
+    assert not re.search(r"\(\d+ of [1-9]\)", out)

@@ -7,6 +7,8 @@ they are safe in projection mode. Groups under the minimum size are greyed and s
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -152,12 +154,12 @@ def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
             r = cells.get((skill, g))
             if r is None:
                 zr.append(None), tr.append(""), hr.append(f"{skill}, {g}: no scores")
-            elif r.students < config.MIN_GROUP_SIZE:
+            elif _hidden(r):
                 zr.append(None), tr.append(SMALL_MARK), hr.append(f"{skill}, {g}: {SMALL}")
             else:
                 zr.append(float(r.pct_proficient))
                 tr.append(pct(r.pct_proficient))
-                hr.append(f"{skill}, {g}: {pct(r.pct_proficient)} proficient (n={r.students})")
+                hr.append(f"{skill}, {g}: {pct(r.pct_proficient)} proficient (n={int(r.students)})")
         z.append(zr), text.append(tr), hover.append(hr)
     fig = go.Figure(
         go.Heatmap(
@@ -175,8 +177,15 @@ def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
     return fig
 
 
+def _hidden(r: Any) -> bool:
+    """A summary row whose numbers may not be shown: under the minimum, or hidden by
+    collabplan.disclosure (status "suppressed", numbers missing)."""
+    n = r.students
+    return getattr(r, "status", None) == "suppressed" or pd.isna(n) or n < config.MIN_GROUP_SIZE
+
+
 def heatmap_finding(df: pd.DataFrame, by_label: str) -> str:
-    ok = df[df["students"] >= config.MIN_GROUP_SIZE]
+    ok = df[(df["students"] >= config.MIN_GROUP_SIZE) & (df.get("status") != "suppressed")]
     spread = ok.groupby("skill")["pct_proficient"].agg(["min", "max", "count"])
     spread = spread[spread["count"] > 1]
     if spread.empty:
@@ -219,7 +228,7 @@ def growth_chart(df: pd.DataFrame, before: str = "before", after: str = "after")
         line_x += [r.before_pct, r.after_pct, None]
         line_y += [r.skill, r.skill, None]
     labels = [
-        f"{points(r.growth)} (n={r.students})" + (" · stagnant" if r.stagnant else "")
+        f"{points(r.growth)} (n={int(r.students)})" + (" · stagnant" if r.stagnant else "")
         for r in ok.itertuples()
     ]
     fig = go.Figure()
@@ -276,7 +285,11 @@ def equity_gap_chart(df: pd.DataFrame, group: str) -> go.Figure:
                                                                                 ascending=False)])
     x, colors, text, labels = [], [], [], []
     for r in rows.itertuples():
-        labels.append(f"{r.skill}<br>{group} n={r.group_students} · others n={r.others_students}")
+        if pd.isna(r.group_students) or pd.isna(r.others_students):
+            labels.append(f"{r.skill}<br>{group} and others: {SMALL} on one side")
+        else:
+            labels.append(
+                f"{r.skill}<br>{group} n={int(r.group_students)} · others n={int(r.others_students)}")
         if r.suppressed or pd.isna(r.gap):
             x.append(0.0)
             colors.append(STATUS_COLORS["suppressed"])
@@ -318,9 +331,11 @@ def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
     levels = (df.sort_values(["order", "level"]).drop_duplicates("level")["level"].tolist())
     skills = sorted(df["skill"].unique(), key=natural_key, reverse=True)
     colors = level_colors(len(levels))
+    hidden = df["suppressed"].astype(bool) if "suppressed" in df.columns else df["skill"].isna()
+    shown = df[~hidden]
     fig = go.Figure()
     for level, color in zip(levels, colors, strict=True):
-        part = df[df["level"] == level].set_index("skill")
+        part = shown[shown["level"] == level].set_index("skill")
         values = [float(part["pct"].get(s, 0.0)) for s in skills]
         counts = [int(part["students"].get(s, 0)) for s in skills]
         fig.add_trace(go.Bar(
@@ -329,8 +344,22 @@ def level_distribution_chart(df: pd.DataFrame) -> go.Figure:
             insidetextanchor="middle", customdata=counts,
             hovertemplate=f"%{{y}}, {level}: %{{x:.0f}}% (%{{customdata}} students)<extra></extra>",
         ))
-    lowest = df[df["order"] == 0]
-    if lowest.empty:
+    if hidden.any():
+        # The hidden levels of a skill together: what its shown levels leave of 100%.
+        rest = {s: 100.0 - float(shown.loc[shown["skill"] == s, "pct"].sum())
+                for s in df.loc[hidden, "skill"].unique()}
+        values = [rest.get(s, 0.0) for s in skills]
+        fig.add_trace(go.Bar(
+            name=f"Levels with {SMALL}", x=values, y=skills, orientation="h",
+            marker={"color": STATUS_COLORS["suppressed"]},
+            text=[SMALL_MARK if v > 0 else "" for v in values], textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"%{{y}}: levels with {SMALL} (not shown)<extra></extra>",
+        ))
+    lowest = shown[shown["order"] == 0]
+    if shown.empty:
+        title = f"Levels not shown: {SMALL} at each level"
+    elif lowest.empty:
         title = "Students by level"
     else:
         row = lowest.sort_values("pct").iloc[-1]
@@ -354,19 +383,25 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
         return empty_figure("This assessment was not scored by question")
     rows = df.head(max_items).iloc[::-1]
     labels = [f"{i} · {s}" for i, s in zip(rows["item"], rows["standard"], strict=True)]
+    # Questions hidden by collabplan.disclosure have no result: a grey "fewer than 10".
+    small = rows["pct_earned"].isna()
     low = rows["pct_earned"] < 60
     fig = go.Figure(go.Bar(
-        x=rows["pct_earned"].tolist(), y=labels, orientation="h",
-        marker={"color": [STATUS_COLORS["lagging"] if v else STATUS_COLORS["strength"]
-                          for v in low]},
-        text=[f"{pct(v)} of points (n={n})" for v, n in
+        x=rows["pct_earned"].fillna(0.0).tolist(), y=labels, orientation="h",
+        marker={"color": [STATUS_COLORS["suppressed"] if h else STATUS_COLORS["lagging"] if v
+                          else STATUS_COLORS["strength"] for h, v in zip(small, low, strict=True)]},
+        text=[SMALL if pd.isna(v) else f"{pct(v)} of points (n={int(n)})" for v, n in
               zip(rows["pct_earned"], rows["students"], strict=True)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
-    first = df.iloc[0]
-    title = (f"Most missed: {first['item']} ({first['standard']}), "
-             f"{pct(first['pct_earned'])} of points earned")
+    answered = df.dropna(subset=["pct_earned"])
+    if answered.empty:
+        title = f"Every question: {SMALL} answered it"
+    else:
+        first = answered.iloc[0]
+        title = (f"Most missed: {first['item']} ({first['standard']}), "
+                 f"{pct(first['pct_earned'])} of points earned")
     fig.update_layout(**_layout(title, len(rows), per_row=36, right=190))
     fig.update_xaxes(**PERCENT_AXIS, title="Points earned")
     fig.update_yaxes(automargin=True, type="category")

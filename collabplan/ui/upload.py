@@ -21,8 +21,8 @@ from collabplan.ingest.checks import column_letters
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
-from collabplan.ingest.validate import without_names
 from collabplan.ui import safe
+from collabplan.ui.upload_check import shown_warnings
 from collabplan.ui.upload_layout import detect_cached
 from collabplan.ui.upload_memo import session_memo
 
@@ -114,16 +114,9 @@ def skipped_frame(report: Any) -> pd.DataFrame:
 
 
 def report_warnings(report: Any, projection: bool) -> list[str]:
-    """The report's warnings; in projection mode those naming students say a count."""
-    if not projection:
-        return list(report.warnings)
-    warnings = without_names(report.warnings)
-    if not report.duplicate_students:
-        return warnings
-    marker = f"{len(report.duplicate_students)} students appear twice"
-    out = [w for w in warnings if not w.startswith(marker)]
-    out.append(f"{len(report.duplicate_students)} students appear twice in one administration: the last row counts")
-    return out
+    """The report's warnings; in projection mode those naming students say a count
+    (upload_check.shown_warnings, the one place that cuts names)."""
+    return shown_warnings(list(report.warnings), projection)
 
 
 PREVIEW_COLUMNS = {

@@ -4,6 +4,7 @@ students carry other people's names; warnings without names for projection mode.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from collabplan.ingest.compare import StudentsChangedError, checked_report
@@ -34,9 +35,23 @@ def refusal_text(report: Report) -> str:
     )
 
 
+#: The warning of validate.py that lists students by name: "N students appear twice in one
+#: administration (Ann Lee, Bo Chan and 3 more): the last row counts".
+TWICE = re.compile(r"^(?P<head>[\d,]+ students? appears? twice in one administration) \(.*\)"
+                   r"(?P<tail>: the last row counts)$", re.S)
+
+
 def shown_warnings(warnings: list[str], projection: bool) -> list[str]:
-    """Warnings as the page shows them: in projection mode without students' names."""
-    return without_names(list(warnings)) if projection else list(warnings)
+    """Warnings as the page shows them: in projection mode without students' names.
+
+    Every path that shows an import's warnings (the preview's report, the result of an
+    import, a stored upload's warnings) goes through here: the examples of changed students
+    and the names of students scored twice are cut, their counts kept. Examples that give a
+    row number or a score or date cell name no one and stay.
+    """
+    if not projection:
+        return list(warnings)
+    return [TWICE.sub(r"\g<head>\g<tail>", w) for w in without_names(list(warnings))]
 
 
 def error_text(exc: Exception, projection: bool) -> str:
@@ -48,4 +63,4 @@ def error_text(exc: Exception, projection: bool) -> str:
             f"{exc.file_name}: {c.other_names:,} of the {c.compared_names:,} students this file shares "
             "with the stored ones have other people's names in it. Nothing was imported."
         )
-    return str(exc)
+    return shown_warnings([str(exc)], projection)[0]
