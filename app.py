@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from collabplan import ui
+from collabplan.ui import present
 
 # The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
 # beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another
@@ -67,5 +68,8 @@ with st.sidebar:
         disabled=ui.projection_locked() or always_projected,
         help="Hides student names and ids and student-level tables, for a shared screen.",
     )
+    present.sidebar()
+
+present.notices()
 
 page.run()

@@ -12,6 +12,7 @@ import streamlit as st
 from collabplan import charts, ui
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals import actions, model, progress, values
+from collabplan.ui import present
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
@@ -38,6 +39,9 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
+
+with st.sidebar:
+    present.mint_controls()
 
 overview, points = goal_overview()
 shared = overview[overview["lifecycle"] != model.LIFECYCLE_LABELS["draft"]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collabplan import db as db_module
+from collabplan.access import Viewer
 from collabplan.db import Database
 
 #: Session-state keys shared between pages (ids and choices only, never student data).
@@ -56,15 +57,25 @@ def page_setup() -> None:
 
 
 def init_projection_mode() -> None:
-    """``?present=1`` turns projection mode on for the whole session."""
+    """``?present=1`` turns projection mode on for the whole session; a staff-meeting lock
+    (``&lock=<token>``, or the lock cookie a locked tab leaves in its browser) keeps it on
+    whatever the address says (see ``collabplan.ui.present``)."""
+    from collabplan.ui import present
+
     if st.query_params.get("present") in ("1", "true", "yes"):
         st.session_state["present_locked"] = True
         st.session_state[PRESENT_KEY] = True
+    present.apply_lock()
 
 
 def projection_mode() -> bool:
     """True when no student names, ids or student-level tables may be shown."""
     return bool(st.session_state.get(PRESENT_KEY) or st.session_state.get("present_locked"))
+
+
+def viewer() -> Viewer:
+    """The person this page run works for (until sign-in: the local user)."""
+    return Viewer.local_user(projection=projection_mode())
 
 
 def projection_locked() -> bool:
