@@ -96,6 +96,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("team_meeting", "goal_id", "goal", "clear"),
     Relation("toa_action", "toa_id", "theory_of_action"),
     Relation("survey_tally", "round_id", "survey_round"),
+    Relation("survey_answered", "round_id", "survey_round"),
+    Relation("survey_round_key", "round_id", "survey_round"),
 )
 
 #: Pointer-like columns that are not single-row relations, each with the reason.
