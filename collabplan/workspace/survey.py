@@ -212,6 +212,10 @@ def submit_survey(
                 [round_id, item, int(answers[item])],
             )
         cur.execute("UPDATE survey_round SET responses = responses + 1 WHERE id = ?", [round_id])
+    # The database's log holds each transaction's changes together and in order until a
+    # checkpoint: this response's counters beside its answered mark, and one response's
+    # answers apart from the next's. Fold it into the file now, where only the totals remain.
+    db.checkpoint()
 
 
 def delete_round(db: Database, round_id: int) -> store.Removed:

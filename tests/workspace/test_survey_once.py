@@ -154,3 +154,16 @@ def test_an_answer_to_a_closed_round_is_refused_before_anything_is_noted(db):
     with pytest.raises(UserError, match="closed"):
         survey.submit_survey(db, round_id, answers_of(0), person("ana@school.example"))
     assert db.scalar("SELECT count(*) FROM survey_answered") == 0
+
+
+def test_no_database_log_keeps_an_answer_beside_the_person(db, db_path):
+    """DuckDB's log (the .wal file) keeps each transaction's changes together until a
+    checkpoint: an answer is folded into the file at once, so no log links it to its mark."""
+    round_id = survey.open_round(db, "Fall")
+    wal = db_path.parent / f"{db_path.name}.wal"
+    for n, email in enumerate(STAFF[:3]):
+        survey.submit_survey(db, round_id, answers_of(n), person(email))
+        held = wal.read_bytes() if wal.exists() else b""
+        marks = [p for (p,) in db.rows("SELECT person FROM survey_answered")]
+        assert marks and not [m for m in marks if m.encode() in held]
+        assert not held, "the answer is still in the database's log"
