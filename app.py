@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from collabplan import ui
-from collabplan.ui import signin
+from collabplan.ui import present, signin
 
 # The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
 # beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another
@@ -79,5 +79,8 @@ with st.sidebar:
     )
     if viewer is not None:
         signin.sidebar(viewer)
+    present.sidebar()
+
+present.notices()
 
 page.run()

@@ -137,6 +137,21 @@ class Database:
                         cur.execute("RESET disabled_compression_methods")
                 self._bump_version()
 
+    def checkpoint(self) -> None:
+        """Write the log into the file now and empty it (DuckDB's ``CHECKPOINT``).
+
+        For writes whose log must not outlive them: the log keeps each transaction's changes
+        together, in order, until a checkpoint (a survey answer's counters beside the mark
+        that the person answered). If readers keep a plain checkpoint from running, a forced
+        one aborts them; they are read-only and run again.
+        """
+        with self._write_lock:
+            cur = self.cursor()
+            try:
+                cur.execute("CHECKPOINT")
+            except duckdb.Error:
+                cur.execute("FORCE CHECKPOINT")
+
     @contextmanager
     def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction that is always rolled back: to see what a write would give.

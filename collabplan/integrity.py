@@ -99,6 +99,8 @@ RELATIONS: tuple[Relation, ...] = (
     # people who may sign in (a removed team leaves its members with one team fewer)
     Relation("person_team", "person_id", "person"),
     Relation("person_team", "team_id", "team"),
+    Relation("survey_answered", "round_id", "survey_round"),
+    Relation("survey_round_key", "round_id", "survey_round"),
 )
 
 #: Pointer-like columns that are not single-row relations, each with the reason.

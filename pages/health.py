@@ -45,37 +45,53 @@ with tabs[0]:
             "shares this page with staff."
         )
     else:
-        st.markdown(
-            "**Choose how much you agree with each statement, then submit.** Your name is not "
-            "asked and nothing about you is stored: each answer only adds one to a count."
-        )
+        me = ui.viewer()
+        if survey.counts_once(me):
+            st.markdown(
+                "**Choose how much you agree with each statement, then submit.** One answer per "
+                "person per round: the app notes that you answered, apart from your answers, "
+                "which only add one to a count and are never linked to you."
+            )
+        else:
+            st.markdown(
+                "**Choose how much you agree with each statement, then submit.** Your name is "
+                "not asked and nothing about you is stored: each answer only adds one to a count."
+            )
+            st.caption(
+                "Without sign-in, answers are anonymous but not limited to one per person: "
+                "anyone at this computer can answer again, so answer once each."
+            )
         labels = wsui.option_label(open_now, "id", "label")
         round_id = remembered_select(
             "Survey round", list(labels), format_func=labels.get, key="survey_round"
         )
-        with st.form(f"survey_{round_id}", clear_on_submit=True):
-            answers: dict[str, int | None] = {}
-            for area, area_label in survey.SURVEY_AREAS.items():
-                st.markdown(f"**{area_label}**")
-                for item, (item_area, statement) in survey.SURVEY_ITEMS.items():
-                    if item_area == area:
-                        answers[item] = st.radio(
-                            statement,
-                            list(survey.SCALE),
-                            index=None,
-                            format_func=lambda v: f"{v} {survey.SCALE[v]}",
-                            horizontal=True,
-                            key=f"answer_{item}",
-                        )
-            if st.form_submit_button("Submit my answers", type="primary"):
-                wsui.save(
-                    PAGE,
-                    survey.submit_survey,
-                    round_id,
-                    answers,
-                    done="Thank you. Your answers were counted anonymously; nothing links them to you.",
-                    clear=tuple(f"answer_{item}" for item in survey.SURVEY_ITEMS),
-                )
+        if survey.has_answered(db, round_id, me):
+            st.success(survey.ALREADY_ANSWERED)
+        else:
+            with st.form(f"survey_{round_id}", clear_on_submit=True):
+                answers: dict[str, int | None] = {}
+                for area, area_label in survey.SURVEY_AREAS.items():
+                    st.markdown(f"**{area_label}**")
+                    for item, (item_area, statement) in survey.SURVEY_ITEMS.items():
+                        if item_area == area:
+                            answers[item] = st.radio(
+                                statement,
+                                list(survey.SCALE),
+                                index=None,
+                                format_func=lambda v: f"{v} {survey.SCALE[v]}",
+                                horizontal=True,
+                                key=f"answer_{item}",
+                            )
+                if st.form_submit_button("Submit my answers", type="primary"):
+                    wsui.save(
+                        PAGE,
+                        survey.submit_survey,
+                        round_id,
+                        answers,
+                        me,
+                        done="Thank you. Your answers were counted anonymously; nothing links them to you.",
+                        clear=tuple(f"answer_{item}" for item in survey.SURVEY_ITEMS),
+                    )
 
 # 2. Results next to goal progress --------------------------------------------------------------
 with tabs[1]:

@@ -12,6 +12,7 @@ import streamlit as st
 from collabplan import charts, ui
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals import actions, model, progress, values
+from collabplan.ui import present
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
@@ -40,6 +41,9 @@ st.markdown(
 
 
 me = ui.viewer()
+with st.sidebar:
+    present.mint_controls()
+
 overview, points = goal_overview(viewer=me)
 shared = overview[overview["lifecycle"] != model.LIFECYCLE_LABELS["draft"]]
 if overview.empty:

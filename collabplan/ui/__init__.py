@@ -73,10 +73,15 @@ def viewer() -> Viewer:
 
 
 def init_projection_mode() -> None:
-    """``?present=1`` turns projection mode on for the whole session."""
+    """``?present=1`` turns projection mode on for the whole session; a staff-meeting lock
+    (``&lock=<token>``, or the lock cookie a locked tab leaves in its browser) keeps it on
+    whatever the address says (see ``collabplan.ui.present``)."""
+    from collabplan.ui import present
+
     if st.query_params.get("present") in ("1", "true", "yes"):
         st.session_state["present_locked"] = True
         st.session_state[PRESENT_KEY] = True
+    present.apply_lock()
 
 
 def projection_mode() -> bool:

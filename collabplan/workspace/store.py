@@ -107,6 +107,8 @@ TABLES = {
     "toa_action",
     "survey_round",
     "survey_tally",
+    "survey_answered",
+    "survey_round_key",
 }
 
 

@@ -5,12 +5,24 @@ The survey is anonymous by construction: a response only adds one to a counter p
 time, or links one person's answers to each other, and results come only as aggregates of
 closed rounds with at least ``config.MIN_GROUP_SIZE`` responses (fewer show as
 "fewer than 10 responses").
+
+One answer per signed-in person per round: the fact of answering is kept apart from the
+answers, in ``survey_answered`` (round, keyed hash of the email). The counters exist from the
+moment the round opens, so their rows have no order of answering to give away, and the two
+tables share no column but the round. Closing (or deleting) a round deletes its key and its
+``survey_answered`` rows. Without sign-in (the local app: one computer, perhaps passed round a
+staff meeting) there is no person to count, so answers are anonymous but not limited to one
+per person, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from collabplan import config
@@ -90,9 +102,12 @@ def close_round(db: Database, round_id: int) -> None:
     """Close a round for good: answers stop and results appear (if enough people answered).
 
     A closed round is never reopened, so results never change after people have seen them.
+    Who answered it is no longer needed, so the round's key and answered list go too.
     """
     with store.transaction(db) as cur:
         cur.execute("UPDATE survey_round SET closed = true WHERE id = ?", [round_id])
+        cur.execute("DELETE FROM survey_answered WHERE round_id = ?", [round_id])
+        cur.execute("DELETE FROM survey_round_key WHERE round_id = ?", [round_id])
 
 
 def rounds(db: Database) -> pd.DataFrame:
@@ -108,8 +123,68 @@ def open_rounds(db: Database) -> pd.DataFrame:
     return store.query(db, "SELECT id, label FROM survey_round WHERE NOT closed ORDER BY opened_on, id")
 
 
-def submit_survey(db: Database, round_id: int, answers: dict[str, int]) -> None:
-    """Count one anonymous response: every item answered 1-5. Returns nothing to link back."""
+ALREADY_ANSWERED = "You have answered this round; thank you"
+
+
+def _person_key(cur: store.Cursor, round_id: int, email: str) -> str:
+    """The keyed hash that stands for ``email`` in this round's answered list.
+
+    HMAC-SHA256 under a random key of the round's own (made on first use, deleted when the
+    round closes): the list holds no email, and the same person has unrelated hashes in
+    different rounds.
+    """
+    row = cur.execute(
+        "SELECT secret FROM survey_round_key WHERE round_id = ?", [round_id]
+    ).fetchone()
+    if row is None:
+        secret = secrets.token_hex(32)
+        cur.execute(
+            "INSERT INTO survey_round_key (round_id, secret) VALUES (?, ?)", [round_id, secret]
+        )
+    else:
+        secret = row[0]
+    return _hash(secret, email)
+
+
+def _hash(secret: str, email: str) -> str:
+    person = email.strip().lower().encode("utf-8")
+    return hmac.new(bytes.fromhex(secret), person, hashlib.sha256).hexdigest()
+
+
+def counts_once(viewer: Viewer | None) -> bool:
+    """Is this person held to one answer per round (signed in, so there is a person)?"""
+    return viewer is not None and not viewer.local and bool(viewer.email)
+
+
+def has_answered(db: Database, round_id: int, viewer: Viewer | None) -> bool:
+    """Has this signed-in person answered ``round_id``? (False without sign-in: no person.)"""
+    if not counts_once(viewer):
+        return False
+    secret = store.scalar(
+        db, "SELECT secret FROM survey_round_key WHERE round_id = ?", [round_id]
+    )
+    if secret is None:
+        return False
+    person = _hash(secret, viewer.email)  # type: ignore[union-attr,arg-type]
+    return bool(
+        store.scalar(
+            db,
+            "SELECT count(*) FROM survey_answered WHERE round_id = ? AND person = ?",
+            [round_id, person],
+        )
+    )
+
+
+def submit_survey(
+    db: Database, round_id: int, answers: dict[str, int], viewer: Viewer | None = None
+) -> None:
+    """Count one anonymous response: every item answered 1-5. Returns nothing to link back.
+
+    A signed-in ``viewer`` is recorded as having answered (in a table apart from the answers)
+    and a second answer in the same round is refused with :data:`ALREADY_ANSWERED`. Without
+    sign-in (``viewer`` None or local) nothing about the person is written and nothing limits
+    answers to one per person.
+    """
     missing = [k for k in SURVEY_ITEMS if answers.get(k) is None]
     if missing:
         raise UserError(f"Answer every statement ({len(missing)} left)")
@@ -122,19 +197,37 @@ def submit_survey(db: Database, round_id: int, answers: dict[str, int]) -> None:
         state = cur.execute("SELECT closed FROM survey_round WHERE id = ?", [round_id]).fetchone()
         if state is None or state[0]:
             raise UserError("This survey round is closed", kind="state")
+        if counts_once(viewer):
+            person = _person_key(cur, round_id, viewer.email)  # type: ignore[union-attr,arg-type]
+            try:
+                cur.execute(
+                    "INSERT INTO survey_answered (round_id, person) VALUES (?, ?)",
+                    [round_id, person],
+                )
+            except duckdb.ConstraintException:
+                raise UserError(ALREADY_ANSWERED, kind="state") from None
         for item in SURVEY_ITEMS:
             cur.execute(
                 "UPDATE survey_tally SET answers = answers + 1 WHERE round_id = ? AND item = ? AND value = ?",
                 [round_id, item, int(answers[item])],
             )
         cur.execute("UPDATE survey_round SET responses = responses + 1 WHERE id = ?", [round_id])
+    # The database's log holds each transaction's changes together and in order until a
+    # checkpoint: this response's counters beside its answered mark, and one response's
+    # answers apart from the next's. Fold it into the file now, where only the totals remain.
+    db.checkpoint()
 
 
 def delete_round(db: Database, round_id: int) -> store.Removed:
     return store.delete(
         db,
         "The survey round",
-        [("survey_round", "id = ?", [round_id]), ("survey_tally", "round_id = ?", [round_id])],
+        [
+            ("survey_round", "id = ?", [round_id]),
+            ("survey_tally", "round_id = ?", [round_id]),
+            ("survey_answered", "round_id = ?", [round_id]),
+            ("survey_round_key", "round_id = ?", [round_id]),
+        ],
     )
 
 
