@@ -61,20 +61,30 @@ if removed is not None:
 
 # -- add -----------------------------------------------------------------------------------
 teams = team_names()
-with st.form("people_add", clear_on_submit=True, enter_to_submit=True):
+# A refused add keeps what was typed (to fix the one mistake); a new, empty form after each
+# person added (a new form number gives every box a new key).
+form_no = st.session_state.get("people_add_form", 0)
+if (added_line := st.session_state.pop("people_added", None)) is not None:
+    _done(added_line)
+with st.form(f"people_add_{form_no}", enter_to_submit=True):
     st.markdown("**Add a person**")
     c1, c2, c3 = st.columns([3, 1, 2])
-    email = safe.text_input(c1, "School email", placeholder="name@school.org", key="people_email")
-    role = c2.selectbox("Role", ROLES, index=ROLES.index("teacher"), help=ROLE_HELP)
-    name = safe.text_input(c3, "Name (optional)", limit=safe.NAME_LIMIT)
-    chosen = st.multiselect("Teams (teachers see these teams' students)", teams)
+    email = safe.text_input(c1, "School email", placeholder="name@school.org",
+                            key=f"people_email_{form_no}")
+    role = c2.selectbox("Role", ROLES, index=ROLES.index("teacher"), help=ROLE_HELP,
+                        key=f"people_role_{form_no}")
+    name = safe.text_input(c3, "Name (optional)", limit=safe.NAME_LIMIT, key=f"people_name_{form_no}")
+    chosen = st.multiselect("Teams (teachers see these teams' students)", teams,
+                            key=f"people_teams_{form_no}")
     if st.form_submit_button("Add", type="primary", icon=":material/person_add:"):
         try:
             added = people.add(db, email, role, name=name, teams=chosen, who=who)
         except UserError as exc:
             st.error(safe.md(exc))
         else:
-            _done(f"Added {added.email} as {added.role}")
+            st.session_state["people_add_form"] = form_no + 1
+            st.session_state["people_added"] = f"Added {added.email} as {added.role}"
+            st.rerun()
 
 # -- the list ------------------------------------------------------------------------------
 everyone = list_people()
