@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Button
+from streamlit.testing.v1.element_tree import Button
 
 from collabplan import audit, people
+from tests.apptest_tree import download_buttons
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,16 +21,6 @@ def _open(db) -> AppTest:
     at.switch_page("pages/people.py").run()
     assert not at.exception, at.exception
     return at
-
-
-def _download_buttons(block) -> list:
-    found = []
-    for index, child in list(block.children.items()):
-        if getattr(child, "type", None) == "download_button":
-            found.append((block, index, child))
-        elif isinstance(child, Block):
-            found += _download_buttons(child)
-    return found
 
 
 def _email_key(at: AppTest) -> str:
@@ -103,7 +94,7 @@ def test_the_audit_log_is_shown_and_its_download_is_logged(db) -> None:
     at = _open(db)
     shown = at.dataframe[-1].value
     assert shown["what"].tolist()[0] == "export"
-    downloads = _download_buttons(at.main.root)
+    downloads = download_buttons(at.main.root)
     assert [b.proto.label for _blk, _i, b in downloads] == ["Download csv", "Download xlsx"]
     # AppTest cannot click a download button: press it as a plain button (its on_click runs)
     block, index, csv = downloads[0]

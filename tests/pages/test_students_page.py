@@ -8,10 +8,11 @@ from pathlib import Path
 
 import openpyxl
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Button
+from streamlit.testing.v1.element_tree import Button
 
 from collabplan import audit, exports
 from tests import factories as f
+from tests.apptest_tree import download_buttons
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,16 +27,6 @@ def _school_with_a_bell_in_a_name(db) -> None:
         cur.execute("UPDATE student SET display_name = ? WHERE id = ?", ["Ana\x07 Lee\x00\x0b", ids[-1]])
 
 
-def _download_buttons(block) -> list:
-    found = []
-    for index, child in list(block.children.items()):
-        if getattr(child, "type", None) == "download_button":
-            found.append((block, index, child))
-        elif isinstance(child, Block):
-            found += _download_buttons(child)
-    return found
-
-
 def test_a_bell_in_a_stored_name_neither_breaks_the_page_nor_its_workbook(db, monkeypatch):
     _school_with_a_bell_in_a_name(db)
     built: list[str] = []
@@ -48,7 +39,7 @@ def test_a_bell_in_a_stored_name_neither_breaks_the_page_nor_its_workbook(db, mo
     at.switch_page("pages/students.py").run()
     assert not at.exception
     assert built == []  # nothing is built on a page load
-    buttons = _download_buttons(at.main.root)
+    buttons = download_buttons(at.main.root)
     assert [b.proto.label for _blk, _i, b in buttons] == ["Download csv", "Download xlsx"]
 
     block, index, xlsx = buttons[1]
