@@ -1,7 +1,12 @@
-"""Finding elements AppTest does not list itself (it has no download-button accessor)."""
+"""What AppTest does not give directly: download buttons, and a page's text as a whole."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
+from google.protobuf.json_format import MessageToDict
+from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 
@@ -14,3 +19,38 @@ def download_buttons(block: Block) -> list:
         elif isinstance(child, Block):
             found += download_buttons(child)
     return found
+
+
+def strings(value: object, *, read_json: bool = True) -> Iterator[str]:
+    """Every string inside ``value`` (dicts and lists walked); with ``read_json``, also those
+    inside a string that holds JSON (Plotly figures travel as a JSON string)."""
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v, read_json=read_json)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v, read_json=read_json)
+    elif isinstance(value, str):
+        yield value
+        if read_json and value.startswith(("{", "[")):
+            try:
+                inner = json.loads(value)
+            except ValueError:
+                inner = None
+            yield from strings(inner)
+
+
+def rendered_text(at: AppTest, *, sidebar: bool = False) -> str:
+    """Everything the page put on screen (and the sidebar, if asked), as text: tables as csv
+    and their column names, every other element as the strings of its message."""
+    parts: list[str] = []
+    for root in (at.main.root, at.sidebar) if sidebar else (at.main.root,):
+        for node in root:
+            if getattr(node, "type", None) in ("arrow_data_frame", "dataframe", "table"):
+                df = node.value
+                parts.append(df.to_csv())
+                parts.extend(str(c) for c in df.columns)
+            proto = getattr(node, "proto", None)
+            if proto is not None and hasattr(proto, "DESCRIPTOR"):
+                parts.extend(strings(MessageToDict(proto)))
+    return "\n".join(parts)

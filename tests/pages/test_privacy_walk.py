@@ -9,7 +9,6 @@ dataframe's cells, and every plotly figure's JSON (text, hovertext, customdata).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
+from tests.apptest_tree import rendered_text
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -82,37 +81,6 @@ def _forbidden(db: db_module.Database) -> list[re.Pattern]:
                 words.add(f"{r.last_name.strip()}, {r.first_name.strip()}")
     assert len(words) > 100, "the demo school should hold many students"
     return [re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])") for w in sorted(words)]
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, str):
-        yield value
-        if value.startswith(("{", "[")):  # plotly figures travel as a JSON string: read inside
-            try:
-                inner = json.loads(value)
-            except ValueError:
-                inner = None
-            yield from _strings(inner)
-
-
-def rendered_text(at: AppTest) -> str:
-    """Everything the page put on screen, as text (tables as csv, figures as their strings)."""
-    parts: list[str] = []
-    for node in at.main.root:
-        if getattr(node, "type", None) in ("arrow_data_frame", "dataframe", "table"):
-            df = node.value
-            parts.append(df.to_csv())
-            parts.extend(str(c) for c in df.columns)
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "DESCRIPTOR"):
-            parts.extend(_strings(MessageToDict(proto)))
-    return "\n".join(parts)
 
 
 def _open(page: str) -> AppTest:

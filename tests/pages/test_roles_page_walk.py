@@ -8,20 +8,19 @@ cells, every figure's JSON), as the projection-mode walk does.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
 from collabplan import ui
 from collabplan.access import NO_STUDENT_LISTS, Viewer
 from tests import roles_data
+from tests.apptest_tree import rendered_text
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -45,36 +44,6 @@ def school(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
         db.close()
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, str):
-        yield value
-        if value.startswith(("{", "[")):  # plotly figures travel as a JSON string
-            try:
-                inner = json.loads(value)
-            except ValueError:
-                inner = None
-            yield from _strings(inner)
-
-
-def rendered_text(at: AppTest) -> str:
-    """Everything the page put on screen (main area and sidebar), as text."""
-    parts: list[str] = []
-    for root in (at.main.root, at.sidebar):
-        for node in root:
-            if getattr(node, "type", None) in ("arrow_data_frame", "dataframe", "table"):
-                parts.append(node.value.to_csv())
-            proto = getattr(node, "proto", None)
-            if proto is not None and hasattr(proto, "DESCRIPTOR"):
-                parts.extend(_strings(MessageToDict(proto)))
-    return "\n".join(parts)
-
-
 def _elsewhere(db: db_module.Database) -> int:
     """An assessment only another team's uploads scored: the review filters start on it, so
     a page that ignored the viewer would show that team's students."""
@@ -96,7 +65,7 @@ def _walk(monkeypatch: pytest.MonkeyPatch, viewer: Viewer,
         at.switch_page(page)
         at.run()
         assert not at.exception, f"{page} as a {viewer.role}: {[e.value for e in at.exception]}"
-        text = rendered_text(at)
+        text = rendered_text(at, sidebar=True)
         assert text.strip(), f"{page} rendered nothing"
         yield page, text
 
