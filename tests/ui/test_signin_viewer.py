@@ -6,14 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collabplan import audit, people
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "collabplan",
-    "client_secret": "secret",
-    "server_metadata_url": "http://localhost:1/.well-known/openid-configuration",
-}
+from tests.pages.test_signin_guard import AUTH  # the same [auth] section
 
 
 def _script() -> None:
