@@ -7,14 +7,9 @@ Presets are mappings with an extra ``[preset]`` table (see ``collabplan/presets/
 
 from __future__ import annotations
 
-import codecs
 import copy
-import difflib
-import math
 import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +18,21 @@ import tomli_w
 
 from collabplan.errors import UserError
 from collabplan.ingest.mapping_tables import benchmarks_from, placement_from, terms_from
+from collabplan.ingest.mapping_values import (
+    Problems,
+    check_date_format,
+    check_delimiter,
+    check_encoding,
+    check_max,
+    check_proficient,
+    check_skill_from_filename,
+    clean_strings,
+    drop_empty,
+    filters_from,
+    opt_str,
+    unknown_key,
+)
 from collabplan.ingest.patterns import check_pattern
-from collabplan.text import clean_text
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -179,8 +187,8 @@ class Mapping:
         Each mistake is one line naming the key and what to write instead; several mistakes
         are all reported at once (one :class:`UserError` whose ``lines`` hold one each).
         """
-        data = _clean_strings(data)  # a mapping is text from outside too: no control characters
-        problems = _Problems(name)
+        data = clean_strings(data)  # a mapping is text from outside too: no control characters
+        problems = Problems(name)
         bad = problems.bad
         for section, body in data.items():
             if section not in _SECTION_KEYS and section not in _FREE_SECTIONS:
@@ -190,7 +198,7 @@ class Mapping:
                 problems.add(section, "must be a table, e.g. [" + section + "]")
             elif section not in _FREE_SECTIONS:
                 for key in sorted(set(body) - _SECTION_KEYS[section]):
-                    problems.add(f"[{section}] {key}", _unknown_key(key, _SECTION_KEYS[section]))
+                    problems.add(f"[{section}] {key}", unknown_key(key, _SECTION_KEYS[section]))
 
         def table(section: str) -> dict[str, Any]:
             body = data.get(section, {})
@@ -215,15 +223,15 @@ class Mapping:
                 value = None
             setattr(m, key, value)
         with problems.collecting():
-            m.delimiter = _delimiter(src.get("delimiter"), bad)
+            m.delimiter = check_delimiter(src.get("delimiter"), bad)
         with problems.collecting():
-            m.encoding = _encoding(src.get("encoding"), bad)
+            m.encoding = check_encoding(src.get("encoding"), bad)
         with problems.collecting():
-            m.date_format = _date_format(src.get("date_format"), bad)
-        m.assessment_name = _opt_str(asm.get("name"))
-        m.assessment_name_column = _opt_str(asm.get("name_column"))
-        m.assessment_date = _opt_str(asm.get("date"))
-        m.subject = _opt_str(asm.get("subject"))
+            m.date_format = check_date_format(src.get("date_format"), bad)
+        m.assessment_name = opt_str(asm.get("name"))
+        m.assessment_name_column = opt_str(asm.get("name_column"))
+        m.assessment_date = opt_str(asm.get("date"))
+        m.subject = opt_str(asm.get("subject"))
         for role, header in list(cols.items()):
             if not isinstance(header, str) or not header.strip():
                 problems.add(f"[columns] {role}", "must be a column header in quotes")
@@ -244,14 +252,14 @@ class Mapping:
                 "reads each placement against the student's grade: map [columns] grade",
             )
         with problems.collecting():
-            m.filters = _filters_from(table("filter"), bad)
+            m.filters = filters_from(table("filter"), bad)
         with problems.collecting():
             m.terms = terms_from(table("terms"), bad)
         with problems.collecting():
             m.benchmarks = benchmarks_from(
                 table("benchmarks"), m.scores.levels if m.scores else [], bad
             )
-        m.label = _opt_str(pre.get("label"))
+        m.label = opt_str(pre.get("label"))
         m.detect = [str(h) for h in pre.get("detect", [])]
         m.absent = [str(h) for h in pre.get("absent", [])]
         m.tracker = bool(pre.get("tracker", False))
@@ -272,7 +280,7 @@ class Mapping:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.label or self.detect or self.tracker:
-            out["preset"] = _drop_empty(
+            out["preset"] = drop_empty(
                 {
                     "label": self.label,
                     "detect": self.detect,
@@ -280,7 +288,7 @@ class Mapping:
                     "tracker": self.tracker or None,
                 }
             )
-        out["source"] = _drop_empty(
+        out["source"] = drop_empty(
             {
                 "sheet": self.sheet,
                 "header_row": self.header_row,
@@ -291,7 +299,7 @@ class Mapping:
                 "date_format": self.date_format,
             }
         )
-        out["assessment"] = _drop_empty(
+        out["assessment"] = drop_empty(
             {
                 "name": self.assessment_name,
                 "name_column": self.assessment_name_column,
@@ -305,7 +313,7 @@ class Mapping:
         out["columns"] = cols
         if self.scores is not None:
             s = self.scores
-            out["scores"] = _drop_empty(
+            out["scores"] = drop_empty(
                 {
                     "layout": s.layout,
                     "columns": s.columns,
@@ -350,7 +358,7 @@ class Mapping:
         return m
 
 
-def _scores_from(body: dict[str, Any], problems: _Problems) -> Scores:
+def _scores_from(body: dict[str, Any], problems: Problems) -> Scores:
     """The ``[scores]`` table; every mistake goes to ``problems`` (and a neutral value is kept)."""
     add = problems.add
     s = Scores()
@@ -366,23 +374,23 @@ def _scores_from(body: dict[str, Any], problems: _Problems) -> Scores:
             add(f"[scores] {key}", 'must be a list of text, e.g. ["Q1", "Q2"]')
             value = []
         setattr(s, key, [str(v) for v in value])
-    s.pattern = _opt_str(body.get("pattern"))
+    s.pattern = opt_str(body.get("pattern"))
     if s.pattern:
         with problems.collecting():
             check_pattern(s.pattern, where=f"mapping {problems.name}: [scores] pattern")
-    s.skill = _opt_str(body.get("skill"))
-    s.score = _opt_str(body.get("score"))
-    s.kind = _opt_str(body.get("kind"))
+    s.skill = opt_str(body.get("skill"))
+    s.score = opt_str(body.get("score"))
+    s.kind = opt_str(body.get("kind"))
     if s.kind is not None and s.kind not in KINDS:
         add("[scores] kind", f"must be one of {', '.join(KINDS)}, not {s.kind!r}")
         s.kind = None
     with problems.collecting():
-        s.max = _max(body.get("max"), problems.bad)
+        s.max = check_max(body.get("max"), problems.bad)
     with problems.collecting():
-        s.proficient = _proficient(body.get("proficient"), problems.bad)
-    s.proficient_score = _opt_str(body.get("proficient_score"))
+        s.proficient = check_proficient(body.get("proficient"), problems.bad)
+    s.proficient_score = opt_str(body.get("proficient_score"))
     with problems.collecting():
-        s.skill_from_filename = _skill_from_filename(body.get("skill_from_filename", False), problems.bad)
+        s.skill_from_filename = check_skill_from_filename(body.get("skill_from_filename", False), problems.bad)
     retest = body.get("retest")
     if retest is not None and (not isinstance(retest, str) or retest.strip().lower() not in RETESTS):
         add("[scores] retest", f"must be one of {', '.join(RETESTS)}, not {retest!r}")
@@ -434,225 +442,6 @@ def _scores_from(body: dict[str, Any], problems: _Problems) -> Scores:
     elif isinstance(s.proficient, str):
         add("[scores] proficient", "must be a fraction like 0.8 for points or percent scores")
     return s
-
-
-def _max(value: Any, bad) -> float | dict[str, float] | str | None:
-    """``[scores] max``: a finite number over 0, a table {column = such a number}, or a header."""
-    shape = "must be a number over 0 (e.g. 4), a table {column = number} or a column header"
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str | dict):
-        raise bad("[scores] max", shape)
-    if isinstance(value, str):
-        if not value.strip():
-            raise bad("[scores] max", shape)
-        return value
-    if isinstance(value, dict):
-        table: dict[str, float] = {}
-        for column, points in value.items():
-            if isinstance(points, bool) or not isinstance(points, int | float):
-                raise bad("[scores] max", f"table values must be numbers, e.g. {{Q1 = 2}} (not {column} = {points!r})")
-            if not math.isfinite(points) or points < 0:  # 0: a column worth no points (not scored)
-                raise bad("[scores] max", f"{column} must be 0 or more, e.g. {{{column} = 2}} (not {points})")
-            table[str(column)] = float(points)
-        return table
-    if not math.isfinite(value) or value <= 0:
-        raise bad("[scores] max", f"must be a number over 0, e.g. max = 4 (not {value})")
-    return float(value)
-
-
-def _proficient(value: Any, bad) -> float | str | None:
-    """``[scores] proficient``: a fraction 0-1 (a number over 1 is a percent: 80 = 0.8) or a
-    level name. A cut outside 0-100 %, or not a number, would silently make everyone (or no
-    one) proficient, so it is refused."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if not value.strip():
-            raise bad("[scores] proficient", 'must be a fraction like 0.8 or a level name in quotes')
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad("[scores] proficient", "must be a fraction like 0.8 or a level name")
-    if not math.isfinite(value) or value < 0 or value > 100:
-        raise bad(
-            "[scores] proficient",
-            f"must be a cut between 0 and 1, e.g. proficient = 0.8 (80 also means 80%), not {value}",
-        )
-    return float(value) / 100.0 if value > 1 else float(value)  # "80" means 80%
-
-
-#: Characters a csv delimiter cannot be: they end a line or quote a field.
-_NOT_DELIMITERS = {"\n", "\r", '"'}
-
-
-def _delimiter(value: Any, bad) -> str | None:
-    """``[source] delimiter``: one character that separates fields."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value == "\\t":  # a tab written as two characters
-        return "\t"
-    if not isinstance(value, str) or len(value) != 1 or value in _NOT_DELIMITERS:
-        raise bad(
-            "[source] delimiter",
-            f'must be one character, e.g. delimiter = ";" or "\\t" for a tab (not {value!r})',
-        )
-    return value
-
-
-#: The encodings offered by name in messages; any text encoding Python knows is accepted.
-COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
-
-
-def _encoding(value: Any, bad) -> str | None:
-    """``[source] encoding``: a text encoding Python knows (``codecs.lookup``)."""
-    if value is None:
-        return None
-    suggest = ", ".join(f'"{e}"' for e in COMMON_ENCODINGS)
-    if not isinstance(value, str) or not value.strip():
-        raise bad("[source] encoding", f"must be an encoding name such as {suggest}")
-    try:
-        codecs.lookup(value.strip())
-        "a".encode(value.strip())  # refuses codecs that are not text encodings (rot13, base64)
-    except UnicodeError:
-        pass
-    except LookupError:
-        raise bad(
-            "[source] encoding", f"{value!r} is not a text encoding collabplan knows; write {suggest}"
-        ) from None
-    return value.strip()
-
-
-def _clean_strings(value: Any) -> Any:
-    """``value`` (parsed TOML) with :func:`clean_text` applied to every text key and value."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean_strings(v) for v in value]
-    return value
-
-
-def _unknown_key(key: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]}? " if close else ""
-    return f"is not a known key ({hint}known: {', '.join(sorted(known))})"
-
-
-class _Problems:
-    """Every mistake of one mapping, one line each, raised together by :meth:`raise_any`."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.lines: list[str] = []
-        #: the section or "[section] key" of each mistake, without brackets
-        self.keys: set[str] = set()
-
-    def bad(self, key: str, why: str) -> UserError:
-        """The error for one mistake (raised by a helper, caught by :meth:`collecting`)."""
-        self.keys.add(key.strip("[]").split("]")[0])
-        return UserError(f"mapping {self.name}: {key} {why}", kind="mapping")
-
-    def add(self, key: str, why: str) -> None:
-        self.lines.append(str(self.bad(key, why)))
-
-    @contextmanager
-    def collecting(self) -> Iterator[None]:
-        """Record a :class:`UserError` raised inside the block instead of stopping."""
-        try:
-            yield
-        except UserError as exc:
-            self.lines.append(str(exc))
-
-    def raise_any(self) -> None:
-        if len(self.lines) == 1:
-            raise UserError(self.lines[0], kind="mapping")
-        if self.lines:
-            prefix = f"mapping {self.name}: "
-            said = "; ".join(line.removeprefix(prefix) for line in self.lines)
-            raise UserError(
-                f"mapping {self.name} has {len(self.lines)} mistakes: {said}",
-                kind="mapping",
-                lines=tuple(self.lines),
-            )
-
-
-def _skill_from_filename(value: Any, bad) -> bool | dict[str, str]:
-    """``[scores] skill_from_filename``: true, or a table {code in the file name = skill}."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, dict) and value:
-        table = {}
-        for code, skill in value.items():
-            if not str(code).strip() or not isinstance(skill, str) or not skill.strip():
-                raise bad(
-                    "[scores] skill_from_filename",
-                    f'needs a skill name for each code, e.g. SR = "Star Reading" (not {code} = {skill!r})',
-                )
-            table[str(code).strip()] = skill.strip()
-        return table
-    raise bad(
-        "[scores] skill_from_filename",
-        'must be true or a table of codes in the file name, e.g. {SR = "Star Reading"}',
-    )
-
-
-def _filters_from(body: dict[str, Any], bad) -> dict[str, list[str]]:
-    """``[filter]``: column header -> the values to keep ("!value": to drop)."""
-    out: dict[str, list[str]] = {}
-    for header, value in body.items():
-        values = value if isinstance(value, list) else [value]
-        ok = values and all(
-            isinstance(v, str | int | float) and not isinstance(v, bool) for v in values
-        )
-        texts = [str(v).strip() for v in values] if ok else []
-        if not ok or any(t in ("", "!") for t in texts):
-            raise bad(
-                f"[filter] {header}",
-                'must be a value or a list of values to keep; "!value" drops rows, '
-                'e.g. AssessmentStatus = "!Deactivated"',
-            )
-        out[str(header)] = texts
-    return out
-
-
-def term_months(first: int, last: int) -> list[int]:
-    """The months of a window of whole months, in order; [12, 2] is December to February."""
-    span = (last - first) % 12
-    return [(first - 1 + k) % 12 + 1 for k in range(span + 1)]
-
-
-def _date_format(value: Any, bad) -> str | None:
-    """``[source] date_format``: a strftime pattern naming the year, month and day."""
-    if value is None:
-        return None
-    text = str(value).strip() if isinstance(value, str) else ""
-    if (
-        not text
-        or not ({"%d", "%e"} & _codes(text))
-        or not ({"%m", "%b", "%B"} & _codes(text))
-        or not ({"%Y", "%y"} & _codes(text))
-    ):
-        raise bad(
-            "[source] date_format",
-            'must give the day, month and year, e.g. "%d/%m/%Y" (day first) or "%m/%d/%Y"',
-        )
-    return text
-
-
-def _codes(fmt: str) -> set[str]:
-    return set(re.findall(r"%[A-Za-z]", fmt))
-
-
-def _opt_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None and v != [] and v != {} and v != ""}
 
 
 def load_mapping(path_or_text: str | Path) -> Mapping:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from collabplan.errors import UserError
-from collabplan.ingest.mapping import Mapping, term_months
+from collabplan.ingest.mapping import Mapping
+from collabplan.ingest.mapping_values import term_months
 
 BASE = '[columns]\nstudent_id = "ID"\n'
 
