@@ -29,6 +29,7 @@ from collabplan.metrics import (
     scoped,
     where_for,
 )
+from collabplan.school import lagging_floor
 from collabplan.text import natural_key
 
 
@@ -238,7 +239,7 @@ def coach_lagging(
     Status is computed within each team's administration, as a team sees it on its own
     review page. Columns: team_id, team, assessment_id, assessment, administration_id, label,
     date, skill, students, pct_proficient, median, below (points under the median),
-    lags_in (how many team × administration windows the same assessment skill lags in),
+    under_floor (under the school's floor: lags whatever the median), lags_in (how many team × administration windows the same assessment skill lags in),
     teams (names of the teams where it lags), repeated (lags_in > 1).
     """
     filters = scoped(filters or Filters(), viewer)
@@ -302,14 +303,17 @@ def coach_lagging(
         LEFT JOIN team tm ON tm.id = c.team_id
     """  # noqa: S608 (where_for's clause)
     df = db.query(sql, [*sitting_params, *measure_params])
-    df = add_status(df, group_by=["team_id", "administration_id"])
+    floor = lagging_floor(db)
+    df = add_status(df, group_by=["team_id", "administration_id"], floor=floor)
     cols = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
-            "date", "skill", "students", "pct_proficient", "median", "below", "lags_in",
+            "date", "skill", "students", "pct_proficient", "median", "below", "under_floor",
+            "lags_in",
             "teams", "repeated"]
     lag = df[df["status"] == "lagging"].copy() if not df.empty else df
     if lag.empty:
         return pd.DataFrame(columns=cols)
     lag["below"] = (lag["median"] - lag["pct_proficient"]).round(1)
+    lag["under_floor"] = lag["pct_proficient"] < floor
     key = ["assessment_id", "skill"]
     lag["lags_in"] = lag.groupby(key)["administration_id"].transform("size").astype(int)
     teams = lag.groupby(key)["team"].agg(lambda t: ", ".join(sorted(set(t), key=natural_key)))

@@ -15,6 +15,7 @@ from collabplan import config
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.school import lagging_floor
 from collabplan.text import natural_key
 
 METRICS = ("pct_proficient", "pct_below_proficient")
@@ -171,15 +172,19 @@ def by_expression(by: str | None) -> tuple[str | None, list[Any]]:
 
 
 def skill_summary(
-    db: Database, filters: Filters = Filters(), by: str | None = None, *, viewer: Viewer = LOCAL
+    db: Database, filters: Filters = Filters(), by: str | None = None, *, viewer: Viewer = LOCAL,
+    floor: float | None = None,
 ) -> pd.DataFrame:
     """pct_proficient per assessment × administration × skill (× by-group), with status.
 
     Columns: assessment_id, assessment, administration_id, term, date, label, skill,
     [by], students, proficient, pct_proficient (0–100, one decimal), median, status.
     A student counts once per skill and administration: if a file scored them twice, the
-    later upload wins. Only the uploads ``viewer`` may read are counted.
+    later upload wins. Only the uploads ``viewer`` may read are counted. ``floor``: the
+    school's floor for lagging (read from the database when not given).
     """
+    if floor is None:
+        floor = lagging_floor(db)
     filters = scoped(filters, viewer)
     w = where_for(filters)
     by_sql, by_params = by_expression(by)
@@ -204,11 +209,16 @@ def skill_summary(
     df = db.query(sql, [*by_params, *w.params])
     if by_sql:
         df = df.rename(columns={"by_value": "by"})
-    return add_status(df, group_by=["administration_id", "by"] if by_sql else ["administration_id"])
+    return add_status(df, group_by=["administration_id", "by"] if by_sql else ["administration_id"],
+                      floor=floor)
 
 
-def add_status(df: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
-    """Add pct_proficient, the median of the group's skills, and status (section 4)."""
+def add_status(df: pd.DataFrame, group_by: list[str], *, floor: float) -> pd.DataFrame:
+    """Add pct_proficient, the median of the group's skills, and status (section 4).
+
+    ``floor`` is the school's floor (school.lagging_floor): a skill under it lags whatever
+    the median; 0 gives the relative status alone. Small groups are "suppressed" above all.
+    """
     df = df.copy()
     df["pct_proficient"] = (100.0 * df["proficient"] / df["students"]).round(1)
     if df.empty:
@@ -224,6 +234,7 @@ def add_status(df: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
     df["status"] = "typical"
     df.loc[diff >= config.STATUS_MARGIN, "status"] = "strength"
     df.loc[diff <= -config.STATUS_MARGIN, "status"] = "lagging"
+    df.loc[df["pct_proficient"] < floor, "status"] = "lagging"
     df.loc[~ok, "status"] = "suppressed"
     return df
 
@@ -423,9 +434,12 @@ def skill_summary_by_groups(
     """skill_summary with one ``by`` column value per student group: each group's own
     students (the rows of ``skills --by group:NAME`` for NAME), for a skills × groups heatmap."""
     parts = []
+    floor = lagging_floor(db)  # once for every group
     for group in groups:
-        df = skill_summary(db, replace(filters, group=None), by=f"group:{group}", viewer=viewer)
+        df = skill_summary(db, replace(filters, group=None), by=f"group:{group}", viewer=viewer,
+                           floor=floor)
         parts.append(df[df["by"] == group])
     if not parts:
-        return skill_summary(db, replace(filters, skill="\x00none"), by="class", viewer=viewer)
+        return skill_summary(db, replace(filters, skill="\x00none"), by="class", viewer=viewer,
+                             floor=floor)
     return pd.concat(parts, ignore_index=True)

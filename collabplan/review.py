@@ -14,6 +14,7 @@ from collabplan import config
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.disclosure import shown_count
+from collabplan.school import DEFAULT_FLOOR
 from collabplan.text import fewer_than, pct, points
 
 #: The person of the command line and of an app without sign-in (a leader).
@@ -70,17 +71,31 @@ def needs_more(summary: pd.DataFrame, suppress: bool = False) -> str:
             f"yet proficient on {first['skill']}.")
 
 
-def lagging(summary: pd.DataFrame) -> str:
+def lagging(summary: pd.DataFrame, floor: float = DEFAULT_FLOOR) -> str:
+    """Which skills lag, each with why: under the school's ``floor`` (% proficient), or at
+    least STATUS_MARGIN points below the median of the test's skills (section 4)."""
     ok = _ok(summary)
     if ok.empty:
         return "Too few students scored to say."
     lag = ok[ok["status"] == "lagging"].sort_values("pct_proficient")
+    floor_words = f"the school's floor of {floor:g}%"
     if lag.empty:
-        return (f"None: every skill is within {config.STATUS_MARGIN:.0f} points of the median "
-                f"({pct(ok['median'].iloc[0])}).")
-    return "Lagging: " + "; ".join(
-        f"{r.skill}, {pct(r.pct_proficient)}, {r.median - r.pct_proficient:.0f} points below "
-        "the median" for r in lag.itertuples()) + "."
+        return (f"No skill lags: every skill is within {config.STATUS_MARGIN:.0f} points of the "
+                f"median ({pct(ok['median'].iloc[0])}) and at or above {floor_words} proficient.")
+    parts = []
+    for r in lag.itertuples():
+        why = []
+        if r.pct_proficient < floor:
+            why.append(f"under {floor_words}")
+        below = r.median - r.pct_proficient
+        if below >= config.STATUS_MARGIN:
+            why.append(f"{below:.0f} points below the median")
+        parts.append(f"{r.skill}, {pct(r.pct_proficient)} proficient, {' and '.join(why)}")
+    head = "Lagging: "
+    if len(lag) == len(ok) and (ok["pct_proficient"] < floor).all():
+        head = (f"Every skill is under {floor_words} proficient, so every skill lags, "
+                "lowest first: ")
+    return head + "; ".join(parts) + "."
 
 
 def stalled(growth: pd.DataFrame | None, since: str | None) -> str:
@@ -118,20 +133,22 @@ def review_answers(
     since: str | None = None,
     bands: pd.DataFrame | None = None,
     suppress: bool = False,
+    floor: float = DEFAULT_FLOOR,
 ) -> list[Answer]:
     """Draft answers to the five review questions.
 
     ``summary``: skill_summary of one administration (no ``by``); ``growth``: metrics.growth
     from the administration named ``since`` to this one; ``bands``: breakdowns.skill_bands.
     ``suppress`` (projection mode, coaches): counts of 1 to 9 students read "fewer than 10
-    students" (pass the frames through collabplan.disclosure first).
+    students" (pass the frames through collabplan.disclosure first). ``floor``: the
+    school's floor for lagging (school.lagging_floor, the value ``summary`` was made with).
     """
     if summary.empty:
         return [Answer(q, "No scores for these filters yet.") for q in QUESTIONS]
     return [
         Answer(QUESTIONS[0], strongest(summary)),
         Answer(QUESTIONS[1], needs_more(summary, suppress)),
-        Answer(QUESTIONS[2], lagging(summary)),
+        Answer(QUESTIONS[2], lagging(summary, floor)),
         Answer(QUESTIONS[3], stalled(growth, since)),
         Answer(QUESTIONS[4], reteach_extend(summary, bands, suppress)),
     ]

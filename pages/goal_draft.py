@@ -58,7 +58,8 @@ if seed:
     remember(seed.get("baseline_administration_id"), "gd_baseline", CHOICES, "gd_baseline")
     if seed.get("team_id"):
         st.session_state[gui.TEAM_KEY] = int(seed["team_id"])
-    st.info(f"Starting from the lagging skill **{safe.md(seed.get('skill'))}** on Data review.",
+    kind = "the lagging skill" if seed.get("lagging", True) else "the skill"
+    st.info(f"Starting from {kind} **{safe.md(seed.get('skill'))}** on Data review.",
             icon=":material/flag:")
 
 editable = [g for g in gui.list_goals() if g.status in EDITABLE and me.can_edit_team(g.team_id)]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import school, ui
 from collabplan.goals.priorities import (
     add_priority,
     delete_priority,
@@ -10,7 +10,7 @@ from collabplan.goals.priorities import (
     update_priority,
 )
 from collabplan.ui import goals as gui
-from collabplan.ui import safe
+from collabplan.ui import safe, signin
 from collabplan.ui.home import page_link
 
 ui.page_setup()
@@ -20,14 +20,36 @@ st.caption("Leaders stay tight on alignment and loose on process: keep this list
            "every team's goal names the priority it serves.")
 db = ui.get_db()
 me = ui.viewer()
+floor = school.lagging_floor(db)
+FLOOR_HELP = ("A skill lags when it is well below the other skills of its test, or when fewer "
+              "students than this are proficient, even if every skill of the test is low. "
+              "Most schools keep half the students (50%).")
 if me.role != "leader":
     # everyone reads the priorities; a leader sets them (the functions refuse anyone else)
     st.caption("A leader sets the school's priorities.")
     for row in gui.list_priorities(False).to_dict("records"):
         st.markdown(f"- **{safe.md(row['title'])}**"
                     + (f": {safe.md(row['description'])}" if row["description"] else ""))
+    st.caption(f"A skill lags on Data review when under {floor:g}% of the students are "
+               "proficient, or when it is well below the other skills of its test.")
     page_link("goal_board.py", "See the goal board by priority", icon=":material/dashboard:")
     st.stop()
+
+with st.form("pr_floor"):
+    st.markdown("**When does a skill lag?**")
+    new_floor = st.number_input(
+        "A skill lags when fewer than this % of students are proficient",
+        min_value=0, max_value=100, value=int(round(floor)), step=5, key="pr_floor",
+        help=FLOOR_HELP,
+    )
+    if st.form_submit_button("Save the floor"):
+        try:
+            school.set_lagging_floor(db, new_floor, viewer=me, who=signin.audit_who(me))
+        except ValueError as exc:
+            gui.show_refusal(exc)
+        else:
+            ui.after_write()
+            st.toast(f"Saved: a skill under {new_floor:g}% proficient now lags.")
 
 with st.form("pr_add", clear_on_submit=True):
     title = safe.text_input(st, "New priority", key="pr_title", limit=safe.NAME_LIMIT,

@@ -4,7 +4,7 @@ growth stalled, and who needs re-teaching or extension."""
 
 import streamlit as st
 
-from collabplan import breakdowns, charts, disclosure, metrics, review, text, ui
+from collabplan import breakdowns, charts, disclosure, metrics, review, school, text, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui import safe
 from collabplan.ui.cache import cached
@@ -39,7 +39,8 @@ flt = choice.filters
 st.caption(safe.md(review_filters.describe(choice)))
 # Projection mode hides every figure of fewer than 10 students, and every figure that would
 # give one away beside its total (collabplan.disclosure).
-whole = skill_summary(choice.window, viewer=me)
+floor = school.lagging_floor(ui.get_db())  # the school's floor for "lagging", read once
+whole = skill_summary(choice.window, viewer=me, floor=floor)
 summary = disclosure.skill_summary(whole, present)
 if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
@@ -53,28 +54,35 @@ since_label = str(earlier["label"].iloc[0]) if not earlier.empty else None
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.plotly_chart(charts.skill_profile(summary), width="stretch", key="skill_profile")
-    lagging = summary[summary["status"] == "lagging"].sort_values("pct_proficient")
-    if not lagging.empty and me.role != "coach":  # teams and leaders draft goals
-        st.markdown("**Start a goal from a lagging skill**")
-        for skill in lagging["skill"]:
-            if st.button(f"Start a goal: {safe.md(skill)}", key=f"goal_from_{skill}",
-                         icon=":material/flag:"):
-                st.session_state[ui.GOAL_SEED_KEY] = {
-                    "team_id": flt.team_id,
-                    "assessment_id": flt.assessment_id,
-                    "skill": skill,
-                    "population": choice.population,
-                    "baseline_administration_id": choice.administration_id,
-                    "metric": "pct_below_proficient",
-                }
-                st.switch_page(GOAL_PAGE)
+    if me.role != "coach":  # teams and leaders draft goals, from any skill
+        ok = summary[summary["status"] != "suppressed"].sort_values("pct_proficient")
+        order = ok["skill"].tolist() + [s for s in summary["skill"] if s not in set(ok["skill"])]
+        said = {r.skill: f"{r.skill} · {text.pct(r.pct_proficient)} proficient"
+                + (" · lagging" if r.status == "lagging" else "") for r in ok.itertuples()}
+        pick, go = st.columns([3, 2], vertical_alignment="bottom")
+        skill = pick.selectbox("Start a goal on", order, key="review_goal_skill",
+                               format_func=lambda s: said.get(s, str(s)),
+                               help="Lowest % proficient first; any skill can become a goal.")
+        if go.button(f"Start a goal: {safe.md(skill)}", key="goal_from_skill",
+                     icon=":material/flag:"):
+            st.session_state[ui.GOAL_SEED_KEY] = {
+                "team_id": flt.team_id,
+                "assessment_id": flt.assessment_id,
+                "skill": skill,
+                "population": choice.population,
+                "baseline_administration_id": choice.administration_id,
+                "metric": "pct_below_proficient",
+                "lagging": skill in set(summary.loc[summary["status"] == "lagging", "skill"]),
+            }
+            st.switch_page(GOAL_PAGE)
 
 with right:
     st.subheader("Review questions")
     g = (disclosure.growth(growth(flt, since_id, choice.administration_id, viewer=me), present)
          if since_id is not None else None)
     bands = disclosure.skill_bands(skill_bands(flt, choice.administration_id, viewer=me), present)
-    for answer in review.review_answers(summary, g, since_label, bands, suppress=present):
+    for answer in review.review_answers(summary, g, since_label, bands, suppress=present,
+                                        floor=floor):
         st.markdown(f"**{safe.md(answer.question)}**  \n{safe.md(answer.answer)}")
     if me.sees_students:
         st.page_link("pages/students.py", label="Students by skill", icon=":material/groups:")
@@ -113,7 +121,8 @@ if view in ("Skills by class", "Skills by teacher", None):
                 "grade or teacher in the sidebar first.",
                 icon=":material/filter_alt:")
     else:
-        by_summary = disclosure.skill_summary(skill_summary(choice.window, by, viewer=me), present)
+        by_summary = disclosure.skill_summary(
+            skill_summary(choice.window, by, viewer=me, floor=floor), present)
         st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
                         key="heatmap")
         with st.expander(f"The numbers (the same as `skills --by {by}`)"):

@@ -551,3 +551,30 @@ def test_skills_by_prints_no_count_of_fewer_than_ten_nor_one_to_subtract(demo_db
     assert code == 0, err
     assert out.count("fewer than 10 students (not shown) suppressed") == len(hidden)
     assert not re.search(r"\(\d+ of [1-9]\)", out)
+
+
+def test_skills_json_on_a_file_whose_skills_are_all_low_says_lagging(db_path, capsys):
+    csv = db_path.parent / "unit3.csv"
+    # 20 students, four skills at 30%, 35%, 40% and 45% proficient: none 10 points below
+    # the median, every one under the school's floor of 50%
+    rows = "".join(
+        f"{100 + i},Fall 2026," + ",".join("Met" if i < k else "Not yet" for k in (6, 7, 8, 9))
+        + "\n" for i in range(20))
+    csv.write_text("Student ID,Window,3.MD.1,3.MD.2,3.MD.3,3.MD.4\n" + rows, encoding="utf-8")
+    mapping = db_path.parent / "unit3.toml"
+    mapping.write_text(
+        '[assessment]\nname = "Unit 3 CFA"\n[columns]\nstudent_id = "Student ID"\n'
+        'term = "Window"\n[scores]\nlayout = "wide"\ncolumns = ["3.MD.1", "3.MD.2", "3.MD.3", '
+        '"3.MD.4"]\nkind = "level"\nlevels = ["Not yet", "Met"]\nproficient = "Met"\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "skills", "--db", str(db_path), "--json")
+    assert code == 0 and err == ""
+    rows = json.loads(out)
+    assert [(r["skill"], r["pct_proficient"], r["status"]) for r in rows] == [
+        ("3.MD.1", 30.0, "lagging"), ("3.MD.2", 35.0, "lagging"),
+        ("3.MD.3", 40.0, "lagging"), ("3.MD.4", 45.0, "lagging")]
+    code, out, _ = run(capsys, "skills", "--db", str(db_path))
+    assert code == 0 and "3.MD.1: 30.0% proficient (6 of 20) lagging" in out

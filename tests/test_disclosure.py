@@ -24,7 +24,7 @@ def summary_rows(rows: list[tuple[str, str | None, int, int]]) -> pd.DataFrame:
     """skill_summary(by=...) rows of one administration: (skill, by, students, proficient)."""
     df = pd.DataFrame(rows, columns=["skill", "by", "students", "proficient"])
     df.insert(0, "administration_id", 1)
-    return metrics.add_status(df, group_by=["administration_id", "by"])
+    return metrics.add_status(df, group_by=["administration_id", "by"], floor=50.0)
 
 
 # -- the switch --------------------------------------------------------------------------

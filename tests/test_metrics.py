@@ -122,7 +122,7 @@ def test_status_copes_with_missing_by_values_and_fully_suppressed_groups():
         "students": [20, 20, 20, 3, 4],
         "proficient": [18, 10, 9, 1, 2],
     })
-    out = metrics.add_status(df, ["administration_id", "by"])
+    out = metrics.add_status(df, ["administration_id", "by"], floor=0.0)  # relative only
     assert out["status"].tolist() == ["strength", "typical", "typical", "suppressed", "suppressed"]
     assert out["median"].iloc[0] == 50.0 and out["median"].isna().iloc[3:].all()
 
@@ -136,3 +136,51 @@ def test_skill_summary_by_groups_gives_each_groups_own_students(db, school):
     assert df.set_index("skill")["proficient"].to_dict() == \
         ell.set_index("skill")["proficient"].to_dict()
     assert metrics.skill_summary_by_groups(db, Filters(), []).empty
+
+
+def _one_window(rows: list[tuple[str, int, int]]):
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["skill", "students", "proficient"])
+    df["administration_id"] = 1
+    return df
+
+
+def test_a_skill_under_the_floor_lags_whatever_the_median():
+    # 32%, 35%, 38%, 40%: every skill low, none 10 points below the median (36.5)
+    df = _one_window([("3.MD.1", 74, 24), ("3.MD.2", 74, 26), ("3.MD.3", 74, 28), ("3.MD.4", 74, 30)])
+    assert metrics.add_status(df, ["administration_id"], floor=0.0)["status"].tolist() == \
+        ["typical"] * 4
+    out = metrics.add_status(df, ["administration_id"], floor=50.0)
+    assert out["status"].tolist() == ["lagging"] * 4
+    assert out["median"].iloc[0] == pytest.approx(36.5, abs=0.1)
+
+
+def test_the_floor_beats_strength_and_the_median_still_makes_laggards_above_it():
+    # 90%, 85%, 45% with a floor of 50: 45% is under the floor (and far below the median);
+    # with a floor of 40, 60% is still lagging relative to a median of 85
+    df = _one_window([("A", 20, 18), ("B", 20, 17), ("C", 20, 9)])
+    assert metrics.add_status(df, ["administration_id"], floor=50.0)["status"].tolist() == \
+        ["typical", "typical", "lagging"]
+    low = _one_window([("A", 20, 4), ("B", 20, 5), ("C", 20, 9)])  # 20, 25, 45: median 25
+    # C is a strength by the median (+20) but under the floor: it lags
+    assert metrics.add_status(low, ["administration_id"], floor=50.0)["status"].tolist() == \
+        ["lagging", "lagging", "lagging"]
+    assert metrics.add_status(low, ["administration_id"], floor=0.0)["status"].tolist() == \
+        ["typical", "typical", "strength"]
+    mid = _one_window([("A", 20, 18), ("B", 20, 17), ("C", 20, 12)])  # 90, 85, 60
+    assert metrics.add_status(mid, ["administration_id"], floor=40.0)["status"].tolist() == \
+        ["typical", "typical", "lagging"]
+
+
+def test_a_small_group_is_suppressed_even_under_the_floor():
+    df = _one_window([("A", 20, 4), ("B", 3, 0), ("C", 20, 15)])
+    out = metrics.add_status(df, ["administration_id"], floor=50.0)
+    assert out["status"].tolist() == ["lagging", "suppressed", "strength"]
+    assert out["median"].iloc[0] == pytest.approx(47.5)  # of the skills with enough students
+
+
+def test_the_floor_is_a_strict_under():
+    df = _one_window([("A", 20, 10), ("B", 20, 11)])  # 50% and 55%
+    assert metrics.add_status(df, ["administration_id"], floor=50.0)["status"].tolist() == \
+        ["typical", "typical"]

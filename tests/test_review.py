@@ -24,8 +24,8 @@ def test_guided_review_answers_are_drafted_from_the_numbers(db, school):
     assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% (n=24).")
     # winter: 91.7, 58.3, 54.2, 83.3 -> median 70.8
     assert text["Which skills lag?"] == (
-        "Lagging: L.7.4, 54%, 17 points below the median; "
-        "RI.7.6, 58%, 12 points below the median.")
+        "Lagging: L.7.4, 54% proficient, 17 points below the median; "
+        "RI.7.6, 58% proficient, 12 points below the median.")
     assert text["Where has growth stalled?"] == "Stagnant: L.7.4, +4 points since Fall."
     assert text["Who needs re-teaching or extension?"].startswith(
         "Re-teach: 11 students not yet proficient on L.7.4.")
@@ -65,3 +65,35 @@ def test_student_lists_download_cannot_run_formulas(db, school):
     csv = exports.to_csv_bytes(lists.combined).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "'=1+1" in csv
     assert "\n=" not in csv and ",=" not in csv
+
+
+def _summary(rows, floor):
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["skill", "students", "proficient"])
+    df["administration_id"] = 1
+    return metrics.add_status(df, ["administration_id"], floor=floor)
+
+
+def test_every_skill_under_the_floor_is_said_with_why_not_none():
+    # the case of issue 17: 3.MD.1 at 32% (24 of 74) where every skill of the test is low
+    summary = _summary([("3.MD.1", 74, 24), ("3.MD.2", 74, 30), ("3.MD.3", 74, 33)], 50)
+    answer = review.lagging(summary, 50)
+    assert answer == (
+        "Every skill is under the school's floor of 50% proficient, so every skill lags, lowest "
+        "first: 3.MD.1, 32% proficient, under the school's floor of 50%; 3.MD.2, 40% proficient, "
+        "under the school's floor of 50%; 3.MD.3, 45% proficient, under the school's floor of 50%.")
+    assert not answer.startswith("None")
+
+
+def test_lagging_names_floor_and_median_reasons_and_says_when_nothing_lags():
+    summary = _summary([("A", 20, 19), ("B", 20, 18), ("C", 20, 9), ("D", 20, 14)], 60)
+    # 95, 90, 45, 70 -> median 80: C under the floor and 35 below; D only 10 below
+    assert review.lagging(summary, 60) == (
+        "Lagging: C, 45% proficient, under the school's floor of 60% and 35 points below the "
+        "median; D, 70% proficient, 10 points below the median.")
+    fine = _summary([("A", 20, 16), ("B", 20, 15)], 50)
+    assert review.lagging(fine, 50) == (
+        "No skill lags: every skill is within 10 points of the median (78%) and at or above "
+        "the school's floor of 50% proficient.")
+    assert review.review_answers(summary, floor=60)[2].answer.startswith("Lagging: C, 45%")

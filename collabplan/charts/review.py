@@ -77,6 +77,9 @@ def profile_finding(df: pd.DataFrame) -> str:
     if not lag.empty:
         row = lag.sort_values("pct_proficient").iloc[0]
         gap = median - row["pct_proficient"]
+        if gap < config.STATUS_MARGIN:  # lags because it is under the school's floor
+            return (f"{row['skill']} lags: {pct(row['pct_proficient'])} proficient, "
+                    "under the school's floor")
         return (f"{row['skill']} lags: {pct(row['pct_proficient'])} proficient, "
                 f"{gap:.0f} points below the median")
     top = ok[ok["status"] == "strength"]

@@ -6,6 +6,7 @@ from collabplan import charts
 from collabplan.charts.review import SMALL, SMALL_MARK
 from collabplan.charts.style import STATUS_COLORS
 from collabplan.metrics import add_status
+from collabplan.school import DEFAULT_FLOOR
 
 
 def title(fig) -> str:
@@ -15,7 +16,7 @@ def title(fig) -> str:
 def summary(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["skill", "students", "proficient"])
     df["administration_id"] = 1
-    return add_status(df, ["administration_id"])
+    return add_status(df, ["administration_id"], floor=DEFAULT_FLOOR)
 
 
 PROFILE = summary([

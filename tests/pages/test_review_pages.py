@@ -87,8 +87,12 @@ def test_review_page_titles_the_finding_and_drafts_answers(school):
     assert titles[0] == "L.7.4 lags: 54% proficient, 17 points below the median"
     text = rendered_text(at)
     assert "Stagnant: L.7.4, +4 points since Fall (2025-10-01)." in text
+    # every skill can start a goal, lowest first; the lowest is chosen
+    pick = at.selectbox(key="review_goal_skill")
+    assert pick.options == ["L.7.4 · 54% proficient · lagging", "RI.7.6 · 58% proficient · lagging",
+                            "RL.7.2 · 83% proficient", "RL.7.1 · 92% proficient"]
     assert [b.label for b in at.button if b.label.startswith("Start a goal")] == [
-        "Start a goal: L.7.4", "Start a goal: RI.7.6"]
+        "Start a goal: L.7.4"]
 
 
 def test_filters_are_kept_when_moving_between_review_pages(school):
@@ -116,6 +120,7 @@ def test_review_numbers_match_skill_summary_by_class(db, school):
 
 def test_start_a_goal_opens_goal_drafting_with_the_skill_filled_in(school):
     at = open_page("pages/review.py")
+    at.selectbox(key="review_goal_skill").set_value("RI.7.6").run()
     button = next(b for b in at.button if b.label == "Start a goal: RI.7.6")
     if button.disabled:
         pytest.skip("the goal drafting page is not there yet")
@@ -127,6 +132,37 @@ def test_start_a_goal_opens_goal_drafting_with_the_skill_filled_in(school):
     assert state["gd_assessment"] == school["cfa"]
     assert state["gd_baseline"] == school["winter"]
     assert state["gd_metric"] == "pct_below_proficient"
+
+
+def test_start_a_goal_works_for_a_skill_that_does_not_lag(school):
+    at = open_page("pages/review.py")
+    at.selectbox(key="review_goal_skill").set_value("RL.7.1").run()
+    at.button(key="goal_from_skill").click().run()
+    assert not at.exception
+    assert at.session_state["gd_skill"] == "RL.7.1"
+    assert any("Starting from the skill" in i.value and "RL.7.1" in i.value for i in at.info)
+    assert not any("lagging skill" in i.value for i in at.info)
+
+
+def test_review_of_a_test_whose_skills_are_all_low_says_so_and_offers_a_goal(db):
+    team = f.team(db, "Grade 3 Math")
+    up = f.upload(db, team)
+    cfa = f.assessment(db, "Unit 3 CFA")
+    fall = f.administration(db, cfa, "Fall", "2026-10-01")
+    ids = f.class_of_students(db, 74, "3A", "Ms. Ray")
+    for skill, n in (("3.MD.1", 24), ("3.MD.2", 30), ("3.MD.3", 33)):
+        f.skill_scores(db, up, fall, ids, skill, n)
+    at = open_page("pages/review.py")
+    assert not at.exception
+    text = rendered_text(at)
+    assert "Every skill is under the school's floor of 50% proficient" in text
+    assert "3.MD.1, 32% proficient, under the school's floor of 50%" in text
+    assert "None" not in "".join(m.value for m in at.markdown if "Which skills lag" in m.value)
+    assert at.selectbox(key="review_goal_skill").value == "3.MD.1"
+    at.button(key="goal_from_skill").click().run()
+    assert not at.exception
+    assert at.session_state["gd_skill"] == "3.MD.1"
+    assert any("Starting from the lagging skill" in i.value for i in at.info)
 
 
 def test_review_notes_are_saved_and_shown_again(school):
