@@ -237,9 +237,11 @@ def _use(value: float, date: dt.date | None) -> None:
         st.session_state["gd_date"] = date
 
 
-for i, s in enumerate(gui.suggestions_for(goal_id, me)):
+today = dt.date.today()
+for i, s in enumerate(gui.suggestions_for(goal_id, me, today)):
     c1, c2 = st.columns([4, 1])
-    c1.markdown(f"**{text.pct_exact(s.value)} by {text.long_date(s.date)}**: {safe.md(s.reason)}")
+    when = text.long_date(s.date) + (f" ({safe.md(s.date_why)})" if s.date_why else "")
+    c1.markdown(f"**{text.metric_phrase(s.value, goal.metric)} by {when}**: {safe.md(s.reason)}")
     c2.button("Use this", key=f"gd_use_{i}", on_click=_use, args=(s.value, s.date))
 with st.form("gd_target_form"):
     c1, c2 = st.columns(2)
@@ -260,7 +262,7 @@ with st.form("gd_target_form"):
             st.rerun()
 
 st.subheader("4. SMART check")
-gui.show_smart(gui.smart_for(goal_id, me))
+gui.show_smart(gui.smart_for(goal_id, me, today))
 
 st.subheader("5. First actions")
 actions = gui.list_actions(goal_id)

@@ -27,6 +27,7 @@ class Suggestion:
     date: dt.date | None
     reason: str
     basis: str  # "this skill's growth" | "comparable skills' growth" | "half the gap"
+    date_why: str = ""  # "the winter testing window", "the end of the first semester" …
 
 
 def _history(db: Database, goal_like: Goal, viewer: Viewer = LOCAL) -> pd.DataFrame:
@@ -91,58 +92,159 @@ def observed_growth(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> Obse
     return out
 
 
-def suggested_date(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> dt.date | None:
-    """One testing window after the baseline if windows are regular, else the semester's end."""
-    base = administration(db, goal.baseline_administration_id)["date"]
-    if base is None:
-        return None
-    growth = observed_growth(db, goal, viewer=viewer)
-    if growth.window_days and 30 <= growth.window_days <= 250:
-        return base + dt.timedelta(days=growth.window_days)
-    # End of the semester the baseline falls in: late January or mid June.
-    if base.month >= 8:
-        return dt.date(base.year + 1, 1, 29)
-    if base.month <= 1:
-        return dt.date(base.year, 6, 12)
-    return dt.date(base.year, 6, 12) if base.month < 6 else dt.date(base.year + 1, 1, 29)
+# -- target dates: ahead, in the current school year ---------------------------------------
+#: The school year runs from August to July (the months of its first calendar year).
+YEAR_STARTS = 8
+#: (month, day, words) of the dates a school plans towards besides its testing windows.
+SCHOOL_DATES = ((1, 31, "the end of the first semester"), (6, 30, "the end of the school year"))
+#: A suggested date leaves the team at least this long to teach (when the year still allows).
+MIN_LEAD_DAYS = 28
+SEASONS = ("fall", "autumn", "winter", "spring", "summer")
+
+
+@dataclass(frozen=True)
+class TargetDate:
+    """A suggested target date and, in a teacher's words, what it is."""
+
+    date: dt.date
+    why: str
+
+
+def school_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day (1 August, 31 July) of the school year containing ``today``."""
+    first = today.year if today.month >= YEAR_STARTS else today.year - 1
+    return dt.date(first, YEAR_STARTS, 1), dt.date(first + 1, YEAR_STARTS, 1) - dt.timedelta(days=1)
+
+
+def in_year(month: int, day: int, year_start: dt.date) -> dt.date:
+    """That month and day in the school year starting ``year_start`` (29 February: the 28th
+    in a year without it)."""
+    year = year_start.year if month >= YEAR_STARTS else year_start.year + 1
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return dt.date(year, month, day - 1)
+
+
+def _window_words(term: str | None, label: str | None) -> str:
+    first = (term or label or "").strip().split(" ")[0].lower()
+    if first in SEASONS:
+        return f"the {first} testing window"
+    return f"the testing window of {label}" if label else "the next testing window"
+
+
+def next_target_date(
+    today: dt.date,
+    windows: list[tuple[dt.date, str]] = (),  # type: ignore[assignment]
+    after: dt.date | None = None,
+) -> TargetDate:
+    """The date a goal aims at: the next testing window or semester end after ``today``.
+
+    ``windows``: (date, words) of the testing windows the uploads show, from any year; each
+    is taken at its month and day in the current school year (August to July). The first
+    candidate at least MIN_LEAD_DAYS ahead wins, else the first one ahead, else the school
+    year's last day. Never on or before ``today`` (nor ``after``, the baseline's date) unless
+    today is that last day.
+    """
+    start, end = school_year(today)
+    not_before = max(today, after) if after else today
+    found = sorted({(in_year(d.month, d.day, start), why) for d, why in windows}
+                   | {(in_year(m, d, start), why) for m, d, why in SCHOOL_DATES})
+    ahead = [(d, why) for d, why in found if d > not_before]
+    enough = [c for c in ahead if (c[0] - today).days >= MIN_LEAD_DAYS]
+    if enough or ahead:
+        return TargetDate(*(enough or ahead)[0])
+    if end > not_before or not_before == today:
+        return TargetDate(max(end, today), "the last day of the school year")
+    return next_target_date(end + dt.timedelta(days=1), windows, after)  # a future baseline
+
+
+def suggested_target_date(
+    db: Database, goal: Goal, *, today: dt.date | None = None
+) -> TargetDate | None:
+    """The next testing window of the goal's assessment (or semester end) after ``today``
+    (default: the real today); None when the baseline window is gone."""
+    base = administration(db, goal.baseline_administration_id)
+    windows = [
+        (d, _window_words(term, label))
+        for term, label, d in db.rows(
+            "SELECT term, label, date FROM administration WHERE assessment_id = ?"
+            " AND date IS NOT NULL ORDER BY date",
+            [goal.assessment_id],
+        )
+    ]
+    return next_target_date(today or dt.date.today(), [(to_date(d), w) for d, w in windows],
+                            after=base["date"])
+
+
+def suggested_date(
+    db: Database, goal: Goal, *, viewer: Viewer = LOCAL, today: dt.date | None = None
+) -> dt.date | None:
+    """The date of :func:`suggested_target_date` (``viewer`` kept for the callers' sake)."""
+    found = suggested_target_date(db, goal, today=today)
+    return found.date if found else None
 
 
 def _as_metric(metric: str, pct_proficient: float) -> float:
     return pct_proficient if metric == "pct_proficient" else 100.0 - pct_proficient
 
 
-def suggestions(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[Suggestion]:
-    """Targets computed from the data, each with a sentence saying where it comes from."""
+def _moved(metric: str, points: float, median: bool = False) -> str:
+    """How skills moved, said in the goal's own measure: "rose 5 points in students
+    proficient" / "fell 5 points in students below proficient" (``median``: "a median of")."""
+    size = f"{'a median of ' if median else ''}{abs(points):g} points"
+    if metric == "pct_proficient":
+        return f"{'rose' if points >= 0 else 'fell'} {size} in students proficient"
+    return f"{'fell' if points >= 0 else 'rose'} {size} in students below proficient"
+
+
+def suggestions(
+    db: Database, goal: Goal, *, viewer: Viewer = LOCAL, today: dt.date | None = None
+) -> list[Suggestion]:
+    """Targets computed from the data, each with a sentence saying where it comes from.
+
+    Every sentence speaks of the goal's own measure only (% proficient or % below
+    proficient). The date is the goal's own when it still lies ahead of ``today``, else the
+    next testing window or semester end (:func:`next_target_date`).
+    """
+    today = today or dt.date.today()
     base = compute_baseline(
         db, goal.baseline_administration_id, goal.skill, goal.metric, goal.population,
         viewer=viewer,
     )
-    date = goal.target_date or suggested_date(db, goal, viewer=viewer)
+    if goal.target_date is not None and goal.target_date >= today:
+        date, date_why = goal.target_date, "the team's date"
+    else:
+        found = suggested_target_date(db, goal, today=today)
+        date, date_why = (found.date, found.why) if found else (None, "")
     growth = observed_growth(db, goal, viewer=viewer)
     out: list[Suggestion] = []
+    metric = goal.metric
+
+    def said(pct_prof: float) -> str:
+        return metric_phrase(round(_as_metric(metric, pct_prof)), metric)
 
     def add(pct_prof: float, reason: str, basis: str) -> None:
-        value = round(min(max(_as_metric(goal.metric, pct_prof), 0.0), 100.0))
-        if is_better(goal.metric, value, base.value) and all(s.value != value for s in out):
-            out.append(Suggestion(float(value), date, reason, basis))
+        value = round(min(max(_as_metric(metric, pct_prof), 0.0), 100.0))
+        if is_better(metric, value, base.value) and all(s.value != value for s in out):
+            out.append(Suggestion(float(value), date, reason, basis, date_why))
 
     gains = [g for g in growth.this_skill if g[2] > 0]
     if gains:
         f, t, points, _ = gains[-1]
         add(
             base.pct_proficient + points,
-            f"{goal.skill} rose {points:g} points in % proficient between {f} and {t}; "
-            f"the same growth again goes from {metric_phrase(base.value, goal.metric)} to "
-            f"{metric_phrase(round(_as_metric(goal.metric, base.pct_proficient + points)), goal.metric)}.",
+            f"Between {f} and {t}, {goal.skill} {_moved(metric, points)}; the same again goes "
+            f"from {metric_phrase(base.value, metric)} to {said(base.pct_proficient + points)}.",
             "this skill's growth",
         )
     if growth.comparable_median is not None and growth.comparable_median > 0:
         m = growth.comparable_median
         add(
             base.pct_proficient + m,
-            f"The other skills on this assessment grew a median of {m:g} points in % proficient "
-            f"between {growth.comparable_from} and {growth.comparable_to}; matching that gives "
-            f"{metric_phrase(round(_as_metric(goal.metric, base.pct_proficient + m)), goal.metric)}.",
+            f"Between {growth.comparable_from} and {growth.comparable_to}, the other skills of "
+            f"this assessment {_moved(metric, m, median=True)}; "
+            f"matching that gives {said(base.pct_proficient + m)}.",
             "comparable skills' growth",
         )
     chart = baseline_chart_data(
@@ -155,9 +257,9 @@ def suggestions(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[Sug
             half = base.pct_proficient + (float(best["pct_proficient"]) - base.pct_proficient) / 2
             add(
                 half,
-                f"The team's strongest skill, {best['skill']}, has {pct(best['pct_proficient'])} "
-                f"proficient; closing half of the gap from {pct(base.pct_proficient)} gives "
-                f"{metric_phrase(round(_as_metric(goal.metric, half)), goal.metric)}.",
+                f"The team's strongest skill, {best['skill']}, has "
+                f"{said(float(best['pct_proficient']))}; closing half of the gap from "
+                f"{metric_phrase(base.value, metric)} gives {said(half)}.",
                 "half the gap",
             )
     return out
@@ -172,25 +274,34 @@ class SmartItem:
     why: str
 
 
-def smart_check(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[SmartItem]:
-    """Specific, measurable, achievable, relevant, time-bound: each judged from the goal itself."""
+def smart_check(
+    db: Database, goal: Goal, *, viewer: Viewer = LOCAL, today: dt.date | None = None
+) -> list[SmartItem]:
+    """Specific, measurable, achievable, relevant, time-bound: each judged from the goal itself.
+
+    Specific asks what is measured (the skill on its assessment) and for whom; a goal for
+    every student the assessment scored (the whole team) is specific too, grade or not.
+    Time-bound needs a target date after the baseline and not before ``today`` (default:
+    the real today).
+    """
+    today = today or dt.date.today()
     items: list[SmartItem] = []
-    who = describe_population(goal.population)
-    grade = None if goal.population else _only_grade(db, goal, viewer)
-    specific = bool(goal.skill) and (bool(goal.population) or grade is not None)
-    if specific and not goal.population:
-        who = f"the grade {grade} students this assessment scored"
+    if goal.population:
+        who = describe_population(goal.population)
+    else:
+        grade = _only_grade(db, goal, viewer)
+        who = (f"the grade {grade} students this assessment scored" if grade is not None
+               else "every student this assessment scored")
+    specific = bool(goal.skill)
     items.append(
         SmartItem(
             "S",
             "Specific",
             specific,
-            f"names a skill ({goal.skill}) and a population ({who})."
+            f"names what is measured ({goal.skill} on {goal.assessment or 'its assessment'}) "
+            f"and for whom ({who})."
             if specific
-            else f"names the skill {goal.skill} but every student across grades: "
-            "choose a grade, class, teacher or group."
-            if goal.skill
-            else "choose a skill.",
+            else "choose the skill the goal measures.",
         )
     )
     try:
@@ -223,21 +334,22 @@ def smart_check(db: Database, goal: Goal, *, viewer: Viewer = LOCAL) -> list[Sma
             else "name the school priority this goal serves.",
         )
     )
-    time_ok = goal.target_date is not None and (
+    after_base = goal.target_date is not None and (
         base is None or base.date is None or goal.target_date > base.date
     )
-    items.append(
-        SmartItem(
-            "T",
-            "Time-bound",
-            time_ok,
-            f"due {long_date(goal.target_date)}."
-            if time_ok
-            else "set a target date after the baseline."
-            if goal.target_date
-            else "set a target date.",
-        )
-    )
+    ahead = goal.target_date is not None and goal.target_date >= today
+    time_ok = after_base and ahead
+    if time_ok:
+        when = f"due {long_date(goal.target_date)}."
+    elif goal.target_date is None:
+        when = "set a target date."
+    elif not after_base:
+        when = "set a target date after the baseline."
+    else:
+        hint = suggested_target_date(db, goal, today=today)
+        when = (f"{long_date(goal.target_date)} has passed: set a date ahead"
+                + (f", for example {long_date(hint.date)} ({hint.why})." if hint else "."))
+    items.append(SmartItem("T", "Time-bound", time_ok, when))
     return items
 
 

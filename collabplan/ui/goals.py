@@ -6,6 +6,7 @@ Session state holds ids only (the open goal, the acting team, the draft being re
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
@@ -58,13 +59,17 @@ baseline_chart_data = cached(baseline.baseline_chart_data)
 list_goals = cached(model.list_goals)
 
 
-def _smart_for(db: Any, goal_id: int, viewer: Viewer) -> list[advice.SmartItem]:
-    return advice.smart_check(db, model.get_goal(db, goal_id), viewer=viewer)
+def _smart_for(db: Any, goal_id: int, viewer: Viewer, today: dt.date | None = None
+               ) -> list[advice.SmartItem]:
+    """The SMART check as of ``today`` (part of the cache key: a new day, a new answer)."""
+    return advice.smart_check(db, model.get_goal(db, goal_id), viewer=viewer, today=today)
 
 
-def _suggestions_for(db: Any, goal_id: int, viewer: Viewer) -> list[advice.Suggestion]:
+def _suggestions_for(db: Any, goal_id: int, viewer: Viewer, today: dt.date | None = None
+                     ) -> list[advice.Suggestion]:
+    """Suggested targets and dates as of ``today`` (see _smart_for)."""
     try:
-        return advice.suggestions(db, model.get_goal(db, goal_id), viewer=viewer)
+        return advice.suggestions(db, model.get_goal(db, goal_id), viewer=viewer, today=today)
     except ValueError:
         return []  # the baseline no longer holds (its upload was undone): nothing to suggest
 
