@@ -3,6 +3,7 @@ and copied for each test that wants it, and the sample folder when it exists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pytest
 from collabplan import db as db_module
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The demo school's reference day in tests: the end of the 2025-26 school year, so every
+#: window and story is in and the tests do not change with the real date.
+DEMO_TODAY = dt.date(2026, 6, 20)
 SAMPLES = ROOT.parent / "shared" / "samples"
 
 
@@ -36,7 +40,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     database = db_module.connect(path)
-    load_demo(database)
+    load_demo(database, today=DEMO_TODAY)
     database.close()
     return path
 

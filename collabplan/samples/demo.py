@@ -1,4 +1,11 @@
-"""A realistic demo school: three grade teams, a full past school year (2025-2026), real layouts.
+"""A realistic demo school: three grade teams, the current school year up to today, real layouts.
+
+The school year is the one containing the reference day (``today``, default the real today;
+August to July): its fall, winter and spring testing windows (15 September, 20 January,
+12 May) and unit assessments are there once their day has come, so in December the demo
+holds the fall results and the posted goals aim at a date ahead. Before the fall window (in
+August and early September) the fall window is dated today, so the demo is never empty.
+Tests pass a fixed day.
 
 Every score comes from a generated export imported through :func:`collabplan.ingest.import_file`
 (the same path a teacher's upload takes), so the demo also exercises the importer. Loading is
@@ -23,13 +30,14 @@ from typing import Any
 
 from collabplan.db import Database
 from collabplan.goals.actions import add_action
+from collabplan.goals.advice import in_year, next_target_date, school_year
 from collabplan.goals.baseline import compute_baseline
 from collabplan.goals.model import create_goal, update_goal
 from collabplan.goals.signposts import add_signpost
 from collabplan.ingest.load import import_file, import_files
 from collabplan.ingest.mapping import load_mapping
 from collabplan.samples.demo_workspace import seed_workspace
-from collabplan.samples.students import SCHOOL_YEAR, SkillSpec, Student, Window, make_roster
+from collabplan.samples.students import SkillSpec, Student, Window, make_roster
 from collabplan.samples.trackers import (
     canvas_outcome_results,
     cfa_questions,
@@ -47,7 +55,34 @@ from collabplan.samples.vendors import (
 Progress = Callable[[float, str], None]
 
 SCHOOL = "Lincoln Community School"
-FALL, WINTER, SPRING = SCHOOL_YEAR
+#: (month, day) of the three testing windows, and of the unit assessments, in a school year.
+WINDOW_DAYS = ((9, 15), (1, 20), (5, 12))
+SEASONS = ("Fall", "Winter", "Spring")
+CFA3_DAYS = ((10, 14), (3, 10))  # grade 3 context clues CFA: pre and post
+CFA4_DAY = (2, 3)  # grade 4 fractions CFA
+CANVAS_DAY = (11, 3)  # grade 7 Canvas performance task
+
+
+class DemoYear:
+    """The demo's school year as of ``today``: its windows that have happened, and its days."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.start, self.end = school_year(today)
+        y = self.start.year
+        windows = [Window(i, f"{season} {y}-{y + 1}", self.day(*md))
+                   for i, (season, md) in enumerate(zip(SEASONS, WINDOW_DAYS, strict=True))]
+        self.windows = tuple(w for w in windows if w.date <= today)
+        if not self.windows:  # before the fall window: tested on the first day it is opened
+            self.windows = (Window(0, windows[0].term, today),)
+
+    def day(self, month: int, day: int) -> dt.date:
+        """That month and day in this school year."""
+        return in_year(month, day, self.start)
+
+    def come(self, month: int, day: int) -> bool:
+        """True when that day of this school year is today or past."""
+        return self.day(month, day) <= self.today
 
 TEAMS = (
     ("Grade 3 Reading", "3", "Reading", (("Ms. Alvarez", "Teacher"), ("Mr. Chen", "Teacher"),
@@ -86,8 +121,11 @@ def _rosters() -> dict[str, list[Student]]:
     }
 
 
-def demo_files() -> list[dict[str, Any]]:
-    """The demo's uploads in order: {team, files: [Generated], mapping (TOML or None), label}."""
+def demo_files(year: DemoYear | None = None) -> list[dict[str, Any]]:
+    """The demo's uploads in order: {team, files: [Generated], mapping (TOML or None), label},
+    those of ``year`` (default: the real today's) that have happened."""
+    year = year or DemoYear(dt.date.today())
+    windows = year.windows
     r = _rosters()
     S = SkillSpec
     out: list[dict[str, Any]] = []
@@ -100,7 +138,7 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension: Informational Text", -0.15, 0.35, {"ELL": -0.3}),
     ]
     out.append({"team": "Grade 3 Reading", "label": "Grade 3 i-Ready Reading diagnostics",
-                "files": [iready_diagnostic(r["3"], "Reading", reading3, seed=3,
+                "files": [iready_diagnostic(r["3"], "Reading", reading3, windows, seed=3,
                                               file_name="Diagnostic_Results_ELA_Grade3.csv")]})
     dibels3 = [
         S("Decoding (NWF-WRC)", 0.3, 0.3), S("Word Reading (WRF)", 0.2, 0.3),
@@ -108,11 +146,14 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension (Maze)", -0.4, 0.2, {"ELL": -0.4}),
     ]
     out.append({"team": "Grade 3 Reading", "label": "Grade 3 DIBELS 8 benchmarks",
-                "files": [dibels8_mclass(r["3"], dibels3, seed=4, file_name="mCLASS_DIBELS8_Grade3.csv")]})
+                "files": [dibels8_mclass(r["3"], dibels3, windows, seed=4,
+                                           file_name="mCLASS_DIBELS8_Grade3.csv")]})
     cfa3 = [S("L.3.4", -0.7, 0.9, {"ELL": -0.5}), S("L.3.5", -0.2, 0.6), S("RL.3.4", 0.2, 0.5)]
     questions = cfa_questions(cfa3, per_standard=3, seed=5)
-    for when, label in ((dt.date(2025, 10, 14), "pre"), (dt.date(2026, 3, 10), "post")):
-        window = Window(0 if label == "pre" else 2, "", when)
+    for md, label in zip(CFA3_DAYS, ("pre", "post"), strict=True):
+        if not year.come(*md):
+            continue
+        window = Window(0 if label == "pre" else 2, "", year.day(*md))
         gen = cfa_tracker(
             r["3"], cfa3, title="Grade 3 Reading - Context Clues CFA", assessment="Grade 3 Context Clues CFA",
             window=window, questions=questions, seed=6 if label == "pre" else 7,
@@ -126,18 +167,21 @@ def demo_files() -> list[dict[str, Any]]:
         S("Operations and Algebraic Thinking", 0.25, 0.3), S("Number and Operations", -0.85, 0.5),
         S("Measurement and Data", 0.0, 0.3, {"SPED": -0.4}), S("Geometry", 0.35, 0.25),
     ]
-    results = nwea_map_results(r["4"], {"Mathematics": math4}, SCHOOL_YEAR, seed=8,
+    results = nwea_map_results(r["4"], {"Mathematics": math4}, windows, seed=8,
                                  file_name="CombinedAssessmentResults_Grade4.csv")
-    roster = nwea_students_by_school(r["4"], FALL, school=SCHOOL, file_name="StudentsBySchool_Grade4.csv")
+    roster = nwea_students_by_school(r["4"], windows[0], school=SCHOOL,
+                                     file_name="StudentsBySchool_Grade4.csv")
     out.append({"team": "Grade 4 Math", "label": "Grade 4 MAP Growth results and roster",
                 "files": [results, roster]})
     cfa4 = [S("4.NF.1", -0.3, 0.4), S("4.NF.2", -0.6, 0.4), S("4.NF.3", 0.1, 0.4)]
-    gen4 = cfa_tracker(
-        r["4"], cfa4, title="Grade 4 Math - Unit 5 Fractions CFA", assessment="Grade 4 Unit 5 Fractions CFA",
-        window=Window(1, "", dt.date(2026, 2, 3)), seed=9, file_name="Grade4_Unit5_Fractions_CFA.xlsx",
-    )
-    out.append({"team": "Grade 4 Math", "label": "Grade 4 fractions CFA", "files": [gen4],
-                "mapping": gen4.mapping_toml})
+    if year.come(*CFA4_DAY):
+        gen4 = cfa_tracker(
+            r["4"], cfa4, title="Grade 4 Math - Unit 5 Fractions CFA",
+            assessment="Grade 4 Unit 5 Fractions CFA", window=Window(1, "", year.day(*CFA4_DAY)),
+            seed=9, file_name="Grade4_Unit5_Fractions_CFA.xlsx",
+        )
+        out.append({"team": "Grade 4 Math", "label": "Grade 4 fractions CFA", "files": [gen4],
+                    "mapping": gen4.mapping_toml})
 
     # Grade 7 ELA ----------------------------------------------------------------------
     reading7 = [
@@ -146,16 +190,16 @@ def demo_files() -> list[dict[str, Any]]:
         S("Reading Comprehension: Informational Text", -0.35, 0.25, {"ELL": -0.3}),
     ]
     out.append({"team": "Grade 7 ELA", "label": "Grade 7 i-Ready Reading diagnostics",
-                "files": [iready_diagnostic(r["7"], "Reading", reading7, seed=10,
+                "files": [iready_diagnostic(r["7"], "Reading", reading7, windows, seed=10,
                                               school=SCHOOL, file_name="Diagnostic_Results_ELA_Grade7.csv")]})
     out.append({"team": "Grade 7 ELA", "label": "Grade 7 Star Reading screenings",
-                "files": [star_assessment(r["7"], "Reading", skill=S("Star Reading", 0.0, 0.25), seed=11,
+                "files": [star_assessment(r["7"], "Reading", windows, skill=S("Star Reading", 0.0, 0.25), seed=11,
                                             school=SCHOOL, file_name="SR_v2_Grade7.csv")]})
     standards7 = [
         S("RL.7.1", 0.3, 0.3), S("RL.7.2", -0.1, 0.3), S("RI.7.6", -1.0, 0.0, {"ELL": -0.3}),
         S("L.7.4", 0.0, 0.25, {"ELL": -0.5}),
     ]
-    for window in SCHOOL_YEAR:
+    for window in windows:
         season = window.term.split()[0]
         gen7 = masteryconnect_tracker(
             r["7"], standards7, window, assessment="Grade 7 ELA Standards Tracker", seed=12 + window.index,
@@ -167,11 +211,14 @@ def demo_files() -> list[dict[str, Any]]:
         S("RL.7.1 Cite textual evidence", 0.3, 0.3), S("RL.7.2 Determine a theme", -0.1, 0.3),
         S("RI.7.6 Author's point of view", -1.0, 0.0), S("L.7.4 Word meaning from context", 0.0, 0.25),
     ]
-    canvas = canvas_outcome_results(
-        r["7"], outcomes, assignment="Unit 2 Performance Task", window=Window(0, "", dt.date(2025, 11, 3)),
-        seed=15, file_name="Canvas_Outcome_Results_ELA7_Unit2.csv",
-    )
-    out.append({"team": "Grade 7 ELA", "label": "Grade 7 Canvas outcome results", "files": [canvas]})
+    if year.come(*CANVAS_DAY):
+        canvas = canvas_outcome_results(
+            r["7"], outcomes, assignment="Unit 2 Performance Task",
+            window=Window(0, "", year.day(*CANVAS_DAY)), seed=15,
+            file_name="Canvas_Outcome_Results_ELA7_Unit2.csv",
+        )
+        out.append({"team": "Grade 7 ELA", "label": "Grade 7 Canvas outcome results",
+                    "files": [canvas]})
     return out
 
 
@@ -276,23 +323,37 @@ DEMO_ACTIONS = {
 }
 
 
-def _add_story(db: Database, goal_id: int, team: str, skill: str) -> None:
-    """Actions, what worked, next step and past check-ins for a new demo goal."""
+def _add_story(db: Database, goal_id: int, team: str, skill: str, year: DemoYear) -> None:
+    """Actions, what worked, next step and check-ins for a new demo goal, as far as ``year``
+    has come: an action not started yet is planned, one not due yet is in progress (with no
+    evidence so far), and a check-in still ahead is scheduled with no notes."""
     story = DEMO_ACTIONS.get((team, skill))
     if story is None:
         return
     actions, worked, next_step = story
+    done = 0
     for what, who, start, due, status, evidence in actions:
+        start, due = year.day(start.month, start.day), year.day(due.month, due.day)
+        if start > year.today:
+            status, evidence = "planned", ""
+        elif status == "done" and due > year.today:
+            status, evidence = "in progress", ""
+        done += status == "done"
         add_action(db, goal_id, what=what, who=who, start_date=start, due_date=due,
                    status=status, evidence=evidence)
-    update_goal(db, goal_id, what_worked=worked, next_step=next_step)
-    for day, going in ((dt.date(2025, 11, 14), "Started well; routines are in place."),
-                       (dt.date(2026, 2, 6), "Winter results are in: see the progress chart.")):
-        add_signpost(db, goal_id, day, how_going=going, done=True)
+    if done:
+        update_goal(db, goal_id, what_worked=worked, next_step=next_step)
+    for (month, day), going in (((11, 14), "Started well; routines are in place."),
+                                ((2, 6), "Winter results are in: see the progress chart.")):
+        if year.come(month, day):
+            add_signpost(db, goal_id, year.day(month, day), how_going=going, done=True)
+        else:
+            add_signpost(db, goal_id, year.day(month, day))
 
 
-def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
-    """One or two goals per team through collabplan.goals."""
+def _ensure_goals(db: Database, priorities: dict[str, int], year: DemoYear) -> int:
+    """One or two goals per team through collabplan.goals, posted with a target date ahead
+    (the next testing window or semester end after ``year.today``)."""
 
     created = 0
     for team, assessment, skill, population, metric, change, priority, why in DEMO_GOALS:
@@ -307,13 +368,17 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
         if any(json.loads(p or "{}") == population for (p,) in existing):
             continue
         first = db.rows(
-            "SELECT a.id FROM administration a WHERE a.assessment_id = ?"
+            "SELECT a.id, a.date FROM administration a WHERE a.assessment_id = ?"
             " AND EXISTS (SELECT 1 FROM score s WHERE s.administration_id = a.id AND s.skill = ?)"
             " ORDER BY a.date, a.term LIMIT 1",
             [assessment_id, skill],
         )
         if not first:
             continue
+        windows = [(d, "") for (d,) in db.rows(
+            "SELECT date FROM administration WHERE assessment_id = ? AND date IS NOT NULL",
+            [assessment_id])]
+        target_date = next_target_date(year.today, windows, after=first[0][1]).date
         try:
             base = compute_baseline(db, first[0][0], skill, metric, population)
             target = round(min(100.0, max(0.0, base.value + change)), 1)
@@ -321,19 +386,23 @@ def _ensure_goals(db: Database, priorities: dict[str, int]) -> int:
                 db, team_id=int(team_id), assessment_id=int(assessment_id), skill=skill, metric=metric,
                 baseline_administration_id=int(first[0][0]), population=population,
                 priority_id=priorities.get(priority), why=why, target_value=target,
-                target_date=dt.date(2026, 5, 29), status="active",
+                target_date=target_date, status="active",
             )
             created += 1
             if "group" not in population:  # one story per team: its main goal
-                _add_story(db, int(goal_id), team, skill)
+                _add_story(db, int(goal_id), team, skill, year)
         except (ValueError, TypeError):
             continue  # a goal the current rules refuse is left out of the demo
     return created
 
 
 # -- the entry point ---------------------------------------------------------------------
-def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
-    """Build (or complete) the demo school; returns counts of what it holds and what was added."""
+def load_demo(
+    db: Database, progress: Progress | None = None, *, today: dt.date | None = None
+) -> dict[str, int]:
+    """Build (or complete) the demo school in the school year of ``today`` (default: the real
+    today; tests pass a fixed day); returns counts of what it holds and what was added."""
+    year = DemoYear(today or dt.date.today())
     def report(fraction: float, message: str) -> None:
         if progress is not None:
             progress(min(max(fraction, 0.0), 1.0), message)
@@ -342,7 +411,7 @@ def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
     teams_added = _ensure_school_and_teams(db)
     priorities = _ensure_priorities(db)
     report(0.05, "Writing the demo exports")
-    uploads = demo_files()
+    uploads = demo_files(year)
     added = duplicates = 0
     for i, item in enumerate(uploads):
         report(0.08 + 0.8 * i / len(uploads), f"Importing {item['label']}")
@@ -360,9 +429,9 @@ def load_demo(db: Database, progress: Progress | None = None) -> dict[str, int]:
             else:
                 added += 1
     report(0.9, "Drafting the teams' goals")
-    goals_added = _ensure_goals(db, priorities)
+    goals_added = _ensure_goals(db, priorities, year)
     report(0.95, "Filling in the planning workspace")
-    seed_workspace(db)
+    seed_workspace(db, today=year.today)
     report(1.0, "The demo school is ready")
     return {
         "teams": int(db.scalar("SELECT count(*) FROM team")),

@@ -11,7 +11,7 @@ from collabplan.db import Database
 from collabplan.workspace import survey, teams, theory, vision
 
 
-def seed_workspace(db: Database, seed: int = 7) -> None:
+def seed_workspace(db: Database, seed: int = 7, today: date | None = None) -> None:
     """Fill a plausible, partly completed workspace for the demo school.
 
     Uses the teams already in the database (creating two when there are none). Does nothing
@@ -22,7 +22,7 @@ def seed_workspace(db: Database, seed: int = 7) -> None:
     ):
         return
     rng = random.Random(seed)
-    today = date.today()
+    today = today or date.today()
     for name, role in [
         ("Dr. Alvarez", "Principal"),
         ("Ms. Chen", "Instructional coach"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from collabplan import metrics
 from collabplan.samples.demo import load_demo
+from tests.conftest import DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +19,8 @@ def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     database = db_module.connect(path)
     steps: list[tuple[float, str]] = []
-    first = load_demo(database, progress=lambda f, m: steps.append((f, m)))
-    second = load_demo(database)
+    first = load_demo(database, progress=lambda f, m: steps.append((f, m)), today=DEMO_TODAY)
+    second = load_demo(database, today=DEMO_TODAY)
     yield database, first, second, steps
     database.close()
 
@@ -129,3 +132,31 @@ def test_demo_reports_progress_from_0_to_1(demo):
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
     assert all(message for _, message in steps)
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 5), dt.date(2028, 3, 1)])
+def test_demo_is_built_in_the_school_year_of_today(tmp_path, today):
+    from collabplan import db as db_module
+    from collabplan.goals.advice import school_year
+
+    database = db_module.connect(tmp_path / "demo.duckdb")
+    load_demo(database, today=today)
+    start, _ = school_year(today)
+    dates = sorted(d for (d,) in database.rows("SELECT DISTINCT date FROM administration"))
+    assert dates and all(start <= d <= today for d in dates)
+    terms = {t for (t,) in database.rows("SELECT DISTINCT term FROM administration") if t}
+    y = start.year
+    expected = {f"Fall {y}-{y + 1}"} | ({f"Winter {y}-{y + 1}"} if today.month < 8 else set())
+    assert expected <= terms
+    assert not any(t.startswith("Spring") for t in terms)  # May has not come
+    goals = database.rows("SELECT target_date, status FROM goal")
+    assert goals and all(t > today and s == "active" for t, s in goals)
+    if today == dt.date(2026, 12, 5):  # the fall results only: the first semester's end
+        assert {t for t, _ in goals} == {dt.date(2027, 1, 31)}
+    # nothing is done ahead of its day: future check-ins are scheduled, not written
+    assert not database.scalar("SELECT count(*) FROM signpost WHERE done AND date > ?", [today])
+    assert not database.scalar(
+        "SELECT count(*) FROM action WHERE status <> 'planned' AND start_date > ?", [today])
+    assert not database.scalar(
+        "SELECT count(*) FROM action WHERE status = 'done' AND due_date > ?", [today])
+    database.close()
