@@ -61,7 +61,7 @@ with left:
                 + (" · lagging" if r.status == "lagging" else "") for r in ok.itertuples()}
         pick, go = st.columns([3, 2], vertical_alignment="bottom")
         skill = pick.selectbox("Start a goal on", order, key="review_goal_skill",
-                               format_func=lambda s: said.get(s, str(s)),
+                               format_func=lambda s: said.get(s, f"{s} · {text.fewer_than()}"),
                                help="Lowest % proficient first; any skill can become a goal.")
         if go.button(f"Start a goal: {safe.md(skill)}", key="goal_from_skill",
                      icon=":material/flag:"):
