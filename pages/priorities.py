@@ -35,9 +35,9 @@ if me.role != "leader":
     page_link("goal_board.py", "See the goal board by priority", icon=":material/dashboard:")
     st.stop()
 
-with st.form("pr_floor"):
-    st.markdown("**When does a skill lag?**")
-    new_floor = st.number_input(
+with st.expander(f"When does a skill lag? Now: under {floor:g}% of students proficient, or "
+                 "well below the test's other skills"), st.form("pr_floor"):
+    new_floor = st.columns([2, 3])[0].number_input(
         "A skill lags when fewer than this % of students are proficient",
         min_value=0, max_value=100, value=int(round(floor)), step=5, key="pr_floor",
         help=FLOOR_HELP,
@@ -49,7 +49,10 @@ with st.form("pr_floor"):
             gui.show_refusal(exc)
         else:
             ui.after_write()
-            st.toast(f"Saved: a skill under {new_floor:g}% proficient now lags.")
+            st.session_state["pr_floor_saved"] = new_floor
+            st.rerun()
+if (saved := st.session_state.pop("pr_floor_saved", None)) is not None:
+    st.toast(f"Saved: a skill under {saved:g}% proficient now lags.")
 
 with st.form("pr_add", clear_on_submit=True):
     title = safe.text_input(st, "New priority", key="pr_title", limit=safe.NAME_LIMIT,

@@ -39,6 +39,7 @@ def test_a_leader_sets_the_floor_in_words_and_review_follows_it(db):
     next(b for b in at.button if b.label == "Save the floor").click().run()
     assert not at.exception, at.exception
     assert school.lagging_floor(db) == 35.0
+    assert any("Now: under 35% of students proficient" in e.label for e in at.expander)
     log = audit.full_log(db)
     assert log["action"].tolist() == ["setting"]
     assert log["detail"].iloc[0] == "lagging floor 50% -> 35% proficient"
