@@ -94,16 +94,33 @@ def _code_subject(skills: list[str]) -> str | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
+def _skills_by_assessment(db: Database) -> pd.DataFrame:
+    """(assessment_id, skill) pairs. An upload of one assessment (most files) gives all its
+    skills to it; only an upload of several (a MAP file of Math and Reading) is read score by
+    score."""
+    return db.query(
+        """
+        WITH ua AS (SELECT DISTINCT s.upload_id, a.assessment_id FROM sitting s
+                    JOIN administration a ON a.id = s.administration_id),
+        single AS (SELECT upload_id, any_value(assessment_id) AS assessment_id FROM ua
+                   GROUP BY upload_id HAVING count(*) = 1)
+        SELECT DISTINCT one.assessment_id, m.skill FROM measure m
+        JOIN single one ON one.upload_id = m.upload_id WHERE m.item IS NULL
+        UNION
+        SELECT DISTINCT a.assessment_id, m.skill FROM measure m
+        JOIN score_value v ON v.measure_id = m.id
+        JOIN sitting s ON s.id = v.sitting_id
+        JOIN administration a ON a.id = s.administration_id
+        WHERE m.item IS NULL AND m.upload_id NOT IN (SELECT upload_id FROM single)
+        """
+    )
+
+
 def assessment_subjects(db: Database) -> pd.DataFrame:
     """Each assessment's subject and where it came from. Columns: assessment_id, name,
     subject, subject_from ("the file", "its name", "its standards", "its team", "")."""
     found = db.query("SELECT id, name, subject FROM assessment ORDER BY id")
-    skills = db.query(
-        "SELECT DISTINCT a.assessment_id, m.skill FROM measure m"
-        " JOIN (SELECT DISTINCT upload_id, administration_id FROM sitting) s"
-        " ON s.upload_id = m.upload_id"
-        " JOIN administration a ON a.id = s.administration_id WHERE m.item IS NULL"
-    )
+    skills = _skills_by_assessment(db)
     teams = db.query(
         "SELECT DISTINCT a.assessment_id, t.subject FROM upload u"
         " JOIN (SELECT DISTINCT upload_id, administration_id FROM sitting) s ON s.upload_id = u.id"
