@@ -20,6 +20,7 @@ from collabplan.goals.adopt import ADOPTABLE_FEEDBACK, adoptions
 from collabplan.goals.feedback import list_feedback
 from collabplan.goals.model import LIFECYCLE_LABELS, LOCAL, list_goals, statement_text
 from collabplan.goals.progress import PROGRESS_STATUSES, goal_progress, point_text
+from collabplan.goals.values import none_if_missing
 from collabplan.text import long_date, when
 from collabplan.text import pct_exact as pct
 
@@ -114,7 +115,7 @@ def card_actions(db: Database, goal_id: int, spread: pd.DataFrame | None = None
     for r in list_actions(db, goal_id).to_dict("records"):
         aid = int(r["id"])
         out.append({
-            "id": aid, "what": r["what"], "who": r["who"], "status": r["status"],
+            "id": aid, "what": r["what"], "who": none_if_missing(r["who"]), "status": r["status"],
             "due": long_date(r["due_date"]) if r["due_date"] else None,
             "adopted_from": _adopted_from(spread, aid),
             "adopted_by": _adopted_by(spread, "from_action_id", aid),
