@@ -63,6 +63,7 @@ if ranked:
     goal_names = {g.id: f"{g.team}: {g.skill} ({LIFECYCLE_LABELS[g.status]})" for g in own_goals}
     target = remembered_select(
         "Ideas you adopt go into", [g.id for g in own_goals], key="gb_adopt_goal",
+        container=st.columns([3, 2])[0],
         default=ranked[0].id, format_func=goal_names.get,
         help="Adopt an action or a suggestion from another team's card: it is added to this "
              "goal's action plan as planned, for your team to give a who and dates.")
