@@ -117,7 +117,7 @@ for i, r in enumerate(where.itertuples()):
             + (f" (as “{safe.md(r.skill)}”)" if r.skill != picked["skill"] else ""))
         if right.button("Open in Data review", key=f"coach_open_{i}",
                         icon=":material/insights:",
-                        help=f"Data review on {r.team}, {r.assessment}, {r.label}"):
+                        help=safe.md(f"Data review on {r.team}, {r.assessment}, {r.label}")):
             review_link.open_review(None if r.team_id == 0 else int(r.team_id),
                                     int(r.assessment_id), int(r.administration_id), r.skill,
                                     grade)

@@ -102,7 +102,8 @@ def _adopt_button(container, kind: str, source_id: int, what: str, owner_team: i
         return
     if container.button("Adopt", key=f"gb_adopt_{kind}_{source_id}",
                         icon=":material/playlist_add:",
-                        help=f"Add it to {target_goal.team}'s plan for {target_goal.skill}"):
+                        help=safe.md(f"Add it to {target_goal.team}'s plan for "
+                                     f"{target_goal.skill}")):
         try:
             fn = adopt.adopt_action if kind == "action" else adopt.adopt_feedback
             new_id = fn(db, source_id, target_goal.id, viewer=me)
