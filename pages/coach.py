@@ -63,7 +63,8 @@ names = dict(zip(skills["key"], skills["skill"], strict=True))
 
 def _picked_row() -> None:
     """A row picked in the table opens that skill below (the Skill box follows)."""
-    rows = st.session_state["coach_table"].selection.rows
+    state = st.session_state.get("coach_table") or {}
+    rows = (state.get("selection") or {}).get("rows") or []
     if rows and rows[0] < len(st.session_state.get("coach_table_keys", [])):
         remember(st.session_state["coach_table_keys"][rows[0]], "coach_skill")
 

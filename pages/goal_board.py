@@ -67,6 +67,9 @@ if ranked:
         default=ranked[0].id, format_func=goal_names.get,
         help="Adopt an action or a suggestion from another team's card: it is added to this "
              "goal's action plan as planned, for your team to give a who and dates.")
+elif me.role == "teacher":
+    st.caption("Draft a goal for your team to adopt other teams' actions and suggestions "
+               "into its plan.")
 target_goal = next((g for g in own_goals if g.id == target), None)
 
 just = st.session_state.get(ADOPTED_KEY)
