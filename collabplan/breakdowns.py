@@ -30,6 +30,7 @@ from collabplan.metrics import (
     where_for,
 )
 from collabplan.school import lagging_floor
+from collabplan.skill_codes import fullest_label, skill_key, standard_code
 from collabplan.text import natural_key
 
 
@@ -231,6 +232,12 @@ def skill_bands(
     return db.query(sql, [*w.params, *band_params])
 
 
+#: The columns of :func:`coach_lagging`.
+COACH_COLUMNS = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
+                 "date", "skill", "key", "code", "skill_label", "students", "pct_proficient",
+                 "median", "below", "under_floor", "lags_in", "teams", "repeated"]
+
+
 def coach_lagging(
     db: Database, filters: Filters | None = None, *, viewer: Viewer = LOCAL
 ) -> pd.DataFrame:
@@ -238,9 +245,12 @@ def coach_lagging(
 
     Status is computed within each team's administration, as a team sees it on its own
     review page. Columns: team_id, team, assessment_id, assessment, administration_id, label,
-    date, skill, students, pct_proficient, median, below (points under the median),
-    under_floor (under the school's floor: lags whatever the median), lags_in (how many team × administration windows the same assessment skill lags in),
-    teams (names of the teams where it lags), repeated (lags_in > 1).
+    date, skill, key (:func:`~collabplan.skill_codes.skill_key`: the standard code, else the
+    name), code (the standard code or None), skill_label (the fullest name of that key),
+    students, pct_proficient, median, below (points under the median), under_floor (under the
+    school's floor: lags whatever the median), lags_in (how many
+    team × administration windows the same skill lags in, across assessments: one standard
+    is matched by its code), teams (names of the teams where it lags), repeated (lags_in > 1).
     """
     filters = scoped(filters or Filters(), viewer)
     everyone = replace(filters, team_id=None)
@@ -305,16 +315,18 @@ def coach_lagging(
     df = db.query(sql, [*sitting_params, *measure_params])
     floor = lagging_floor(db)
     df = add_status(df, group_by=["team_id", "administration_id"], floor=floor)
-    cols = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
-            "date", "skill", "students", "pct_proficient", "median", "below", "under_floor",
-            "lags_in",
-            "teams", "repeated"]
+    cols = COACH_COLUMNS
     lag = df[df["status"] == "lagging"].copy() if not df.empty else df
     if lag.empty:
         return pd.DataFrame(columns=cols)
     lag["below"] = (lag["median"] - lag["pct_proficient"]).round(1)
     lag["under_floor"] = lag["pct_proficient"] < floor
-    key = ["assessment_id", "skill"]
+    # one standard is one skill across assessments: "RI.7.6" = "RI.7.6 Author's point of view"
+    lag["key"] = lag["skill"].map(skill_key)
+    lag["code"] = lag["skill"].map(standard_code)
+    labels = lag.groupby("key")["skill"].agg(fullest_label)
+    lag = lag.join(labels.rename("skill_label"), on="key")
+    key = ["key"]
     lag["lags_in"] = lag.groupby(key)["administration_id"].transform("size").astype(int)
     teams = lag.groupby(key)["team"].agg(lambda t: ", ".join(sorted(set(t), key=natural_key)))
     lag = lag.join(teams.rename("teams"), on=key)

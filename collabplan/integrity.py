@@ -109,6 +109,9 @@ NOT_RELATIONS: dict[tuple[str, str], str] = {
     ("student", "local_id"): "the school's own student id, text",
     ("student_change", "local_id"): "the school's own student id, text",
     ("id_floor", "last_id"): "the last sitting or measure id given out",
+    ("action", "adopted_from_action_id"): "where an adopted idea came from; the source action "
+    "may be removed later (its team edits its plan), and the copy stays the adopting team's",
+    ("action", "adopted_from_feedback_id"): "the same, for an idea adopted from feedback",
 }
 
 #: Tables whose ids are not from a sequence but ``max(id) + 1`` (ingest/store.py), with the

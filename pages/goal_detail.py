@@ -119,6 +119,11 @@ edited = st.data_editor(
         "evidence": st.column_config.TextColumn("Evidence of effect"),
     },
 )
+adopted = [a for a in gui.card_actions(goal_id) if a["adopted_from"]]
+if adopted:
+    st.caption("Adopted from other teams: " + "; ".join(
+        f"“{safe.md(a['what'])}” ({safe.md(a['adopted_from'])})" for a in adopted)
+        + (". Remove a row and save to take one back out." if can_edit else "."))
 if can_edit and st.button("Save action plan", key="gdt_save_actions", icon=":material/save:"):
     try:
         saved = save_actions(db, goal_id, safe.clean_frame(edited, ("what", "who", "evidence")), by_team_id=by_team,

@@ -6,7 +6,7 @@ import streamlit as st
 
 from collabplan import breakdowns, charts, disclosure, metrics, review, school, text, ui
 from collabplan.ui import filters as review_filters
-from collabplan.ui import safe
+from collabplan.ui import review_link, safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_segments, remembered_select
 
@@ -28,6 +28,7 @@ VIEWS = ["Skills by class", "Skills by teacher", "Skills by group", "Growth", "E
 
 me = ui.viewer()
 st.title("Data review")
+review_link.apply_review_link()  # ?team=&assessment=&window=&skill= (the coach view's links)
 choice = review_filters.review_filters(viewer=me)
 if choice is None:
     review_filters.no_data()
@@ -46,6 +47,20 @@ if summary.empty:
     st.info("No skill scores for these filters: choose another class, teacher or group in the "
             "sidebar, or **All**.", icon=":material/filter_alt_off:")
     st.stop()
+
+linked = review_link.linked_skill(flt.team_id, flt.assessment_id, choice.administration_id)
+if linked:
+    row = summary[summary["skill"] == linked]
+    if row.empty:
+        st.info(f"**{safe.md(linked)}** has no scores for these filters.",
+                icon=":material/travel_explore:")
+    else:
+        r = row.iloc[0]
+        said = (text.fewer_than() if r["status"] == "suppressed" else
+                f"{text.pct(r['pct_proficient'])} proficient ({text.count(int(r['students']), 'student')})"
+                + (", lagging" if r["status"] == "lagging" else ""))
+        st.info(f"Opened from the coach view on **{safe.md(linked)}**: {said} in this window.",
+                icon=":material/travel_explore:")
 
 earlier = choice.earlier
 since_id = int(earlier["id"].iloc[0]) if not earlier.empty else None

@@ -416,12 +416,17 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
 
 @text_as_text
 def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
-    """Lagging skills across teams, ranked by points below their median; skills that lag
-    in more than one team or window are marked "· repeated". ``df``: breakdowns.coach_lagging."""
+    """Lagging skills across teams, ranked by points below their median, furthest first (the
+    top bar); skills that lag in more than one team or window are marked "lags in N". The
+    title names the top bar's skill, team and window. ``df``: breakdowns.coach_lagging."""
     if df.empty:
         return empty_figure("No skill lags in any team")
-    rows = df.head(max_rows).iloc[::-1]
+    ranked = df.sort_values("below", ascending=False, kind="stable").head(max_rows)
+    rows = ranked.iloc[::-1]  # a horizontal bar chart draws its last category on top
     labels = [f"{r.skill} · {r.team} · {r.label}" for r in rows.itertuples()]
+    if len(set(labels)) < len(labels) and "assessment" in rows:
+        # two assessments with a "Fall" window: name the assessment, or the bars would merge
+        labels = [f"{lab} · {a}" for lab, a in zip(labels, rows["assessment"], strict=True)]
     text = [f"{r.below:.0f} points below ({pct(r.pct_proficient)}, n={r.students})"
             + (f" · lags in {r.lags_in}" if r.repeated else "") for r in rows.itertuples()]
     fig = go.Figure(go.Bar(
@@ -431,14 +436,11 @@ def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
         text=text, textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
-    repeated = df[df["repeated"]].drop_duplicates(["assessment_id", "skill"])
-    if repeated.empty:
-        first = df.iloc[0]
-        title = f"Furthest behind: {first['skill']} in {first['team']}, {first['below']:.0f} points below"
-    else:
-        many = len(repeated) > 1
-        title = (f"{len(repeated)} skill{'s lag' if many else ' lags'} in more than one "
-                 f"team or window; most often {repeated.sort_values('lags_in').iloc[-1]['skill']}")
+    top = ranked.iloc[0]
+    title = (f"Furthest behind: {top['skill']} in {top['team']} ({top['label']}), "
+             f"{top['below']:.0f} points below")
+    if bool(top["repeated"]):
+        title += f"; it lags in {int(top['lags_in'])} team windows"
     reach = max(float(df["below"].max()), 10.0) * 2.1
     fig.update_layout(**_layout(title, len(rows), per_row=40))
     fig.update_xaxes(range=[0, reach], title="Points below the team's median skill",

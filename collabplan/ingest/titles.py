@@ -93,11 +93,19 @@ def title_fields(rows: list[list[Any]]) -> TitleFields:
         grade = "K" if grade.lower() in ("k", "kindergarten") else grade
     subject = found.get("subject")
     if subject is None and name:
-        subject = next((s for s, pattern in _SUBJECTS if pattern.search(name)), None)
+        subject = subject_in(name)
     return TitleFields(
         name=name, teacher=found.get("teacher"), grade=grade, class_name=found.get("class"),
         subject=subject, date=found.get("date"), rows=tuple(used),
     )
+
+
+def subject_in(text: str | None) -> str | None:
+    """The subject a name or label says ("Grade 3 Math CFA" -> "Math", "ELA" -> "Reading"),
+    or None when it names none of Math, Reading, Writing, Science and Social Studies."""
+    if not text:
+        return None
+    return next((s for s, pattern in _SUBJECTS if pattern.search(text)), None)
 
 
 def _read_piece(piece: str, found: dict[str, str]) -> bool:

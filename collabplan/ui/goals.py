@@ -36,6 +36,7 @@ from collabplan.ui.home import page_link
 GOAL_KEY = "goal_open_id"  # the goal open on Goal & actions
 DRAFT_KEY = "goal_draft_id"  # the goal being refined on Draft a goal
 TEAM_KEY = "goal_acting_team"  # the team making changes / giving feedback
+ADOPTED_KEY = "goal_board_adopted"  # the action just adopted on the board (ids and its words)
 
 NO_DATA = "No results yet: upload a file on **Upload results** or load the demo school on **Home**."
 
@@ -43,6 +44,7 @@ list_teams = cached(lookups.list_teams)
 list_priorities = cached(priorities.list_priorities)
 list_assessments = cached(lookups.list_assessments)
 board_cards = cached(board.board_cards)
+card_actions = cached(board.card_actions)
 goal_progress = cached(progress.goal_progress)
 get_goal = cached(model.get_goal)
 goal_history = cached(model.goal_history)

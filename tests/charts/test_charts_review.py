@@ -198,4 +198,36 @@ def test_coach_chart_ranks_lagging_skills_and_marks_repeats():
     assert list(bar.x) == [11.0, 22.5, 29.2]
     assert bar.text[2] == "29 points below (25%, n=24) · lags in 2"
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
-    assert title(fig) == "1 skill lags in more than one team or window; most often RI.7.6"
+    # the title names the top bar (the furthest below), never another skill
+    assert title(fig) == ("Furthest behind: RI.7.6 in Grade 7 (Fall), 29 points below; "
+                          "it lags in 2 team windows")
+
+
+def test_coach_chart_title_names_its_top_bar_when_another_skill_repeats_more():
+    # issue 17: "Vocabulary" lags in three windows, but RI.7.6 is furthest below: the old
+    # title named the most repeated skill while the top bar showed another
+    df = pd.DataFrame({
+        "team": ["Grade 7", "Grade 3", "Grade 3", "Grade 3"], "assessment_id": [2, 1, 1, 1],
+        "assessment": ["Tracker", "i-Ready", "i-Ready", "i-Ready"],
+        "label": ["May", "Fall", "Winter", "Spring"],
+        "skill": ["RI.7.6", "Vocabulary", "Vocabulary", "Vocabulary"],
+        "students": [24, 30, 30, 30], "pct_proficient": [5.0, 22.0, 23.0, 34.0],
+        "below": [48.3, 41.1, 49.4, 45.7], "lags_in": [1, 3, 3, 3],
+        "repeated": [False, True, True, True],
+    })
+    fig = charts.coach_chart(df)
+    top_bar = fig.data[0].y[-1]
+    assert top_bar == "Vocabulary · Grade 3 · Winter"
+    assert title(fig).startswith("Furthest behind: Vocabulary in Grade 3 (Winter), 49 points")
+    assert "RI.7.6" not in title(fig)
+
+
+def test_coach_chart_keeps_two_assessments_windows_of_one_name_apart():
+    df = pd.DataFrame({
+        "team": ["Grade 3", "Grade 3"], "assessment_id": [1, 2],
+        "assessment": ["i-Ready", "Star"], "label": ["Fall", "Fall"],
+        "skill": ["Vocabulary", "Vocabulary"], "students": [30, 30],
+        "pct_proficient": [20.0, 30.0], "below": [30.0, 20.0], "lags_in": [2, 2],
+        "repeated": [True, True],
+    })
+    assert len(set(charts.coach_chart(df).data[0].y)) == 2

@@ -31,7 +31,7 @@ PAGES = [
     )
 ]
 #: Pages with no select box on the demo school (the others must have at least one tried).
-NO_BOXES = {"home", "coach", "priorities", "reports"}
+NO_BOXES = {"home", "priorities", "reports"}
 #: Pages whose select boxes belong to a dropped file, which Streamlit forgets on leaving the page.
 FORGOTTEN_ON_LEAVING = {"upload"}
 
