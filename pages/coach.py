@@ -3,7 +3,7 @@ lag in more than one team or testing window called out."""
 
 import streamlit as st
 
-from collabplan import breakdowns, catalog, charts, ui
+from collabplan import breakdowns, catalog, charts, text, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui import safe
 from collabplan.ui.cache import cached
@@ -29,7 +29,7 @@ if lagging.empty:
 
 repeated = lagging[lagging["repeated"]].drop_duplicates(["assessment_id", "skill"])
 if not repeated.empty:
-    lines = [f"- **{safe.md(r.skill)}** ({safe.md(r.assessment)}): {r.lags_in} windows, "
+    lines = [f"- **{safe.md(r.skill)}** ({safe.md(r.assessment)}): {text.count(r.lags_in, 'window')}, "
              f"in {safe.md(r.teams)}"
              for r in repeated.sort_values("lags_in", ascending=False).itertuples()]
     st.warning("**Lagging more than once** (across teams or testing windows)\n\n"
@@ -41,5 +41,8 @@ table = lagging.rename(columns={
     "students": "Students", "pct_proficient": "% proficient", "median": "Team median",
     "below": "Points below", "lags_in": "Lags in",
 })
-st.dataframe(table[["Skill", "Team", "Assessment", "Testing window", "% proficient",
-                    "Team median", "Points below", "Students", "Lags in"]], hide_index=True)
+st.dataframe(text.table(table, columns=["Skill", "Team", "Assessment", "Testing window",
+                                        "% proficient", "Team median", "Points below", "Students",
+                                        "Lags in"],
+                        formats={"% proficient": text.pct, "Team median": text.pct,
+                                 "Points below": text.score}), hide_index=True)

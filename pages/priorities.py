@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import text, ui
 from collabplan.goals.priorities import (
     add_priority,
     delete_priority,
@@ -57,7 +57,7 @@ for row in priorities.to_dict("records"):
         archived = "" if row["active"] else " (archived)"
         head.markdown(f"**{safe.md(row['title'])}**{archived}  \n"
                       + (f"{safe.md(row['description'])}  \n" if row["description"] else "")
-                      + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
+                      + text.count(int(row["goals"]), "goal"))
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
             move_priority(db, pid, -1, viewer=me)
             ui.after_write()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import text, ui
 from collabplan.goals import model, progress, signposts, values
 from collabplan.ui import progress as pui
 from collabplan.ui import safe, signin
@@ -41,7 +41,8 @@ with left:
     if upcoming.empty:
         st.caption("No signposts in the next 60 days: schedule some below.")
     else:
-        st.dataframe(upcoming[["date", "when", "team", "skill"]], hide_index=True, width="stretch")
+        st.dataframe(text.table(upcoming, columns=["date", "when", "team", "skill"]),
+                     hide_index=True, width="stretch")
 with right:
     st.subheader("Goals behind their line")
     behind = goals_behind(viewer=me)

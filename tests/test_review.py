@@ -21,7 +21,7 @@ def test_guided_review_answers_are_drafted_from_the_numbers(db, school):
     bands = breakdowns.skill_bands(db, Filters(), school["winter"])
     answers = review.review_answers(summary, growth, "Fall", bands)
     text = {a.question: a.answer for a in answers}
-    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% (n=24).")
+    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% of 24 students.")
     # winter: 91.7, 58.3, 54.2, 83.3 -> median 70.8
     assert text["Which skills lag?"] == (
         "Lagging: L.7.4, 54%, 17 points below the median; "
