@@ -65,3 +65,54 @@ def test_student_lists_download_cannot_run_formulas(db, school):
     csv = exports.to_csv_bytes(lists.combined).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "'=1+1" in csv
     assert "\n=" not in csv and ",=" not in csv
+
+
+def _by(rows: list[tuple[str, str | None, int, float]]):
+    """A skill_summary(..., by=...) frame: (skill, by, students, pct_proficient)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"skill": s, "by": b, "students": n, "proficient": round(n * p / 100),
+                          "pct_proficient": p, "status": "typical"} for s, b, n, p in rows],
+                        columns=["skill", "by", "students", "proficient", "pct_proficient",
+                                 "status"])
+
+
+def test_a_breakdown_with_nothing_to_compare_says_why_and_what_to_do():
+    none = review.breakdown_gap(_by([("Vocabulary", None, 30, 50.0)]), "teacher")
+    assert "name no teacher" in none and "roster" in none and "Skills by class" in none
+    assert review.breakdown_gap(_by([]), "class").startswith("These results name no class")
+    one = review.breakdown_gap(_by([("Vocabulary", "Ms. Lee", 30, 50.0),
+                                    ("Fluency", "Ms. Lee", 30, 70.0)]), "teacher")
+    assert "one teacher (Ms. Lee)" in one and "repeat the skill chart" in one
+    assert "compare teachers" in one
+    small = review.breakdown_gap(_by([("Vocabulary", "A", 4, 50.0), ("Vocabulary", "B", 5, 60.0)]),
+                                 "class")
+    assert "fewer than 10 students" in small
+    assert review.breakdown_gap(_by([("Vocabulary", "A", 14, 50.0),
+                                     ("Vocabulary", "B", 15, 60.0)]), "class") is None
+
+
+def _items(rows: list[tuple[str, str, float, float]]):
+    """An item_analysis frame: (item, standard, points, max_points)."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["item", "standard", "points", "max_points"])
+    df["students"] = 20
+    df["pct_earned"] = 100 * df["points"] / df["max_points"]
+    return df
+
+
+def test_the_skill_chart_and_the_questions_say_what_each_ranks_and_where_they_differ():
+    summary = _by([("RI.7.6 Author's point of view", None, 30, 30.0),
+                   ("L.7.4 Word meaning", None, 30, 60.0)]).drop(columns="by")
+    agree = review.skills_and_questions(summary, _items([("Q1", "RI.7.6", 5, 20),
+                                                         ("Q2", "L.7.4", 15, 20)]))
+    assert "share of students proficient" in agree and "average share of points earned" in agree
+    assert "Both point to RI.7.6 Author's point of view." in agree
+    differ = review.skills_and_questions(summary, _items([("Q1", "RI.7.6", 16, 20),
+                                                          ("Q2", "L.7.4", 4, 20),
+                                                          ("Q3", "L.7.4", 10, 20)]))
+    assert differ.count(".") >= 2 and "point to different skills" in differ
+    assert "RI.7.6 Author's point of view (30% proficient)" in differ
+    assert "L.7.4 (35% of its points)" in differ
+    assert "Both" not in review.skills_and_questions(summary, _items([]))

@@ -86,6 +86,10 @@ def _states(db: db_module.Database) -> Iterator[tuple[str, str, dict]]:
             yield (f"Data review {assessment_id}/{admin_id} {view}", "pages/review.py",
                    {ui.FILTERS_KEY: {"assessment_id": assessment_id,
                                      "administration_id": admin_id, "view": view}})
+    for (team_id,) in db.rows("SELECT id FROM team ORDER BY id"):
+        for view in ("Skills by class", "Skills by teacher"):
+            yield (f"Data review team {team_id} {view}", "pages/review.py",
+                   {ui.FILTERS_KEY: {"team_id": team_id, "view": view}})
     for (goal_id,) in db.rows("SELECT id FROM goal ORDER BY id"):
         for page in ("pages/goal_detail.py", "pages/progress.py", "pages/signposts.py"):
             yield f"{page} goal {goal_id}", page, {gui.GOAL_KEY: int(goal_id)}
@@ -152,3 +156,16 @@ def test_the_walk_finds_each_kind_of_problem():
 ])
 def test_the_word_check(text, bad):
     assert bool(word_problems(Piece("markdown.body", text))) is bad, text
+
+
+def test_goal_history_says_no_team_named_instead_of_none(school):
+    """The history of a goal changed outside any team (a leader, the command line) reads
+    "no team named", and its headings are words."""
+    goal_id = int(school.scalar("SELECT min(id) FROM goal"))
+    at = _open("pages/goal_detail.py", {gui.GOAL_KEY: goal_id})
+    history = at.dataframe[-1].value
+    assert list(history.columns) == ["When", "Team", "What changed", "Status", "Target",
+                                     "Target date", "Priority"]
+    assert "no team named" in history["Team"].tolist()
+    assert not history.isna().any().any()
+    assert not any(word_problems(Piece("history", str(v))) for v in history.to_numpy().ravel())
