@@ -56,7 +56,7 @@ for row in priorities.to_dict("records"):
         head, up, down, arch = st.columns([6, 1, 1, 2])
         archived = "" if row["active"] else " (archived)"
         head.markdown(f"**{safe.md(row['title'])}**{archived}  \n"
-                      + (f"{safe.md(row['description'])}  \n" if row["description"] else "")
+                      + (f"{safe.md(row['description'])}  \n" if text.cell(row["description"], "") else "")
                       + text.count(int(row["goals"]), "goal"))
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
             move_priority(db, pid, -1, viewer=me)
@@ -74,7 +74,7 @@ for row in priorities.to_dict("records"):
         with st.expander("Edit or delete"):
             with st.form(f"pr_edit_{pid}"):
                 new_title = safe.text_input(st, "Title", value=row["title"], limit=safe.NAME_LIMIT)
-                new_desc = safe.text_input(st, "What it means", value=row["description"] or "")
+                new_desc = safe.text_input(st, "What it means", value=text.cell(row["description"], none=""))
                 if st.form_submit_button("Save"):
                     try:
                         update_priority(db, pid, title=new_title, description=new_desc, viewer=me)

@@ -214,6 +214,8 @@ def shown_pieces(at: AppTest, *, sidebar: bool = False) -> list[Piece]:
                 pieces += _figure_pieces(json.loads(fields["spec"]), "chart")
                 continue
             pieces += _proto_words(fields, kind)
+            if kind in ("text_input", "text_area") and isinstance(fields.get("default"), str):
+                pieces.append(Piece(f"{kind} value", fields["default"]))  # what the box holds
     for toast in at.toast:
         pieces.append(Piece("toast", toast.value))
     return pieces
