@@ -119,8 +119,8 @@ edited = actions if not can_edit else st.data_editor(
     column_config={
         "what": st.column_config.TextColumn("What", required=True),
         "who": st.column_config.TextColumn("Who"),
-        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-        "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+        "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
         "status": st.column_config.SelectboxColumn("Status", options=list(ACTION_STATUSES),
                                                    default="planned", required=True),
         "evidence": st.column_config.TextColumn("Evidence of effect"),
