@@ -195,7 +195,8 @@ OTHER_BREAKDOWN = {"teacher": "Skills by class", "class": "Skills by teacher"}
 
 def breakdown_gap(by_summary: pd.DataFrame, by_label: str) -> str | None:
     """Why a skills × ``by_label`` (class, teacher) chart would say nothing, and what to do
-    instead, in one or two sentences; None when it has two or more to compare.
+    instead, in one or two sentences of plain text (escape it before Markdown: it names a
+    class or teacher); None when it has two or more to compare.
 
     Nothing to draw: these results name no class (teacher) for any student. One column: all
     the students here have one, so the chart would repeat the skill chart. Every cell hidden:
@@ -213,7 +214,7 @@ def breakdown_gap(by_summary: pd.DataFrame, by_label: str) -> str | None:
     if len(groups) == 1:
         return (f"Every student in these results has one {by_label} ({groups[0]}), so a chart "
                 f"by {by_label} would only repeat the skill chart above. To compare {many}, "
-                f"choose **All** for {by_label.capitalize()} (or a wider team) in the sidebar; "
+                f"choose All for {by_label.capitalize()} (or a wider team) in the sidebar; "
                 f"or look at {other}.")
     shown = named[(named.get("status") != "suppressed")
                   & (named["students"] >= config.MIN_GROUP_SIZE)]

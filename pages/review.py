@@ -115,7 +115,7 @@ if view in ("Skills by class", "Skills by teacher", None):
     else:
         by_summary = disclosure.skill_summary(skill_summary(choice.window, by, viewer=me), present)
         if why_not := review.breakdown_gap(by_summary, by):
-            st.info(why_not, icon=":material/info:")
+            st.info(safe.md(why_not), icon=":material/info:")
         else:
             st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
                             key="heatmap")

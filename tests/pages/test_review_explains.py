@@ -58,7 +58,7 @@ def test_skills_by_teacher_of_one_teacher_says_it_would_repeat_the_skill_chart(d
     _school(db, {"7A": "Ms. Lee", "7B": "Mr. Kim"})
     at = _review("Skills by teacher", teacher="Ms. Lee")
     said = " ".join(i.value for i in at.info)
-    assert "one teacher (Ms. Lee)" in said and "**All**" in said
+    assert "one teacher (Ms. Lee)" in said and "choose All for Teacher" in said
     assert _charts(at) == 1
     at = _review("Skills by teacher")
     assert _charts(at) == 2 and not at.info
