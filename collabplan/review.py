@@ -15,7 +15,7 @@ from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.disclosure import shown_count
 from collabplan.school import DEFAULT_FLOOR
-from collabplan.text import fewer_than, pct, points
+from collabplan.text import count, fewer_than, pct, pct_exact, plural, points
 
 #: The person of the command line and of an app without sign-in (a leader).
 LOCAL = Viewer.local_user()
@@ -45,7 +45,8 @@ def strongest(summary: pd.DataFrame) -> str:
         return "Too few students scored to say."
     top = ok.sort_values("pct_proficient", ascending=False)
     best = top.iloc[0]
-    text = f"Strongest: {best['skill']}, {pct(best['pct_proficient'])} (n={int(best['students'])})."
+    text = (f"Strongest: {best['skill']}, {pct(best['pct_proficient'])} of "
+            f"{count(int(best['students']), 'student')}.")
     more = top[(top["status"] == "strength") & (top["skill"] != best["skill"])]
     if not more.empty:
         text += " Also strong: " + ", ".join(
@@ -106,7 +107,7 @@ def stalled(growth: pd.DataFrame | None, since: str | None) -> str:
         return f"Too few students were scored both times ({since} and now) to say."
     stuck = ok[ok["stagnant"]].sort_values("growth")
     if stuck.empty:
-        return (f"None: every skill grew at least {config.STAGNANT_BELOW:.0f} points "
+        return (f"No skill stalled: every skill grew at least {config.STAGNANT_BELOW:.0f} points "
                 f"since {since}.")
     return "Stagnant: " + "; ".join(
         f"{r.skill}, {points(r.growth)} since {since}" for r in stuck.itertuples()) + "."
@@ -158,7 +159,7 @@ def _students(n: object, suppress: bool) -> str:
     """ "12 students"; hidden or (when suppressing) 1–9: "fewer than 10 students"."""
     if suppress or pd.isna(n):
         return shown_count(n, True)
-    return f"{int(n)} students"
+    return count(int(n), "student")
 
 
 # -- the team's notes ----------------------------------------------------------------------
@@ -201,6 +202,83 @@ def save_note(
             )
 
 
+#: A skill's status (metrics.add_status) in the numbers table.
+SKILL_STATUS_WORDS = {"strength": "strength", "typical": "typical", "lagging": "lagging",
+                      "suppressed": "not shown (too few students)"}
+
+#: What the other breakdown of a "Skills by …" view is, for a sentence that points to it.
+OTHER_BREAKDOWN = {"teacher": "Skills by class", "class": "Skills by teacher"}
+
+
+def breakdown_gap(by_summary: pd.DataFrame, by_label: str) -> str | None:
+    """Why a skills × ``by_label`` (class, teacher) chart would say nothing, and what to do
+    instead, in one or two sentences of plain text (escape it before Markdown: it names a
+    class or teacher); None when it has two or more to compare.
+
+    Nothing to draw: these results name no class (teacher) for any student. One column: all
+    the students here have one, so the chart would repeat the skill chart. Every cell hidden:
+    each group is under the minimum size. ``by_summary``: skill_summary(..., by=by_label)
+    (after collabplan.disclosure)."""
+    many = plural(2, by_label)
+    other = OTHER_BREAKDOWN.get(by_label, "the skill chart above")
+    named = by_summary.dropna(subset=["by"]) if "by" in by_summary else by_summary.iloc[0:0]
+    named = named[named["by"].astype(str).str.strip() != ""]
+    if named.empty:
+        return (f"These results name no {by_label} for their students, so there is nothing to "
+                f"compare by {by_label}. Upload a roster with each student's {by_label}, or "
+                f"choose the {by_label} column when importing; meanwhile look at {other}.")
+    groups = sorted(named["by"].astype(str).unique())
+    if len(groups) == 1:
+        return (f"Every student in these results has one {by_label} ({groups[0]}), so a chart "
+                f"by {by_label} would only repeat the skill chart above. To compare {many}, "
+                f"choose All for {by_label.capitalize()} (or a wider team) in the sidebar; "
+                f"or look at {other}.")
+    shown = named[(named.get("status") != "suppressed")
+                  & (named["students"] >= config.MIN_GROUP_SIZE)]
+    if shown.empty:
+        return (f"Each {by_label}'s group here has {fewer_than()}, so no {by_label} can be "
+                f"shown on its own. Choose a wider team or all grades in the sidebar; or look "
+                f"at {other}.")
+    return None
+
+
+def _same_skill(a: str, b: str) -> bool:
+    """ "RI.7.6" and "RI.7.6 Author's point of view" name one skill; so do "Vocabulary" and
+    "vocabulary"."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+
+
+def skills_and_questions(summary: pd.DataFrame, items: pd.DataFrame) -> str:
+    """Which measure the skill chart and the question view rank, in one sentence; when their
+    weakest skill differs, a second sentence names both.
+
+    The skill chart ranks skills by the share of students proficient (each student's skill
+    score against the proficiency cut); the question view ranks questions by the average
+    share of points earned, and a standard's questions together give its points. One hard
+    question, or a skill whose students sit just under the cut, makes them differ.
+    ``summary``: skill_summary of one window (after disclosure); ``items``:
+    breakdowns.item_analysis of the same window (after disclosure)."""
+    said = ("The skill chart above ranks skills by the share of students proficient; this "
+            "view ranks questions by the average share of points earned.")
+    ok = _ok(summary) if not summary.empty else summary
+    answered = items.dropna(subset=["pct_earned"]) if not items.empty else items
+    if ok.empty or answered.empty:
+        return said
+    weakest = ok.sort_values(["pct_proficient", "skill"]).iloc[0]
+    by_standard = answered.dropna(subset=["standard"]).groupby("standard")[
+        ["points", "max_points"]].sum()
+    if by_standard.empty:
+        return said
+    by_standard["pct"] = 100.0 * by_standard["points"] / by_standard["max_points"]
+    standard = str(by_standard["pct"].idxmin())
+    if _same_skill(str(weakest["skill"]), standard):
+        return said + f" Both point to {weakest['skill']}."
+    return (said + f" So they point to different skills: by students proficient the lowest is "
+            f"{weakest['skill']} ({pct(weakest['pct_proficient'])} proficient); by points "
+            f"earned it is {standard} ({pct(by_standard.loc[standard, 'pct'])} of its points).")
+
+
 def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.DataFrame:
     """The skill numbers as a team reads them (the same as ``skills --by``), small groups
     shown as "fewer than 10 students" instead of their numbers."""
@@ -212,7 +290,8 @@ def numbers_table(summary: pd.DataFrame, by_label: str | None = None) -> pd.Data
     for col in ("students", "proficient", "pct_proficient"):
         out[col] = out[col].astype(object)
         out.loc[small, col] = fewer_than()
-    out["pct_proficient"] = [v if isinstance(v, str) else f"{v:.1f}%" for v in out["pct_proficient"]]
+    out["pct_proficient"] = [v if isinstance(v, str) else pct_exact(v) for v in out["pct_proficient"]]
+    out["status"] = out["status"].map(lambda v: SKILL_STATUS_WORDS.get(v, v))
     names = {"skill": "Skill", "by": (by_label or "").capitalize(), "students": "Students",
              "proficient": "Proficient", "pct_proficient": "% proficient", "status": "Status"}
     return out.rename(columns=names)

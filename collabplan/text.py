@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 import unicodedata
 from typing import Any
@@ -39,6 +40,20 @@ def _missing(value: Any) -> bool:
     try:
         return math.isnan(float(value))
     except (TypeError, ValueError):
+        return False
+
+
+def _missing_any(value: Any) -> bool:
+    """Missing for any cell: None, NaN, NaT, pd.NA."""
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return False
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError, ImportError):
         return False
 
 
@@ -99,14 +114,61 @@ def points(value: float) -> str:
     return f"{n:+d} {plural(abs(n), 'point')}"
 
 
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """The noun for ``n`` things: plural(1, "student") -> "student", else "students"."""
-    return noun if n == 1 else (many or f"{noun}s")
+#: Plurals no rule makes.
+IRREGULAR_PLURALS = {"person": "people", "child": "children", "criterion": "criteria",
+                     "analysis": "analyses", "is": "are", "was": "were", "has": "have"}
+
+
+def _plural_of(noun: str) -> str:
+    """English plural of a (last) word: class -> classes, priority -> priorities."""
+    head, _, last = noun.rpartition(" ")
+    lower = last.lower()
+    if lower in IRREGULAR_PLURALS:
+        many = IRREGULAR_PLURALS[lower]
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        many = last + "es"
+    elif len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
+        many = last[:-1] + "ies"
+    else:
+        many = last + "s"
+    return f"{head} {many}" if head else many
+
+
+def plural(n: int | float, noun: str, many: str | None = None) -> str:
+    """The noun for ``n`` things: plural(1, "student") -> "student", else "students";
+    plural(2, "class") -> "classes", plural(3, "priority") -> "priorities". ``many`` gives
+    the plural a rule cannot (or a verb: plural(n, "serves", "serve"))."""
+    return noun if n == 1 else (many or _plural_of(noun))
 
 
 def count(n: int, noun: str, many: str | None = None) -> str:
     """count(1, "student") -> "1 student"; count(1200, "score") -> "1,200 scores"."""
     return f"{n:,} {plural(n, noun, many)}"
+
+
+def count_says(n: int, noun: str, verb: str, verb_many: str, many: str | None = None) -> str:
+    """A count with its verb agreeing: count_says(1, "goal", "serves", "serve") -> "1 goal
+    serves"; count_says(3, "agenda", "was saved", "were saved") -> "3 agendas were saved"."""
+    return f"{count(n, noun, many)} {plural(n, verb, verb_many)}"
+
+
+def number(value: float | None, decimals: int = 0, none: str = NO_VALUE) -> str:
+    """A plain number, rounded: number(1234.4) -> "1,234", number(3.25, 1) -> "3.2" (one
+    decimal is the most a page shows; a whole value drops it: 4.0 -> "4"); none -> "–"."""
+    if _missing(value):
+        return none
+    shown = f"{float(value):,.{min(decimals, 1)}f}"
+    return shown[:-2] if shown.endswith(".0") else shown
+
+
+def score(value: float | None, none: str = NO_VALUE) -> str:
+    """A scale score or raw score as a teacher reads it: whole (212.6 -> "213")."""
+    return number(value, 0, none)
+
+
+def average(value: float | None, none: str = NO_VALUE) -> str:
+    """An average on a short scale (a 1–5 survey): one decimal, 3.25 -> "3.2"."""
+    return number(value, 1, none)
 
 
 def fewer_than(min_size: int | None = None, noun: str = "students") -> str:
@@ -118,6 +180,19 @@ def fewer_than(min_size: int | None = None, noun: str = "students") -> str:
 def long_date(value: dt.date | None) -> str:
     """29 January 2027; none -> "no date"."""
     return "no date" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: Any, none: str = NO_VALUE) -> str:
+    """A day in a table cell: "20 Jan 2026"; none (None, NaN, NaT) -> ``none``."""
+    if _missing_any(value):
+        return none
+    import pandas as pd  # the import path formats no dates; pandas loads only here
+
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{day.day} {day:%b %Y}"
 
 
 def when(value: Any) -> str:
@@ -211,3 +286,98 @@ def gap_text(gap_closed: Any, note: Any = None) -> str:
     if isinstance(note, str) and note:
         words += f": {note}"
     return words
+
+
+# -- tables a teacher reads ------------------------------------------------------------------
+#: Column names a table or chart carries, in a teacher's words. A name not here is turned into
+#: words by :func:`heading` ("next_step_by" -> "Next step by").
+HEADINGS = {
+    "pct_proficient": "% proficient",
+    "pct_below_proficient": "% below proficient",
+    "pct_earned": "% of points earned",
+    "pct_agree": "Agree",
+    "n": "Students",
+    "students": "Students",
+    "value": "Result",
+    "expected": "On track would be",
+    "straight line": "On track would be",
+    "on track": "On track",
+    "when": "When",
+    "by": "By",
+    "team": "Team",
+    "change": "What changed",
+    "target": "Target",
+    "by_when": "By when",
+    "window": "Testing window",
+    "label": "Testing window",
+    "administration": "Testing window",
+    "date": "Date",
+    "median": "Median",
+    "mean": "Average",
+    "skill": "Skill",
+    "standard": "Standard",
+    "item": "Question",
+    "local_id": "ID",
+}
+
+
+def heading(name: Any) -> str:
+    """A column name as a table heading in words: "pct_proficient" -> "% proficient",
+    "next_step_by" -> "Next step by", "expected" -> "On track would be"."""
+    key = str(name)
+    if key in HEADINGS:
+        return HEADINGS[key]
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+def cell(value: Any, none: str = NO_VALUE) -> str:
+    """One table cell in words: a missing value -> ``none`` (Streamlit would draw "None");
+    a date -> "20 Jan 2026", a moment -> "05 Dec 2026 14:03"; True/False -> "yes"/"no";
+    a number -> at most one decimal ("53.7", "1,234"); text as it is."""
+    if _missing_any(value):
+        return none
+    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's too
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):  # pandas Timestamps too
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return short_date(value, none)
+        return when(value)
+    if isinstance(value, dt.date):
+        return short_date(value, none)
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return number(float(value), 1, none)
+    return str(value)
+
+
+def table(frame: Any, headings: dict[str, str] | None = None, *,
+          columns: list[str] | None = None, none: str | dict[str, str] = NO_VALUE,
+          formats: dict[str, Any] | None = None) -> Any:
+    """A copy of ``frame`` to show, every heading and cell in words.
+
+    ``columns`` picks and orders the columns (default: all); each is renamed to
+    ``headings[column]`` or else by :func:`heading`; each cell goes through
+    ``formats[column]`` (e.g. :func:`pct`, :func:`score`) or else :func:`cell`. ``none`` is
+    said for a missing cell (or, as a dict, per column: {"revisited_on": "not yet"}), so no
+    table draws Streamlit's "None". The data is not changed; only what is shown is text.
+    """
+    columns = list(columns) if columns is not None else list(frame.columns)
+    out = frame[columns].copy()
+    for column in columns:
+        missing = none.get(column, NO_VALUE) if isinstance(none, dict) else none
+        shape = (formats or {}).get(column)
+        out[column] = _text_column([
+            missing if _missing_any(v) else (shape(v) if shape else cell(v, missing))
+            for v in out[column].tolist()
+        ])
+    names = {c: (headings or {}).get(c) or heading(c) for c in columns}
+    return out.rename(columns=names)
+
+
+def _text_column(values: list[str]) -> Any:
+    """Cells as a text column (object dtype, so an empty table keeps its columns)."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object).values

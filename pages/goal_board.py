@@ -4,7 +4,7 @@ and adopt each other's actions and suggestions into their own plans with one cli
 
 import streamlit as st
 
-from collabplan import charts, ui
+from collabplan import charts, text, ui
 from collabplan.goals import adopt
 from collabplan.goals.board import status_counts
 from collabplan.goals.feedback import FEEDBACK_KINDS, add_feedback
@@ -130,7 +130,7 @@ def _action_line(a: dict) -> str:
 counts = status_counts(cards)
 summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 heading = f"“{safe.md(p_names[priority_id])}”" if priority_id is not None else "the school's priorities"
-st.markdown(f"**{len(cards)} goal{'s' if len(cards) != 1 else ''} serve {heading}:** {summary}.")
+st.markdown(f"**{text.count_says(len(cards), 'goal', 'serves', 'serve')} {heading}:** {summary}.")
 with st.expander("How far each goal has come, by priority"):
     gaps = gui.gap_rows(p_names.get(priority_id), drafts, me)
     if gaps.empty:

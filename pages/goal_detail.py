@@ -24,6 +24,10 @@ TRANSITION_LABELS = {
     "draft": "Back to draft",
 }
 
+#: The action plan's columns, in words (the read-only table).
+ACTION_HEADINGS = {"what": "What", "who": "Who", "start_date": "Start", "due_date": "Due",
+                   "status": "Status", "evidence": "Evidence of effect"}
+
 me = ui.viewer()
 st.title("Goal & actions")
 db = ui.get_db()
@@ -73,7 +77,8 @@ if goal.target_value is not None:
         width="stretch", key="gdt_progress",
     )
 if prog.checkpoints:
-    st.dataframe(checkpoint_rows(prog), hide_index=True)
+    st.dataframe(text.table(checkpoint_rows(prog), {"value": text.METRIC_LABELS[goal.metric]}),
+                 hide_index=True)
 else:
     st.caption("No later testing window yet: upload the next round of results and the "
                "checkpoint appears here.")
@@ -102,18 +107,20 @@ if goal.status in EDITABLE and can_edit:
 # -- actions -----------------------------------------------------------------------------
 st.subheader("Action plan")
 actions = gui.list_actions(goal_id)
-edited = st.data_editor(
-    actions,
+if not can_edit:  # a read-only plan in words: no "None" where nothing was written
+    st.dataframe(text.table(actions, ACTION_HEADINGS, columns=list(ACTION_HEADINGS),
+                            none={"who": "not named", "evidence": "not yet"}), hide_index=True)
+edited = actions if not can_edit else st.data_editor(
+    actions.fillna({"who": "", "evidence": ""}),
     key=f"gdt_actions_{goal_id}",
-    num_rows="dynamic" if can_edit else "fixed",
-    disabled=not can_edit,
+    num_rows="dynamic",
     hide_index=True,
     column_order=["what", "who", "start_date", "due_date", "status", "evidence"],
     column_config={
         "what": st.column_config.TextColumn("What", required=True),
         "who": st.column_config.TextColumn("Who"),
-        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-        "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+        "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
         "status": st.column_config.SelectboxColumn("Status", options=list(ACTION_STATUSES),
                                                    default="planned", required=True),
         "evidence": st.column_config.TextColumn("Evidence of effect"),
@@ -187,4 +194,6 @@ else:
 
 st.subheader("History")
 st.caption("Every change, with when and by which team; the board shows the latest version.")
-st.dataframe(gui.history_rows(goal_id), hide_index=True)
+st.dataframe(text.table(gui.history_rows(goal_id), {"by": "Target date"},
+                        none={"team": "no team named"}, formats={"by": text.short_date}),
+             hide_index=True)

@@ -146,7 +146,7 @@ if mode == NEW:
         m1, m2 = st.columns([1, 3])
         with m1:
             st.metric("Baseline", text.pct_exact(base.value), help=text.METRIC_LABELS[metric])
-            st.caption(f"{base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
+            st.caption(f"{text.count(base.students, 'student')} scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
         with m2:
             chart = gui.baseline_chart_data(baseline_id, skill, metric, population, viewer=me)
             st.plotly_chart(charts.baseline_chart(chart, skill, metric), width="stretch",
@@ -217,7 +217,7 @@ if priorities.empty:
 
 st.subheader("2. Baseline: the reality today")
 st.metric(f"{text.METRIC_LABELS[goal.metric]}, {safe.md(base.label)}", text.pct_exact(base.value))
-st.caption(f"Computed from {base.students} students scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
+st.caption(f"Computed from {text.count(base.students, 'student')} scored in {safe.md(base.assessment)}, {safe.md(base.label)}.")
 with st.expander("The chart it came from"):
     chart = gui.baseline_chart_data(goal.baseline_administration_id, goal.skill, goal.metric,
                                     goal.population, viewer=me)

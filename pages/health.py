@@ -15,12 +15,11 @@ from collabplan.workspace import survey
 ui.page_setup()
 
 #: Headings shared by the survey's result tables (aggregates only, never answers).
-RESULT_COLUMNS = {
-    "area_label": "Area",
-    "responses": "Responses",
-    "mean": st.column_config.NumberColumn("Average (1–5)", format="%.2f"),
-    "pct_agree": st.column_config.NumberColumn("Agree", format="%.0f%%"),
-}
+RESULT_COLUMNS = {"area_label": "Area", "responses": "Responses", "mean": "Average (1–5)",
+                  "pct_agree": "Agree"}
+#: Averages to one decimal, agreement as a whole percentage; a hidden result says why.
+RESULT_FORMATS = {"mean": text.average, "pct_agree": text.pct}
+HIDDEN = text.fewer_than(noun="responses")
 
 PAGE = "health"
 db = ui.get_db()
@@ -114,17 +113,19 @@ with tabs[1]:
                 key="survey_chart",
             )
             st.dataframe(
-                areas[["round", "area_label", "responses", "mean", "pct_agree"]],
+                text.table(areas, {"round": "Round", **RESULT_COLUMNS},
+                           columns=["round", "area_label", "responses", "mean", "pct_agree"],
+                           formats=RESULT_FORMATS, none=HIDDEN),
                 hide_index=True,
-                column_config={"round": "Round", **RESULT_COLUMNS},
             )
             latest_round, latest = survey.latest_statement_results(db)
             if latest_round:
                 with st.expander(f"Each statement in {safe.md(latest_round)}"):
                     st.dataframe(
-                        latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
+                        text.table(latest, {"statement": "Statement", **RESULT_COLUMNS},
+                                   columns=["area_label", "statement", "responses", "mean",
+                                            "pct_agree"], formats=RESULT_FORMATS, none=HIDDEN),
                         hide_index=True,
-                        column_config={"statement": "Statement", **RESULT_COLUMNS},
                     )
     with goal_side:
         st.markdown("**Goal progress**")
@@ -133,16 +134,11 @@ with tabs[1]:
             st.info("No goals yet: draft one on Draft a goal to see its progress here.")
         else:
             st.dataframe(
-                goals[["team", "goal", "status", "baseline", "latest", "gap_closed"]],
+                text.table(goals, {"gap_closed": "Gap closed"},
+                           columns=["team", "goal", "status", "baseline", "latest", "gap_closed"],
+                           formats={"baseline": text.pct_exact, "latest": text.pct_exact,
+                                    "gap_closed": text.gap_text}, none="not yet"),
                 hide_index=True,
-                column_config={
-                    "team": "Team",
-                    "goal": "Goal",
-                    "status": "Status",
-                    "baseline": st.column_config.NumberColumn("Baseline", format="%.1f%%"),
-                    "latest": st.column_config.NumberColumn("Latest", format="%.1f%%"),
-                    "gap_closed": st.column_config.NumberColumn("Gap closed", format="%d%%"),
-                },
             )
 
 # 3. Rounds --------------------------------------------------------------------------------
@@ -164,14 +160,10 @@ with tabs[2]:
         st.info("No rounds yet: open the first one above (for example at the start of the year).")
     else:
         st.dataframe(
-            all_rounds[["label", "opened_on", "state", "responses"]],
+            text.table(all_rounds, {"label": "Round", "opened_on": "Opened",
+                                    "responses": "Responses so far"},
+                       columns=["label", "opened_on", "state", "responses"]),
             hide_index=True,
-            column_config={
-                "label": "Round",
-                "opened_on": st.column_config.DateColumn("Opened"),
-                "state": "State",
-                "responses": "Responses so far",
-            },
         )
         still_open = survey.open_rounds(db)
         if not still_open.empty:

@@ -89,8 +89,8 @@ with st.form(f"people_add_{form_no}", enter_to_submit=True):
 # -- the list ------------------------------------------------------------------------------
 everyone = list_people()
 if not everyone:
-    st.info("No one yet. Add the first leader above, or on the command line: "
-            "`python -m collabplan users add EMAIL --role leader`.", icon=":material/group_add:")
+    st.info("No one yet. Add the first leader above (whoever runs the server can add one too: "
+            "the sign-in guide in the documentation says how).", icon=":material/group_add:")
 else:
     st.dataframe(
         [{"email": p.email, "name": p.name or "", "role": p.role, "teams": ", ".join(p.teams),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from collabplan import school, ui
+from collabplan import school, text, ui
 from collabplan.goals.priorities import (
     add_priority,
     delete_priority,
@@ -81,8 +81,8 @@ for row in priorities.to_dict("records"):
         head, up, down, arch = st.columns([6, 1, 1, 2])
         archived = "" if row["active"] else " (archived)"
         head.markdown(f"**{safe.md(row['title'])}**{archived}  \n"
-                      + (f"{safe.md(row['description'])}  \n" if row["description"] else "")
-                      + f"{row['goals']} goal{'s' if row['goals'] != 1 else ''}")
+                      + (f"{safe.md(row['description'])}  \n" if text.cell(row["description"], "") else "")
+                      + text.count(int(row["goals"]), "goal"))
         if up.button("↑", key=f"pr_up_{pid}", help="Move up"):
             move_priority(db, pid, -1, viewer=me)
             ui.after_write()
@@ -99,7 +99,7 @@ for row in priorities.to_dict("records"):
         with st.expander("Edit or delete"):
             with st.form(f"pr_edit_{pid}"):
                 new_title = safe.text_input(st, "Title", value=row["title"], limit=safe.NAME_LIMIT)
-                new_desc = safe.text_input(st, "What it means", value=row["description"] or "")
+                new_desc = safe.text_input(st, "What it means", value=text.cell(row["description"], none=""))
                 if st.form_submit_button("Save"):
                     try:
                         update_priority(db, pid, title=new_title, description=new_desc, viewer=me)

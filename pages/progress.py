@@ -63,7 +63,9 @@ fig = charts.progress_figure(
 st.plotly_chart(fig, width="stretch", key=f"progress_chart_{goal_id}")
 
 st.markdown("#### Checkpoints")
-st.dataframe(progress.checkpoint_table(pts), hide_index=True, width="stretch")
+st.dataframe(text.table(progress.checkpoint_table(pts),
+                        {"when": "Testing window", "value": text.METRIC_LABELS[row["metric"]]}),
+             hide_index=True, width="stretch")
 if len(pts) == 1:
     st.caption("Only the baseline so far: the next testing window (or a common assessment the "
                "goal follows, below) adds the first checkpoint.")

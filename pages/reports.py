@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import audit, ui
+from collabplan import audit, text, ui
 from collabplan.goals import progress
 from collabplan.reports import html, workbooks
 from collabplan.ui import progress as pui
@@ -86,5 +86,5 @@ log = recent_audit(50)
 if log.empty:
     st.caption("Nothing exported or deleted yet.")
 else:
-    st.dataframe(log.rename(columns={"happened_at": "when", "action": "what happened"}),
+    st.dataframe(text.table(log, {"happened_at": "When", "action": "What happened"}),
                  hide_index=True, width="stretch")

@@ -136,12 +136,14 @@ if view in ("Skills by class", "Skills by teacher", None):
                 "grade or teacher in the sidebar first.",
                 icon=":material/filter_alt:")
     else:
-        by_summary = disclosure.skill_summary(
-            skill_summary(choice.window, by, viewer=me, floor=floor), present)
-        st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
-                        key="heatmap")
-        with st.expander(f"The numbers (the same as `skills --by {by}`)"):
-            st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+        by_summary = disclosure.skill_summary(skill_summary(choice.window, by, viewer=me, floor=floor), present)
+        if why_not := review.breakdown_gap(by_summary, by):
+            st.info(safe.md(why_not), icon=":material/info:")
+        else:
+            st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
+                            key="heatmap")
+            with st.expander(f"The numbers behind this chart, {by} by {by}"):
+                st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
 elif view == "Skills by group":
     if not choice.groups:
         st.info("No student groups in these results: map group columns (ELL, SPED …) "
@@ -191,6 +193,7 @@ elif view == "Questions":
                 icon=":material/quiz:")
     else:
         st.plotly_chart(charts.item_analysis_chart(items), width="stretch", key="items")
+        st.caption(safe.md(review.skills_and_questions(summary, items)))
         if items["suppressed"].any():
             st.caption(f"Questions answered by {text.fewer_than()} show no result.")
 

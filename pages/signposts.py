@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import text, ui
 from collabplan.goals import model, progress, signposts, values
 from collabplan.ui import progress as pui
 from collabplan.ui import safe, signin
@@ -41,7 +41,8 @@ with left:
     if upcoming.empty:
         st.caption("No signposts in the next 60 days: schedule some below.")
     else:
-        st.dataframe(upcoming[["date", "when", "team", "skill"]], hide_index=True, width="stretch")
+        st.dataframe(text.table(upcoming, columns=["date", "when", "team", "skill"]),
+                     hide_index=True, width="stretch")
 with right:
     st.subheader("Goals behind their line")
     behind = goals_behind(viewer=me)
@@ -62,12 +63,12 @@ if not me.can_edit_team(model.get_goal(db, goal_id).team_id):
     st.caption("Only the goal's team and leaders plan its signposts and write their notes.")
     posts = signposts_for_goal(goal_id)
     for _, post in posts.iterrows():
-        with st.expander(f"{post['date']:%d %B %Y}" + (" · done" if post["done"] else "")):
+        with st.expander(text.long_date(post["date"]) + (" · done" if post["done"] else "")):
             for label, field in (("How is progress going?", "how_going"),
                                  ("Resources the team needs", "resources"),
                                  ("Decisions taken", "decisions")):
-                if post[field]:
-                    st.markdown(f"**{label}** {safe.md(post[field])}")
+                if said := text.cell(post[field], none=""):
+                    st.markdown(f"**{label}** {safe.md(said)}")
     st.stop()
 
 undo = st.session_state.get(UNDO_KEY)
@@ -111,12 +112,12 @@ if posts.empty:
     st.caption("None yet: add one above, or plan the year in one go.")
 for _, post in posts.iterrows():
     pid = int(post["id"])
-    title = f"{post['date']:%d %B %Y}" + (" · done" if post["done"] else "")
+    title = text.long_date(post["date"]) + (" · done" if post["done"] else "")
     with st.expander(title, expanded=not post["done"] and post["date"] <= dt.date.today()):
         with st.form(f"signpost_{pid}"):
-            how = safe.text_area(st, "How is progress going?", value=post["how_going"] or "")
-            needs = safe.text_area(st, "What resources does the team need?", value=post["resources"] or "")
-            decided = safe.text_area(st, "Decisions taken", value=post["decisions"] or "")
+            how = safe.text_area(st, "How is progress going?", value=text.cell(post["how_going"], none=""))
+            needs = safe.text_area(st, "What resources does the team need?", value=text.cell(post["resources"], none=""))
+            decided = safe.text_area(st, "Decisions taken", value=text.cell(post["decisions"], none=""))
             done = st.checkbox("This conversation has happened", value=bool(post["done"]))
             if st.form_submit_button("Save notes", type="primary"):
                 signposts.update_signpost(db, pid, how_going=how, resources=needs,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import text, ui
 from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
@@ -63,7 +63,7 @@ with tabs[0]:
     if people.empty:
         st.info("No members yet: add everyone who plans together on this team.")
     else:
-        st.dataframe(people, hide_index=True, column_config={"name": "Name", "role": "Role"})
+        st.dataframe(text.table(people, none="not set"), hide_index=True)
         with st.form(f"member_remove_{team_id}"):
             who = st.selectbox("Remove a member", people["name"].tolist())
             if st.form_submit_button("Remove"):
@@ -112,13 +112,11 @@ with tabs[1]:
         st.info("No norms yet: agree three to five together at your first meeting.")
     else:
         st.dataframe(
-            team_norms[["body", "agreed_on", "revisited_on"]],
+            text.table(team_norms, {"body": "Norm", "agreed_on": "Agreed",
+                                    "revisited_on": "Last revisited"},
+                       columns=["body", "agreed_on", "revisited_on"],
+                       none={"revisited_on": "not yet"}),
             hide_index=True,
-            column_config={
-                "body": "Norm",
-                "agreed_on": st.column_config.DateColumn("Agreed"),
-                "revisited_on": st.column_config.DateColumn("Last revisited"),
-            },
         )
         norm_labels = wsui.option_label(team_norms, "id", "body")
         with st.form(f"norm_revisit_{team_id}"):
@@ -251,16 +249,11 @@ with tabs[3]:
         st.info("No meetings saved yet: fill in the agenda above before your next meeting.")
     else:
         st.dataframe(
-            past[["met_on", "facilitator", "learn", "next_step", "next_step_who", "next_step_by"]],
+            text.table(past, {"met_on": "Date", "learn": "Students should learn",
+                              "next_step_who": "Who", "next_step_by": "By"},
+                       columns=["met_on", "facilitator", "learn", "next_step", "next_step_who",
+                                "next_step_by"], none="not set"),
             hide_index=True,
-            column_config={
-                "met_on": st.column_config.DateColumn("Date"),
-                "facilitator": "Facilitator",
-                "learn": "Students should learn",
-                "next_step": "Next step",
-                "next_step_who": "Who",
-                "next_step_by": st.column_config.DateColumn("By"),
-            },
         )
 
 with tabs[4]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import charts, ui
+from collabplan import charts, text, ui
 from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
@@ -185,16 +185,10 @@ with tabs[4]:
     else:
         st.plotly_chart(charts.theory_timeline_chart(actions, dt.date.today()), key="toa_timeline")
         st.dataframe(
-            actions[["what", "who", "starts_on", "by_when", "how_we_know", "done"]],
+            text.table(actions, {"starts_on": "Starts", "how_we_know": "How we will know"},
+                       columns=["what", "who", "starts_on", "by_when", "how_we_know", "done"],
+                       none="not set"),
             hide_index=True,
-            column_config={
-                "what": "What",
-                "who": "Who",
-                "starts_on": st.column_config.DateColumn("Starts"),
-                "by_when": st.column_config.DateColumn("By when"),
-                "how_we_know": "How we will know",
-                "done": st.column_config.CheckboxColumn("Done"),
-            },
         )
         action_labels = wsui.option_label(actions, "id", "what")
         with st.form(f"action_edit_{toa_id}"):

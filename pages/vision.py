@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import charts, ui
+from collabplan import charts, text, ui
 from collabplan.ui import safe
 from collabplan.ui import workspace as wsui
 from collabplan.workspace import vision
@@ -294,14 +294,9 @@ with tabs[5]:
         st.info("Nothing planned yet: add the first time you will share the vision.")
     else:
         st.dataframe(
-            plan[["planned_on", "way", "audience", "status"]],
+            text.table(plan, {"planned_on": "When", "way": "How", "audience": "Who hears it"},
+                       columns=["planned_on", "way", "audience", "status"], none="not set"),
             hide_index=True,
-            column_config={
-                "planned_on": "When",
-                "way": "How",
-                "audience": "Who hears it",
-                "status": "Status",
-            },
         )
         labels = wsui.option_label(plan, "id", "label")
         with st.form("communication_edit"):

@@ -21,7 +21,7 @@ def test_guided_review_answers_are_drafted_from_the_numbers(db, school):
     bands = breakdowns.skill_bands(db, Filters(), school["winter"])
     answers = review.review_answers(summary, growth, "Fall", bands)
     text = {a.question: a.answer for a in answers}
-    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% (n=24).")
+    assert text["Where are our students strong?"].startswith("Strongest: RL.7.1, 92% of 24 students.")
     # winter: 91.7, 58.3, 54.2, 83.3 -> median 70.8
     assert text["Which skills lag?"] == (
         "Lagging: L.7.4, 54% proficient, 17 points below the median; "
@@ -97,3 +97,54 @@ def test_lagging_names_floor_and_median_reasons_and_says_when_nothing_lags():
         "No skill lags: every skill is within 10 points of the median (78%) and at or above "
         "the school's floor of 50% proficient.")
     assert review.review_answers(summary, floor=60)[2].answer.startswith("Lagging: C, 45%")
+
+
+def _by(rows: list[tuple[str, str | None, int, float]]):
+    """A skill_summary(..., by=...) frame: (skill, by, students, pct_proficient)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"skill": s, "by": b, "students": n, "proficient": round(n * p / 100),
+                          "pct_proficient": p, "status": "typical"} for s, b, n, p in rows],
+                        columns=["skill", "by", "students", "proficient", "pct_proficient",
+                                 "status"])
+
+
+def test_a_breakdown_with_nothing_to_compare_says_why_and_what_to_do():
+    none = review.breakdown_gap(_by([("Vocabulary", None, 30, 50.0)]), "teacher")
+    assert "name no teacher" in none and "roster" in none and "Skills by class" in none
+    assert review.breakdown_gap(_by([]), "class").startswith("These results name no class")
+    one = review.breakdown_gap(_by([("Vocabulary", "Ms. Lee", 30, 50.0),
+                                    ("Fluency", "Ms. Lee", 30, 70.0)]), "teacher")
+    assert "one teacher (Ms. Lee)" in one and "repeat the skill chart" in one
+    assert "compare teachers" in one
+    small = review.breakdown_gap(_by([("Vocabulary", "A", 4, 50.0), ("Vocabulary", "B", 5, 60.0)]),
+                                 "class")
+    assert "fewer than 10 students" in small
+    assert review.breakdown_gap(_by([("Vocabulary", "A", 14, 50.0),
+                                     ("Vocabulary", "B", 15, 60.0)]), "class") is None
+
+
+def _items(rows: list[tuple[str, str, float, float]]):
+    """An item_analysis frame: (item, standard, points, max_points)."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["item", "standard", "points", "max_points"])
+    df["students"] = 20
+    df["pct_earned"] = 100 * df["points"] / df["max_points"]
+    return df
+
+
+def test_the_skill_chart_and_the_questions_say_what_each_ranks_and_where_they_differ():
+    summary = _by([("RI.7.6 Author's point of view", None, 30, 30.0),
+                   ("L.7.4 Word meaning", None, 30, 60.0)]).drop(columns="by")
+    agree = review.skills_and_questions(summary, _items([("Q1", "RI.7.6", 5, 20),
+                                                         ("Q2", "L.7.4", 15, 20)]))
+    assert "share of students proficient" in agree and "average share of points earned" in agree
+    assert "Both point to RI.7.6 Author's point of view." in agree
+    differ = review.skills_and_questions(summary, _items([("Q1", "RI.7.6", 16, 20),
+                                                          ("Q2", "L.7.4", 4, 20),
+                                                          ("Q3", "L.7.4", 10, 20)]))
+    assert differ.count(".") >= 2 and "point to different skills" in differ
+    assert "RI.7.6 Author's point of view (30% proficient)" in differ
+    assert "L.7.4 (35% of its points)" in differ
+    assert "Both" not in review.skills_and_questions(summary, _items([]))

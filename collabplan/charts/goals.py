@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan.charts.style import COLORS, PERCENT_AXIS, base_layout, text_as_text
-from collabplan.text import METRIC_WORDS, fewer_than
+from collabplan.text import METRIC_WORDS, count_says, fewer_than
 from collabplan.text import pct as _pct
 
 ACTION_COLORS = {
@@ -156,7 +156,7 @@ def action_timeline(actions: pd.DataFrame, title: str | None = None) -> go.Figur
         start, due = span
         rows.append({**r, "start": start, "end": due})
     if not rows:
-        return _empty(f"{undated} action(s) have no dates yet: add a start or due date")
+        return _empty(f"{count_says(undated, 'action', 'has', 'have')} no dates yet: add a start or due date")
     data = pd.DataFrame(rows).sort_values(["start", "end"], ascending=False)
     names = [
         f"{w} ({who})" if isinstance(who, str) and who else str(w)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from collabplan import config
 from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout, text_as_text
-from collabplan.text import fewer_than, natural_key, pct, points
+from collabplan.text import count, fewer_than, natural_key, pct, points
 
 INK = COLORS["target"]  # dark text, for labels on light bars or on the page
 SMALL = fewer_than()
@@ -273,7 +273,7 @@ def equity_finding(df: pd.DataFrame, group: str) -> str:
         return f"{group}: too few students to compare ({SMALL} on a side)"
     row = ok.sort_values("gap").iloc[0]
     if row["gap"] < 0:
-        return (f"Largest gap: {row['skill']}, {group} {abs(row['gap']):.0f} points below "
+        return (f"Largest gap: {row['skill']}, {group} {count(round(abs(row['gap'])), 'point')} below "
                 f"everyone else")
     return f"{group} students are at or above everyone else on every skill"
 

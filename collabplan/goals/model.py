@@ -41,6 +41,7 @@ from collabplan.goals.values import (
 from collabplan.text import (
     METRIC_LABELS,
     clean_population,
+    count,
     describe_population,
     long_date,
     lower_is_better,
@@ -298,7 +299,7 @@ def create_goal(
             get_goal(db, goal_id),
             by_team_id if by_team_id is not None else team_id,
             f"drafted: {METRIC_LABELS[metric]} in {skill} for {describe_population(pop)}, "
-            f"baseline {pct(base.value)} ({base.label}, {base.students} students)"
+            f"baseline {pct(base.value)} ({base.label}, {count(base.students, 'student')})"
             + (", frozen as the agreed baseline" if posted else ""),
             viewer.who,
         )
@@ -462,7 +463,7 @@ def set_status(
     if freeze:
         goal.baseline_value, goal.baseline_students = base.value, base.students
         goal.baseline_kept_value = goal.baseline_kept_students = None
-        change += f" (baseline {pct(base.value)}, {base.label}, {base.students} students, agreed)"
+        change += f" (baseline {pct(base.value)}, {base.label}, {count(base.students, 'student')}, agreed)"
     goal.status = status
     with db.transaction() as cur:
         cur.execute(

@@ -9,6 +9,7 @@ import pandas as pd
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.text import count_says
 
 #: The person of the command line and of an app without sign-in (a leader).
 LOCAL = Viewer.local_user()
@@ -95,7 +96,8 @@ def delete_priority(db: Database, priority_id: int, *, viewer: Viewer = LOCAL) -
     used = db.scalar("SELECT count(*) FROM goal WHERE priority_id = ?", [priority_id])
     if used:
         raise UserError(
-            f"{used} goal(s) name this priority; archive it instead so their history stays whole",
+            f"{count_says(used, 'goal', 'names', 'name')} this priority; archive it instead so "
+            f"{'its' if used == 1 else 'their'} history stays whole",
             kind="state",
         )
     with db.transaction() as cur:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from collabplan.text import count
+
 #: Days in each month (February with the 29th: a window is a span of the calendar year)
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MONTHS = (
@@ -142,7 +144,7 @@ def benchmarks_from(
             if not ok:
                 raise bad(
                     where,
-                    f"must list {len(levels) - 1} cut score(s), the lowest score of each level "
+                    f"must list {count(len(levels) - 1, 'cut score')}, the lowest score of each level "
                     f"above {levels[0]!r} ({', '.join(repr(lv) for lv in levels[1:])})",
                 )
             if any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):

@@ -81,6 +81,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun if n == 1 else noun + 's'}"
 
 
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def without_names(warnings: list[str]) -> list[str]:
     """The warnings with the examples of changed students cut (they name students)."""
     out = []
@@ -270,16 +274,20 @@ def build_report(
         at = _where(sheet, row, multi, cell_headers[ci])
         if problem == "out of range":
             r.out_of_range = n
-            r.warnings.append(f"{n} scores out of range were left out (e.g. {text!r} at {at})")
+            r.warnings.append(f"{_count(n, 'score')} out of range {_was(n)} left out "
+                              f"(e.g. {text!r} at {at})")
         elif problem == "not a number":
             r.warnings.append(
-                f"{n} scores were not numbers and were left out (e.g. {text!r} at {at})"
+                f"{_count(n, 'score')} {_was(n)} not {'a number' if n == 1 else 'numbers'} and "
+                f"{_was(n)} left out (e.g. {text!r} at {at})"
             )
         elif problem == "no skill":
-            r.warnings.append(f"{n} scores name no skill and were left out (e.g. {at})")
+            r.warnings.append(f"{_count(n, 'score')} {'names' if n == 1 else 'name'} no skill "
+                              f"and {_was(n)} left out (e.g. {at})")
         elif problem == "no points possible":
             r.warnings.append(
-                f"{n} scores have no points possible and were left out (e.g. {at}): give [scores] max"
+                f"{_count(n, 'score')} {'has' if n == 1 else 'have'} no points possible and "
+                f"{_was(n)} left out (e.g. {at}): give [scores] max"
             )
     r.unknown_levels = dict(sorted(unknown, key=lambda kv: (-kv[1], kv[0] is None, kv[0])))
     if r.unknown_levels:
@@ -290,7 +298,8 @@ def build_report(
         shown = ", ".join(r.duplicate_students[:5])
         more = len(r.duplicate_students) - 5
         r.warnings.append(
-            f"{len(r.duplicate_students)} students appear twice in one administration ({shown}"
+            f"{_count(len(r.duplicate_students), 'student')} "
+            f"{'appears' if len(r.duplicate_students) == 1 else 'appear'} twice in one administration ({shown}"
             + (f" and {more} more" if more > 0 else "")
             + "): the last row counts"
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import text, ui
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.reports.workspace import summary_page, workspace_sections
@@ -133,7 +133,8 @@ def table_with_remove(
 
     ``columns`` maps the frame's columns to their headings, in order; ``key`` names the form.
     """
-    st.dataframe(frame[list(columns)], hide_index=True, column_config=columns)
+    st.dataframe(text.table(frame, columns, columns=list(columns), none="not set"),
+                 hide_index=True)
     labels = option_label(frame, "id", label_column)
     with st.form(key):
         pick = st.selectbox(prompt, list(labels), format_func=labels.get)

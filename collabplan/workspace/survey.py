@@ -30,7 +30,7 @@ from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.progress import goal_progress
-from collabplan.text import fewer_than
+from collabplan.text import count, fewer_than
 from collabplan.workspace import store
 from collabplan.workspace.teams import goal_label
 
@@ -379,11 +379,11 @@ def health_progress(db: Database) -> list[tuple[str, bool, str]]:
     closed = all_rounds[all_rounds["closed"]]
     shown = int((closed["responses"] >= config.MIN_GROUP_SIZE).sum())
     return [
-        ("Round opened", len(all_rounds) > 0, f"{len(all_rounds)} rounds"),
+        ("Round opened", len(all_rounds) > 0, count(len(all_rounds), "round")),
         (
             "Responses",
             int(all_rounds["responses"].sum()) > 0,
-            f"{int(all_rounds['responses'].sum())} responses in all",
+            f"{count(int(all_rounds['responses'].sum()), 'response')} in all",
         ),
-        ("Results", shown > 0, f"{shown} closed rounds with results"),
+        ("Results", shown > 0, f"{count(shown, 'closed round')} with results"),
     ]

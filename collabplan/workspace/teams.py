@@ -15,7 +15,7 @@ import pandas as pd
 
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.text import METRIC_LABELS, describe_population
+from collabplan.text import METRIC_LABELS, count, describe_population
 from collabplan.workspace import store
 
 #: Team stages of growth, in order, with what each looks like.
@@ -286,9 +286,9 @@ def team_progress(db: Database, team_id: int) -> list[tuple[str, bool, str]]:
     norm_count = len(norms(db, team_id))
     meeting_count = len(meetings(db, team_id))
     return [
-        ("Members", people > 0, f"{people} members"),
+        ("Members", people > 0, count(people, "member")),
         ("Protected time", bool(ws["protected_time"]), ws["protected_time"] or "not set"),
-        ("Norms", norm_count > 0, f"{norm_count} norms"),
+        ("Norms", norm_count > 0, count(norm_count, "norm")),
         ("Stage", bool(ws["stage"]), ws["stage"] or "not chosen"),
-        ("Meetings", meeting_count > 0, f"{meeting_count} agendas saved"),
+        ("Meetings", meeting_count > 0, f"{count(meeting_count, 'agenda')} saved"),
     ]

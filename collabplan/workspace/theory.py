@@ -15,6 +15,7 @@ import pandas as pd
 
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.text import count
 from collabplan.workspace import store
 
 #: Conditions a collective-leadership team may choose to work on (free text allowed).
@@ -185,7 +186,7 @@ def theory_progress(db: Database, toa_id: int) -> list[tuple[str, bool, str]]:
         (
             "Action timeline",
             len(actions) > 0,
-            f"{len(actions)} actions, {int(actions['done'].sum()) if len(actions) else 0} done",
+            f"{count(len(actions), 'action')}, {int(actions['done'].sum()) if len(actions) else 0} done",
         ),
         (
             "Impact",

@@ -17,6 +17,7 @@ import pandas as pd
 
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.text import count
 from collabplan.workspace import store
 
 #: The seven criteria for success of collaborative planning: key -> what the group rates.
@@ -455,9 +456,9 @@ class CommunicationCheck:
             )
         need = []
         if self.times < 3:
-            need.append(f"{3 - self.times} more date(s)")
+            need.append(f"{count(3 - self.times, 'more date', 'more dates')}")
         if self.ways < 3:
-            need.append(f"{3 - self.ways} more way(s) of sharing")
+            need.append(f"{count(3 - self.ways, 'more way', 'more ways')} of sharing")
         return "Plan " + " and ".join(need) + " (" + ", ".join(parts) + ")."
 
 
@@ -497,14 +498,14 @@ def vision_progress(db: Database) -> list[tuple[str, bool, str]]:
         (
             "Brainstorm",
             len(brainstorm) > 0,
-            f"{len(brainstorm)} notes, {tagged} tagged with a theme",
+            f"{count(len(brainstorm), 'note')}, {tagged} tagged with a theme",
         ),
-        ("Vision drafts", len(drafts_frame) > 0, f"{len(drafts_frame)} drafts"),
+        ("Vision drafts", len(drafts_frame) > 0, count(len(drafts_frame), "draft")),
         (
             "Agreed statement",
             bool(current["statement"]),
             "agreed" if current["statement"] else "not yet",
         ),
         ("Shared values", values > 0, f"{values} named"),
-        ("Communication plan", comm.ok, f"{comm.times} times, {comm.ways} ways"),
+        ("Communication plan", comm.ok, f"{count(comm.times, 'time')}, {count(comm.ways, 'way')}"),
     ]

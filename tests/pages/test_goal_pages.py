@@ -280,8 +280,8 @@ def test_board_in_projection_mode_says_fewer_than_10_students(db, school):
     at.run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
-    assert table["value"].tolist()[-1] == "fewer than 10 students"
-    assert table["students"].tolist()[-1] == "–"
+    assert table["% below proficient"].tolist()[-1] == "fewer than 10 students"
+    assert table["Students"].tolist()[-1] == "–"
 
 
 def test_goal_pages_run_on_the_demo_school(db):

@@ -70,7 +70,7 @@ def test_progress_page_shows_the_chart_and_checkpoints(school_db):
     winter, _ = expected(school, "MAP Reading", "Winter", "Fluency")
     assert winter in results["y"]
     table = at.dataframe[0].value
-    assert list(table["when"]) == ["Fall 2025", "Winter 2026", "Spring 2026"]
+    assert list(table["Testing window"]) == ["Fall 2025", "Winter 2026", "Spring 2026"]
 
 
 def test_progress_page_follows_a_common_assessment(school_db):
@@ -83,7 +83,7 @@ def test_progress_page_follows_a_common_assessment(school_db):
     form_submit = [b for b in at.button if b.label == "Save"][0]
     form_submit.click().run()
     assert not at.exception
-    assert "Unit 4 2025" in list(at.dataframe[0].value["when"])
+    assert "Unit 4 2025" in list(at.dataframe[0].value["Testing window"])
 
 
 def test_signposts_page_adds_notes_and_undoes_a_delete(school_db):
@@ -92,7 +92,7 @@ def test_signposts_page_adds_notes_and_undoes_a_delete(school_db):
     at = _open("pages/signposts.py")
     text = _text(at)
     assert "Grade 3 team: Fluency" in text            # listed as behind
-    assert list(at.dataframe[0].value["when"]) == ["in 3 days"]
+    assert list(at.dataframe[0].value["When"]) == ["in 3 days"]
     at.selectbox(key="signpost_goal_pick").set_value(behind).run()
     form = [t for t in at.text_area if t.label == "What resources does the team need?"][0]
     form.set_value("an extra coach hour")
@@ -165,4 +165,4 @@ def test_reports_page_prepares_both_exports_and_logs_each_download(school_db):
     assert list(log["action"]) == ["export", "export"]
     assert set(log["who"]) == {"Ms Rivera"}
     assert list(log["detail"]) == ["goals workbook (xlsx), 2 goals", "progress report (html), 2 goals"]
-    assert "Ms Rivera" in at.dataframe[0].value["who"].tolist()
+    assert "Ms Rivera" in at.dataframe[0].value["Who"].tolist()

@@ -262,9 +262,9 @@ def test_health_survey_answered_closed_and_shown_only_as_aggregates(db):
     for table in tables:
         assert not {"value", "answers", "respondent"} & set(table.columns)
         assert len(table) <= max(len(survey.SURVEY_AREAS), len(survey.SURVEY_ITEMS), 1)
-    areas = next(t for t in tables if "area_label" in t.columns and "round" in t.columns)
-    assert areas["responses"].tolist() == ["10"] * len(survey.SURVEY_AREAS)
-    assert areas["mean"].tolist() == [4.0] * len(survey.SURVEY_AREAS)
+    areas = next(t for t in tables if "Area" in t.columns and "Round" in t.columns)
+    assert areas["Responses"].tolist() == ["10"] * len(survey.SURVEY_AREAS)
+    assert areas["Average (1–5)"].tolist() == ["4"] * len(survey.SURVEY_AREAS)
     assert at.get("plotly_chart")
 
 
@@ -274,9 +274,9 @@ def test_health_results_are_suppressed_under_the_minimum_group_size(db):
         survey.submit_survey(db, round_id, {item: 2 for item in survey.SURVEY_ITEMS})
     survey.close_round(db, round_id)
     at = open_page("pages/health.py")
-    areas = next(t.value for t in at.dataframe if "area_label" in t.value.columns)
-    assert set(areas["responses"]) == {"fewer than 10 responses"}
-    assert areas["mean"].isna().all() and areas["pct_agree"].isna().all()
+    areas = next(t.value for t in at.dataframe if "Area" in t.value.columns)
+    assert set(areas["Responses"]) == {"fewer than 10 responses"}
+    assert set(areas["Average (1–5)"]) == set(areas["Agree"]) == {"fewer than 10 responses"}
     assert not [m for m in at.markdown if "2.0" in m.value]
 
 
@@ -298,9 +298,9 @@ def test_health_page_lists_goals_next_to_the_survey_even_without_progress_data(d
         [team],
     )
     at = open_page("pages/health.py")
-    goals = next(t.value for t in at.dataframe if "goal" in t.value.columns)
-    assert goals["goal"].tolist() == ["Main idea (% proficient)"]
-    assert goals["status"].tolist() == ["not enough data yet"]
+    goals = next(t.value for t in at.dataframe if "Goal" in t.value.columns)
+    assert goals["Goal"].tolist() == ["Main idea (% proficient)"]
+    assert goals["Status"].tolist() == ["not enough data yet"]
 
 
 def test_summaries_are_read_only_and_downloadable(db):

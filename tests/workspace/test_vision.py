@@ -115,7 +115,7 @@ def test_communication_plan_needs_three_times_and_three_ways(db):
     vision.add_communication(db, date(2025, 9, 1), "Newsletter")
     check = vision.check_communication(db)
     assert (check.times, check.ways, check.ok) == (1, 2, False)
-    assert "2 more date(s)" in check.message and "1 more way(s)" in check.message
+    assert "2 more dates" in check.message and "1 more way of sharing" in check.message
     vision.add_communication(db, date(2025, 10, 1), "staff  MEETING")  # same way, new date
     vision.add_communication(db, date(2025, 11, 1), "Hallway display", "Students", "done")
     check = vision.check_communication(db)
