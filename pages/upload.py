@@ -8,6 +8,7 @@ from collabplan import audit, disclosure, overview, text, ui
 from collabplan.errors import UserError
 from collabplan.ingest import load
 from collabplan.ingest.mapping import presets
+from collabplan.ui import filters as review_filters
 from collabplan.ui import goals as gui
 from collabplan.ui import mapping_form, safe, signin, upload_check, upload_layout, upload_memo
 from collabplan.ui import upload as up
@@ -61,6 +62,16 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
         st.success(safe.md(up.result_line(record)), icon=":material/check_circle:")
     for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
         st.warning(safe.md(f"{record['file_name']}: {warning}"))
+reviewed = up.reviewed_upload(st.session_state.get(up.RESULTS_KEY, []))
+if reviewed is not None and st.button(
+    "See our results", type="primary", icon=":material/bar_chart:", key="see_results",
+    help="Open Data review on this team, assessment and testing window.",
+):
+    start = review_filters.opening(viewer=me, upload_id=reviewed,
+                                   team_id=st.session_state.get(review_filters.ACTING_TEAM_KEY))
+    if start is not None:
+        review_filters.open_on(start)
+    st.switch_page("pages/review.py")
 
 upload_memo.start_sweeper()  # closed tabs' uploaded files go once their session has expired
 dropped = [(upload, upload.getvalue()) for upload in uploaded or []]
@@ -214,6 +225,8 @@ if files:
                     up.result_record(r, before, shas.get(r.file_name)) for r in results
                 ]
                 st.session_state["upload_round"] = round_ + 1
+                review_filters.act_for(up.upload_team(
+                    db, up.reviewed_upload(st.session_state[up.RESULTS_KEY])))
                 ui.after_write()
                 files.clear()
                 upload_memo.forget_imported(uploaded)  # the new uploader starts empty

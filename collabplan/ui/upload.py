@@ -191,6 +191,21 @@ def undo_line(file_name: str, removed: dict[str, Any] | None, skill_scores: int 
     return f"Removed {file_name}" + (f": {', '.join(parts)}" if parts else "")
 
 
+def reviewed_upload(records: list[dict[str, Any]]) -> int | None:
+    """The upload the "See our results" button opens: the last file of the import that has an
+    upload (a duplicate names the earlier one); None when nothing was imported."""
+    ids = [r.get("upload_id") for r in records if r.get("upload_id") is not None]
+    return int(ids[-1]) if ids else None
+
+
+def upload_team(db: Any, upload_id: int | None) -> int | None:
+    """The team an upload was made for (None: no team, or no such upload)."""
+    if upload_id is None:
+        return None
+    team = db.scalar("SELECT team_id FROM upload WHERE id = ?", [upload_id])
+    return None if team is None else int(team)
+
+
 def cell_text(value: Any) -> str:
     """A table cell as text; None/NaN as blank."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
