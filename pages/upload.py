@@ -174,7 +174,8 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
-                with st.expander(f"Skipped rows ({report.rows_skipped:,})"):
+                with st.expander(f"Skipped rows ({report.rows_skipped:,}) and why"):
+                    st.dataframe(up.skip_reasons_frame(report), hide_index=True)
                     st.dataframe(skipped, hide_index=True)
             with st.expander("The scores as they will be saved (first rows)", expanded=True):
                 st.dataframe(up.normalised_preview(f.prepared), hide_index=True)

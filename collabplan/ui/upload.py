@@ -21,6 +21,7 @@ from collabplan.ingest.checks import column_letters
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
+from collabplan.ingest.validate import skip_where
 from collabplan.ui import safe
 from collabplan.ui.upload_check import shown_warnings
 from collabplan.ui.upload_layout import detect_cached
@@ -111,6 +112,18 @@ def skipped_frame(report: Any) -> pd.DataFrame:
     if frame["sheet"].nunique() <= 1:
         frame = frame.drop(columns="sheet")
     return frame.reset_index(drop=True)
+
+
+def skip_reasons_frame(report: Any) -> pd.DataFrame:
+    """Why rows were skipped, one line a reason: Why, Rows (adding up to the skipped total),
+    Where (the first rows, as the report's warning names them)."""
+    multi = len({sheet for _r, _n, named in report.skip_reasons for sheet, _row in named}) > 1
+    lines = [
+        {"Why": reason[0].upper() + reason[1:], "Rows": n,
+         "Where": skip_where(n, named, multi)}
+        for reason, n, named in report.skip_reasons
+    ]
+    return pd.DataFrame(lines, columns=["Why", "Rows", "Where"])
 
 
 def report_warnings(report: Any, projection: bool) -> list[str]:
