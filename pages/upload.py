@@ -6,7 +6,7 @@ import streamlit as st
 
 from collabplan import audit, disclosure, overview, text, ui
 from collabplan.errors import UserError
-from collabplan.ingest import load
+from collabplan.ingest import load, parser
 from collabplan.ingest.mapping import presets
 from collabplan.ui import filters as review_filters
 from collabplan.ui import goals as gui
@@ -74,6 +74,7 @@ if reviewed is not None and st.button(
     st.switch_page("pages/review.py")
 
 upload_memo.start_sweeper()  # closed tabs' uploaded files go once their session has expired
+parser.keep_spare()  # the next dropped file's reader is started and waiting (ingest/parser.py)
 dropped = [(upload, upload.getvalue()) for upload in uploaded or []]
 shas = [up.sha256_of(data) for _, data in dropped]
 upload_memo.session_memo().keep(shas)  # what was worked out for files no longer here goes
@@ -118,7 +119,8 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
             name = getattr(start, "name", None) or "custom"
             f.mapping, changed = mapping_form.mapping_from_form(values, start, name)
             f.adjusted = changed or start is not f.detected
-            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None, sha=f.sha)
+            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None, sha=f.sha,
+                                         state=f)
         except UserError as exc:
             f.error = str(exc)
             st.error(safe.md(f.error), icon=":material/error:")

@@ -293,12 +293,20 @@ def _read_all(data: bytes, file_name: str, sha: str) -> list[Any]:
     return session_memo().get((sha, file_name, "sheets"), lambda: read_upload(data, file_name, sheets="*"))
 
 
-def prepare_with(data: bytes, file_name: str, mapping: Any | None, sha: str | None = None) -> Any:
-    """``prepare`` kept with the session by the file's bytes and the mapping's text."""
+def prepare_with(data: bytes, file_name: str, mapping: Any | None, sha: str | None = None,
+                 state: FileState | None = None) -> Any:
+    """``prepare`` kept with the session by the file's bytes and the mapping's text.
+
+    ``state``: the file as :func:`read_file` read and detected it; with no mapping of its own
+    the file is prepared from those sheets and that detection (not parsed and detected again).
+    """
     sha = sha or sha256_of(data)
     toml, name = (mapping.to_toml(), mapping.name) if mapping is not None else ("", "")
+    read = state.sheets if state is not None and state.sheets else None
+    detection = state.detection if state is not None else None
     return session_memo().get(
-        (sha, file_name, "prepared", toml, name), lambda: prepare(data, file_name, mapping)
+        (sha, file_name, "prepared", toml, name),
+        lambda: prepare(data, file_name, mapping, read=read, detection=detection),
     )
 
 
