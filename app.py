@@ -6,8 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan import memory, ui
 from collabplan.ui import present, signin
+
+memory.freeze_modules()  # once per process: keeps the collection after every run cheap
 
 # The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
 # beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another

@@ -6,6 +6,7 @@ Read once per database write version (see :func:`collabplan.metrics.per_version`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,8 +18,8 @@ from collabplan.text import natural_key
 
 
 def catalog(db: Database, *, viewer: Viewer = LOCAL) -> pd.DataFrame:
-    """What the scores hold: one row per team × assessment × administration × grade × class ×
-    teacher that has skill scores (read once per write version; filter lists come from it).
+    """What the scores hold: one row per team × assessment × administration × upload × grade ×
+    class × teacher that has skill scores (read once per write version; filter lists come from it).
 
     A teacher gets the rows of their own teams' uploads only (the whole-school table is
     memoised once, then cut per viewer).
@@ -57,7 +58,7 @@ def _whole_catalog(db: Database) -> pd.DataFrame:
                 FROM skilled
                 GROUP BY ALL
             )
-            SELECT u.team_id, a.assessment_id, r.administration_id,
+            SELECT u.team_id, a.assessment_id, r.administration_id, r.upload_id,
                    coalesce(r.grade, st.grade) AS grade,
                    coalesce(r.class_name, st.class_name) AS class_name,
                    coalesce(r.teacher, st.teacher) AS teacher
@@ -68,6 +69,58 @@ def _whole_catalog(db: Database) -> pd.DataFrame:
             """
         )
     return memo["catalog"]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What Data review shows first: a team (None: every team the viewer reads), an
+    assessment and one of its testing windows."""
+
+    team_id: int | None
+    assessment_id: int
+    administration_id: int
+
+
+def opening(
+    db: Database, *, viewer: Viewer = LOCAL, team_id: int | None = None,
+    upload_id: int | None = None,
+) -> Opening | None:
+    """Where Data review opens: the results a team last brought, not the first name in a list.
+
+    - ``upload_id``: that upload's team, assessment and latest testing window (the button
+      after an import);
+    - else the latest upload of ``team_id`` (the team acted for in this session) when the
+      viewer may read it and it has scores;
+    - else, for a teacher, the latest upload of their own teams (opened on that team); for a
+      leader or coach, the school's latest upload (opened on every team, its assessment and
+      window).
+
+    "Latest" is the upload imported last (upload ids only grow). An upload holding several
+    assessments opens on its latest-dated window. None when the viewer reads no scores.
+    """
+    cat = catalog(db, viewer=viewer)
+    if cat.empty:
+        return None
+    rows = cat.iloc[0:0]
+    if upload_id is not None:
+        rows = cat[cat["upload_id"] == upload_id]
+    if rows.empty and team_id is not None:
+        rows = cat[cat["team_id"] == team_id]
+    whole_school = rows.empty and viewer.team_scope is None
+    if rows.empty:
+        rows = cat
+    latest = rows[rows["upload_id"] == rows["upload_id"].max()]
+    found = db.rows(
+        "SELECT id, assessment_id FROM administration WHERE list_contains(?, id)"
+        " ORDER BY date DESC NULLS LAST, id DESC LIMIT 1",
+        [sorted({int(i) for i in latest["administration_id"]})],
+    )
+    if not found:
+        return None
+    team = latest["team_id"].iloc[0]
+    team = None if whole_school or pd.isna(team) else int(team)
+    return Opening(team_id=team, assessment_id=int(found[0][1]),
+                   administration_id=int(found[0][0]))
 
 
 def administrations(

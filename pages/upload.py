@@ -6,8 +6,9 @@ import streamlit as st
 
 from collabplan import audit, disclosure, overview, text, ui
 from collabplan.errors import UserError
-from collabplan.ingest import load
+from collabplan.ingest import load, parser
 from collabplan.ingest.mapping import presets
+from collabplan.ui import filters as review_filters
 from collabplan.ui import goals as gui
 from collabplan.ui import mapping_form, safe, signin, upload_check, upload_layout, upload_memo
 from collabplan.ui import upload as up
@@ -61,8 +62,19 @@ for record in st.session_state.get(up.RESULTS_KEY, []):
         st.success(safe.md(up.result_line(record)), icon=":material/check_circle:")
     for warning in upload_check.shown_warnings(record.get("warnings", []), projection):
         st.warning(safe.md(f"{record['file_name']}: {warning}"))
+reviewed = up.reviewed_upload(st.session_state.get(up.RESULTS_KEY, []))
+if reviewed is not None and st.button(
+    "See our results", type="primary", icon=":material/bar_chart:", key="see_results",
+    help="Open Data review on this team, assessment and testing window.",
+):
+    start = review_filters.opening(viewer=me, upload_id=reviewed,
+                                   team_id=st.session_state.get(review_filters.ACTING_TEAM_KEY))
+    if start is not None:
+        review_filters.open_on(start)
+    st.switch_page("pages/review.py")
 
 upload_memo.start_sweeper()  # closed tabs' uploaded files go once their session has expired
+parser.keep_spare()  # the next dropped file's reader is started and waiting (ingest/parser.py)
 dropped = [(upload, upload.getvalue()) for upload in uploaded or []]
 shas = [up.sha256_of(data) for _, data in dropped]
 upload_memo.session_memo().keep(shas)  # what was worked out for files no longer here goes
@@ -107,7 +119,8 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
             name = getattr(start, "name", None) or "custom"
             f.mapping, changed = mapping_form.mapping_from_form(values, start, name)
             f.adjusted = changed or start is not f.detected
-            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None, sha=f.sha)
+            f.prepared = up.prepare_with(f.data, f.name, f.mapping if f.adjusted else None, sha=f.sha,
+                                         state=f)
         except UserError as exc:
             f.error = str(exc)
             st.error(safe.md(f.error), icon=":material/error:")
@@ -163,7 +176,8 @@ for i, ((upload, data), sha) in enumerate(zip(dropped, shas, strict=True)):
         if not projection:
             skipped = up.skipped_frame(report)
             if not skipped.empty:
-                with st.expander(f"Skipped rows ({report.rows_skipped:,})"):
+                with st.expander(f"Skipped rows ({report.rows_skipped:,}) and why"):
+                    st.dataframe(up.skip_reasons_frame(report), hide_index=True)
                     st.dataframe(skipped, hide_index=True)
             with st.expander("The scores as they will be saved (first rows)", expanded=True):
                 st.dataframe(up.normalised_preview(f.prepared), hide_index=True)
@@ -214,6 +228,8 @@ if files:
                     up.result_record(r, before, shas.get(r.file_name)) for r in results
                 ]
                 st.session_state["upload_round"] = round_ + 1
+                review_filters.act_for(up.upload_team(
+                    db, up.reviewed_upload(st.session_state[up.RESULTS_KEY])))
                 ui.after_write()
                 files.clear()
                 upload_memo.forget_imported(uploaded)  # the new uploader starts empty

@@ -60,3 +60,25 @@ def test_release_gives_freed_arrow_memory_back_to_the_system() -> None:
     kept = _rss_mb()  # the allocator keeps the freed pages for reuse
     memory.release()
     assert _rss_mb() < kept - 80
+
+
+def test_freeze_modules_sets_the_libraries_aside_once_and_later_garbage_is_still_collected():
+    """In a fresh interpreter (freezing is for the life of a process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, weakref\n"
+        "from collabplan import memory\n"
+        "memory.freeze_modules()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "memory.freeze_modules()\n"
+        "assert gc.get_freeze_count() == frozen > 10_000, frozen\n"
+        "import plotly.graph_objects, pandas\n"
+        "class Node: pass\n"
+        "a = Node(); a.me = a; gone = weakref.ref(a); del a\n"
+        "gc.collect(2)\n"
+        "assert gone() is None  # a cycle made after the freeze is collected\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True,
+                   cwd=str(Path(__file__).resolve().parents[1]))

@@ -13,7 +13,9 @@ A fresh interpreter rather than a fork: the app server runs many threads, and a 
 threaded process may inherit a lock that is never released; multiprocessing's forkserver would
 import the caller's main script (streamlit's) into every child. The fresh interpreter parses
 after about 0.05 s (pyarrow, a fifth of a second more, loads while fastexcel parses); a caller
-hides that by starting the parse before its own work (:func:`start`). The workbook's bytes go to
+hides that by starting the parse before its own work (:func:`start`), and the app keeps one
+spare child started ahead, its modules loaded, waiting for the next upload (:func:`keep_spare`;
+it sets the same limits before it reads a byte of the upload). The workbook's bytes go to
 the child on its stdin and the tables come back on its stdout as Arrow IPC streams: nothing is
 written to disk.
 
@@ -41,6 +43,7 @@ the parent trusts nothing the child sends.)
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import logging
@@ -203,12 +206,29 @@ def start(
     timeout = config.PARSE_TIMEOUT_SECONDS if timeout is None else timeout
     limits = [config.MAX_COLUMNS, config.MAX_FIELD_BYTES, config.MAX_LINE_BYTES]
     request = json.dumps([file_name, sheets, delimiter, encoding, memory, timeout, limits])
+    workbook = data.startswith(ZIP_MAGIC)
+    process = _take_spare()
+    if process is not None:  # started earlier, its modules loaded: the request comes first
+        head = (json.dumps([request, workbook]) + "\n").encode()
+    else:
+        head = b""
+        process = _popen([request] + (["workbook"] if workbook else []), file_name)
+    # the child reads its input after starting up; meanwhile the caller goes on
+    feeder = threading.Thread(target=_feed, args=(process.stdin, head, data), daemon=True)
+    feeder.start()
+    return Job(
+        file_name, sheets, timeout, process, feeder, _StderrTail(process.stderr),
+        workbook, delimiter, encoding,
+    )
+
+
+def _popen(args: list[str], file_name: str = "the file") -> subprocess.Popen:
+    """``python -m collabplan.ingest.parser ARGS`` with pipes on stdin, stdout and stderr."""
     path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
     env = os.environ | {"PYTHONPATH": path, "RUST_BACKTRACE": "0"}  # an abort prints one line
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "collabplan.ingest.parser", request]
-            + (["workbook"] if data.startswith(ZIP_MAGIC) else []),
+        return subprocess.Popen(
+            [sys.executable, "-m", "collabplan.ingest.parser", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -218,13 +238,57 @@ def start(
         raise UserError(
             f"{file_name} could not be read right now ({exc}). Try again in a minute."
         ) from None
-    # the child reads its input after starting up; meanwhile the caller goes on
-    feeder = threading.Thread(target=_feed, args=(process.stdin, data), daemon=True)
-    feeder.start()
-    return Job(
-        file_name, sheets, timeout, process, feeder, _StderrTail(process.stderr),
-        data.startswith(ZIP_MAGIC), delimiter, encoding,
-    )
+
+
+#: The spare child (see :func:`keep_spare`), taken by the next :func:`start`.
+_spare: list[subprocess.Popen] = []
+_spare_lock = threading.Lock()
+
+
+def keep_spare() -> None:
+    """Have one parser child started and waiting for the next upload (the upload page calls
+    this once a run, so a dropped file does not wait for a fresh interpreter and pyarrow).
+
+    The spare loads its modules (pyarrow, fastexcel, the csv parser: trusted code) and then
+    waits for its request on stdin; only then does it set its limits and read the upload's
+    bytes, exactly as a child started for that upload does (same limits, alarm and kill). It
+    holds no upload's data before it is taken, and exits when this process goes away (its
+    stdin closes).
+    """
+    with _spare_lock:
+        if _spare and _spare[0].poll() is None:
+            return
+        for old in _spare:
+            _reap(old)
+        _spare[:] = [_popen(["--spare"])]
+
+
+def _take_spare() -> subprocess.Popen | None:
+    """The waiting spare child, if there is one still alive (it is no longer the spare)."""
+    with _spare_lock:
+        taken = _spare[:]
+        _spare.clear()
+    for process in taken:
+        if process.poll() is None:
+            return process
+        _reap(process)
+    return None
+
+
+def _reap(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        with contextlib.suppress(OSError):
+            stream.close()
+
+
+@atexit.register
+def _drop_spare() -> None:
+    process = _take_spare()
+    if process is not None:
+        _reap(process)
 
 
 class _StderrTail:
@@ -259,8 +323,10 @@ def parse(data: bytes, file_name: str, sheets: Sheets = None, **limits: Any) -> 
         return job.result()
 
 
-def _feed(stdin: IO[bytes], data: bytes) -> None:
+def _feed(stdin: IO[bytes], head: bytes, data: bytes) -> None:
     with contextlib.suppress(OSError), stdin:  # BrokenPipeError: the child is gone already
+        if head:
+            stdin.write(head)
         stdin.write(data)
 
 
@@ -304,15 +370,16 @@ def _receive(answer: bytes) -> tuple[str, Any] | None:
 # ------------------------------------------------------------------------------- in the child
 
 
-def _child_main(request: str) -> None:
-    """Read the workbook from stdin, check and parse it, answer on stdout (see the docstring)."""
+def _child_main(request: str, workbook: bool) -> None:
+    """Read the workbook from stdin, check and parse it, answer on stdout (see the docstring).
+
+    ``workbook``: the bytes are a zip (an xlsx), else text (a csv, or what the checks refuse)."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to stderr, not into the answer
     file_name, sheets, delimiter, encoding, memory, timeout, limits = json.loads(request)
     config.MAX_COLUMNS, config.MAX_FIELD_BYTES, config.MAX_LINE_BYTES = limits  # the caller's
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" notes
     _limit_child(memory, timeout)
-    workbook = sys.argv[2:] == ["workbook"]
     if workbook:
         pyarrow_loaded = _pyarrow_in_background()  # a fifth of a second: not before parsing starts
     else:
@@ -484,7 +551,26 @@ def _ipc(batch) -> pa.Buffer:
     return sink.getvalue()
 
 
+def _spare_main() -> None:
+    """A spare child (:func:`keep_spare`): load the modules a parse needs, then wait for the
+    request line; exit quietly when stdin closes without one."""
+    import fastexcel  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.ipc  # noqa: F401
+
+    from collabplan.ingest import csvparse  # noqa: F401
+
+    line = sys.stdin.buffer.readline()
+    if not line.strip():
+        os._exit(0)
+    request, workbook = json.loads(line)
+    _child_main(request, bool(workbook))
+
+
 if __name__ == "__main__":
-    _child_main(sys.argv[1])  # (and "workbook" after it when the bytes are a zip)
+    if sys.argv[1:] == ["--spare"]:
+        _spare_main()
+    else:  # (and "workbook" after the request when the bytes are a zip)
+        _child_main(sys.argv[1], sys.argv[2:] == ["workbook"])
     sys.stderr.flush()
     os._exit(0)  # the answer is out: skip tearing down the interpreter, the caller waits for it

@@ -19,6 +19,8 @@ EXAMPLES = 3
 
 #: At most this many skipped rows are listed one by one (all are counted).
 MAX_LISTED = 500
+#: Row numbers a skip reason's warning names (the rest are counted: "… and 12 more").
+ROWS_NAMED = 10
 #: Words every warning about changed students carries (projection mode cuts its examples).
 CHANGED_STUDENTS = "already exist with another name, grade or class"
 
@@ -104,6 +106,9 @@ class Report:
     rows_read: int = 0
     rows_skipped: int = 0
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, reason)
+    #: Why rows were skipped: (reason, rows, the first ROWS_NAMED (sheet, row)); the rows add
+    #: up to ``rows_skipped``, so every skipped row is explained.
+    skip_reasons: list[tuple[str, int, list[tuple[str, int]]]] = field(default_factory=list)
     students: int = 0
     skills: list[str] = field(default_factory=list)
     scores: int = 0
@@ -303,20 +308,19 @@ def build_report(
             + (f" and {more} more" if more > 0 else "")
             + "): the last row counts"
         )
-    reasons = (
-        con.execute(
-            """SELECT skip_reason, count(*), min(sheet), min(row) FROM rows_n
-               WHERE skip_reason IS NOT NULL
-                 AND NOT starts_with(skip_reason, ?) AND skip_reason <> ?
-               GROUP BY 1 ORDER BY 1""",
-            [FILTERED, RETEST],
-        ).fetchall()
-        if r.rows_skipped
-        else []
-    )
+    if r.rows_skipped:
+        r.skip_reasons = [
+            (str(reason), int(n), [(str(sh), int(row)) for sh, row in map(_tuple, ex)])
+            for reason, n, ex in con.execute(
+                """SELECT skip_reason, count(*), list((sheet, row) ORDER BY sheet, row)[1:?]
+                   FROM rows_n WHERE skip_reason IS NOT NULL
+                     AND NOT starts_with(skip_reason, ?) AND skip_reason <> ?
+                   GROUP BY 1 ORDER BY 2 DESC, 1""",
+                [ROWS_NAMED, FILTERED, RETEST],
+            ).fetchall()
+        ]
     # every skipped row is explained, blank ones too (a blank spacer row is rarely a problem)
-    for reason, n, sheet, row in reasons:
-        r.warnings.append(f"{n} rows skipped: {reason} (e.g. {_where(sheet, row, multi)})")
+    r.warnings += [skip_line(reason, n, ex, multi) for reason, n, ex in r.skip_reasons]
     r.warnings = [*warnings, *notes, *r.warnings]
     if students == 0:
         r.errors.append(
@@ -329,6 +333,30 @@ def build_report(
             "unreadable; check [scores] in the mapping"
         )
     return r
+
+
+def skip_line(reason: str, n: int, named: list[tuple[str, int]], multi: bool) -> str:
+    """ "6 rows skipped: blank row (sheet 'Room 21' rows 16 and 34; sheet 'Room 22' row 16 …)"."""
+    return f"{_count(n, 'row')} skipped: {reason} ({skip_where(n, named, multi)})"
+
+
+def skip_where(n: int, named: list[tuple[str, int]], multi: bool) -> str:
+    """Where ``n`` skipped rows are, from the first ones ``named``: "rows 4, 9 and 15 and 3
+    more" (by sheet in a workbook)."""
+    by_sheet: dict[str, list[int]] = {}
+    for sheet, row in named:
+        by_sheet.setdefault(sheet, []).append(row)
+    parts = []
+    for sheet, rows in by_sheet.items():
+        where = ("row " if len(rows) == 1 else "rows ") + _and(rows)
+        parts.append(f"sheet {sheet!r} {where}" if multi else where)
+    more = f" and {n - len(named):,} more" if n > len(named) else ""
+    return "; ".join(parts) + more
+
+
+def _and(items: list[Any]) -> str:
+    words = [f"{i:,}" if isinstance(i, int) else str(i) for i in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _rows_text(found: list[tuple[str, int]], multi: bool) -> str:

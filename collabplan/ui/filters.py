@@ -20,6 +20,11 @@ from collabplan.ui.choices import remembered_select
 
 ALL = "All"
 filter_options = cached(catalog.filter_options)
+opening = cached(catalog.opening)
+#: Session key: the team this person last acted for (imported for), so Data review opens on it.
+ACTING_TEAM_KEY = "acting_team_id"
+#: The population choices an opening clears (they belong to the results shown before).
+POPULATION_FIELDS = ("grade", "class_name", "teacher", "group")
 
 NO_DATA = (
     "No results yet: upload a file on **Upload results** or load the demo school on **Home**."
@@ -65,6 +70,32 @@ def state() -> dict[str, Any]:
     return st.session_state.setdefault(ui.FILTERS_KEY, {})
 
 
+def act_for(team_id: int | None) -> None:
+    """Remember the team this person just acted for (None leaves the last one)."""
+    if team_id is not None:
+        st.session_state[ACTING_TEAM_KEY] = int(team_id)
+
+
+def open_on(start: catalog.Opening) -> None:
+    """Make the filters show ``start`` (its team, assessment and window, whole population) on
+    the next review page drawn; later picks in the sidebar stick as usual."""
+    chosen = state()
+    for name in POPULATION_FIELDS:
+        chosen.pop(name, None)
+    chosen.update(team_id=start.team_id, assessment_id=start.assessment_id,
+                  administration_id=start.administration_id)
+
+
+def _seed_opening(viewer: Viewer) -> None:
+    """Before this session's first pick: open on the acting team's latest upload
+    (:func:`collabplan.catalog.opening`), not on every team and the first assessment."""
+    if "team_id" in state():
+        return
+    start = opening(viewer=viewer, team_id=st.session_state.get(ACTING_TEAM_KEY))
+    if start is not None:
+        open_on(start)
+
+
 def _select(label: str, field: str, options: list[Any], labels: dict[Any, str],
             default: Any = None, help: str | None = None) -> Any:
     """A sidebar selectbox whose value survives page changes through ``state()``."""
@@ -83,6 +114,7 @@ def review_filters(population: bool = True, *, viewer: Viewer | None = None) -> 
     """
     viewer = viewer or ui.viewer()
     everyone = "All teams" if viewer.sees_every_team else "All your teams"
+    _seed_opening(viewer)
     with st.sidebar:
         st.subheader("Filters")
         teams = filter_options(None, None, viewer=viewer)["teams"]

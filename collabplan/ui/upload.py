@@ -21,6 +21,7 @@ from collabplan.ingest.checks import column_letters
 from collabplan.ingest.load import import_files, import_prepared
 from collabplan.ingest.normalise.prepare import prepare
 from collabplan.ingest.read import read_upload
+from collabplan.ingest.validate import skip_where
 from collabplan.ui import safe
 from collabplan.ui.upload_check import shown_warnings
 from collabplan.ui.upload_layout import detect_cached
@@ -113,6 +114,18 @@ def skipped_frame(report: Any) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def skip_reasons_frame(report: Any) -> pd.DataFrame:
+    """Why rows were skipped, one line a reason: Why, Rows (adding up to the skipped total),
+    Where (the first rows, as the report's warning names them)."""
+    multi = len({sheet for _r, _n, named in report.skip_reasons for sheet, _row in named}) > 1
+    lines = [
+        {"Why": reason[0].upper() + reason[1:], "Rows": n,
+         "Where": skip_where(n, named, multi)}
+        for reason, n, named in report.skip_reasons
+    ]
+    return pd.DataFrame(lines, columns=["Why", "Rows", "Where"])
+
+
 def report_warnings(report: Any, projection: bool) -> list[str]:
     """The report's warnings; in projection mode those naming students say a count
     (upload_check.shown_warnings, the one place that cuts names)."""
@@ -191,6 +204,21 @@ def undo_line(file_name: str, removed: dict[str, Any] | None, skill_scores: int 
     return f"Removed {file_name}" + (f": {', '.join(parts)}" if parts else "")
 
 
+def reviewed_upload(records: list[dict[str, Any]]) -> int | None:
+    """The upload the "See our results" button opens: the last file of the import that has an
+    upload (a duplicate names the earlier one); None when nothing was imported."""
+    ids = [r.get("upload_id") for r in records if r.get("upload_id") is not None]
+    return int(ids[-1]) if ids else None
+
+
+def upload_team(db: Any, upload_id: int | None) -> int | None:
+    """The team an upload was made for (None: no team, or no such upload)."""
+    if upload_id is None:
+        return None
+    team = db.scalar("SELECT team_id FROM upload WHERE id = ?", [upload_id])
+    return None if team is None else int(team)
+
+
 def cell_text(value: Any) -> str:
     """A table cell as text; None/NaN as blank."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
@@ -265,12 +293,20 @@ def _read_all(data: bytes, file_name: str, sha: str) -> list[Any]:
     return session_memo().get((sha, file_name, "sheets"), lambda: read_upload(data, file_name, sheets="*"))
 
 
-def prepare_with(data: bytes, file_name: str, mapping: Any | None, sha: str | None = None) -> Any:
-    """``prepare`` kept with the session by the file's bytes and the mapping's text."""
+def prepare_with(data: bytes, file_name: str, mapping: Any | None, sha: str | None = None,
+                 state: FileState | None = None) -> Any:
+    """``prepare`` kept with the session by the file's bytes and the mapping's text.
+
+    ``state``: the file as :func:`read_file` read and detected it; with no mapping of its own
+    the file is prepared from those sheets and that detection (not parsed and detected again).
+    """
     sha = sha or sha256_of(data)
     toml, name = (mapping.to_toml(), mapping.name) if mapping is not None else ("", "")
+    read = state.sheets if state is not None and state.sheets else None
+    detection = state.detection if state is not None else None
     return session_memo().get(
-        (sha, file_name, "prepared", toml, name), lambda: prepare(data, file_name, mapping)
+        (sha, file_name, "prepared", toml, name),
+        lambda: prepare(data, file_name, mapping, read=read, detection=detection),
     )
 
 

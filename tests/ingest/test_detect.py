@@ -282,7 +282,7 @@ def test_title_rows_name_the_assessment_and_give_teacher_grade_subject_and_date(
     assert {s["teacher"] for s in sittings} == {"Ms. Lee"} and {s["grade"] for s in sittings} == {"3"}
     # every skipped row is explained, the blank one too
     assert p.report.rows_skipped == 2
-    assert any(w.startswith("1 rows skipped: blank row") for w in p.report.warnings)
+    assert any(w.startswith("1 row skipped: blank row") for w in p.report.warnings)
     assert any("summary row" in w for w in p.report.warnings)
 
 

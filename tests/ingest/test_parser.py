@@ -88,3 +88,39 @@ def test_a_parse_started_before_any_check_refuses_what_the_checks_refuse():
     with pytest.raises(UserError, match="would unpack to 512 MB"):
         job.result()
     assert job.process.returncode is not None
+
+
+def test_a_spare_child_is_taken_by_the_next_parse_and_reads_csv_and_workbooks():
+    parser.keep_spare()
+    spare = parser._spare[0]
+    parser.keep_spare()  # one spare at a time
+    assert parser._spare == [spare]
+    job = parser.start(b"name,score\nAna,3\n", "a.csv")
+    assert job.process is spare and parser._spare == []
+    sheets = job.result()
+    assert sheets[0].head.num_rows == 2
+    parser.keep_spare()
+    assert read_upload(badfiles.good_xlsx(), "fine.xlsx")[0].table.num_rows == 4
+    assert gone(spare.pid)
+
+
+def test_a_spare_child_keeps_the_memory_and_time_limits():
+    parser.keep_spare()
+    with pytest.raises(UserError, match=r"m\.xlsx"):
+        parser.parse(badfiles.good_xlsx(), "m.xlsx", None, memory=32 * 1024 * 1024)
+    parser.keep_spare()
+    job = parser.start(slow_xlsx(), "slow.xlsx", None, timeout=0.05)
+    with pytest.raises(UserError, match=r"slow\.xlsx took longer than 0\.05 seconds"):
+        job.result()
+    assert job.process.returncode is not None and job.process.returncode < 0  # killed
+    assert gone(job.process.pid)
+
+
+def test_a_spare_that_died_is_not_used():
+    parser.keep_spare()
+    dead = parser._spare[0]
+    dead.kill()
+    dead.wait()
+    sheets = parser.parse(b"name,score\nAna,3\n", "a.csv")
+    assert sheets[0].head.num_rows == 2
+    assert parser._spare == [] and gone(dead.pid)

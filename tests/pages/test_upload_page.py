@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from collabplan import db as db_module
+from collabplan import ui
 from tests.tracker_factory import tracker_skill_scores, tracker_xlsx
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -289,3 +290,41 @@ def test_the_same_scores_saved_again_are_named_before_import_and_add_nothing(db_
         i.value == "cfa.xlsx: Same scores as upload 1 (cfa.xlsx); nothing was added" for i in at.info
     )
     assert _counts(db_path) == (1, 12, 24)
+
+
+def _confirmed(at: AppTest) -> AppTest:
+    """Say the tracker's students (ids the demo school uses for others) are the same students."""
+    at.checkbox[0].check().run()
+    assert not at.exception
+    return at
+
+
+def test_see_our_results_opens_data_review_on_the_import(demo_db) -> None:
+    """On the demo school (other teams, assessments and windows), a new team's tracker: the
+    button opens Data review on that team, its assessment and window, whole population."""
+    at = _upload_page()
+    at.session_state[ui.FILTERS_KEY] = {"team_id": None, "assessment_id": 1, "class_name": "X"}
+    at = _import(_confirmed(_drop(at, ("cfa.xlsx", tracker_xlsx(12)))), team="Grade 3 CFA")
+    db = db_module.connect(demo_db.path)
+    team_id, upload_id = db.rows(
+        "SELECT t.id, u.id FROM upload u JOIN team t ON t.id = u.team_id WHERE t.name = 'Grade 3 CFA'")[0]
+    assessment_id, admin_id = db.rows(
+        "SELECT a.assessment_id, a.id FROM administration a WHERE a.id IN"
+        " (SELECT administration_id FROM sitting WHERE upload_id = ?)", [upload_id])[0]
+    next(b for b in at.button if b.label == "See our results").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Data review"
+    chosen = at.session_state[ui.FILTERS_KEY]
+    assert (chosen["team_id"], chosen["assessment_id"], chosen["administration_id"]) == (
+        team_id, assessment_id, admin_id)
+    assert chosen.get("class_name") is None
+    assert {s.label: s.value for s in at.selectbox}["Team"] == team_id
+    assert at.caption[0].value.startswith("Grade 3 CFA · ")
+
+
+def test_data_review_opens_on_the_team_last_imported_for(demo_db) -> None:
+    at = _import(_confirmed(_drop(_upload_page(), ("cfa.xlsx", tracker_xlsx(12)))),
+                 team="Grade 3 CFA")
+    at.switch_page("pages/review.py").run()  # by the menu, not the button
+    assert not at.exception
+    assert at.caption[0].value.startswith("Grade 3 CFA · ")

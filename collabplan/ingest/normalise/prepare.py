@@ -210,24 +210,34 @@ def prepare(
     *,
     progress: Callable[[float, str], None] | None = None,
     job: ParseJob | None = None,
+    read: list[Any] | None = None,
+    detection: Detection | None = None,
 ) -> Prepared:
     """Read, map, normalise and validate one upload; raises UserError for unreadable input.
 
     ``job``: a parse of ``data`` already started (:func:`collabplan.ingest.parser.start`),
     used when it reads the sheets this mapping names (read_upload closes it either way).
+    ``read``: every sheet of ``data`` as ``read_upload(sheets="*")`` gave them (the upload
+    page has them already: the file is not parsed again), used when ``mapping`` is None;
+    ``detection``: :func:`detect_layout` of those sheets, used when cleaning them changed
+    nothing (else the cleaned sheets are detected again).
     """
     from collabplan.ingest.read import read_arguments, read_upload
 
     if progress:
         progress(0.05, f"Reading {file_name}")
     sha = hashlib.sha256(data).hexdigest()
-    sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
+    if read is not None and mapping is None:
+        sheets = list(read)
+    else:
+        sheets = read_upload(data, file_name, job=job, **read_arguments(mapping))
     # hidden control characters go before anything reads a header or a name
     sheets, hidden = _clean(sheets, file_name)
+    if hidden.note() or read is None or mapping is not None:
+        detection = None
     file_name = clean_text(file_name)
-    detection = None
     if mapping is None:
-        detection = detect_layout(sheets, file_name)
+        detection = detection or detect_layout(sheets, file_name)
         if detection.mapping is None:
             raise UserError(detection.question, kind="mapping")
         mapping, detected = detection.mapping, detection.label
