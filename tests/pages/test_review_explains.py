@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _review(view: str, **filters) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state[ui.FILTERS_KEY] = {"view": view, **filters}
+    # a team picked already (All teams), as the sidebar records it: the opening seed keeps off
+    at.session_state[ui.FILTERS_KEY] = {"view": view, "team_id": None, **filters}
     at.run()
     at.switch_page("pages/review.py")
     at.run()
