@@ -82,5 +82,6 @@ with st.sidebar:
     present.sidebar()
 
 present.notices()
+present.room()
 
 page.run()

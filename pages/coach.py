@@ -5,7 +5,7 @@ import streamlit as st
 
 from collabplan import breakdowns, catalog, charts, ui
 from collabplan.ui import filters as review_filters
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -41,5 +41,5 @@ table = lagging.rename(columns={
     "students": "Students", "pct_proficient": "% proficient", "median": "Team median",
     "below": "Points below", "lags_in": "Lags in",
 })
-st.dataframe(table[["Skill", "Team", "Assessment", "Testing window", "% proficient",
+present.table(table[["Skill", "Team", "Assessment", "Testing window", "% proficient",
                     "Team median", "Points below", "Students", "Lags in"]], hide_index=True)

@@ -9,7 +9,7 @@ from collabplan.goals.feedback import answer_feedback
 from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
 from collabplan.goals.progress import checkpoint_rows, progress_frame
 from collabplan.ui import goals as gui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
@@ -73,7 +73,7 @@ if goal.target_value is not None:
         width="stretch", key="gdt_progress",
     )
 if prog.checkpoints:
-    st.dataframe(checkpoint_rows(prog), hide_index=True)
+    present.table(checkpoint_rows(prog), hide_index=True)
 else:
     st.caption("No later testing window yet: upload the next round of results and the "
                "checkpoint appears here.")
@@ -102,8 +102,9 @@ if goal.status in EDITABLE and can_edit:
 # -- actions -----------------------------------------------------------------------------
 st.subheader("Action plan")
 actions = gui.list_actions(goal_id)
-edited = st.data_editor(
+edited = present.editor(
     actions,
+    edit_label="Edit the action plan",
     key=f"gdt_actions_{goal_id}",
     num_rows="dynamic" if can_edit else "fixed",
     disabled=not can_edit,
@@ -182,4 +183,4 @@ else:
 
 st.subheader("History")
 st.caption("Every change, with when and by which team; the board shows the latest version.")
-st.dataframe(gui.history_rows(goal_id), hide_index=True)
+present.table(gui.history_rows(goal_id), hide_index=True)

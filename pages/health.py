@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, config, text, ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remembered_select
 from collabplan.workspace import survey
@@ -113,7 +113,7 @@ with tabs[1]:
                 charts.survey_rounds_chart(areas, text.fewer_than(noun="responses")),
                 key="survey_chart",
             )
-            st.dataframe(
+            present.table(
                 areas[["round", "area_label", "responses", "mean", "pct_agree"]],
                 hide_index=True,
                 column_config={"round": "Round", **RESULT_COLUMNS},
@@ -121,7 +121,7 @@ with tabs[1]:
             latest_round, latest = survey.latest_statement_results(db)
             if latest_round:
                 with st.expander(f"Each statement in {safe.md(latest_round)}"):
-                    st.dataframe(
+                    present.table(
                         latest[["area_label", "statement", "responses", "mean", "pct_agree"]],
                         hide_index=True,
                         column_config={"statement": "Statement", **RESULT_COLUMNS},
@@ -132,7 +132,7 @@ with tabs[1]:
         if goals.empty:
             st.info("No goals yet: draft one on Draft a goal to see its progress here.")
         else:
-            st.dataframe(
+            present.table(
                 goals[["team", "goal", "status", "baseline", "latest", "gap_closed"]],
                 hide_index=True,
                 column_config={
@@ -163,7 +163,7 @@ with tabs[2]:
     if all_rounds.empty:
         st.info("No rounds yet: open the first one above (for example at the start of the year).")
     else:
-        st.dataframe(
+        present.table(
             all_rounds[["label", "opened_on", "state", "responses"]],
             hide_index=True,
             column_config={

@@ -7,7 +7,7 @@ import streamlit as st
 
 from collabplan import charts, text, ui
 from collabplan.goals import lookups, model, progress, values
-from collabplan.ui import home, safe
+from collabplan.ui import home, present, safe
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -63,7 +63,7 @@ fig = charts.progress_figure(
 st.plotly_chart(fig, width="stretch", key=f"progress_chart_{goal_id}")
 
 st.markdown("#### Checkpoints")
-st.dataframe(progress.checkpoint_table(pts), hide_index=True, width="stretch")
+present.table(progress.checkpoint_table(pts), hide_index=True, width="stretch")
 if len(pts) == 1:
     st.caption("Only the baseline so far: the next testing window (or a common assessment the "
                "goal follows, below) adds the first checkpoint.")

@@ -9,8 +9,8 @@ import streamlit as st
 from collabplan import audit, ui
 from collabplan.goals import progress
 from collabplan.reports import html, workbooks
+from collabplan.ui import present, safe, signin
 from collabplan.ui import progress as pui
-from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -86,5 +86,5 @@ log = recent_audit(50)
 if log.empty:
     st.caption("Nothing exported or deleted yet.")
 else:
-    st.dataframe(log.rename(columns={"happened_at": "when", "action": "what happened"}),
+    present.table(log.rename(columns={"happened_at": "when", "action": "what happened"}),
                  hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import teams
@@ -63,7 +63,7 @@ with tabs[0]:
     if people.empty:
         st.info("No members yet: add everyone who plans together on this team.")
     else:
-        st.dataframe(people, hide_index=True, column_config={"name": "Name", "role": "Role"})
+        present.table(people, hide_index=True, column_config={"name": "Name", "role": "Role"})
         with st.form(f"member_remove_{team_id}"):
             who = st.selectbox("Remove a member", people["name"].tolist())
             if st.form_submit_button("Remove"):
@@ -111,7 +111,7 @@ with tabs[1]:
     if team_norms.empty:
         st.info("No norms yet: agree three to five together at your first meeting.")
     else:
-        st.dataframe(
+        present.table(
             team_norms[["body", "agreed_on", "revisited_on"]],
             hide_index=True,
             column_config={
@@ -250,7 +250,7 @@ with tabs[3]:
     if past.empty:
         st.info("No meetings saved yet: fill in the agenda above before your next meeting.")
     else:
-        st.dataframe(
+        present.table(
             past[["met_on", "facilitator", "learn", "next_step", "next_step_who", "next_step_by"]],
             hide_index=True,
             column_config={

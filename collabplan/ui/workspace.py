@@ -12,7 +12,7 @@ from collabplan import ui
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.reports.workspace import summary_page, workspace_sections
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
@@ -133,7 +133,7 @@ def table_with_remove(
 
     ``columns`` maps the frame's columns to their headings, in order; ``key`` names the form.
     """
-    st.dataframe(frame[list(columns)], hide_index=True, column_config=columns)
+    present.table(frame[list(columns)], hide_index=True, column_config=columns)
     labels = option_label(frame, "id", label_column)
     with st.form(key):
         pick = st.selectbox(prompt, list(labels), format_func=labels.get)
