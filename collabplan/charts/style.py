@@ -95,6 +95,39 @@ def text_as_text(builder: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# -- labels a line never strikes through ---------------------------------------------------
+#: The backing of a label drawn over a chart: the plot's white, nearly opaque.
+LABEL_BACKING = "rgba(255, 255, 255, 0.92)"
+
+
+def label_side(value: float, away_from: float | None, low: float = 12.0,
+               high: float = 88.0) -> bool:
+    """True when a point's label goes above it: on the side away from a line at ``away_from``
+    (the target, or where the straight line heads), but never off the 0-100 axis."""
+    above = away_from is None or value >= away_from
+    if not above and value < low:
+        return True
+    if above and value > high:
+        return False
+    return above
+
+
+def point_labels(fig: go.Figure, xs: list[Any], ys: list[float], texts: list[str],
+                 above: list[bool], *, gap: int = 10, size: int | None = None,
+                 leftwards: bool = False) -> None:
+    """Value labels beside points as annotations on a white backing, above or below each
+    point (``leftwards``: ending at the point, for the last point of a chart). Annotations
+    are drawn over every line and shape, so a target or straight line passing the label's
+    place runs under it instead of striking it through."""
+    for x, y, text, up in zip(xs, ys, texts, above, strict=True):
+        fig.add_annotation(
+            x=x, y=y, text=text, showarrow=False, yanchor="bottom" if up else "top",
+            yshift=gap if up else -gap, bgcolor=LABEL_BACKING, borderpad=1,
+            xanchor="right" if leftwards else "center", xshift=-gap if leftwards else 0,
+            font={"color": COLORS["target"], **({"size": size} if size else {})},
+        )
+
+
 # -- projection mode: the room template ----------------------------------------------------
 # On a projector at 1920x1080 the back of the room reads nothing under 16 px. Streamlit's own
 # Plotly theme sets tick labels, legends and colour bars smaller than the figure's base font
