@@ -159,7 +159,7 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
 
     if target_value is not None:
         rising = base_value is None or target_value >= base_value
-        _add_target(fig, target_x, target_value, target_date, words, font_size, rising)
+        _add_target(fig, target_x, target_value, target_date, words, font_size, rising, latest)
 
     kinds = [point_kind(r) for _, r in points.iterrows()]
     keep = [i for i in range(len(points)) if not _suppressed(points.iloc[i])]
@@ -236,7 +236,7 @@ def _date_range(xs: list[Any], target_x: Any) -> list[str]:
 
 
 def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, words: str,
-                font_size: int, rising: bool = True) -> None:
+                font_size: int, rising: bool = True, latest: float | None = None) -> None:
     fig.add_trace(go.Scatter(
         x=[x], y=[value], mode="markers",
         marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
@@ -246,8 +246,10 @@ def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, word
         hoverinfo="text", name="Target", showlegend=False,
     ))
     # The target is the last point in time: its label ends at the star, inside the chart, on
-    # the side the straight line does not come from (and never off the axis).
-    above = (rising and value <= 85) or (not rising and value < 15)
+    # the side away from the latest result (which lies near the star's date), else away from
+    # the straight line coming in; never off the axis.
+    away = latest if latest is not None else (value - 1.0 if rising else value + 1.0)
+    above = label_side(value, away, low=15, high=85)
     point_labels(fig, [x], [value], [f"Target {pct_exact(value)}"], [above],
                  gap=font_size // 2 + 4, size=font_size, leftwards=True)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import numbers
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 import streamlit as st
 
-from collabplan import present_lock, ui
+from collabplan import present_lock, text, ui
 from collabplan.charts import style as chart_style
 from collabplan.ui import safe
 
@@ -294,11 +295,30 @@ def room_frame(data: pd.DataFrame, column_config: Mapping[str, Any] | None = Non
         if label is None:
             continue
         values = data[column].iloc[:ROOM_TABLE_ROWS]
-        fmt = _cell_formatter(setting)
-        if fmt is not None:
-            values = values.map(fmt)
-        out[label] = values.astype(object).where(values.notna(), "")
+        fmt = _cell_formatter(setting) or _cell_text
+        out[label] = values.map(fmt)
     return out.reset_index(drop=True)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as words: blank when empty, dates as "29 May 2026", numbers rounded to one
+    decimal with thousands separated (a table on a wall is read, not computed with)."""
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | pd.Timestamp):
+        moment = pd.Timestamp(value)
+        if moment == moment.normalize():
+            return text.long_date(moment.date())
+        return text.when(moment)
+    if isinstance(value, dt.date):
+        return text.long_date(value)
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):,.1f}".removesuffix(".0")
+    return str(value)
 
 
 def table(data: pd.DataFrame, **options: Any) -> None:
