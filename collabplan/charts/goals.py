@@ -126,12 +126,14 @@ def progress_sparkline(points: pd.DataFrame, target_value: float | None, metric:
         # Each value on the side away from the target line, so the line never strikes it out.
         values = [float(v) for v in data["value"]]
         point_labels(fig, list(data["label"]), values, [_pct(v) for v in values],
-                     [label_side(v, target_value, low=25, high=80) for v in values], gap=6)
+                     [label_side(v, target_value, low=3, high=97) for v in values], gap=6)
     layout = base_layout("")
     # The right margin holds the target's label, clear of the points' own labels.
     layout.update(margin={"l": 5, "r": 90, "t": 20, "b": 5}, height=170, title=None)
     fig.update_layout(**layout)
-    fig.update_yaxes(**{**PERCENT_AXIS, "range": [0, 105]}, showticklabels=False)
+    # Room under 0 % and over 100 % for a label on the far side of its point.
+    fig.update_yaxes(**{**PERCENT_AXIS, "range": [-28, 118]}, showticklabels=False,
+                     showgrid=False)
     fig.update_xaxes(showgrid=False, tickfont={"size": 12})
     return fig
 

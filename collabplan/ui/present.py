@@ -195,6 +195,8 @@ def mint_controls() -> None:
 
 #: The smallest text (px) anywhere on a projected page, as on the charts.
 ROOM_MIN_FONT = chart_style.ROOM_MIN_FONT
+#: The container of an editor opened in projection mode (``st-key-room_editor_...`` on the page).
+EDITOR_KEY = "room_editor"
 #: Rows a projected table shows (a longer one is not read on a screen; the page says so).
 ROOM_TABLE_ROWS = 40
 
@@ -348,5 +350,6 @@ def editor(data: pd.DataFrame, *, edit_label: str, **options: Any) -> pd.DataFra
         return st.data_editor(data, **options)
     table(data, hide_index=True, column_config=options.get("column_config"),
           column_order=options.get("column_order"))
-    with st.expander(edit_label, icon=":material/edit:"):
+    with st.expander(edit_label, icon=":material/edit:"), \
+            st.container(key=f"{EDITOR_KEY}_{options.get('key') or 'table'}"):
         return st.data_editor(data, **options)

@@ -13,8 +13,9 @@
 //   clipped  page text cut off by its box (wider than its box with overflow hidden / ellipsis)
 // Left out, each for a reason: text nobody can see (display none, visibility hidden, opacity
 // 0, a 1-px screen-reader box, outside the page to the left or right as the collapsed
-// sidebar is), the accessible copy of a canvas table (the canvas itself is reported), and
-// the app's running indicator (it flickers while a page loads, never during the meeting).
+// sidebar is), the accessible copy of a canvas table (the canvas itself is reported), the
+// app's running indicator (it flickers while a page loads, never during the meeting), and an
+// editable table a team opens to type in (present.editor: the room reads the table above it).
 (minPx) => {
   const out = { small: [], canvas: [], overlap: [], outside: [], crossed: [], clipped: [] };
   const SLACK = 2; // px of overlap or overhang that antialiasing or rounding makes
@@ -38,6 +39,7 @@
   };
   const skipped = (el) =>
     el.closest('[data-testid="stDataFrame"], [data-testid="stDataFrameResizable"]') ||
+    el.closest('[class*="st-key-room_editor"]') ||
     el.closest('[data-testid="stStatusWidget"]') || el.closest("style, script, noscript, title");
 
   // -- DOM text ------------------------------------------------------------------------
@@ -58,7 +60,7 @@
     }
   }
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (seen(grid)) out.canvas.push(`${where(grid)}: a canvas table "${say(grid).slice(0, 40)}"`);
+    if (seen(grid) && !grid.closest('[class*="st-key-room_editor"]')) out.canvas.push(`${where(grid)}: a canvas table "${say(grid).slice(0, 40)}"`);
   }
 
   // -- page text cut off ---------------------------------------------------------------

@@ -81,6 +81,13 @@ def test_pages_are_listed():
     assert {"home", "review", "progress", "staff_meeting", "goal_board", "reports"} <= set(PAGES)
 
 
+#: The page's views a person switches between: segmented controls (Data review's views)
+#: and tabs. Each option is chosen in turn and measured.
+VIEWS = '[data-testid="stMain"] [data-testid="stButtonGroup"] button, [data-testid="stMain"] [role="tab"]'
+#: Closed expanders of the main area (their titles are measured closed, their insides open).
+CLOSED = '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
+
+
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "staff_meeting"])
 def test_projected_page_is_readable_from_the_back(demo_server, room, path):
     room.goto(f"{demo_server.url}/{'' if path == 'home' else path}?present=1")
@@ -88,7 +95,23 @@ def test_projected_page_is_readable_from_the_back(demo_server, room, path):
     assert room.locator('[data-testid="stSidebar"] label:has-text("Projection mode") input') \
         .first.is_checked(), "projection mode is on"
     problems = _problems(room, path)
-    assert not problems, "\n".join(problems)
+    views = room.locator(VIEWS)
+    names = [(views.nth(i).inner_text() or "").strip() for i in range(views.count())]
+    for n, name in enumerate(names):
+        if n == 0 and name:
+            continue  # the view the page opened on, measured above
+        room.locator(VIEWS).nth(n).click()
+        _settle(room)
+        problems += _problems(room, f"{path} ({name})")
+    opened = room.evaluate(f"""() => {{
+        const shut = [...document.querySelectorAll({CLOSED!r})].filter((s) => s.checkVisibility());
+        shut.forEach((s) => s.click());
+        return shut.length;
+    }}""")
+    if opened:
+        _settle(room)
+        problems += _problems(room, f"{path} (expanders open)")
+    assert not problems, "\n".join(dict.fromkeys(problems))
 
 
 def test_every_staff_meeting_slide_is_readable_from_the_back(demo_server, room):
