@@ -182,3 +182,89 @@ def test_projection_switch_is_scoped_to_the_block():
             assert not projecting()
         assert projecting()
     assert not projecting()
+
+
+# -- labels that are never cut off or crossed (the defects seen on a projector) ---------------
+
+
+def _backed(fig: go.Figure) -> dict[str, Any]:
+    """Annotations on a white backing, by their text."""
+    return {a.text: a for a in fig.layout.annotations if a.bgcolor}
+
+
+def test_progress_points_are_labelled_on_a_backing_away_from_the_line():
+    fig = CASES["progress_figure"]()
+    labels = _backed(fig)
+    # 40 -> 70 by June: the straight line climbs away from the baseline, so its label is below;
+    # Winter (52, expected 50) is above the line, Unit 4 (50, expected 53) below it.
+    assert labels["40%"].yanchor == "top" and labels["52%"].yanchor == "bottom"
+    assert labels["50%"].yanchor == "top"
+    # the target's label ends at the star, on the side away from the latest result (50 < 70)
+    target = labels["Target 70%"]
+    assert target.xanchor == "right" and target.yanchor == "bottom"
+    results = next(t for t in fig.data if t.name == "Results")
+    assert "text" not in results.mode, "values are written once, on their backing"
+
+
+def test_progress_chart_names_its_shaded_region_in_the_legend():
+    fig = CASES["progress_figure"]()
+    assert fig.layout.showlegend
+    shown = [t.name for t in fig.data if t.showlegend]
+    assert shown == ["On track: above the line", "Straight line to target"]
+
+
+def test_progress_points_near_the_floor_are_labelled_above():
+    from tests.progress_data import points_frame
+
+    pts = points_frame(
+        {"kind": "baseline", "label": "Fall", "date": dt.date(2025, 9, 1), "value": 10.6,
+         "students": 90},
+        {"kind": "checkpoint", "label": "Spring", "date": dt.date(2026, 5, 1), "value": 5.4,
+         "students": 90, "expected": 30.0, "on_track": False})
+    fig = charts.progress_figure(pts, metric="pct_proficient", target_value=35.6,
+                                 target_date=dt.date(2026, 5, 29), status="behind")
+    labels = _backed(fig)
+    assert labels["5.4%"].yanchor == "bottom", "not pushed under the axis into the dates"
+
+
+def test_sparkline_values_sit_away_from_the_target_line():
+    fig = charts.progress_sparkline(pd.DataFrame({
+        "kind": ["baseline", "checkpoint"], "label": ["Fall", "Spring"], "value": [23.0, 60.0]}),
+        48.0, "pct_proficient")
+    labels = _backed(fig)
+    assert labels["23%"].yanchor == "top" and labels["60%"].yanchor == "bottom"
+    assert fig.layout.yaxis.range[0] < 0 < 100 < fig.layout.yaxis.range[1], "room for labels"
+
+
+@pytest.mark.parametrize("font_size", [16, 22])
+def test_gap_labels_have_a_margin_as_long_as_the_longest(font_size):
+    fig = charts.gap_closed_figure(GAPS, font_size=font_size)
+    bar = fig.data[0]
+    longest = max(len(t) for t in bar.text)
+    assert "★ met" in " ".join(bar.text)
+    assert fig.layout.margin.r >= longest * font_size * 0.6
+    assert list(fig.layout.xaxis.range) == [0, 104] and max(bar.x) <= 100
+    assert bar.cliponaxis is False
+
+
+def test_skill_profile_short_bar_labels_are_backed_and_the_median_runs_under():
+    fig = CASES["skill_profile"]()
+    assert fig.layout.shapes[0].layer == "below"
+    labels = _backed(fig)
+    assert any(t.startswith("median") for t in labels)
+    bar = fig.data[0]
+    for value, text, where in zip(bar.x, bar.text, bar.textposition, strict=True):
+        assert (where == "inside") == (value >= 45)
+        if where == "none":
+            assert text in labels
+
+
+def test_heatmap_scale_title_sits_beside_the_scale():
+    fig = CASES["skill_heatmap"]()
+    assert fig.data[0].colorbar.title.side == "right"
+
+
+def test_survey_small_round_label_is_on_two_lines_and_not_clipped():
+    fig = CASES["survey_rounds_chart"]()
+    hidden = fig.data[-1]
+    assert hidden.texttemplate == "fewer than<br>10 responses" and hidden.cliponaxis is False
