@@ -235,6 +235,10 @@ ROOM_CSS = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere;
 }
+/* drawn outside the app's tree: open select lists, tooltips, help and toasts */
+:is([data-baseweb="popover"], [data-baseweb="tooltip"], [data-testid="stTooltipContent"],
+  [data-testid^="stSelectbox"], [data-testid^="stMultiSelect"], [data-testid="stToast"]) * {
+  font-size: max(1em, __MIN__px) !important; }
 [data-testid="stApp"] [data-testid="stMetricLabel"] * { overflow: visible !important;
   white-space: normal !important; text-overflow: clip !important; }
 </style>
