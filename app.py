@@ -84,5 +84,6 @@ with st.sidebar:
     present.sidebar()
 
 present.notices()
+present.room()
 
 page.run()

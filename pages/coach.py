@@ -6,7 +6,7 @@ import streamlit as st
 
 from collabplan import catalog, charts, coach, text, ui
 from collabplan.ui import filters as review_filters
-from collabplan.ui import review_link, safe
+from collabplan.ui import present, review_link, safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remember, remembered_select
 
@@ -75,7 +75,7 @@ table = skills.assign(
     most_below=skills["most_below"].map(lambda v: text.count(round(v), "point")),
     goals=skills["goals"].map(lambda n: text.count(n, "goal") if n else "no goal yet"),
 )
-st.dataframe(
+present.table(
     table, hide_index=True, key="coach_table", on_select=_picked_row,
     selection_mode="single-row",
     column_order=["skill", "assessments", "teams", "lags_in", "lowest", "most_below", "goals"],

@@ -9,7 +9,7 @@ from collabplan.goals.feedback import answer_feedback
 from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
 from collabplan.goals.progress import checkpoint_rows, progress_frame
 from collabplan.ui import goals as gui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
@@ -77,7 +77,7 @@ if goal.target_value is not None:
         width="stretch", key="gdt_progress",
     )
 if prog.checkpoints:
-    st.dataframe(text.table(checkpoint_rows(prog), {"value": text.METRIC_LABELS[goal.metric]}),
+    present.table(text.table(checkpoint_rows(prog), {"value": text.METRIC_LABELS[goal.metric]}),
                  hide_index=True)
 else:
     st.caption("No later testing window yet: upload the next round of results and the "
@@ -108,10 +108,11 @@ if goal.status in EDITABLE and can_edit:
 st.subheader("Action plan")
 actions = gui.list_actions(goal_id)
 if not can_edit:  # a read-only plan in words: no "None" where nothing was written
-    st.dataframe(text.table(actions, ACTION_HEADINGS, columns=list(ACTION_HEADINGS),
-                            none={"who": "not named", "evidence": "not yet"}), hide_index=True)
-edited = actions if not can_edit else st.data_editor(
+    present.table(text.table(actions, ACTION_HEADINGS, columns=list(ACTION_HEADINGS),
+                             none={"who": "not named", "evidence": "not yet"}), hide_index=True)
+edited = actions if not can_edit else present.editor(
     actions.fillna({"who": "", "evidence": ""}),
+    edit_label="Edit the action plan",
     key=f"gdt_actions_{goal_id}",
     num_rows="dynamic",
     hide_index=True,
@@ -194,6 +195,6 @@ else:
 
 st.subheader("History")
 st.caption("Every change, with when and by which team; the board shows the latest version.")
-st.dataframe(text.table(gui.history_rows(goal_id), {"by": "Target date"},
+present.table(text.table(gui.history_rows(goal_id), {"by": "Target date"},
                         none={"team": "no team named"}, formats={"by": text.short_date}),
              hide_index=True)

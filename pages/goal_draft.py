@@ -18,7 +18,7 @@ from collabplan.goals.model import (
     update_goal,
 )
 from collabplan.ui import goals as gui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui.choices import remember, remembered_radio, remembered_select
 from collabplan.ui.home import page_link
 
@@ -269,7 +269,7 @@ actions = gui.list_actions(goal_id)
 if actions.empty:
     st.caption("Envision the actions right away: what will the team do first?")
 else:
-    st.dataframe(actions[["what", "who", "start_date", "due_date", "status"]], hide_index=True)
+    present.table(actions[["what", "who", "start_date", "due_date", "status"]], hide_index=True)
 with st.form("gd_action_form", clear_on_submit=True):
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
     what = safe.text_input(c1, "What", placeholder="e.g. Daily vocabulary routine")

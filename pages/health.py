@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, config, text, ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remembered_select
 from collabplan.workspace import survey
@@ -112,7 +112,7 @@ with tabs[1]:
                 charts.survey_rounds_chart(areas, text.fewer_than(noun="responses")),
                 key="survey_chart",
             )
-            st.dataframe(
+            present.table(
                 text.table(areas, {"round": "Round", **RESULT_COLUMNS},
                            columns=["round", "area_label", "responses", "mean", "pct_agree"],
                            formats=RESULT_FORMATS, none=HIDDEN),
@@ -121,7 +121,7 @@ with tabs[1]:
             latest_round, latest = survey.latest_statement_results(db)
             if latest_round:
                 with st.expander(f"Each statement in {safe.md(latest_round)}"):
-                    st.dataframe(
+                    present.table(
                         text.table(latest, {"statement": "Statement", **RESULT_COLUMNS},
                                    columns=["area_label", "statement", "responses", "mean",
                                             "pct_agree"], formats=RESULT_FORMATS, none=HIDDEN),
@@ -133,7 +133,7 @@ with tabs[1]:
         if goals.empty:
             st.info("No goals yet: draft one on Draft a goal to see its progress here.")
         else:
-            st.dataframe(
+            present.table(
                 text.table(goals, {"gap_closed": "Gap closed"},
                            columns=["team", "goal", "status", "baseline", "latest", "gap_closed"],
                            formats={"baseline": text.pct_exact, "latest": text.pct_exact,
@@ -159,7 +159,7 @@ with tabs[2]:
     if all_rounds.empty:
         st.info("No rounds yet: open the first one above (for example at the start of the year).")
     else:
-        st.dataframe(
+        present.table(
             text.table(all_rounds, {"label": "Round", "opened_on": "Opened",
                                     "responses": "Responses so far"},
                        columns=["label", "opened_on", "state", "responses"]),

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import disclosure, overview, ui
-from collabplan.ui import home
+from collabplan.ui import home, present
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -81,7 +81,7 @@ with left:
     if upcoming.empty:
         st.caption("No signposts scheduled in the next 60 days.")
     else:
-        st.dataframe(
+        present.table(
             home.shown(upcoming, ["date", "when", "team", "skill"]),
             hide_index=True,
             column_config={"date": "Date", "when": "When", "team": "Team", "skill": "Skill"},
@@ -92,7 +92,7 @@ with right:
     if behind.empty:
         st.caption("No goal is behind its line to the target.")
     else:
-        st.dataframe(
+        present.table(
             home.shown(behind, ["team", "goal", "latest_label", "latest_value", "latest_expected",
                                 "target_value", "target_date"]),
             hide_index=True,
@@ -112,7 +112,7 @@ uploads = disclosure.upload_counts(latest_uploads(5, viewer=me), me)
 if uploads.empty:
     st.caption("No files uploaded yet (the data came from the demo school).")
 else:
-    st.dataframe(
+    present.table(
         uploads[["file", "team", "who", "when", "students", "scores"]],
         hide_index=True,
 

@@ -10,7 +10,7 @@ import streamlit as st
 from collabplan import audit, exports, overview, people, ui
 from collabplan.access import ROLES
 from collabplan.errors import UserError
-from collabplan.ui import safe, signin
+from collabplan.ui import present, safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -92,7 +92,7 @@ if not everyone:
     st.info("No one yet. Add the first leader above (whoever runs the server can add one too: "
             "the sign-in guide in the documentation says how).", icon=":material/group_add:")
 else:
-    st.dataframe(
+    present.table(
         [{"email": p.email, "name": p.name or "", "role": p.role, "teams": ", ".join(p.teams),
           "added": p.added_at, "added by": p.added_by or ""} for p in everyone],
         hide_index=True, width="stretch",
@@ -140,7 +140,7 @@ if log.empty:
     st.caption("Nothing recorded yet.")
 else:
     shown = log.iloc[::-1].rename(columns={"happened_at": "when", "action": "what"})
-    st.dataframe(shown.head(500), hide_index=True, width="stretch")
+    present.table(shown.head(500), hide_index=True, width="stretch")
     if len(shown) > 500:
         st.caption(f"The latest 500 of {len(shown):,} rows; the download has them all.")
     today = dt.date.today().isoformat()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from collabplan import charts, text, ui
 from collabplan.goals import lookups, model, progress, values
-from collabplan.ui import home, safe
+from collabplan.ui import home, present, safe
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
 
@@ -63,7 +63,7 @@ fig = charts.progress_figure(
 st.plotly_chart(fig, width="stretch", key=f"progress_chart_{goal_id}")
 
 st.markdown("#### Checkpoints")
-st.dataframe(text.table(progress.checkpoint_table(pts),
+present.table(text.table(progress.checkpoint_table(pts),
                         {"when": "Testing window", "value": text.METRIC_LABELS[row["metric"]]}),
              hide_index=True, width="stretch")
 if len(pts) == 1:

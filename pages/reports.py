@@ -9,8 +9,8 @@ import streamlit as st
 from collabplan import audit, text, ui
 from collabplan.goals import progress
 from collabplan.reports import html, workbooks
+from collabplan.ui import present, safe, signin
 from collabplan.ui import progress as pui
-from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -86,5 +86,5 @@ log = recent_audit(50)
 if log.empty:
     st.caption("Nothing exported or deleted yet.")
 else:
-    st.dataframe(text.table(log, {"happened_at": "When", "action": "What happened"}),
+    present.table(text.table(log, {"happened_at": "When", "action": "What happened"}),
                  hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from collabplan import breakdowns, charts, disclosure, metrics, review, school, text, ui
 from collabplan.ui import filters as review_filters
+from collabplan.ui import present as room
 from collabplan.ui import review_link, safe
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_segments, remembered_select
@@ -143,7 +144,7 @@ if view in ("Skills by class", "Skills by teacher", None):
             st.plotly_chart(charts.skill_heatmap(by_summary, by), width="stretch",
                             key="heatmap")
             with st.expander(f"The numbers behind this chart, {by} by {by}"):
-                st.dataframe(review.numbers_table(by_summary, by), hide_index=True)
+                room.table(review.numbers_table(by_summary, by), hide_index=True)
 elif view == "Skills by group":
     if not choice.groups:
         st.info("No student groups in these results: map group columns (ELL, SPED …) "

@@ -8,8 +8,8 @@ import streamlit as st
 
 from collabplan import text, ui
 from collabplan.goals import model, progress, signposts, values
+from collabplan.ui import present, safe, signin
 from collabplan.ui import progress as pui
-from collabplan.ui import safe, signin
 from collabplan.ui.cache import cached
 
 ui.page_setup()
@@ -41,7 +41,7 @@ with left:
     if upcoming.empty:
         st.caption("No signposts in the next 60 days: schedule some below.")
     else:
-        st.dataframe(text.table(upcoming, columns=["date", "when", "team", "skill"]),
+        present.table(text.table(upcoming, columns=["date", "when", "team", "skill"]),
                      hide_index=True, width="stretch")
 with right:
     st.subheader("Goals behind their line")

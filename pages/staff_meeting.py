@@ -20,7 +20,6 @@ from collabplan.ui.choices import remembered_select
 ui.page_setup()
 
 SLIDE_KEY = "staff_slide"
-CELEBRATED_KEY = "staff_celebrated"   # goal ids whose balloons already flew this session
 SLIDE_FONT = 22
 
 goal_overview = cached(progress.goal_overview)
@@ -97,11 +96,8 @@ row["goal_id"] = slide
 status = row["status"]
 met = status == "met"
 if met:
+    # The badge celebrates; balloons would fly over the chart the room is reading.
     pui.slide_text(f"{CELEBRATION} Goal met! {CELEBRATION}", "slide-badge")
-    celebrated = st.session_state.setdefault(CELEBRATED_KEY, [])
-    if slide not in celebrated:
-        celebrated.append(slide)
-        st.balloons()
 pui.slide_text(row["name"], "slide-title")
 pui.slide_text(row["statement"], "slide-statement")
 pui.slide_text(progress.journey_text(row), "slide-journey",

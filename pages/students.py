@@ -7,7 +7,7 @@ from collabplan import audit, breakdowns, catalog, disclosure, exports, metrics,
 from collabplan.access import NO_STUDENT_LISTS
 from collabplan.review import student_lists
 from collabplan.ui import filters as review_filters
-from collabplan.ui import safe, signin
+from collabplan.ui import present, safe, signin
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 
@@ -61,14 +61,14 @@ with left:
     if lists.not_yet.empty:
         st.success("Every student scored is proficient on this skill.")
     else:
-        st.dataframe(lists.not_yet, hide_index=True)
+        present.table(lists.not_yet, hide_index=True)
 with right:
     st.subheader(f"Already well past it ({len(lists.well_past)})")
     st.caption("What will we do if they already have? Highest scores first.")
     if lists.well_past.empty:
         st.info("No student is well past this skill yet.")
     else:
-        st.dataframe(lists.well_past, hide_index=True)
+        present.table(lists.well_past, hide_index=True)
 
 name = f"{choice.assessment_name} {choice.administration_label} {skill}"
 c1, c2, _ = st.columns([1, 1, 2])

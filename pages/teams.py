@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import text, ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import teams
@@ -63,7 +63,7 @@ with tabs[0]:
     if people.empty:
         st.info("No members yet: add everyone who plans together on this team.")
     else:
-        st.dataframe(text.table(people, none="not set"), hide_index=True)
+        present.table(text.table(people, none="not set"), hide_index=True)
         with st.form(f"member_remove_{team_id}"):
             who = st.selectbox("Remove a member", people["name"].tolist())
             if st.form_submit_button("Remove"):
@@ -111,7 +111,7 @@ with tabs[1]:
     if team_norms.empty:
         st.info("No norms yet: agree three to five together at your first meeting.")
     else:
-        st.dataframe(
+        present.table(
             text.table(team_norms, {"body": "Norm", "agreed_on": "Agreed",
                                     "revisited_on": "Last revisited"},
                        columns=["body", "agreed_on", "revisited_on"],
@@ -248,7 +248,7 @@ with tabs[3]:
     if past.empty:
         st.info("No meetings saved yet: fill in the agenda above before your next meeting.")
     else:
-        st.dataframe(
+        present.table(
             text.table(past, {"met_on": "Date", "learn": "Students should learn",
                               "next_step_who": "Who", "next_step_by": "By"},
                        columns=["met_on", "facilitator", "learn", "next_step", "next_step_who",

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, text, ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.ui.choices import remember, remembered_select
 from collabplan.workspace import theory
@@ -184,7 +184,7 @@ with tabs[4]:
         st.info("No actions yet: add the first step of your plan above.")
     else:
         st.plotly_chart(charts.theory_timeline_chart(actions, dt.date.today()), key="toa_timeline")
-        st.dataframe(
+        present.table(
             text.table(actions, {"starts_on": "Starts", "how_we_know": "How we will know"},
                        columns=["what", "who", "starts_on", "by_when", "how_we_know", "done"],
                        none="not set"),

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from collabplan import charts, text, ui
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.ui import workspace as wsui
 from collabplan.workspace import vision
 
@@ -167,7 +167,7 @@ with tabs[2]:
             st.info("Tag notes with themes to see which themes come up most.")
         else:
             st.plotly_chart(charts.theme_counts_chart(counts), key="themes_chart")
-            st.dataframe(
+            present.table(
                 counts.rename(columns={"theme": "Theme", "notes": "Notes", **vision.BRAINSTORM_KINDS}),
                 hide_index=True,
             )
@@ -293,7 +293,7 @@ with tabs[5]:
     if plan.empty:
         st.info("Nothing planned yet: add the first time you will share the vision.")
     else:
-        st.dataframe(
+        present.table(
             text.table(plan, {"planned_on": "When", "way": "How", "audience": "Who hears it"},
                        columns=["planned_on", "way", "audience", "status"], none="not set"),
             hide_index=True,

@@ -11,7 +11,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan.charts.style import COLORS, PERCENT_AXIS, base_layout, text_as_text
+from collabplan.charts.style import (
+    COLORS,
+    PERCENT_AXIS,
+    base_layout,
+    label_side,
+    point_labels,
+    text_as_text,
+)
 from collabplan.text import METRIC_WORDS, count_says, fewer_than
 from collabplan.text import pct as _pct
 
@@ -98,9 +105,9 @@ def progress_sparkline(points: pd.DataFrame, target_value: float | None, metric:
             go.Scatter(
                 x=list(data["label"]),
                 y=[float(v) for v in data["value"]],
-                mode="lines+markers+text",
+                # the values are written by point_labels below, on a white backing
+                mode="lines+markers",
                 text=[_pct(v) for v in data["value"]],
-                textposition="top center",
                 line={"color": COLORS["primary"], "width": 3},
                 marker={"size": 8},
                 hovertemplate="%{x}: %{text}<extra></extra>",
@@ -115,11 +122,18 @@ def progress_sparkline(points: pd.DataFrame, target_value: float | None, metric:
             annotation_position="right",
             annotation_font_size=12,
         )
+    if not data.empty:
+        # Each value on the side away from the target line, so the line never strikes it out.
+        values = [float(v) for v in data["value"]]
+        point_labels(fig, list(data["label"]), values, [_pct(v) for v in values],
+                     [label_side(v, target_value, low=3, high=97) for v in values], gap=6)
     layout = base_layout("")
     # The right margin holds the target's label, clear of the points' own labels.
-    layout.update(margin={"l": 5, "r": 80, "t": 20, "b": 5}, height=150, title=None)
+    layout.update(margin={"l": 5, "r": 90, "t": 20, "b": 5}, height=170, title=None)
     fig.update_layout(**layout)
-    fig.update_yaxes(**{**PERCENT_AXIS, "range": [0, 105]}, showticklabels=False)
+    # Room under 0 % and over 100 % for a label on the far side of its point.
+    fig.update_yaxes(**{**PERCENT_AXIS, "range": [-28, 118]}, showticklabels=False,
+                     showgrid=False)
     fig.update_xaxes(showgrid=False, tickfont={"size": 12})
     return fig
 
@@ -193,5 +207,7 @@ def action_timeline(actions: pd.DataFrame, title: str | None = None) -> go.Figur
     today = dt.date.today()
     lo, hi = min(data["start"]), max(data["end"])
     if lo <= today <= hi:
-        fig.add_vline(x=today.isoformat(), line={"color": COLORS["target"], "dash": "dot"})
+        # under the bars, so it never runs through a status written on one
+        fig.add_vline(x=today.isoformat(), line={"color": COLORS["target"], "dash": "dot"},
+                      layer="below")
     return fig

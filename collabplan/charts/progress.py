@@ -23,7 +23,15 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from collabplan.charts.style import COLORS, FONT_SIZE, PERCENT_AXIS, base_layout, text_as_text
+from collabplan.charts.style import (
+    COLORS,
+    FONT_SIZE,
+    PERCENT_AXIS,
+    base_layout,
+    label_side,
+    point_labels,
+    text_as_text,
+)
 from collabplan.text import METRIC_WORDS, fewer_than, gap_text, lower_is_better, pct_exact
 
 STATUS_WORDS = {
@@ -136,26 +144,30 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
 
     if base_value is not None and target_value is not None:
         edge = 100.0 if not lower_is_better(metric) else 0.0
+        # The shaded side of the straight line is named in the legend: results in it are on track.
+        side = "below" if lower_is_better(metric) else "above"
         fig.add_trace(go.Scatter(
             x=[base_x, target_x, target_x, base_x], y=[base_value, target_value, edge, edge], fill="toself",
             fillcolor=COLORS["ok_band"], line={"width": 0}, mode="lines",
-            name="On-track region", hoverinfo="skip",
+            name=f"On track: {side} the line", hoverinfo="skip", showlegend=True, legendrank=3,
         ))
         fig.add_trace(go.Scatter(
             x=[base_x, target_x], y=[base_value, target_value], mode="lines",
             line={"dash": "dash", "color": COLORS["target"], "width": 2},
-            name="Straight line to target", hoverinfo="skip",
+            name="Straight line to target", hoverinfo="skip", showlegend=True, legendrank=2,
         ))
 
     if target_value is not None:
-        _add_target(fig, target_x, target_value, target_date, words, font_size)
+        rising = base_value is None or target_value >= base_value
+        _add_target(fig, target_x, target_value, target_date, words, font_size, rising, latest)
 
     kinds = [point_kind(r) for _, r in points.iterrows()]
     keep = [i for i in range(len(points)) if not _suppressed(points.iloc[i])]
     if keep:
         fig.add_trace(go.Scatter(
             x=[xs[i] for i in keep], y=[float(points.iloc[i]["value"]) for i in keep],
-            mode="lines+markers+text",
+            # the values are written beside the points by point_labels, on a white backing
+            mode="lines+markers",
             line={"color": COLORS["primary"], "width": 3},
             marker={
                 "size": font_size + 4,
@@ -166,29 +178,54 @@ def progress_figure(points: pd.DataFrame, *, metric: str, target_value: float | 
             text=[pct_exact(points.iloc[i]["value"]) for i in keep],
             textposition="bottom center" if not lower_is_better(metric) else "top center",
             hovertext=[point_hover(points.iloc[i], metric) for i in keep],
-            hoverinfo="text", name="Results",
+            hoverinfo="text", name="Results", showlegend=False,
         ))
+        values = [float(points.iloc[i]["value"]) for i in keep]
+        point_labels(fig, [xs[i] for i in keep], values,
+                     [pct_exact(points.iloc[i]["value"]) for i in keep],
+                     [label_side(v, _line_at(points.iloc[i], base_value, target_value))
+                      for v, i in zip(values, keep, strict=True)],
+                     gap=font_size // 2 + 6, size=font_size)
     hidden = [i for i in range(len(points)) if i not in keep]
     if hidden:
         fig.add_trace(go.Scatter(
             x=[xs[i] for i in hidden], y=[4.0] * len(hidden), mode="markers+text",
             marker={"symbol": "x-open", "size": font_size, "color": COLORS["muted"]},
-            text=[fewer_than()] * len(hidden), textposition="top center",
+            text=[fewer_than()] * len(hidden), textposition="top center", cliponaxis=False,
             hovertext=[point_hover(points.iloc[i], metric) for i in hidden],
-            hoverinfo="text", name="Not shown",
+            hoverinfo="text", name="Not shown", showlegend=False,
         ))
 
-    layout = base_layout(title, font={"size": font_size})
+    layout = base_layout(title, font={"size": font_size}, showlegend=True)
     layout["title"]["font"] = {"size": font_size + 6}
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + font_size + 16}
     fig.update_layout(
         **layout,
         yaxis={**PERCENT_AXIS, "title": {"text": f"% {words}"}},
-        xaxis={"title": {"text": ""}, "gridcolor": COLORS["grid"],
-               **({"type": "date", "range": _date_range(xs, target_x)} if dated
+        xaxis={"title": {"text": ""}, "gridcolor": COLORS["grid"], "automargin": True,
+               # month names at the slide's size need room: fewer ticks the larger the type
+               # a month name at either end of the axis would run into the next axis
+               **({"type": "date", "range": _date_range(xs, target_x),
+                   "nticks": max(4, 120 // font_size),
+                   "ticklabeloverflow": "hide past domain"} if dated
                   else {"type": "category"})},
         hoverlabel={"font": {"size": font_size}},
+        # the legend sits between the title and the plot, clear of every point
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                "font": {"size": font_size}, "traceorder": "normal"},
     )
     return fig
+
+
+def _line_at(row: pd.Series, base_value: float | None, target_value: float | None) -> float | None:
+    """Where the straight line to the target is at a point (its label goes the other way)."""
+    if row["kind"] == "baseline":
+        if base_value is None or target_value is None:
+            return None
+        # the line leaves the baseline towards the target: the label takes the other side
+        return base_value + (1.0 if target_value >= base_value else -1.0)
+    expected = row.get("expected")
+    return None if expected is None or pd.isna(expected) else float(expected)
 
 
 def _date_range(xs: list[Any], target_x: Any) -> list[str]:
@@ -199,16 +236,22 @@ def _date_range(xs: list[Any], target_x: Any) -> list[str]:
 
 
 def _add_target(fig: go.Figure, x: Any, value: float, date: dt.date | None, words: str,
-                font_size: int) -> None:
+                font_size: int, rising: bool = True, latest: float | None = None) -> None:
     fig.add_trace(go.Scatter(
-        x=[x], y=[value], mode="markers+text",
+        x=[x], y=[value], mode="markers",
         marker={"symbol": "star", "size": font_size + 10, "color": COLORS["target"]},
-        # The target is the last point in time: its label reads leftwards, inside the chart.
-        text=[f"Target {pct_exact(value)}"], textposition="top left",
+        text=[f"Target {pct_exact(value)}"],
         hovertext=[f"<b>Target</b><br>{pct_exact(value)} {words}"
                    + (f"<br>by {date:%d %b %Y}" if date else "")],
-        hoverinfo="text", name="Target",
+        hoverinfo="text", name="Target", showlegend=False,
     ))
+    # The target is the last point in time: its label ends at the star, inside the chart, on
+    # the side away from the latest result (which lies near the star's date), else away from
+    # the straight line coming in; never off the axis.
+    away = latest if latest is not None else (value - 1.0 if rising else value + 1.0)
+    above = label_side(value, away, low=15, high=85)
+    point_labels(fig, [x], [value], [f"Target {pct_exact(value)}"], [above],
+                 gap=font_size // 2 + 4, size=font_size, leftwards=True)
 
 
 @text_as_text
@@ -258,10 +301,15 @@ def gap_closed_figure(goals: pd.DataFrame, *, title: str = "Share of the gap clo
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=hover, hoverinfo="text", name="Gap closed",
     ))
-    top = max(110.0, float(x.max()) * 1.35 + 30.0)   # room for the label beside the bar
+    # The labels run on past the bar into the right margin, sized to the longest label at this
+    # type size (about 0.6 em a letter), so "100% of the gap: past the target ★ met" is never
+    # cut off at the chart's edge, at a desk or on a slide.
+    layout = base_layout(title, font={"size": font_size})
+    longest = max(len(lab) for lab in labels)
+    layout["margin"] = {**layout["margin"], "r": int(longest * font_size * 0.6) + 30}
     fig.update_layout(
-        **base_layout(title, font={"size": font_size}),
-        xaxis={"range": [0, top], "ticksuffix": "%", "gridcolor": COLORS["grid"],
+        **layout,
+        xaxis={"range": [0, 104], "ticksuffix": "%", "gridcolor": COLORS["grid"],
                "title": {"text": "share of the gap from baseline to target closed"}},
         yaxis={"categoryorder": "array", "categoryarray": rows, "range": [len(rows) - 0.5, -0.5],
                "tickfont": {"size": font_size - 2}},

@@ -13,7 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collabplan import config
-from collabplan.charts.style import COLORS, PERCENT_AXIS, STATUS_COLORS, base_layout, text_as_text
+from collabplan.charts.style import (
+    COLORS,
+    LABEL_BACKING,
+    PERCENT_AXIS,
+    STATUS_COLORS,
+    base_layout,
+    text_as_text,
+)
 from collabplan.text import count, fewer_than, natural_key, pct, points
 
 INK = COLORS["target"]  # dark text, for labels on light bars or on the page
@@ -117,15 +124,21 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             orientation="h",
             marker={"color": [STATUS_COLORS[s] for s in rows["status"]]},
             text=text,
-            # Long bars carry their label inside (clear of the median line), short ones after.
-            textposition=["inside" if v >= 45 else "outside" for v in x],
+            # Long bars carry their label inside, on the bar the median line runs under;
+            # short ones after the bar, on a white backing the line runs under (below).
+            textposition=["inside" if v >= 45 else "none" for v in x],
             insidetextanchor="end",
-            textfont={"color": [INK if s == "typical" else "white" if v >= 45 else INK
-                                for s, v in zip(rows["status"], x, strict=True)]},
+            textfont={"color": [INK if s == "typical" else "white"
+                                for s in rows["status"]]},
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
+    for value, skill, label in zip(x, rows["skill"], text, strict=True):
+        if value < 45:
+            fig.add_annotation(x=value, y=skill, text=label, showarrow=False, xanchor="left",
+                               xshift=4, bgcolor=LABEL_BACKING, borderpad=1,
+                               font={"color": INK})
     fig.update_layout(**_layout(title or profile_finding(df), len(rows), right=40),
                       uniformtext={"minsize": 13, "mode": "show"})
     fig.update_xaxes(**PERCENT_AXIS, title="Students proficient")
@@ -134,7 +147,7 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         median = float(ok["median"].iloc[0])
         fig.add_vline(x=median, line={"dash": "dash", "color": COLORS["target"], "width": 2},
                       layer="below", annotation_text=f"median {pct(median)}",
-                      annotation_position="top")
+                      annotation_position="top", annotation_bgcolor=LABEL_BACKING)
     return fig
 
 
@@ -170,7 +183,8 @@ def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
             texttemplate="%{text}", textfont={"size": 16},
             hovertemplate="%{customdata}<extra></extra>",
             zmin=0, zmax=100, colorscale="Blues", xgap=3, ygap=3,
-            colorbar={"title": {"text": "proficient"}, "ticksuffix": "%"},
+            # the scale's title beside it, not above its top tick ("100%")
+            colorbar={"title": {"text": "proficient", "side": "right"}, "ticksuffix": "%"},
         )
     )
     fig.update_layout(**_layout(heatmap_finding(df, by_label), len(skills), per_row=52,

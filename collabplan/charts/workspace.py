@@ -214,7 +214,10 @@ def survey_rounds_chart(
                 name="not shown",
                 marker={"color": COLORS["muted"], "symbol": "x", "size": 12},
                 text=[suppressed_text] * len(hidden),
+                # on two lines, so a round at either end keeps its words inside the chart
+                texttemplate=_two_lines(suppressed_text),
                 textposition="top center",
+                cliponaxis=False,
                 textfont={"size": 12, "color": COLORS["target"]},
                 hovertemplate=f"%{{x}}: {suppressed_text}, results not shown<extra></extra>",
             )
@@ -238,3 +241,13 @@ def survey_rounds_chart(
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+def _two_lines(words: str) -> str:
+    """``words`` broken into two lines of about equal length (Plotly's ``<br>``)."""
+    parts = words.split(" ")
+    if len(parts) < 2:
+        return words
+    best = min(range(1, len(parts)), key=lambda i: abs(len(" ".join(parts[:i]))
+                                                       - len(" ".join(parts[i:]))))
+    return " ".join(parts[:best]) + "<br>" + " ".join(parts[best:])

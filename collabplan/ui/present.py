@@ -15,13 +15,19 @@ but what ``?present=1`` does (projection on in this tab) and says so in one line
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import numbers
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import pandas as pd
 import streamlit as st
 
-from collabplan import present_lock, ui
+from collabplan import present_lock, text, ui
+from collabplan.charts import style as chart_style
 from collabplan.ui import safe
 
 LOCK_PARAM = "lock"
@@ -183,3 +189,171 @@ def mint_controls() -> None:
             if right.button("End", key=f"present_end_{link.key[:16]}"):
                 present_lock.end(db, link.key)
                 st.rerun()
+
+
+# -- the room: type and tables readable from the back ------------------------------------------
+
+#: The smallest text (px) anywhere on a projected page, as on the charts.
+ROOM_MIN_FONT = chart_style.ROOM_MIN_FONT
+#: The container of an editor opened in projection mode (``st-key-room_editor_...`` on the page).
+EDITOR_KEY = "room_editor"
+#: Rows a projected table shows (a longer one is not read on a screen; the page says so).
+ROOM_TABLE_ROWS = 40
+
+#: Streamlit draws captions, widget labels, help, metric labels, code, menus and table cells
+#: at 10.5-14 px. In projection mode each is raised to the room's floor; nothing larger is
+#: made smaller, and long words wrap instead of being cut off.
+ROOM_CSS = """
+<style>
+[data-testid="stApp"] :is(
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+  [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] *,
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] *,
+  [data-testid="stExpander"] summary, [data-testid="stExpander"] summary *,
+  [data-testid="stTabs"] [role="tab"], [data-testid="stTabs"] [role="tab"] *,
+  [data-testid="stSidebarNav"] *, [data-testid="stSidebarNavSeparator"] *,
+  [data-testid="stPageLink"] *, [data-testid="stPageLink-NavLink"] *,
+  button, button *, [data-testid="stProgress"] *,
+  [data-testid="stMarkdownContainer"] small, [data-testid="stMarkdownContainer"] sub,
+  [data-testid="stMarkdownContainer"] sup,
+  [data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] td *,
+  [data-testid="stTableStyledTable"] th, [data-testid="stTableStyledTable"] td,
+  [data-testid="stSelectbox"] *, [data-testid="stMultiSelect"] *,
+  [data-testid="stTextInput"] input, [data-testid="stTextArea"] textarea,
+  [data-testid="stNumberInput"] input, [data-testid^="stDateInput"] *,
+  [data-testid="stTimeInput"] input, [data-testid="stRadio"] *, [data-testid="stCheckbox"] *,
+  [data-testid="stSlider"] *, [data-testid="stFileUploader"] *, [data-testid="stAlert"] *,
+  [data-testid="stForm"] small, [data-testid="stToast"] *, [data-testid="stBadge"] *,
+  [data-testid="stTooltipContent"] *, [data-testid="stElementToolbar"] *, [data-baseweb] *,
+  code, pre, kbd
+) { font-size: max(1em, __MIN__px) !important; }
+[data-testid="stApp"] :is(code, kbd) { font-size: max(1em, __MIN__px) !important; }
+[data-testid="stApp"] :is([data-testid="stExpander"] summary, [data-testid="stTable"] td,
+  [data-testid="stTable"] th, [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"],
+  [data-testid="stCaptionContainer"], [data-testid="stSidebarNav"] a span) {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+/* drawn outside the app's tree: open select lists, tooltips, help and toasts */
+:is([data-baseweb="popover"], [data-baseweb="tooltip"], [data-testid="stTooltipContent"],
+  [data-testid^="stSelectbox"], [data-testid^="stMultiSelect"], [data-testid="stToast"]) * {
+  font-size: max(1em, __MIN__px) !important; }
+[data-testid="stApp"] [data-testid="stMetricLabel"] * { overflow: visible !important;
+  white-space: normal !important; text-overflow: clip !important; }
+</style>
+""".replace("__MIN__", str(ROOM_MIN_FONT))
+
+
+def room() -> None:
+    """Once per run, after the projection switch is drawn: tell the chart builders whether
+    they are projected, and in projection mode raise the page's small type (``ROOM_CSS``)."""
+    on = ui.projection_mode()
+    chart_style.set_projecting(on)
+    if on:
+        st.html(ROOM_CSS)
+
+
+def _column_label(name: str, setting: Any) -> str | None:
+    """The heading a ``column_config`` entry gives a column (None: the column is hidden)."""
+    if setting is None:
+        return None
+    if isinstance(setting, str):
+        return setting
+    if isinstance(setting, Mapping):
+        return setting.get("label") or name
+    return name
+
+
+def _cell_formatter(setting: Any) -> Any:
+    """A function that writes a cell as a ``column_config`` entry would show it (or None)."""
+    if not isinstance(setting, Mapping):
+        return None
+    config = setting.get("type_config") or {}
+    kind, fmt = config.get("type"), config.get("format")
+    if kind == "number" and isinstance(fmt, str) and fmt.startswith("%"):
+        return lambda v: "" if pd.isna(v) else fmt % v
+    if kind in ("datetime", "date"):
+        pattern = "%d %b %Y, %H:%M" if kind == "datetime" else "%d %b %Y"
+
+        def when(v: Any) -> str:
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                return ""
+            if isinstance(v, dt.date | datetime | pd.Timestamp):
+                return pd.Timestamp(v).strftime(pattern).lstrip("0")
+            return str(v)
+
+        return when
+    return None
+
+
+def room_frame(data: pd.DataFrame, column_config: Mapping[str, Any] | None = None,
+               column_order: list[str] | None = None) -> pd.DataFrame:
+    """``data`` as a projected table shows it: the ``column_config`` headings and number and
+    date formats applied, hidden columns left out, empty cells blank, and at most
+    ``ROOM_TABLE_ROWS`` rows."""
+    config = dict(column_config or {})
+    columns = [c for c in (column_order or list(data.columns)) if c in data.columns]
+    out = pd.DataFrame(index=data.index[:ROOM_TABLE_ROWS])
+    for column in columns:
+        setting = config.get(column, column)
+        label = _column_label(str(column), setting)
+        if label is None:
+            continue
+        values = data[column].iloc[:ROOM_TABLE_ROWS]
+        fmt = _cell_formatter(setting) or _cell_text
+        out[label] = values.map(fmt)
+    return out.reset_index(drop=True)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as words: blank when empty, dates as "29 May 2026", numbers rounded to one
+    decimal with thousands separated (a table on a wall is read, not computed with)."""
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | pd.Timestamp):
+        moment = pd.Timestamp(value)
+        if moment == moment.normalize():
+            return text.long_date(moment.date())
+        return text.when(moment)
+    if isinstance(value, dt.date):
+        return text.long_date(value)
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):,.1f}".removesuffix(".0")
+    return str(value)
+
+
+def table(data: pd.DataFrame, **options: Any) -> None:
+    """A table of aggregated numbers or words: at a desk ``st.dataframe`` (sortable, scrolls),
+    in projection mode a plain table in the room's type whose cells wrap, so every column is
+    on the screen and nothing is cut off (the desk table draws 13 px text on a canvas that no
+    style can enlarge). Takes ``st.dataframe``'s ``column_config``, ``column_order`` and
+    ``hide_index``; other options apply at the desk only."""
+    if not ui.projection_mode():
+        st.dataframe(data, **options)
+        return
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    if not options.get("hide_index", False) and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    shown = room_frame(frame, options.get("column_config"), options.get("column_order"))
+    st.table(shown, hide_index=True)
+    if len(frame) > ROOM_TABLE_ROWS:
+        st.caption(f"The first {ROOM_TABLE_ROWS} of {len(frame):,} rows: the whole table is "
+                   "on this page outside projection mode.")
+
+
+def editor(data: pd.DataFrame, *, edit_label: str, **options: Any) -> pd.DataFrame:
+    """An editable table (``st.data_editor``): at a desk as it is; in projection mode the room
+    reads it as a ``table`` and the small-type editor waits, closed, under ``edit_label``.
+    Returns the edited frame either way (``data`` as it is while nobody edits)."""
+    if not ui.projection_mode():
+        return st.data_editor(data, **options)
+    table(data, hide_index=True, column_config=options.get("column_config"),
+          column_order=options.get("column_order"))
+    with st.expander(edit_label, icon=":material/edit:"), \
+            st.container(key=f"{EDITOR_KEY}_{options.get('key') or 'table'}"):
+        return st.data_editor(data, **options)

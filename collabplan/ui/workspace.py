@@ -12,7 +12,7 @@ from collabplan import text, ui
 from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.reports.workspace import summary_page, workspace_sections
-from collabplan.ui import safe
+from collabplan.ui import present, safe
 from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
@@ -133,7 +133,7 @@ def table_with_remove(
 
     ``columns`` maps the frame's columns to their headings, in order; ``key`` names the form.
     """
-    st.dataframe(text.table(frame, columns, columns=list(columns), none="not set"),
+    present.table(text.table(frame, columns, columns=list(columns), none="not set"),
                  hide_index=True)
     labels = option_label(frame, "id", label_column)
     with st.form(key):

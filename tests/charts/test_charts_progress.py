@@ -31,7 +31,7 @@ def test_progress_chart_draws_points_dashed_line_target_and_region():
     target = _trace(fig, "Target")
     assert list(target.y) == [70.0] and target.marker.symbol == "star"
     assert target.text[0] == "Target 70%"
-    region = _trace(fig, "On-track region")
+    region = _trace(fig, "On track: above the line")
     # higher is better: shaded from the line up to 100
     assert region.fill == "toself" and list(region.y) == [40.0, 70.0, 100.0, 100.0]
     assert fig.layout.title.text == "Behind: 50% proficient (target 70% by May 2026)"
@@ -58,7 +58,7 @@ def test_progress_chart_for_a_falling_metric_shades_below_the_line():
     )
     fig = progress_figure(pts, metric="pct_below_proficient", target_value=40.0,
                           target_date=D(2026, 5, 1), status="met")
-    assert list(_trace(fig, "On-track region").y) == [60.0, 40.0, 0.0, 0.0]
+    assert list(_trace(fig, "On track: below the line").y) == [60.0, 40.0, 0.0, 0.0]
     assert fig.layout.title.text.startswith("★ Goal met: 35% below proficient")
 
 

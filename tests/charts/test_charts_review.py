@@ -38,8 +38,10 @@ def test_skill_profile_sorts_bars_labels_them_and_colours_by_status():
     assert bar.text[2] == "54% (n=74)"
     assert bar.text[4] == "72% (n=74) · strength"
     assert bar.text[0] == SMALL
-    # long bars carry their label inside, short ones just after the bar
-    assert list(bar.textposition) == ["outside", "outside", "inside", "inside", "inside"]
+    # long bars carry their label inside, short ones just after the bar on a white backing
+    assert list(bar.textposition) == ["none", "none", "inside", "inside", "inside"]
+    beside = [(a.y, a.text) for a in fig.layout.annotations if not a.text.startswith("median")]
+    assert beside == [("Speaking", SMALL), ("Vocabulary", "38% (n=74) · lagging")]
     assert list(bar.marker.color) == [
         STATUS_COLORS["suppressed"], STATUS_COLORS["lagging"], STATUS_COLORS["typical"],
         STATUS_COLORS["typical"], STATUS_COLORS["strength"],

@@ -65,7 +65,7 @@ def test_progress_page_shows_the_chart_and_checkpoints(school_db):
     assert "Behind" in text
     fig = _figures(at)[0]
     names = [t.get("name") for t in fig["data"]]
-    assert {"Results", "Target", "Straight line to target", "On-track region"} <= set(names)
+    assert {"Results", "Target", "Straight line to target", "On track: above the line"} <= set(names)
     results = next(t for t in fig["data"] if t.get("name") == "Results")
     winter, _ = expected(school, "MAP Reading", "Winter", "Fluency")
     assert winter in results["y"]
