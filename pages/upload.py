@@ -10,7 +10,15 @@ from collabplan.ingest import load, parser
 from collabplan.ingest.mapping import presets
 from collabplan.ui import filters as review_filters
 from collabplan.ui import goals as gui
-from collabplan.ui import mapping_form, safe, signin, upload_check, upload_layout, upload_memo
+from collabplan.ui import (
+    mapping_form,
+    present,
+    safe,
+    signin,
+    upload_check,
+    upload_layout,
+    upload_memo,
+)
 from collabplan.ui import upload as up
 from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
@@ -286,4 +294,5 @@ else:
     if len(uploads) > up.HISTORY_ROWS:
         with st.expander(f"All {len(uploads):,} uploads"):
             every = disclosure.upload_counts(uploads, projection)
-            st.dataframe(every.drop(columns=[c for c in ("warnings",) if c in every.columns]), hide_index=True)
+            present.table(every.drop(columns=[c for c in ("warnings",) if c in every.columns]),
+                          hide_index=True)
