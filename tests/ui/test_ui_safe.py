@@ -63,14 +63,14 @@ def test_config_turns_table_export_off_and_listens_on_this_computer():
     assert "0.0.0.0" not in config["server"].get("address", "")
 
 
-def test_the_app_turns_table_export_off_however_it_is_started():
+def test_the_app_turns_table_export_off_however_it_is_started(db):
     """Without the config file (a start from another folder) app.py sets the option itself."""
     from streamlit import config
 
     config.set_option("client.disableDataExport", False)
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-        assert not at.exception
+        assert not at.exception, [(e.message, e.stack_trace) for e in at.exception]
         assert config.get_option("client.disableDataExport") is True
     finally:
         config.set_option("client.disableDataExport", True)
