@@ -235,7 +235,7 @@ def skill_bands(
 #: The columns of :func:`coach_lagging`.
 COACH_COLUMNS = ["team_id", "team", "assessment_id", "assessment", "administration_id", "label",
                  "date", "skill", "key", "code", "skill_label", "students", "pct_proficient",
-                 "median", "below", "under_floor", "lags_in", "teams", "repeated"]
+                 "median", "below", "under_floor", "floor_gap", "lags_in", "teams", "repeated"]
 
 
 def coach_lagging(
@@ -248,7 +248,7 @@ def coach_lagging(
     date, skill, key (:func:`~collabplan.skill_codes.skill_key`: the standard code, else the
     name), code (the standard code or None), skill_label (the fullest name of that key),
     students, pct_proficient, median, below (points under the median), under_floor (under the
-    school's floor: lags whatever the median), lags_in (how many
+    school's floor: lags whatever the median), floor_gap (points under the floor), lags_in (how many
     team × administration windows the same skill lags in, across assessments: one standard
     is matched by its code), teams (names of the teams where it lags), repeated (lags_in > 1).
     """
@@ -321,6 +321,7 @@ def coach_lagging(
         return pd.DataFrame(columns=cols)
     lag["below"] = (lag["median"] - lag["pct_proficient"]).round(1)
     lag["under_floor"] = lag["pct_proficient"] < floor
+    lag["floor_gap"] = (floor - lag["pct_proficient"]).round(1)
     # one standard is one skill across assessments: "RI.7.6" = "RI.7.6 Author's point of view"
     lag["key"] = lag["skill"].map(skill_key)
     lag["code"] = lag["skill"].map(standard_code)

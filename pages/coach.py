@@ -4,7 +4,7 @@ skill says which goals already aim at it and opens the team's Data review where 
 
 import streamlit as st
 
-from collabplan import catalog, charts, coach, text, ui
+from collabplan import catalog, charts, coach, school, text, ui
 from collabplan.ui import filters as review_filters
 from collabplan.ui import present, review_link, safe
 from collabplan.ui.cache import cached
@@ -41,14 +41,16 @@ window = remembered_select(
          "February, Spring March to July.")
 choice = coach.CoachChoice(grade=grade, subject=subject, window=window)
 
+floor = school.lagging_floor(ui.get_db())
 st.caption(("Every team" if me.sees_every_team else "Your teams")
            + ". A skill lags when it is at least 10 points below the median of that team's "
-           "skills in that testing window. A standard is one skill across assessments: "
-           "“RI.7.6” and “RI.7.6 Author's point of view” are counted together.")
+           f"skills in that testing window, or when under {floor:g}% of its students are "
+           "proficient (the school's floor, set on School priorities). A standard is one skill "
+           "across assessments: “RI.7.6” and “RI.7.6 Author's point of view” are counted together.")
 instances = lagging_instances(choice, viewer=me)
 if instances.empty:
     st.success("No skill lags for these choices: every skill is within 10 points of its "
-               "team's median.", icon=":material/check_circle:")
+               f"team's median and at or above the school's floor of {floor:g}%.", icon=":material/check_circle:")
     st.stop()
 
 goals = goals_by_skill()

@@ -431,36 +431,47 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
 # -- coach view --------------------------------------------------------------------------
 
 
+def _behind(r: Any) -> tuple[float, str]:
+    """How far a lagging skill is behind, and behind what: the team's median or, when that is
+    further, the school's floor (a skill under the floor lags whatever the median)."""
+    floor_gap = getattr(r, "floor_gap", None)
+    if floor_gap is not None and not pd.isna(floor_gap) and floor_gap > r.below:
+        return float(floor_gap), f"{floor_gap:.0f} points under the school's floor"
+    return float(r.below), f"{r.below:.0f} points below the team's median"
+
+
 @text_as_text
 def coach_chart(df: pd.DataFrame, max_rows: int = 15) -> go.Figure:
-    """Lagging skills across teams, ranked by points below their median, furthest first (the
-    top bar); skills that lag in more than one team or window are marked "lags in N". The
-    title names the top bar's skill, team and window. ``df``: breakdowns.coach_lagging."""
+    """Lagging skills across teams, ranked by how far behind they are (below their team's
+    median, or under the school's floor when that is further), furthest first (the top bar);
+    skills that lag in more than one team or window are marked "lags in N". The title names
+    the top bar's skill, team and window. ``df``: breakdowns.coach_lagging."""
     if df.empty:
         return empty_figure("No skill lags in any team")
-    ranked = df.sort_values("below", ascending=False, kind="stable").head(max_rows)
+    behind = [_behind(r) for r in df.itertuples()]
+    df = df.assign(behind=[b for b, _ in behind], behind_text=[t for _, t in behind])
+    ranked = df.sort_values("behind", ascending=False, kind="stable").head(max_rows)
     rows = ranked.iloc[::-1]  # a horizontal bar chart draws its last category on top
     labels = [f"{r.skill} · {r.team} · {r.label}" for r in rows.itertuples()]
     if len(set(labels)) < len(labels) and "assessment" in rows:
         # two assessments with a "Fall" window: name the assessment, or the bars would merge
         labels = [f"{lab} · {a}" for lab, a in zip(labels, rows["assessment"], strict=True)]
-    text = [f"{r.below:.0f} points below ({pct(r.pct_proficient)}, n={r.students})"
+    text = [f"{r.behind_text} ({pct(r.pct_proficient)}, n={r.students})"
             + (f" · lags in {r.lags_in}" if r.repeated else "") for r in rows.itertuples()]
     fig = go.Figure(go.Bar(
-        x=rows["below"].tolist(), y=labels, orientation="h",
+        x=rows["behind"].tolist(), y=labels, orientation="h",
         marker={"color": [STATUS_COLORS["lagging"] if r else STATUS_COLORS["typical"]
                           for r in rows["repeated"]]},
         text=text, textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     top = ranked.iloc[0]
-    title = (f"Furthest behind: {top['skill']} in {top['team']} ({top['label']}), "
-             f"{top['below']:.0f} points below")
+    title = f"Furthest behind: {top['skill']} in {top['team']} ({top['label']}), {top['behind_text']}"
     if bool(top["repeated"]):
         title += f"; it lags in {int(top['lags_in'])} team windows"
-    reach = max(float(df["below"].max()), 10.0) * 2.1
+    reach = max(float(df["behind"].max()), 10.0) * 2.1
     fig.update_layout(**_layout(title, len(rows), per_row=40))
-    fig.update_xaxes(range=[0, reach], title="Points below the team's median skill",
-                     gridcolor=COLORS["grid"])
+    fig.update_xaxes(range=[0, reach], title="Points behind: below the team's median, or under "
+                     "the school's floor", gridcolor=COLORS["grid"])
     fig.update_yaxes(automargin=True, type="category")
     return fig

@@ -198,11 +198,25 @@ def test_coach_chart_ranks_lagging_skills_and_marks_repeats():
     assert list(bar.y) == ["W.7.1 · Grade 7 · Winter", "RI.7.6 · Grade 8 · Fall",
                            "RI.7.6 · Grade 7 · Fall"]
     assert list(bar.x) == [11.0, 22.5, 29.2]
-    assert bar.text[2] == "29 points below (25%, n=24) · lags in 2"
+    assert bar.text[2] == "29 points below the team's median (25%, n=24) · lags in 2"
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
     # the title names the top bar (the furthest below), never another skill
-    assert title(fig) == ("Furthest behind: RI.7.6 in Grade 7 (Fall), 29 points below; "
-                          "it lags in 2 team windows")
+    assert title(fig) == ("Furthest behind: RI.7.6 in Grade 7 (Fall), 29 points below the "
+                          "team's median; it lags in 2 team windows")
+
+
+def test_coach_chart_measures_a_skill_under_the_floor_by_its_distance_to_the_floor():
+    # 46% is above its team's median (no bar by the median alone) but under a 50% floor
+    df = pd.DataFrame({
+        "team": ["Grade 7", "Grade 3"], "assessment_id": [1, 2], "label": ["Fall", "Fall"],
+        "skill": ["RL.7.2", "Vocabulary"], "students": [96, 84],
+        "pct_proficient": [46.0, 23.0], "below": [-3.0, 41.0], "floor_gap": [4.0, 27.0],
+        "lags_in": [1, 1], "repeated": [False, False],
+    })
+    bar = charts.coach_chart(df).data[0]
+    assert list(bar.x) == [4.0, 41.0]
+    assert bar.text[0] == "4 points under the school's floor (46%, n=96)"
+    assert bar.text[1] == "41 points below the team's median (23%, n=84)"
 
 
 def test_coach_chart_title_names_its_top_bar_when_another_skill_repeats_more():
