@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collabplan import charts, ui
+from collabplan import charts, text, ui
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS
 from collabplan.goals import actions, model, progress, values
 from collabplan.ui import present
@@ -84,9 +84,10 @@ slide = slides[index]
 if slide == "summary":
     counts = shared["status"].value_counts()
     pui.slide_text("How our goals are going", "slide-title")
-    pui.slide_text(" · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
-                   for s in ("met", "on track", "behind", "not enough data yet")),
-        "slide-journey")
+    pui.slide_text(f"{text.count(int(counts.get('met', 0)), 'goal')} met · "
+                   + " · ".join(f"{counts.get(s, 0)} {STATUS_WORDS[s].lower()}"
+                                for s in ("on track", "behind", "not enough data yet")),
+                   "slide-journey")
     fig = charts.gap_closed_figure(progress.gap_summary(shared), font_size=SLIDE_FONT)
     st.plotly_chart(fig, width="stretch", key="staff_summary")
     st.stop()
