@@ -7,6 +7,7 @@ package at /usr/bin/chromium (never a downloaded browser); without it these test
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -121,6 +122,19 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     Use ``fresh_app_server`` for a server of your own.
     """
     server = _start_app(tmp_path_factory.mktemp("app"))
+    try:
+        yield server
+    finally:
+        _stop(server.process)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[AppServer]:
+    """``streamlit run app.py`` on a copy of the demo school (copied before the app opens the
+    file). Module-scoped, like ``app_server``."""
+    folder = tmp_path_factory.mktemp("demo_app")
+    shutil.copy(demo_file, folder / "e2e.duckdb")
+    server = _start_app(folder)
     try:
         yield server
     finally:

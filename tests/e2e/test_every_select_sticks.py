@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import ROOT, AppServer, _start_app, _stop, wait_for_app
+from tests.e2e.conftest import ROOT, wait_for_app
 from tests.tracker_factory import tracker_xlsx
 
 MAX_BOXES = 8
@@ -37,18 +35,6 @@ FORGOTTEN_ON_LEAVING = {"upload"}
 
 BOX = '[data-testid="stSelectbox"]'
 FORM = '[data-testid="stForm"]'
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[AppServer]:
-    """A server on a copy of the demo school (copied before the app opens the file)."""
-    tmp = tmp_path_factory.mktemp("select_app")
-    shutil.copy(demo_file, tmp / "e2e.duckdb")
-    server = _start_app(tmp)
-    try:
-        yield server
-    finally:
-        _stop(server.process)
 
 
 # -- reading and driving select boxes --------------------------------------------------------

@@ -9,31 +9,15 @@ download goes through the app's formula-safe, logged buttons.
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
-
-from tests.e2e.conftest import AppServer, _start_app, _stop, wait_for_app
+from tests.e2e.conftest import AppServer, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The url path of every page app.py lists ("" is the home page).
 PAGE_PATHS = ["" if p == "home" else p
               for p in dict.fromkeys(re.findall(r'"pages/([a-z_]+)\.py"', (ROOT / "app.py").read_text()))]
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[AppServer]:
-    """``streamlit run app.py`` on a copy of the demo school."""
-    folder = tmp_path_factory.mktemp("demo_app")
-    shutil.copy(demo_file, folder / "e2e.duckdb")
-    server = _start_app(folder)
-    try:
-        yield server
-    finally:
-        _stop(server.process)
 
 
 def outside_requests(page, server: AppServer) -> list[str]:

@@ -10,13 +10,11 @@ text cut off by its box. One server, one browser page reused for every page.
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, RUN_TIMEOUT_MS, AppServer, _start_app, _stop, wait_for_app
+from tests.e2e.conftest import ROOT, RUN_TIMEOUT_MS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -31,17 +29,6 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyCha
 SHAPE = """() => [document.querySelector('[data-testid="stMain"]')?.innerText.length || 0,
     document.querySelectorAll('[data-testid="stMain"] [data-testid]').length,
     document.querySelectorAll('svg.main-svg text').length]"""
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[AppServer]:
-    folder = tmp_path_factory.mktemp("room")
-    shutil.copy(demo_file, folder / "e2e.duckdb")
-    server = _start_app(folder)
-    try:
-        yield server
-    finally:
-        _stop(server.process)
 
 
 @pytest.fixture(scope="module")
