@@ -4,8 +4,8 @@ The address carries the choice, ``?team=ID&assessment=ID&window=ID&skill=NAME`` 
 optionally ``grade``), so another page (the coach view) can hand a team's review over, and a
 link someone shares opens the same view. :func:`apply_review_link` runs on Data review before
 its filters are drawn: when the address names a team, assessment and window it has not read yet
-in this session, it writes them into the review filters' store (``ui.FILTERS_KEY``; the class,
-teacher and group filters are cleared) and remembers the skill. A filter the viewer may not
+in this session, it opens the review filters on them (``filters.open_on``: the class, teacher
+and group filters are cleared) and remembers the skill. A filter the viewer may not
 read (another team's, for a teacher) is simply not offered, and the filters fall back as they
 always do. Session state holds ids and text only.
 """
@@ -16,7 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from collabplan import ui
+from collabplan.catalog import Opening
+from collabplan.ui import filters
 
 REVIEW_PAGE = "pages/review.py"
 #: The address parameters, in order.
@@ -55,10 +56,10 @@ def _read(params: dict[str, str]) -> dict[str, Any] | None:
 
 
 def _apply(choice: dict[str, Any]) -> None:
-    store = st.session_state.setdefault(ui.FILTERS_KEY, {})
-    store.update(team_id=choice["team_id"], assessment_id=choice["assessment_id"],
-                 administration_id=choice["administration_id"], grade=choice["grade"],
-                 class_name=None, teacher=None, group=None)
+    filters.open_on(Opening(choice["team_id"], choice["assessment_id"],
+                            choice["administration_id"]))
+    if choice["grade"]:
+        filters.state()["grade"] = choice["grade"]
     st.session_state[SKILL_KEY] = {k: choice[k] for k in
                                    ("team_id", "assessment_id", "administration_id", "skill")}
 
