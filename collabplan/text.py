@@ -337,7 +337,7 @@ def cell(value: Any, none: str = NO_VALUE) -> str:
     a number -> at most one decimal ("53.7", "1,234"); text as it is."""
     if _missing_any(value):
         return none
-    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's too
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):  # numpy's too
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):  # pandas Timestamps too
         if (value.hour, value.minute, value.second) == (0, 0, 0):

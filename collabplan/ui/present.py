@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import numbers
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -307,24 +306,13 @@ def room_frame(data: pd.DataFrame, column_config: Mapping[str, Any] | None = Non
 
 
 def _cell_text(value: Any) -> str:
-    """A cell as words: blank when empty, dates as "29 May 2026", numbers rounded to one
-    decimal with thousands separated (a table on a wall is read, not computed with)."""
-    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime | pd.Timestamp):
-        moment = pd.Timestamp(value)
-        if moment == moment.normalize():
-            return text.long_date(moment.date())
-        return text.when(moment)
-    if isinstance(value, dt.date):
-        return text.long_date(value)
-    if isinstance(value, numbers.Integral):
-        return f"{int(value):,}"
-    if isinstance(value, numbers.Real):
-        return f"{float(value):,.1f}".removesuffix(".0")
-    return str(value)
+    """A cell as words (:func:`collabplan.text.cell`, blank when empty), a day written out in
+    full ("29 May 2026"): a table on a wall is read, not computed with."""
+    if isinstance(value, dt.date) and not pd.isna(value):
+        day = value.date() if isinstance(value, datetime) else value
+        if not isinstance(value, datetime) or pd.Timestamp(value) == pd.Timestamp(day):
+            return text.long_date(day)
+    return text.cell(value, none="")
 
 
 def table(data: pd.DataFrame, **options: Any) -> None:
