@@ -1,13 +1,28 @@
-"""What AppTest does not give directly: download buttons, and a page's text as a whole."""
+"""What AppTest does not give directly: opening one page, download buttons, and a page's text
+as a whole."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app_page(page: str, *, timeout: float = 60) -> AppTest:
+    """The app run once, then switched to ``page`` (e.g. "pages/coach.py") and run; the page
+    must run without an exception."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def download_buttons(block: Block) -> list:

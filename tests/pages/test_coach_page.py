@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from collabplan import ui
 from collabplan.access import Viewer
 from collabplan.coach import LATEST
-from tests.apptest_tree import rendered_text
+from tests.apptest_tree import open_app_page, rendered_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 COACH = Viewer("coach@school.org", "coach", name="Cy")
@@ -21,12 +21,7 @@ COACH = Viewer("coach@school.org", "coach", name="Cy")
 def _coach_page(viewer: Viewer | None = None, monkeypatch=None) -> AppTest:
     if viewer is not None:
         monkeypatch.setattr(ui, "viewer", lambda: viewer)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("pages/coach.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app_page("pages/coach.py", timeout=120)
 
 
 def _markdown(at: AppTest) -> str:

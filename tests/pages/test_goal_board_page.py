@@ -4,8 +4,6 @@ the spread shows on both cards; undo takes it back out."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,9 +11,8 @@ from collabplan import ui
 from collabplan.access import Viewer
 from collabplan.goals.feedback import add_feedback
 from tests import roles_data
-from tests.apptest_tree import rendered_text
+from tests.apptest_tree import open_app_page, rendered_text
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 READING, MATH, ELA = 1, 2, 3  # the demo school's teams
 VOCABULARY, NUMBERS = 1, 3  # Grade 3 Reading's and Grade 4 Math's goals
 MATH_TEACHER = Viewer("max@school.org", "teacher", name="Max", team_ids=frozenset({MATH}))
@@ -27,12 +24,7 @@ def board(demo_db, monkeypatch) -> AppTest:
     add_feedback(demo_db, VOCABULARY, ELA, "resource", "Our Frayer-model template",
                  viewer=ELA_TEACHER)
     monkeypatch.setattr(ui, "viewer", lambda: MATH_TEACHER)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("pages/goal_board.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app_page("pages/goal_board.py", timeout=120)
 
 
 def _text(at: AppTest) -> str:
@@ -90,11 +82,7 @@ def test_adopt_once_shows_the_spread_and_undoes(board, demo_db):
 
 def test_a_coach_reads_the_board_and_adopts_nothing(demo_db, monkeypatch):
     monkeypatch.setattr(ui, "viewer", lambda: Viewer("cy@school.org", "coach"))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("pages/goal_board.py")
-    at.run()
-    assert not at.exception
+    at = open_app_page("pages/goal_board.py", timeout=120)
     assert "**Why:**" in _text(at)
     assert not [b for b in at.button if b.key and b.key.startswith("gb_adopt_")]
     assert "Ideas you adopt go into" not in [s.label for s in at.selectbox]

@@ -3,22 +3,11 @@ Data review follows it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
 from collabplan import audit, school
 from tests import factories as f
+from tests.apptest_tree import open_app_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+_page = open_app_page
 
 
 def test_a_leader_sets_the_floor_in_words_and_review_follows_it(db):
