@@ -196,15 +196,17 @@ def short_date(value: Any, none: str = NO_VALUE) -> str:
 
 
 def when(value: Any) -> str:
-    """A moment for a history table: "05 Dec 2026 14:03"; none -> ""."""
+    """A moment for a history table: "5 Dec 2026, 14:03" (as projected tables write it);
+    none -> ""."""
     import pandas as pd  # the import path formats no dates; pandas loads only here
 
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     try:
-        return pd.Timestamp(value).strftime("%d %b %Y %H:%M")
+        moment = pd.Timestamp(value)
     except (TypeError, ValueError):
         return str(value)
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
 # -- metrics and populations -------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_cells_never_say_none_nan_or_nat():
         assert text.cell(missing, none="not yet") == "not yet"
     assert text.cell(dt.date(2026, 1, 20)) == "20 Jan 2026"
     assert text.cell(pd.Timestamp("2026-01-20")) == "20 Jan 2026"
-    assert text.cell(pd.Timestamp("2026-01-20 14:03")) == "20 Jan 2026 14:03"
+    assert text.cell(pd.Timestamp("2026-01-20 14:03")) == "20 Jan 2026, 14:03"
     assert text.cell(True) == "yes" and text.cell(False) == "no"
     assert text.cell(12345) == "12,345" and text.cell(2.345) == "2.3" and text.cell("x") == "x"
 
@@ -101,7 +101,7 @@ def test_table_shows_a_copy_in_words():
     shown = text.table(frame, {"n": "Students scored"}, none={"team": "no team named"},
                        formats={"pct_proficient": text.pct})
     assert list(shown.columns) == ["Team", "% proficient", "When", "Students scored"]
-    assert shown.iloc[0].tolist() == ["Grade 3", "54%", "02 Jan 2026 13:04", "30"]
+    assert shown.iloc[0].tolist() == ["Grade 3", "54%", "2 Jan 2026, 13:04", "30"]
     assert shown.iloc[1].tolist() == ["no team named", "–", "–", "31"]
     assert frame["team"].isna().sum() == 1, "the data itself is not changed"
     picked = text.table(frame, columns=["n", "team"])

@@ -273,13 +273,13 @@ def _cell_formatter(setting: Any) -> Any:
     if kind == "number" and isinstance(fmt, str) and fmt.startswith("%"):
         return lambda v: "" if pd.isna(v) else fmt % v
     if kind in ("datetime", "date"):
-        pattern = "%d %b %Y, %H:%M" if kind == "datetime" else "%d %b %Y"
+        day_only = kind == "date"
 
         def when(v: Any) -> str:
             if v is None or (not isinstance(v, str) and pd.isna(v)):
                 return ""
             if isinstance(v, dt.date | datetime | pd.Timestamp):
-                return pd.Timestamp(v).strftime(pattern).lstrip("0")
+                return text.short_date(v) if day_only else text.when(v)
             return str(v)
 
         return when

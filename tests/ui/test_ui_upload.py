@@ -76,7 +76,7 @@ def test_result_line_says_counts_or_already_imported() -> None:
 def test_imported_on_finds_the_first_import_by_id() -> None:
     uploads = pd.DataFrame({"id": [2, 1], "uploaded_at": [pd.Timestamp("2025-10-15 08:00"),
                                                           pd.Timestamp("2025-10-14 09:05")]})
-    assert up.imported_on(uploads, 1) == "14 Oct 2025 09:05"
+    assert up.imported_on(uploads, 1) == "14 Oct 2025, 09:05"
     assert up.imported_on(uploads, 7) is None
 
 
