@@ -19,7 +19,7 @@ from collabplan.charts.style import (
     point_labels,
     text_as_text,
 )
-from collabplan.text import METRIC_WORDS, count_says, fewer_than
+from collabplan.text import METRIC_WORDS, count, count_says, fewer_than
 from collabplan.text import pct as _pct
 
 ACTION_COLORS = {
@@ -46,7 +46,7 @@ def baseline_chart(
     """Every skill of the baseline window as sorted bars, the goal's skill in orange.
 
     ``df`` columns (``goals.baseline_chart_data``): skill, students, value (None when
-    suppressed), chosen. Bars read "40% (n=31)"; small groups say "fewer than 10 students".
+    suppressed), chosen. Bars read "40% · 31 students"; small groups say "fewer than 10 students".
     """
     if df.empty:
         return _empty("No scores in this window for this population")
@@ -63,7 +63,7 @@ def baseline_chart(
             title = f"{skill}: baseline"
     values = [0.0 if pd.isna(v) else float(v) for v in data["value"]]
     text = [
-        fewer_than() if pd.isna(v) else f"{_pct(v)} (n={int(n)})"
+        fewer_than() if pd.isna(v) else f"{_pct(v)} · {count(int(n), 'student')}"
         for v, n in zip(data["value"], data["students"], strict=True)
     ]
     colors = [

@@ -104,7 +104,7 @@ def profile_finding(df: pd.DataFrame) -> str:
 @text_as_text
 def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """pct_proficient per skill as sorted horizontal bars coloured by status, the median
-    drawn, each bar labelled "38% (n=74)". ``df``: skill_summary of one administration."""
+    drawn, each bar labelled "38% · 74 students". ``df``: skill_summary of one administration."""
     if df.empty:
         return empty_figure("No skill scores for these filters")
     ok = df[df["status"] != "suppressed"].sort_values("pct_proficient")
@@ -118,7 +118,7 @@ def skill_profile(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         if status == "suppressed":
             text.append(SMALL)
         else:
-            label = f"{pct(value)} (n={int(n)})"
+            label = f"{pct(value)} · {count(int(n), 'student')}"
             text.append(label if status == "typical" else f"{label} · {status}")
     fig = go.Figure(
         go.Bar(
@@ -178,7 +178,7 @@ def skill_heatmap(df: pd.DataFrame, by_label: str = "class") -> go.Figure:
             else:
                 zr.append(float(r.pct_proficient))
                 tr.append(pct(r.pct_proficient))
-                hr.append(f"{skill}, {g}: {pct(r.pct_proficient)} proficient (n={int(r.students)})")
+                hr.append(f"{skill}, {g}: {pct(r.pct_proficient)} proficient, {count(int(r.students), 'student')}")
         z.append(zr), text.append(tr), hover.append(hr)
     fig = go.Figure(
         go.Heatmap(
@@ -248,7 +248,7 @@ def growth_chart(df: pd.DataFrame, before: str = "before", after: str = "after")
         line_x += [r.before_pct, r.after_pct, None]
         line_y += [r.skill, r.skill, None]
     labels = [
-        f"{points(r.growth)} (n={int(r.students)})" + (" · stagnant" if r.stagnant else "")
+        f"{points(r.growth)} · {count(int(r.students), 'student')}" + (" · stagnant" if r.stagnant else "")
         for r in ok.itertuples()
     ]
     fig = go.Figure()
@@ -410,7 +410,7 @@ def item_analysis_chart(df: pd.DataFrame, max_items: int = 30) -> go.Figure:
         x=rows["pct_earned"].fillna(0.0).tolist(), y=labels, orientation="h",
         marker={"color": [STATUS_COLORS["suppressed"] if h else STATUS_COLORS["lagging"] if v
                           else STATUS_COLORS["strength"] for h, v in zip(small, low, strict=True)]},
-        text=[SMALL if pd.isna(v) else f"{pct(v)} of points (n={int(n)})" for v, n in
+        text=[SMALL if pd.isna(v) else f"{pct(v)} of points · {count(int(n), 'student')}" for v, n in
               zip(rows["pct_earned"], rows["students"], strict=True)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>",

@@ -26,7 +26,7 @@ def test_baseline_chart_highlights_goal_skill_and_labels_bars():
     bar = fig.data[0]
     assert list(bar.y) == ["Fluency", "Phonics", "<b>Vocabulary</b> ◀ goal"]
     assert list(bar.x) == [0.0, 12.5, 40.0]
-    assert list(bar.text) == ["fewer than 10 students", "12% (n=30)", "40% (n=31)"]
+    assert list(bar.text) == ["fewer than 10 students", "12% · 30 students", "40% · 31 students"]
     assert bar.marker.color[-1] == COLORS["accent"] and bar.marker.color[1] == COLORS["muted"]
     assert fig.layout.title.text == "Vocabulary: 40% below proficient"
     assert list(fig.layout.xaxis.range) == [0, 100]

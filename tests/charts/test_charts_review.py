@@ -34,14 +34,14 @@ def test_skill_profile_sorts_bars_labels_them_and_colours_by_status():
     # first row is drawn at the bottom: the small group, then lowest to highest
     assert list(bar.y) == ["Speaking", "Vocabulary", "Writing", "Informational", "Literature"]
     assert list(bar.x) == [0.0, 37.8, 54.1, 55.4, 71.6]
-    assert bar.text[1] == "38% (n=74) · lagging"
-    assert bar.text[2] == "54% (n=74)"
-    assert bar.text[4] == "72% (n=74) · strength"
+    assert bar.text[1] == "38% · 74 students · lagging"
+    assert bar.text[2] == "54% · 74 students"
+    assert bar.text[4] == "72% · 74 students · strength"
     assert bar.text[0] == SMALL
     # long bars carry their label inside, short ones just after the bar on a white backing
     assert list(bar.textposition) == ["none", "none", "inside", "inside", "inside"]
     beside = [(a.y, a.text) for a in fig.layout.annotations if not a.text.startswith("median")]
-    assert beside == [("Speaking", SMALL), ("Vocabulary", "38% (n=74) · lagging")]
+    assert beside == [("Speaking", SMALL), ("Vocabulary", "38% · 74 students · lagging")]
     assert list(bar.marker.color) == [
         STATUS_COLORS["suppressed"], STATUS_COLORS["lagging"], STATUS_COLORS["typical"],
         STATUS_COLORS["typical"], STATUS_COLORS["strength"],
@@ -107,7 +107,7 @@ def test_growth_chart_draws_matched_dumbbells_and_flags_stagnant():
     assert list(after.y) == ["RI.7.6", "RL.7.1", "L.7.4"]  # most growth first
     assert list(before.x) == [25.0, 80.0, 50.0]
     assert list(after.x) == [58.3, 90.0, 52.0]
-    assert after.text[2] == "+2 points (n=60) · stagnant"
+    assert after.text[2] == "+2 points · 60 students · stagnant"
     assert after.marker.color[2] == STATUS_COLORS["lagging"]
     assert after.marker.symbol[2] == "diamond"
     assert list(lines.x[:3]) == [25.0, 58.3, None]
@@ -173,7 +173,7 @@ def test_item_analysis_chart_puts_most_missed_on_top_with_its_standard():
     bar = fig.data[0]
     assert list(bar.y) == ["Q1 · 3.NF.1", "Q2 · 3.NF.2", "Q10 · 3.NF.2"]  # last on top
     assert list(bar.x) == [100.0, 50.0, 25.0]
-    assert bar.text[2] == "25% of points (n=12)"
+    assert bar.text[2] == "25% of points · 12 students"
     assert bar.marker.color[2] == STATUS_COLORS["lagging"]
     assert title(fig) == "Most missed: Q10 (3.NF.2), 25% of points earned"
 
