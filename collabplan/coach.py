@@ -32,7 +32,8 @@ import pandas as pd
 from collabplan import breakdowns, catalog
 from collabplan.access import Viewer
 from collabplan.db import Database
-from collabplan.goals.model import LIFECYCLE_LABELS, statement_text
+from collabplan.goals.model import LIFECYCLE_LABELS
+from collabplan.goals.statement import statement_text
 from collabplan.ingest.titles import subject_in
 from collabplan.metrics import LOCAL, Filters
 from collabplan.skill_codes import fullest_label, skill_key, standard_code

@@ -29,6 +29,7 @@ from collabplan.goals import (
     priorities,
     progress,
     signposts,
+    statement,
 )
 from collabplan.metrics import Filters
 from collabplan.reports import html, workbooks
@@ -100,7 +101,7 @@ def _every_read(db, viewer: Viewer) -> list[tuple[str, object]]:
     out.append(("goals json", as_json.goals_json(db, viewer=viewer)))
     out.append(("behind", signposts.goals_behind(db, viewer=viewer)))
     for goal in model.list_goals(db):
-        out.append((f"statement {goal.id}", model.goal_statement(db, goal, viewer=viewer)))
+        out.append((f"statement {goal.id}", statement.goal_statement(db, goal, viewer=viewer)))
         out.append((f"smart {goal.id}", advice.smart_check(db, goal, viewer=viewer)))
         out.append((f"history {goal.id}", model.history_rows(db, goal.id)))
         out.append((f"feedback {goal.id}", feedback.list_feedback(db, goal.id)))

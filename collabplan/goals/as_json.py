@@ -12,8 +12,9 @@ from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.baseline import compute_baseline, validate_target
 from collabplan.goals.lookups import administrations_scoring, skills_of
-from collabplan.goals.model import LOCAL, create_goal, get_goal, statement_text
+from collabplan.goals.model import LOCAL, create_goal, get_goal
 from collabplan.goals.progress import goal_progress
+from collabplan.goals.statement import statement_text
 from collabplan.goals.values import check_metric, to_date
 from collabplan.text import clean_population, describe_population
 

@@ -18,8 +18,9 @@ from collabplan.db import Database
 from collabplan.goals.actions import list_actions
 from collabplan.goals.adopt import ADOPTABLE_FEEDBACK, adoptions
 from collabplan.goals.feedback import list_feedback
-from collabplan.goals.model import LIFECYCLE_LABELS, LOCAL, list_goals, statement_text
+from collabplan.goals.model import LIFECYCLE_LABELS, LOCAL, list_goals
 from collabplan.goals.progress import PROGRESS_STATUSES, goal_progress, point_text
+from collabplan.goals.statement import statement_text
 from collabplan.goals.values import none_if_missing
 from collabplan.text import long_date, when
 from collabplan.text import pct_exact as pct

@@ -22,7 +22,8 @@ from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.goals.baseline import baseline_in_force
 from collabplan.goals.lookups import administration
-from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, list_goals, statement_text
+from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, list_goals
+from collabplan.goals.statement import statement_text
 from collabplan.goals.values import at_least_as_good, is_better, none_if_missing, to_date
 from collabplan.metrics import LOCAL, metric_value
 from collabplan.text import (

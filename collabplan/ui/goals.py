@@ -26,6 +26,7 @@ from collabplan.goals import (
     model,
     priorities,
     progress,
+    statement,
 )
 from collabplan.ui import safe
 from collabplan.ui.cache import cached
@@ -77,7 +78,7 @@ def _suggestions_for(db: Any, goal_id: int, viewer: Viewer, today: dt.date | Non
 
 
 def _statement_for(db: Any, goal_id: int, viewer: Viewer) -> str:
-    return model.goal_statement(db, model.get_goal(db, goal_id), viewer=viewer)
+    return statement.goal_statement(db, model.get_goal(db, goal_id), viewer=viewer)
 
 
 def _gap_rows(db: Any, priority: str | None, include_drafts: bool, viewer: Viewer) -> Any:

@@ -18,12 +18,11 @@ from collabplan.goals.model import (
     create_goal,
     get_goal,
     goal_history,
-    goal_statement,
     set_status,
-    statement_text,
     update_goal,
 )
 from collabplan.goals.progress import gap_share, goal_overview, goal_progress
+from collabplan.goals.statement import goal_statement, statement_text
 from tests import factories as f
 from tests.goal_factories import make_priority
 

@@ -15,9 +15,9 @@ from collabplan.goals.model import (
     goal_history,
     history_rows,
     set_status,
-    statement_text,
     update_goal,
 )
+from collabplan.goals.statement import statement_text
 from tests.goal_factories import (
     cli_goal,
     draft_goal,
