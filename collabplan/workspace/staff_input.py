@@ -129,10 +129,11 @@ def close_round(db: Database, round_id: int, *, viewer: Viewer = _LOCAL) -> None
             "SELECT body FROM staff_input_idea WHERE round_id = ?", [round_id]).fetchall()]
         random.SystemRandom().shuffle(ideas)
         cur.execute("DELETE FROM staff_input_idea WHERE round_id = ?", [round_id])
-        cur.executemany(
-            "INSERT INTO staff_input_idea (round_id, token, body) VALUES (?, ?, ?)",
-            [[round_id, secrets.token_hex(16), body] for body in ideas],
-        )
+        if ideas:
+            cur.executemany(
+                "INSERT INTO staff_input_idea (round_id, token, body) VALUES (?, ?, ?)",
+                [[round_id, secrets.token_hex(16), body] for body in ideas],
+            )
     db.checkpoint()
 
 
