@@ -180,3 +180,13 @@ def test_deleting_a_round_is_audited_and_undo_puts_its_counts_back(db, toa):
     store.restore(db, removed)
     assert db.scalar("SELECT sum(answers) FROM staff_input_tally") == len(staff_input.ITEMS)
     assert db.scalar("SELECT count(*) FROM staff_input_idea") == 1
+
+
+def test_no_database_log_keeps_an_answer_or_idea_beside_the_person(db, db_path, toa):
+    """An answer is folded into the file at once: no .wal keeps it beside its mark."""
+    round_id = staff_input.open_round(db, toa, "Fall")
+    wal = db_path.parent / f"{db_path.name}.wal"
+    for n, email in enumerate(STAFF[:3]):
+        staff_input.submit(db, round_id, ratings_of(n), f"Idea number {n}", person(email))
+        held = wal.read_bytes() if wal.exists() else b""
+        assert not held, "the answer is still in the database's log"
