@@ -178,7 +178,8 @@ with tabs[2]:
         with st.form(f"input_{round_id}", clear_on_submit=True):
             ratings = {
                 item: st.radio(
-                    staff_input.statement(item, r.condition), list(survey.SCALE), index=None,
+                    safe.md(staff_input.statement(item, r.condition)), list(survey.SCALE),
+                    index=None,
                     format_func=lambda v: f"{v} {survey.SCALE[v]}", horizontal=True,
                     key=f"input_{round_id}_{item}",
                 )
