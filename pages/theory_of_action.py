@@ -200,7 +200,9 @@ with tabs[2]:
         st.info("No closed round yet: results appear here once a leader closes a round.")
     for round_id, part in results.groupby("round_id", sort=False):
         first = part.iloc[0]
-        st.markdown(f"*{safe.md(first['round'])}* ({safe.md(first['responses'])})")
+        st.markdown(f"*{safe.md(first['round'])}* · "
+                    + (safe.md(first["responses"]) if bool(first["suppressed"])
+                       else text.count(int(first["n"]), "response")))
         if bool(first["suppressed"]):
             st.info(f"Fewer than {config.MIN_GROUP_SIZE} people answered, so this round's results "
                     "are not shown (so no one's answers can be picked out).")
@@ -470,11 +472,15 @@ with tabs[8]:
         trend, sentence = theory_guide.survey_trend(db, plan["survey_area"])
         st.caption(safe.md(sentence))
         if not trend.empty:
+            if (~trend["suppressed"].astype(bool)).sum() > 1:
+                st.plotly_chart(charts.survey_rounds_chart(trend, HIDDEN), key="toa_survey_trend")
             present.table(
                 text.table(trend, {"round": "Round", "mean": "Average (1–5)",
                                    "pct_agree": "Agree"},
                            columns=["round", "responses", "mean", "pct_agree"],
-                           formats={"mean": text.average, "pct_agree": text.pct}, none=HIDDEN),
+                           formats={"mean": text.average, "pct_agree": text.pct},
+                           none={"responses": HIDDEN, "mean": "not shown",
+                                 "pct_agree": "not shown"}),
                 hide_index=True,
             )
         st.caption("Rounds are opened and closed on Collaboration health; results show once a "
