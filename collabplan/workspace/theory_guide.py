@@ -252,8 +252,8 @@ def save_feedback_plan(db: Database, toa_id: int, *, viewer: Viewer = _LOCAL,
     if fields.get("survey_area") not in (None, *survey.SURVEY_AREAS):
         raise UserError("Pick one of the survey's areas")
     _exists(db, toa_id)
-    merged = {k: v for k, v in feedback_plan(db, toa_id).items()
-              if store.scalar(db, "SELECT count(*) FROM toa_feedback_plan WHERE toa_id = ?", [toa_id])}
+    saved = store.scalar(db, "SELECT count(*) FROM toa_feedback_plan WHERE toa_id = ?", [toa_id])
+    merged = dict(feedback_plan(db, toa_id)) if saved else {}
     merged.update({k: store.clean_text(v) for k, v in fields.items()})
     values = [merged.get(k) for k in FEEDBACK_FIELDS]
     with store.transaction(db) as cur:
