@@ -14,8 +14,9 @@ from markupsafe import Markup
 from collabplan import config
 from collabplan.db import Database
 from collabplan.reports.render import render
+from collabplan.reports.theory_report import theory_view
 from collabplan.text import fewer_than
-from collabplan.workspace import survey, teams, theory, vision
+from collabplan.workspace import survey, teams, vision
 
 
 def _date_text(value: Any) -> str | None:
@@ -67,37 +68,6 @@ def teams_view(db: Database) -> Markup:
             )),
         })
     return render("teams.html.j2", teams=shown)
-
-
-def theory_view(db: Database) -> Markup:
-    shown = []
-    for toa_id in theory.theories(db)["id"].tolist():
-        t = theory.theory(db, toa_id)
-        actions = theory.toa_actions(db, toa_id)
-        shown.append({
-            "condition": t["condition"],
-            "fields": [
-                ("Where we are", t["where_now"]),
-                ("Where we want to be", t["where_next"]),
-                ("Why", t["why"]),
-                ("Biggest barrier in our control", t["barrier"]),
-                ("Approach", t["approach"]),
-                ("Theory of action", theory.theory_statement(t)),
-                ("Purpose: vision", t["purpose_vision"]),
-                ("Purpose: people involved", t["purpose_people"]),
-                ("Purpose: initial plan", t["purpose_plan"]),
-                ("Data gathered", t["data_gathered"]),
-                ("Results", t["results"]),
-                ("Decision", theory.DECISIONS.get(t["decision"]) if t["decision"] else None),
-                ("Next condition", t["next_condition"]),
-            ],
-            "actions": list(zip(
-                actions["what"], actions["who"], actions["by_when"].astype(str),
-                actions["how_we_know"], actions["done"].map({True: "yes", False: "not yet"}),
-                strict=True,
-            )),
-        })
-    return render("theory.html.j2", theories=shown)
 
 
 def health_view(db: Database) -> Markup:

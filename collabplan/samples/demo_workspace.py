@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from collabplan.db import Database
+from collabplan.samples.demo_theory import seed_theory
 from collabplan.workspace import survey, teams, theory, vision
 
 
@@ -160,9 +161,8 @@ def seed_workspace(db: Database, seed: int = 7, today: date | None = None) -> No
         then_="teams will study student work every week",
         lead_to="more students reading on grade level",
         purpose_vision="Weekly team time that is never taken.",
-        purpose_people="Principal, scheduling lead, team facilitators",
-        purpose_plan="Draft the new rota, share at the staff meeting, try it for six weeks.",
     )
+    seed_theory(db, toa, today)
     theory.add_toa_action(
         db,
         toa,

@@ -184,27 +184,38 @@ def test_meeting_without_a_next_step_is_not_saved_and_says_why(db):
 
 
 def test_theory_of_action_completed_through_the_widgets(db):
+    # Issue 18 split the barrier form (approach: brainstorm and choose) and the purpose map
+    # (people and roles, dated plan steps) into their own steps; the walk follows them.
     at = open_page("pages/theory_of_action.py")
     find(at, "selectbox", "Condition", "toa_add").select("Enabling work structures")
     submit(at, "toa_add", "Start")
     toa = int(theory.theories(db)["id"].iloc[0])
     fill = {
         f"where_{toa}": ["Where we are now", "Where we want to be", "Why it matters"],
-        f"barrier_{toa}": ["The biggest barrier within our control", "The approach we chose"],
+        f"barrier_{toa}": ["The biggest barrier within our control"],
         f"statement_{toa}": ["If we …", "then …", "which will lead to …"],
-        f"purpose_{toa}": ["Vision", "People involved", "Initial plan"],
+        f"purpose_{toa}": ["Vision"],
     }
     buttons = {
         f"where_{toa}": "Save",
         f"barrier_{toa}": "Save",
         f"statement_{toa}": "Save the theory of action",
-        f"purpose_{toa}": "Save the purpose map",
+        f"purpose_{toa}": "Save the vision",
     }
     for form, labels in fill.items():
         for label in labels:
             find(at, "text_area", label, form).input(f"{label.strip(' …')} text")
         submit(at, form, buttons[form])
     assert theory.theory_statement(theory.theory(db, toa)).startswith("If we If we text, then then text")
+    find(at, "text_input", "An approach", f"approach_add_{toa}").input("Rebuild the rota")
+    submit(at, f"approach_add_{toa}", "Add to the brainstorm")
+    submit(at, f"approach_pick_{toa}", "Choose this one")
+    assert theory.theory(db, toa)["approach"] == "Rebuild the rota"
+    find(at, "text_input", "Person or group", f"person_add_{toa}").input("Scheduling lead")
+    find(at, "text_input", "Their role in the work", f"person_add_{toa}").input("Rebuilds the rota")
+    submit(at, f"person_add_{toa}", "Add")
+    find(at, "text_input", "Step", f"plan_add_{toa}").input("Share the rota")
+    submit(at, f"plan_add_{toa}", "Add the step")
 
     form = f"action_add_{toa}"
     find(at, "text_input", "What", form).input("Draft the new duty rota")
