@@ -85,19 +85,23 @@ def test_a_new_user_runs_the_structures_guide(tmp_path: Path, demo_file: Path, p
         _no_exception(page)
         page.get_by_text("Coaching cycle started").wait_for()
         step = _form(page, "Save the step")
-        done_on = step.get_by_label("Done on")
-        done_on.fill(dt.date.today().strftime("%Y/%m/%d"))
-        done_on.press("Enter")
+        # the date field is three segments (year, month, day); typing moves along them
+        step.get_by_role("spinbutton", name="year, Done on").click()
+        page.keyboard.type(dt.date.today().strftime("%Y%m%d"))
+        page.keyboard.press("Tab")
         step.get_by_label("Short note").fill("Watched the guided-reading group")
         step.get_by_role("button", name="Save the step").click()
         wait_for_app(page)
         _no_exception(page)
         page.get_by_text("Observe saved.").wait_for()
-        page.get_by_text("Next: Reflect, not planned yet").first.wait_for()
+        page.locator('[data-testid="stExpander"]').filter(
+            has_text="Next: Reflect, not planned yet").first.wait_for()
 
         # the board's adoption is in the share log
         _tab(page, "Share what works")
-        page.get_by_text(f"Grade 4 Math adopted Grade 3 Reading's idea: {ACTION}").first.wait_for()
+        # (the table's cells are the grid's accessible copy: in the page, not painted as text)
+        page.get_by_text(f"Grade 4 Math adopted Grade 3 Reading's idea: {ACTION}").first \
+            .wait_for(state="attached")
     finally:
         _stop(server.process)
     db = db_module.connect(tmp_path / "e2e.duckdb")
