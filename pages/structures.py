@@ -183,6 +183,9 @@ with tabs[2]:
                                     format_func=labels.get)
         the_pair = mentoring.pair(db, pair_id)
         writes = mentoring.can_write_cycles(me, the_pair)
+        # a writer reads the notes, except on a projected screen: no step form there, so a
+        # hidden note is never saved over the real one
+        records_steps = writes and mentoring.can_read_notes(me, the_pair)
         pair_cycles = mentoring.cycles(db, pair_id, me)
         if not pair_cycles:
             st.info("No coaching cycle yet for this pair."
@@ -201,7 +204,10 @@ with tabs[2]:
                                         "done_on": text.short_date}),
                     hide_index=True,
                 )
-                if writes and latest:
+                if writes and latest and not records_steps:
+                    st.caption("Projection mode is on: turn it off to record this cycle's "
+                               "steps (their notes are kept for the pair).")
+                if records_steps and latest:
                     step_keys = list(mentoring.STEPS)
                     step = remembered_radio(
                         "Step", step_keys, key=f"coaching_step_{cycle['id']}",

@@ -183,3 +183,12 @@ def test_the_pairs_mentor_records_steps_when_signed_in(demo_db, monkeypatch):
     assert "yes/no" in shown  # the mentor reads the pair's notes
     cycle = mentoring.cycles(demo_db, pair_id, MENTOR)[-1]
     assert find(at, "button", "Save the step", f"coaching_{cycle['id']}_set_goal")
+
+
+def test_a_projected_screen_shows_no_notes_and_no_step_form(demo_db, monkeypatch):
+    monkeypatch.setattr(ui, "viewer", lambda: Viewer.local_user(projection=True))
+    at = open_app_page(PAGE)
+    shown = rendered_text(at)
+    assert "yes/no" not in shown and mentoring.HIDDEN_NOTE in shown
+    assert not [b for b in at.button if b.label == "Save the step"]
+    assert "Projection mode is on: turn it off to record" in shown
