@@ -42,6 +42,7 @@ PAGES = [
     ("pages/reports.py", "Reports & exports", ":material/download:", "Progress"),
     ("pages/vision.py", "Vision & values", ":material/visibility:", "Collaboration"),
     ("pages/teams.py", "Teams & norms", ":material/diversity_3:", "Collaboration"),
+    ("pages/structures.py", "Collaboration structures", ":material/account_tree:", "Collaboration"),
     ("pages/theory_of_action.py", "Theory of action", ":material/route:", "Collaboration"),
     ("pages/health.py", "Collaboration health", ":material/favorite:", "Collaboration"),
 ]

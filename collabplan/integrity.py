@@ -107,6 +107,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("staff_input_answered", "round_id", "staff_input_round"),
     Relation("staff_input_key", "round_id", "staff_input_round"),
     Relation("survey_tally", "round_id", "survey_round"),
+    Relation("coaching_cycle", "pair_id", "mentoring_pair"),
+    Relation("coaching_step", "cycle_id", "coaching_cycle"),
+    Relation("share_entry", "team_id", "team", "clear"),
     # people who may sign in (a removed team leaves its members with one team fewer)
     Relation("person_team", "person_id", "person"),
     Relation("person_team", "team_id", "team"),

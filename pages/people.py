@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from collabplan import audit, exports, overview, people, ui
+from collabplan import audit, exports, overview, people, text, ui
 from collabplan.access import ROLES
 from collabplan.errors import UserError
 from collabplan.ui import present, safe, signin
@@ -139,8 +139,11 @@ log = full_log()
 if log.empty:
     st.caption("Nothing recorded yet.")
 else:
-    shown = log.iloc[::-1].rename(columns={"happened_at": "when", "action": "what"})
-    present.table(shown.head(500), hide_index=True, width="stretch")
+    shown = log.iloc[::-1]
+    present.table(text.table(shown.head(500), {"happened_at": "When", "who": "Who",
+                                               "action": "What", "detail": "Detail"},
+                             formats={"happened_at": text.when}),
+                  hide_index=True, width="stretch")
     if len(shown) > 500:
         st.caption(f"The latest 500 of {len(shown):,} rows; the download has them all.")
     today = dt.date.today().isoformat()

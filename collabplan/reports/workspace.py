@@ -14,6 +14,7 @@ from markupsafe import Markup
 from collabplan import config
 from collabplan.db import Database
 from collabplan.reports.render import render
+from collabplan.reports.structures import structures_view
 from collabplan.reports.theory_report import theory_view
 from collabplan.text import fewer_than
 from collabplan.workspace import survey, teams, vision
@@ -93,6 +94,7 @@ def workspace_sections(db: Database) -> list[tuple[str, Markup]]:
         ("Vision and values", vision_view(db)),
         ("Teams and norms", teams_view(db)),
         ("Theory of action", theory_view(db)),
+        ("Collaboration structures", structures_view(db)),
         ("Collaboration health", health_view(db)),
     ]
 

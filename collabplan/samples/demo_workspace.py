@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from collabplan.db import Database
+from collabplan.samples.demo_structures import seed_structures
 from collabplan.samples.demo_theory import seed_theory
 from collabplan.workspace import survey, teams, theory, vision
 
@@ -214,3 +215,5 @@ def seed_workspace(db: Database, seed: int = 7, today: date | None = None) -> No
             )
         if closed:
             survey.close_round(db, round_id)
+
+    seed_structures(db, today)

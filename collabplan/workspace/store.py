@@ -120,6 +120,12 @@ TABLES = {
     "survey_tally",
     "survey_answered",
     "survey_round_key",
+    # collaboration structures (migration 0017)
+    "school_structure",
+    "mentoring_pair",
+    "coaching_cycle",
+    "coaching_step",
+    "share_entry",
 }
 
 

@@ -93,7 +93,7 @@ def test_the_audit_log_is_shown_and_its_download_is_logged(db) -> None:
     audit.record(db, "=HYPERLINK(\"http://x\")", "export", "students by skill: @SUM(1)")
     at = _open(db)
     shown = at.dataframe[-1].value
-    assert shown["what"].tolist()[0] == "export"
+    assert shown["What"].tolist()[0] == "export"
     downloads = download_buttons(at.main.root)
     assert [b.proto.label for _blk, _i, b in downloads] == ["Download csv", "Download xlsx"]
     # AppTest cannot click a download button: press it as a plain button (its on_click runs)

@@ -17,6 +17,7 @@ def test_report_sections_cover_every_workspace_and_escape_text(db):
         "Vision and values",
         "Teams and norms",
         "Theory of action",
+        "Collaboration structures",
         "Collaboration health",
     ]
     vision_html = sections[0][1]
