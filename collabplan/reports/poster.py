@@ -169,7 +169,7 @@ def _no_chart_words(progress: GoalProgress) -> str:
     """Why a page has no chart, in words: no baseline figure, and what would give one."""
     base = progress.baseline
     if base.students == 0:
-        return (f"No baseline yet: nobody in this goal's group has a score on {base.label}. "
+        return (f"No baseline yet: nobody in the group this goal is about has a score on {base.label}. "
                 "The chart appears once the results are uploaded.")
     return (f"The baseline rests on {fewer_than()}, so no figure is shown: "
             "a wider group gives a chart that names nobody.")
