@@ -28,7 +28,7 @@ from collabplan.errors import UserError
 from collabplan.goals.actions import list_actions
 from collabplan.goals.model import LIFECYCLE_LABELS, Goal, get_goal, list_goals, statement_text
 from collabplan.goals.progress import GoalProgress, Point, goal_progress
-from collabplan.reports.render import render
+from collabplan.reports.render import blank, render
 from collabplan.text import (
     METRIC_LABELS,
     describe_population,
@@ -75,9 +75,9 @@ def _label_y(y: float, below: bool) -> float:
     return round(y + 36 if below else y - 16, 1)
 
 
-def _clip(value: str | None, limit: int) -> str:
-    """``value`` cut to ``limit`` characters at a word, with "…" when cut."""
-    words = " ".join((value or "").split())
+def _clip(value: Any, limit: int) -> str:
+    """``value`` cut to ``limit`` characters at a word, with "…" when cut ("" for none/NaN)."""
+    words = " ".join(("" if blank(value) == "" else str(value)).split())
     if len(words) <= limit:
         return words
     return words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -35,6 +35,7 @@ def test_poster_carries_statement_why_priority_figures_actions_and_note_boxes(db
     goal = add_goal(db, school, target=85.0)
     actions.add_action(db, goal, what="Daily word wall routine", who="Ms Lee",
                        due_date=dt.date(2026, 3, 1), status="in progress")
+    actions.add_action(db, goal, what="Reading buddies")  # nobody named, no date yet
     html = poster.poster(db, LEADER, goal)
     (page,) = _pages(html)
     base, _ = expected(school, "MAP Reading", "Fall", "Vocabulary")
@@ -54,6 +55,7 @@ def test_poster_carries_statement_why_priority_figures_actions_and_note_boxes(db
     assert "<script" not in html.lower()  # prints without JavaScript
     assert "Daily word wall routine" in page and "Ms Lee" in page
     assert "1 Mar 2026" in page and "in progress" in page
+    assert "<td>Reading buddies</td><td>not named</td><td>no date</td><td>planned</td>" in page
     for box in poster.NOTE_BOXES:
         assert f"<h2>{box}</h2>" in page
     for name in school.names + school.local_ids:  # aggregate figures only
