@@ -115,6 +115,13 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("person_team", "team_id", "team"),
     Relation("survey_answered", "round_id", "survey_round"),
     Relation("survey_round_key", "round_id", "survey_round"),
+    # choosing a focus (migration 0015): a rating or choice means nothing without its team,
+    # assessment or window
+    Relation("focus_rating", "team_id", "team"),
+    Relation("focus_rating", "assessment_id", "assessment"),
+    Relation("focus_choice", "team_id", "team"),
+    Relation("focus_choice", "assessment_id", "assessment"),
+    Relation("focus_choice", "administration_id", "administration"),
 )
 
 #: Pointer-like columns that are not single-row relations, each with the reason.

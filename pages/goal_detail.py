@@ -1,6 +1,8 @@
 """One goal: its statement and progress, the action plan, other teams' feedback, the
 lifecycle buttons and every change kept with when and by which team."""
 
+import datetime as dt
+
 import streamlit as st
 
 from collabplan import charts, text, ui
@@ -8,12 +10,17 @@ from collabplan.goals.actions import ACTION_STATUSES, save_actions
 from collabplan.goals.feedback import answer_feedback
 from collabplan.goals.model import EDITABLE, LIFECYCLE_LABELS, TRANSITIONS, set_status, update_goal
 from collabplan.goals.progress import checkpoint_rows, progress_frame
+from collabplan.reports import poster
 from collabplan.ui import goals as gui
-from collabplan.ui import present, safe
+from collabplan.ui import present, safe, signin
+from collabplan.ui import progress as pui
+from collabplan.ui.cache import cached
 from collabplan.ui.choices import remembered_select
 from collabplan.ui.home import page_link
 
 ui.page_setup()
+
+goal_poster = cached(poster.poster)
 
 TRANSITION_LABELS = {
     "refined": "Mark refined",
@@ -82,6 +89,20 @@ if prog.checkpoints:
 else:
     st.caption("No later testing window yet: upload the next round of results and the "
                "checkpoint appears here.")
+
+# -- poster: the goal on one printable page, for a wall and colleagues' notes ----------------
+made = dt.date.today()
+pick, note = st.columns([1, 3], vertical_alignment="center")
+pick.download_button(
+    "Poster to print", data=goal_poster(me, goal_id, made=made).encode("utf-8"),
+    file_name=f"collabplan-poster-goal-{goal_id}-{made.isoformat()}.html", mime="text/html",
+    icon=":material/print:", key="gdt_poster",
+    on_click=signin.record, args=(me, "export", f"goal poster (html), goal {goal_id}"),
+    kwargs={"typed": pui.who()},
+)
+note.caption("One letter-size page for the wall: statement, why, the chart, the actions and "
+             "empty boxes for colleagues' notes, questions and resources. Open the file and "
+             "print it, or save it as PDF.")
 
 # -- lifecycle ---------------------------------------------------------------------------
 st.subheader("Where the goal is")

@@ -17,6 +17,7 @@ from collabplan.goals.model import (
     set_status,
     update_goal,
 )
+from collabplan.ui import focus as focus_ui
 from collabplan.ui import goals as gui
 from collabplan.ui import present, safe
 from collabplan.ui.choices import remember, remembered_radio, remembered_select
@@ -59,7 +60,10 @@ if seed:
     if seed.get("team_id"):
         st.session_state[gui.TEAM_KEY] = int(seed["team_id"])
     kind = "the lagging skill" if seed.get("lagging", True) else "the skill"
-    st.info(f"Starting from {kind} **{safe.md(seed.get('skill'))}** on Data review.",
+    where = "the team's chosen focus" if seed.get("focus") else "on Data review"
+    st.info(f"Starting from {kind} **{safe.md(seed.get('skill'))}**, {where}."
+            if seed.get("focus") else
+            f"Starting from {kind} **{safe.md(seed.get('skill'))}** {where}.",
             icon=":material/flag:")
 
 editable = [g for g in gui.list_goals() if g.status in EDITABLE and me.can_edit_team(g.team_id)]
@@ -130,6 +134,12 @@ if mode == NEW:
                 format_func=labels.get,
                 help="Defaults to the latest window that scored this skill.",
             )
+
+    # Several lagging skills: the team rates interest and capacity and chooses before drafting.
+    focus_ui.focus_step(db, team_id, assessment_id,
+                        None if teams.empty or team_id is None else
+                        dict(zip(teams["id"].astype(int), teams["name"], strict=True)).get(team_id),
+                        viewer=me)
 
     base = None
     try:

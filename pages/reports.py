@@ -8,7 +8,7 @@ import streamlit as st
 
 from collabplan import audit, text, ui
 from collabplan.goals import progress
-from collabplan.reports import html, workbooks
+from collabplan.reports import html, poster, workbooks
 from collabplan.ui import present, safe, signin
 from collabplan.ui import progress as pui
 from collabplan.ui.cache import cached
@@ -19,10 +19,12 @@ db = ui.get_db()
 goal_overview = cached(progress.goal_overview)
 html_report = cached(html.html_report)
 goals_xlsx = cached(workbooks.goals_xlsx)
+goal_posters = cached(poster.posters)
 recent_audit = cached(audit.recent)
 
 #: Session flags (never the files themselves): which exports the person asked to prepare.
-READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx"}
+READY = {"html": "report_ready_html", "xlsx": "report_ready_xlsx",
+         "posters": "report_ready_posters"}
 
 
 def log_export(what: str) -> None:
@@ -77,6 +79,23 @@ with xlsx_col, st.container(border=True):
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:", key="download_xlsx",
             on_click=log_export, args=(f"goals workbook (xlsx), {count}",),
+        )
+
+with st.container(border=True):
+    st.markdown("**Posters for every goal (HTML, one page each)**")
+    st.write(f"One poster per goal ({count}): statement, why, the baseline to target chart, "
+             "the actions and empty boxes for colleagues' notes. Open the file and print it, or "
+             "save it as PDF: each goal prints on its own letter-size page.")
+    if st.button("Prepare the posters", key="prepare_posters", icon=":material/print:"):
+        st.session_state[READY["posters"]] = True
+    if st.session_state.get(READY["posters"]):
+        with st.spinner("Building the posters…"):
+            data = goal_posters(me, made=dt.date.today())
+        st.download_button(
+            "Posters for every goal", data=data.encode("utf-8"), type="primary",
+            file_name=f"collabplan-posters-{today}.html", mime="text/html",
+            icon=":material/download:", key="download_posters",
+            on_click=log_export, args=(f"goal posters (html), {count}",),
         )
 
 if me.role != "leader":  # with sign-in, the log is the leaders' (People & audit log)

@@ -4,6 +4,7 @@ No I/O, no Streamlit. One module per area so the review, goal and workspace figu
 grow side by side; everything is re-exported here (``from collabplan import charts``).
 """
 
+from collabplan.charts.focus import focus_chart  # noqa: F401
 from collabplan.charts.goals import (  # noqa: F401
     action_timeline,
     baseline_chart,

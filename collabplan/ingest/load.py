@@ -490,6 +490,10 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
                                  OR list_contains(g.follow_assessment_ids, t.id))
                RETURNING id"""
         ).fetchall()
+        # A team's focus ratings and choice mean nothing once their window or test is gone.
+        cur.execute("DELETE FROM focus_choice WHERE administration_id NOT IN"
+                    " (SELECT id FROM administration)")
+        cur.execute("DELETE FROM focus_rating WHERE assessment_id NOT IN (SELECT id FROM assessment)")
         restored, students = undo_students(cur, upload_id)
         cur.execute("DROP TABLE undo_touched")
         detail = (

@@ -19,13 +19,14 @@ from collabplan.access import Viewer
 from collabplan.charts.progress import CELEBRATION, STATUS_WORDS, gap_closed_figure, progress_figure
 from collabplan.db import Database
 from collabplan.goals.actions import list_actions
-from collabplan.goals.model import LOCAL
+from collabplan.goals.focus import focus_for_goal
+from collabplan.goals.model import LOCAL, get_goal
 from collabplan.goals.progress import checkpoint_table, gap_summary, goal_overview, journey_text
 from collabplan.goals.signposts import signposts_for_goal
 from collabplan.goals.values import to_date
 from collabplan.reports.render import chart, render
 from collabplan.reports.workspace import workspace_sections
-from collabplan.text import fewer_than, gap_text, pct_exact
+from collabplan.text import count, fewer_than, gap_text, pct_exact
 
 
 def table(frame: pd.DataFrame) -> dict[str, list]:
@@ -42,10 +43,12 @@ def build_html_report(
     *,
     title: str = "Goals and progress",
     generated: dt.datetime | None = None,
+    focus: dict[int, dict[str, Any]] | None = None,
 ) -> str:
     """The whole report as one HTML document (no external files or scripts).
 
-    ``sections`` are (title, markup) pairs rendered by this package's templates.
+    ``sections`` are (title, markup) pairs rendered by this package's templates. ``focus``:
+    per goal id, the team's rating of its skill (``goals.focus.focus_for_goal``), if rated.
     """
     generated = generated or dt.datetime.now()
     shown = []
@@ -55,7 +58,7 @@ def build_html_report(
         for _, row in overview.iterrows():
             gid = int(row["goal_id"])
             shown.append(_goal(row, points[gid], actions.get(gid, pd.DataFrame()),
-                               signposts.get(gid, pd.DataFrame())))
+                               signposts.get(gid, pd.DataFrame()), (focus or {}).get(gid)))
     return str(render(
         "report.html.j2",
         title=title,
@@ -67,8 +70,19 @@ def build_html_report(
     ))
 
 
+def focus_text(rated: dict[str, Any] | None) -> str | None:
+    """The team's interest and capacity for a goal's skill in words (None when not rated)."""
+    if not rated:
+        return None
+    scores = (f"interest {rated['interest']} and capacity for growth {rated['capacity']} "
+              f"(of 5), among {count(rated['rated'], 'skill')} the team rated")
+    if rated["chosen"]:
+        return f"The team's chosen focus: {scores}."
+    return f"Rated by the team when choosing a focus: {scores}."
+
+
 def _goal(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
-          signposts: pd.DataFrame) -> dict[str, Any]:
+          signposts: pd.DataFrame, rated: dict[str, Any] | None = None) -> dict[str, Any]:
     """What ``goal.html.j2`` shows of one goal (plotly.js came with the overview chart)."""
     status = str(row["status"])
     fig = progress_figure(pts, metric=row["metric"], target_value=_num(row["target_value"]),
@@ -86,6 +100,7 @@ def _goal(row: pd.Series, pts: pd.DataFrame, actions: pd.DataFrame,
         "priority": row["priority"],
         "lifecycle": row["lifecycle"],
         "statement": row["statement"],
+        "focus": focus_text(rated),
         "journey": journey_text(row),
         "gap": gap_text(row["gap_closed"], row["gap_note"]),
         "baseline_note": (
@@ -119,4 +134,7 @@ def html_report(
     ids = [int(i) for i in overview["goal_id"]]
     actions = {gid: list_actions(db, gid) for gid in ids}
     posts = {gid: signposts_for_goal(db, gid) for gid in ids}
-    return build_html_report(overview, points, actions, posts, workspace_sections(db), title=title)
+    goals = [get_goal(db, gid) for gid in ids]
+    focus = {g.id: focus_for_goal(db, g.team_id, g.assessment_id, g.skill) for g in goals}
+    return build_html_report(overview, points, actions, posts, workspace_sections(db), title=title,
+                             focus=focus)

@@ -91,6 +91,11 @@ CASES: dict[str, Callable[[], go.Figure]] = {
     "survey_rounds_chart": lambda: charts.survey_rounds_chart(pd.DataFrame({
         "round": ["Fall", "Fall", "Winter", "Winter"], "area_label": ["Trust", "Time"] * 2,
         "mean": [3.1, 2.5, None, None], "suppressed": [False, False, True, True]})),
+    "focus_chart": lambda: charts.focus_chart(pd.DataFrame({
+        "order": [1, 2, 3], "skill": ["Theme", "Vocabulary", "Fluency"],
+        "gap": [15.0, 45.0, 8.0], "interest": pd.array([5, 2, None], dtype="Float64"),
+        "capacity": pd.array([4, 1, None], dtype="Float64"),
+        "together": pd.array([9, 3, None], dtype="Float64"), "chosen": [True, False, False]})),
 }
 
 

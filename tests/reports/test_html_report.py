@@ -58,3 +58,25 @@ def test_html_report_says_the_gap_in_words_and_a_changed_baseline(db):
     text = html.html_report(db)
     assert "The baseline agreed when the goal was posted is" in text
     assert "the data now says" in text
+
+
+def test_html_report_shows_the_teams_focus_ratings_beside_the_goal(db):
+    from collabplan.access import Viewer
+    from collabplan.goals import focus
+
+    school, met, behind = school_with_goals(db)
+    assert "chosen focus" not in html.html_report(db)
+    with db.transaction() as cur:  # ratings as the focus step saves them (any skill it scored)
+        for skill, interest, capacity in (("Vocabulary", 5, 4), ("Fluency", 2, 3)):
+            cur.execute("INSERT INTO focus_rating (team_id, assessment_id, skill, interest,"
+                        " capacity) VALUES (?, ?, ?, ?, ?)",
+                        [school.team_id, school.benchmark_id, skill, interest, capacity])
+        cur.execute("INSERT INTO focus_choice (team_id, assessment_id, skill, administration_id)"
+                    " VALUES (?, ?, 'Vocabulary', ?)",
+                    [school.team_id, school.benchmark_id, school.windows[("MAP Reading", "Fall")]])
+    text = html.html_report(db, viewer=Viewer.local_user())
+    assert ("The team&#39;s chosen focus: interest 5 and capacity for growth 4 (of 5), among "
+            "2 skills the team rated.") in text
+    assert ("Rated by the team when choosing a focus: interest 2 and capacity for growth 3 "
+            "(of 5)") in text
+    assert focus.focus_for_goal(db, school.team_id, school.benchmark_id, "Fluency")["chosen"] is False
