@@ -15,7 +15,7 @@ from collabplan import config
 from collabplan.db import Database
 from collabplan.reports.render import render
 from collabplan.text import fewer_than
-from collabplan.workspace import survey, teams, theory, vision
+from collabplan.workspace import survey, teams, theory, vision, vision_session
 
 
 def _date_text(value: Any) -> str | None:
@@ -38,6 +38,7 @@ def vision_view(db: Database) -> Markup:
         plan=list(zip(plan["planned_on"].astype(str), plan["way"], plan["audience"],
                       plan["status"], strict=True)),
         plan_check=vision.check_communication(db).message,
+        session=vision_session.report(db),
     )
 
 
