@@ -22,8 +22,8 @@ def seed_vision(db: Database, today: date | None = None) -> None:
     today = today or date.today()
     start, _ = school_year(today)
     # about four weeks ago, never before the school year began (nor after today)
-    held_on = min(today, max(start + timedelta(days=7), today - timedelta(days=28)))
-    values_day = min(today, held_on + timedelta(days=7))
+    held_on = _weekday(min(today, max(start + timedelta(days=7), today - timedelta(days=28))), start)
+    values_day = _weekday(min(today, held_on + timedelta(days=7)), held_on)
     vision_session.save_session(db, held_on, time(15, 30), "Library", vision_session.SESSION_MINUTES)
     vision_session.save_agenda(db, {s.key: s.suggested_minutes for s in vision_session.STEPS})
     for kind, body, who in [
@@ -44,3 +44,12 @@ def seed_vision(db: Database, today: date | None = None) -> None:
     vision_session.mark_agreed(
         db, "values", values_day, people[:4], "Agreed at the follow-up meeting.", today=today
     )
+
+
+def _weekday(day: date, earliest: date) -> date:
+    """The weekday on or before ``day`` but not before ``earliest`` (a session is not held at
+    the weekend); ``day`` itself when there is none."""
+    back = day
+    while back.weekday() >= 5 and back > earliest:
+        back -= timedelta(days=1)
+    return back if back.weekday() < 5 else day
