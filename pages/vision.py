@@ -46,7 +46,10 @@ tabs = st.tabs(
         "7 · Shared values",
         "8 · Share it",
         "Summary",
-    ]
+    ],
+    # keyed and tracked: a save's message above the tabs must not send the group back to step 1
+    key="vision_step",
+    on_change="rerun",
 )
 
 # 1. Set up the session, who takes part, the agenda, the opening round ----------------------

@@ -83,17 +83,15 @@ def consensus(page: str, db: Database, step: str, me: Viewer) -> None:
             return
         people = vision.stakeholders(db)["name"].tolist()
         options = list(dict.fromkeys([*people, *mark["present"]]))
+        _start_form(step, mark, people)
         with st.form(f"consensus_{step}"):
             left, mid = st.columns([1, 3])
-            day = left.date_input("Agreed on", value=mark["agreed_on"] or dt.date.today(),
-                                  max_value=dt.date.today(), key=f"agreed_on_{step}")
-            present = mid.multiselect("Who was there", options,
-                                      default=mark["present"] if agreed else people,
-                                      key=f"present_{step}")
-            note = safe.text_input(st, "Note (optional)", value=mark["note"] or "",
-                                   key=f"agreed_note_{step}",
+            day = left.date_input("Agreed on", max_value=dt.date.today(), key=f"agreed_on_{step}")
+            present = mid.multiselect("Who was there", options, key=f"present_{step}")
+            note = safe.text_input(st, "Note (optional)", key=f"agreed_note_{step}",
                                    placeholder="e.g. Fist to five: everyone showed three or more")
-            label = "Update the agreement" if agreed else "Mark agreed"
+            label = ("Mark agreed again" if mark["changed"] else "Update the agreement") if agreed \
+                else "Mark agreed"
             if st.form_submit_button(label, type="primary"):
                 wsui.save(page, vision_session.mark_agreed, step, day, present, note,
                           viewer=me, who=signin.audit_who(me),
@@ -104,6 +102,22 @@ def consensus(page: str, db: Database, step: str, me: Viewer) -> None:
                     wsui.delete(page, lambda database, key: vision_session.remove_agreement(
                         database, key, viewer=me, who=signin.audit_who(me)), step,
                         name=f"step {info.number}")
+
+
+def _start_form(step: str, mark: dict, people: list[str]) -> None:
+    """Fill the agreement form from the mark as it stands, the first time and whenever the
+    mark or the people named change (agreed, taken off, words edited since); otherwise the form
+    keeps what the person entered. A new agreement starts today with everyone named."""
+    signature = (mark["agreed_on"], bool(mark["changed"]), tuple(mark["present"]), mark["note"],
+                 tuple(people))
+    seen = f"consensus_seen_{step}"
+    if st.session_state.get(seen) == signature and f"agreed_on_{step}" in st.session_state:
+        return
+    fresh = mark["agreed_on"] is None or mark["changed"]
+    st.session_state[f"agreed_on_{step}"] = dt.date.today() if fresh else mark["agreed_on"]
+    st.session_state[f"present_{step}"] = list(mark["present"]) or list(people)
+    st.session_state[f"agreed_note_{step}"] = mark["note"] or ""
+    st.session_state[seen] = signature
 
 
 def notes_list(page: str, db: Database, kinds: Iterable[str], me: Viewer, *, key: str,

@@ -207,3 +207,18 @@ def test_anyone_but_a_leader_reads_the_guide_without_a_form(demo_db, monkeypatch
     assert "A leader runs the visioning session" in " ".join(_said(at))
     html = at.get("html")[0].proto.body
     assert "Where the group agreed" in html and "What we wonder" in html
+
+
+def test_after_the_agreed_words_change_the_form_offers_a_new_agreement_today(db):
+    vision.save_vision(db, definition="Teachers planning together.")
+    vs.mark_agreed(db, "where", AGREED, ["Ms. Chen"])
+    at = _open()
+    assert at.date_input(key="agreed_on_where").value == AGREED
+    at.text_area(key="definition_text").input("Teachers and aides planning together.")
+    _submit(at, "definition", "Save the definition")
+    assert any("edited after the group agreed" in m for m in _said(at))
+    assert at.date_input(key="agreed_on_where").value == date.today()
+    _submit(at, "consensus_where", "Mark agreed again")
+    mark = vs.consensus_for(db, "where")
+    assert mark["agreed_on"] == date.today() and mark["present"] == ["Ms. Chen"]
+    assert not mark["changed"]
