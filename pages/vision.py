@@ -128,8 +128,9 @@ with tabs[0]:
         if st.form_submit_button("Add to the opening round", type="primary"):
             wsui.save(PAGE, vision_session.add_session_note, "opening", body, who, viewer=me,
                       done="Added to the opening round.", clear=("opening_who", "opening_body"))
-    vui.notes_list(PAGE, db, ["opening"], me, key="opening_remove",
-                   empty="Nothing shared yet: go round the group and note what each person says.")
+    vui.note_bullets(db, ["opening"],
+                     empty="Nothing shared yet: go round the group and note what each person says.")
+    vui.remove_note(PAGE, db, ["opening"], me, key="opening_remove")
     vui.consensus(PAGE, db, "setup", me)
 
 # 2. Where we are: notice and wonder, then the definition (2D) ------------------------------
@@ -138,17 +139,19 @@ with tabs[1]:
         "**Where we are: note what the group notices and wonders about collaboration here "
         "today, then write what collaborative planning means at your school and agree on it.**"
     )
-    for column, kind, button in zip(
+    for column, kind, button, empty in zip(
         st.columns(2), ("notice", "wonder"), ("Add what we notice", "Add what we wonder"),
+        ("Nothing noticed yet: ask each person first.", "No questions yet: ask what people wonder."),
         strict=True,
     ):
-        with column, st.form(f"{kind}_add"):
-            body = safe.text_input(st, vision_session.NOTE_KINDS[kind], key=f"{kind}_body")
-            if st.form_submit_button(button, type="primary"):
-                wsui.save(PAGE, vision_session.add_session_note, kind, body, viewer=me,
-                          done="Note added.", clear=(f"{kind}_body",))
-    vui.notes_list(PAGE, db, ["notice", "wonder"], me, key="notice_wonder_remove",
-                   empty="No notes yet: ask what people notice, then what they wonder.")
+        with column:
+            with st.form(f"{kind}_add"):
+                body = safe.text_input(st, vision_session.NOTE_KINDS[kind], key=f"{kind}_body")
+                if st.form_submit_button(button, type="primary"):
+                    wsui.save(PAGE, vision_session.add_session_note, kind, body, viewer=me,
+                              done="Note added.", clear=(f"{kind}_body",))
+            vui.note_bullets(db, [kind], empty=empty)
+    vui.remove_note(PAGE, db, ["notice", "wonder"], me, key="notice_wonder_remove")
 
     st.markdown("**Our definition of collaborative planning**")
     current = vision.vision(db)

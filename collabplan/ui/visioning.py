@@ -120,15 +120,20 @@ def _start_form(step: str, mark: dict, people: list[str]) -> None:
     st.session_state[seen] = signature
 
 
-def notes_list(page: str, db: Database, kinds: Iterable[str], me: Viewer, *, key: str,
-               empty: str) -> None:
-    """The notes of a round as a list, and a form to remove one (with Undo)."""
+def note_bullets(db: Database, kinds: Iterable[str], *, empty: str) -> None:
+    """The notes of a round as a list, or ``empty`` (what to do) when there are none."""
     notes = vision_session.session_notes(db, kinds)
     if notes.empty:
         st.info(empty)
+    for label in notes["label"]:
+        st.markdown(f"- {safe.md(label)}")
+
+
+def remove_note(page: str, db: Database, kinds: Iterable[str], me: Viewer, *, key: str) -> None:
+    """A form to remove one of the round's notes (with Undo); nothing when there are none."""
+    notes = vision_session.session_notes(db, kinds)
+    if notes.empty:
         return
-    for row in notes.itertuples():
-        st.markdown(f"- {safe.md(row.label)}")
     labels = wsui.option_label(notes, "id", "label")
     with st.form(key):
         pick = st.selectbox("Remove a note", list(labels), format_func=labels.get)
