@@ -40,9 +40,10 @@ def seed_vision(db: Database, today: date | None = None) -> None:
     people = vision.stakeholders(db)["name"].tolist()
     there = [p for p in people if p != "Mr. Brooks"]  # the parent member could not come
     for step in ("setup", "where", "criteria", "brainstorm"):
-        vision_session.mark_agreed(db, step, held_on, there, today=today)
+        vision_session.mark_agreed(db, step, held_on, there, today=today, audited=False)
     vision_session.mark_agreed(
-        db, "values", values_day, people[:4], "Agreed at the follow-up meeting.", today=today
+        db, "values", values_day, people[:4], "Agreed at the follow-up meeting.", today=today,
+        audited=False,
     )
 
 

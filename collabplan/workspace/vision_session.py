@@ -340,9 +340,11 @@ def mark_agreed(
     viewer: Viewer = LOCAL,
     who: str | None = None,
     today: date | None = None,
+    audited: bool = True,
 ) -> None:
     """Record that the group agreed on ``step`` on ``agreed_on`` (not a future day), with who
-    was there; a second mark replaces the first. Audited as "vision agreed"."""
+    was there; a second mark replaces the first. Audited as "vision agreed" (``audited``
+    False only for the demo's sample data, which nobody did)."""
     _leader(viewer)
     info = _step(step)
     if agreed_on is None:
@@ -361,9 +363,10 @@ def mark_agreed(
             " VALUES (?, ?, ?, ?, ?)",
             [step, agreed_on, names, store.clean_text(note), words],
         )
-        audit.record(cur, who or viewer.who, "vision agreed",
-                     f"step {info.code or info.number} ({info.title}) agreed on {agreed_on}"
-                     f" by {count(len(names), 'person', 'people')}")
+        if audited:
+            audit.record(cur, who or viewer.who, "vision agreed",
+                         f"step {info.code or info.number} ({info.title}) agreed on {agreed_on}"
+                         f" by {count(len(names), 'person', 'people')}")
 
 
 def remove_agreement(

@@ -302,3 +302,9 @@ def test_the_demo_keeps_its_dates_in_a_school_year_that_just_began(db):
     held_on = vs.session(db)["held_on"]
     assert start <= held_on <= today
     assert all(start <= d <= today for d in vs.consensus(db)["agreed_on"].dropna())
+
+
+def test_the_demos_sample_agreements_are_not_in_the_audit_log(db):
+    seed_workspace(db, today=date(2026, 6, 20))
+    assert not vs.consensus(db)["agreed_on"].dropna().empty
+    assert audit.recent(db).query("action == 'vision agreed'").empty
