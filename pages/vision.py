@@ -63,12 +63,8 @@ with tabs[0]:
     with st.form("session"):
         c1, c2, c3, c4 = st.columns(4)
         held_on = c1.date_input("Day of the session", value=saved["held_on"] or dt.date.today())
-        # a select of quarter hours read as "3:30 pm" (and room-sized when projected)
-        times = [dt.time(h, m) for h in range(6, 21) for m in (0, 15, 30, 45)]
-        if saved["starts_at"] is not None and saved["starts_at"] not in times:
-            times = sorted([*times, saved["starts_at"]])
-        starts_at = c2.selectbox("Starts at", times, format_func=vision_session.clock,
-                                 index=times.index(saved["starts_at"] or dt.time(15, 30)))
+        starts_at = c2.time_input("Starts at", value=saved["starts_at"] or dt.time(15, 30),
+                                  step=dt.timedelta(minutes=15))
         place = safe.text_input(c3, "Where", value=saved["place"] or "", limit=safe.NAME_LIMIT,
                                 placeholder="e.g. Library")
         length = c4.number_input(

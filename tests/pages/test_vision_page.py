@@ -65,7 +65,7 @@ def test_the_page_shows_eight_steps_and_a_summary(db):
 def test_step_one_saves_the_session_agenda_and_opening_round(db):
     at = _open()
     _find(at, "date_input", "Day of the session", "session").set_value(date(2026, 11, 5))
-    _find(at, "selectbox", "Starts at", "session").set_value(time(16, 0))
+    _find(at, "time_input", "Starts at", "session").set_value(time(16, 0))
     _find(at, "text_input", "Where", "session").input("Library")
     _find(at, "number_input", "Length (minutes)", "session").set_value(75)
     _submit(at, "session", "Save the session")
