@@ -17,7 +17,7 @@ from collabplan.reports.render import render
 from collabplan.reports.structures import structures_view
 from collabplan.reports.theory_report import theory_view
 from collabplan.text import fewer_than
-from collabplan.workspace import survey, teams, vision
+from collabplan.workspace import survey, teams, vision, vision_session
 
 
 def _date_text(value: Any) -> str | None:
@@ -40,6 +40,7 @@ def vision_view(db: Database) -> Markup:
         plan=list(zip(plan["planned_on"].astype(str), plan["way"], plan["audience"],
                       plan["status"], strict=True)),
         plan_check=vision.check_communication(db).message,
+        session=vision_session.report(db),
     )
 
 

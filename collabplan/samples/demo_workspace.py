@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from collabplan.db import Database
 from collabplan.samples.demo_structures import seed_structures
 from collabplan.samples.demo_theory import seed_theory
+from collabplan.samples.demo_vision import seed_vision
 from collabplan.workspace import survey, teams, theory, vision
 
 
@@ -86,6 +87,7 @@ def seed_workspace(db: Database, seed: int = 7, today: date | None = None) -> No
     vision.add_communication(db, today - timedelta(days=20), "Staff meeting", "All staff", "done")
     vision.add_communication(db, today + timedelta(days=10), "Family newsletter", "Families")
     # Two ways in the plan so far: the page shows what is still missing.
+    seed_vision(db, today)
 
     team_rows = teams.teams(db)
     if team_rows.empty:

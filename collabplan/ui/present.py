@@ -221,7 +221,7 @@ ROOM_CSS = """
   [data-testid="stSelectbox"] *, [data-testid="stMultiSelect"] *,
   [data-testid="stTextInput"] input, [data-testid="stTextArea"] textarea,
   [data-testid="stNumberInput"] input, [data-testid^="stDateInput"] *,
-  [data-testid="stTimeInput"] input, [data-testid="stRadio"] *, [data-testid="stCheckbox"] *,
+  [data-testid="stTimeInput"] *, [data-testid="stRadio"] *, [data-testid="stCheckbox"] *,
   [data-testid="stSlider"] *, [data-testid="stFileUploader"] *, [data-testid="stAlert"] *,
   [data-testid="stForm"] small, [data-testid="stToast"] *, [data-testid="stBadge"] *,
   [data-testid="stTooltipContent"] *, [data-testid="stElementToolbar"] *, [data-baseweb] *,

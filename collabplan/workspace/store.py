@@ -100,6 +100,8 @@ TABLES = {
     "vision_draft",
     "shared_value",
     "communication_step",
+    "vision_session_note",
+    "vision_consensus",
     "team_norm",
     "team_meeting",
     "team_member",

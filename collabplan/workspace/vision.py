@@ -81,8 +81,14 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> store.Removed:
 
 
 def vision(db: Database) -> dict[str, Any]:
-    """The working definition, the agreed statement and when it was agreed (blank if none)."""
-    row = db.rows("SELECT definition, statement, agreed_on FROM vision WHERE id = 1")
+    """The working definition, the agreed statement and when it was agreed (blank if none).
+
+    ``agreed_on`` is the statement's consensus mark (the guide's 6E, see vision_session).
+    """
+    row = db.rows(
+        "SELECT v.definition, v.statement, c.agreed_on FROM vision v"
+        " LEFT JOIN vision_consensus c ON c.step = 'statement' WHERE v.id = 1"
+    )
     if not row:
         return {"definition": None, "statement": None, "agreed_on": None}
     definition, statement, agreed_on = row[0]
@@ -90,7 +96,11 @@ def vision(db: Database) -> dict[str, Any]:
 
 
 def save_vision(db: Database, **fields: Any) -> None:
-    """Save any of ``definition``, ``statement``, ``agreed_on``; others keep their values."""
+    """Save any of ``definition``, ``statement``, ``agreed_on``; others keep their values.
+
+    ``agreed_on`` sets (or, None, clears) the date of the statement's consensus mark, keeping
+    who was there; the words agreed are the statement as saved.
+    """
     allowed = {"definition", "statement", "agreed_on"}
     unknown = set(fields) - allowed
     if unknown:
@@ -101,9 +111,18 @@ def save_vision(db: Database, **fields: Any) -> None:
     with store.transaction(db) as cur:
         cur.execute("DELETE FROM vision WHERE id = 1")
         cur.execute(
-            "INSERT INTO vision (id, definition, statement, agreed_on) VALUES (1, ?, ?, ?)",
-            [current["definition"], current["statement"], current["agreed_on"]],
+            "INSERT INTO vision (id, definition, statement) VALUES (1, ?, ?)",
+            [current["definition"], current["statement"]],
         )
+        if "agreed_on" in fields and current["agreed_on"] is None:
+            cur.execute("DELETE FROM vision_consensus WHERE step = 'statement'")
+        elif "agreed_on" in fields:
+            cur.execute(
+                "INSERT INTO vision_consensus (step, agreed_on, agreed_text)"
+                " VALUES ('statement', ?, ?) ON CONFLICT (step) DO UPDATE"
+                " SET agreed_on = excluded.agreed_on, agreed_text = excluded.agreed_text",
+                [current["agreed_on"], current["statement"]],
+            )
 
 
 def rate_criterion(

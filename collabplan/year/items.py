@@ -44,6 +44,7 @@ KINDS: dict[str, str] = {
     "staff_share": "Share at a staff meeting",
     "survey_round": "Collaboration survey",
     "communication": "Sharing the vision",
+    "vision": "Visioning",
     "theory_action": "Theory-of-action step",
     "staff_input": "Staff input",
     "coaching": "Coaching cycle",

@@ -69,11 +69,15 @@ def test_vision_workspace_completed_through_the_widgets(db):
     find(at, "selectbox", "Role", "stakeholder_add").select("Principal")
     submit(at, "stakeholder_add", "Add to the group")
     assert "Dr. Alvarez added." in messages(at)
+    # issue 18: the guide's eight steps need the session's day and three agreements
+    find(at, "date_input", "Day of the session", "session").set_value(date(2025, 9, 1))
+    submit(at, "session", "Save the session")
 
     find(at, "text_area", "Our definition of collaborative planning", "definition").input(
         "Teachers planning together from student work."
     )
     submit(at, "definition", "Save the definition")
+    submit(at, "consensus_where", "Mark agreed")
 
     for n, key in enumerate(vision.SUCCESS_CRITERIA):
         at.radio(key=f"rating_{key}").set_value(list(vision.RATINGS)[n % 3])
@@ -104,10 +108,12 @@ def test_vision_workspace_completed_through_the_widgets(db):
     find(at, "text_area", "Our vision statement", "statement").input(
         "Every child, every day, together."
     )
-    submit(at, "statement", "Save the agreed statement")
+    submit(at, "statement", "Save the statement")
+    submit(at, "consensus_statement", "Mark agreed")
 
     find(at, "text_input", "Value", "value_add").input("Trust")
     submit(at, "value_add", "Add the value")
+    submit(at, "consensus_values", "Mark agreed")
 
     for n, way in enumerate(["Staff meeting", "Newsletter", "Hallway display"]):
         find(at, "date_input", "When", "communication_add").set_value(
