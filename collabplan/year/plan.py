@@ -30,7 +30,7 @@ from collabplan.goals.advice import SCHOOL_DATES, SEASONS, in_year, school_year
 from collabplan.goals.lookups import administration
 from collabplan.goals.model import LOCAL, get_goal
 from collabplan.goals.values import to_date
-from collabplan.text import long_date, metric_phrase
+from collabplan.text import metric_phrase
 from collabplan.workspace import store
 from collabplan.workspace.teams import goal_label
 from collabplan.year.items import KINDS, CalendarItem
@@ -86,31 +86,51 @@ def staff_meeting_name(day: dt.date) -> str:
     return f"{day:%B} staff meeting"
 
 
-def _season(term: str | None, label: str | None) -> str | None:
-    first = (term or label or "").strip().split(" ")[0].lower()
-    return first if first in SEASONS else None
+#: The season a testing window without one in its name falls in, by month.
+SEASON_MONTHS = {8: "fall", 9: "fall", 10: "fall", 11: "fall", 12: "winter", 1: "winter",
+                 2: "winter", 3: "spring", 4: "spring", 5: "spring", 6: "spring", 7: "summer"}
+#: Benchmark names some vendors give their windows (DIBELS: beginning, middle, end of year).
+SEASON_WORDS = {"boy": "fall", "moy": "winter", "eoy": "spring", "autumn": "fall"}
+
+
+def _free_staff_meeting(db: Database, team_id: int, after: dt.date, ends: dt.date) -> dt.date:
+    """The first staff meeting after ``after`` (and by ``ends``) at which no other team shares
+    yet, so teams take turns; the first one after ``after`` when every meeting is taken."""
+    taken = {to_date(d) for (d,) in db.rows(
+        "SELECT on_date FROM year_item WHERE kind = 'staff_share' AND team_id <> ?",
+        [int(team_id)])}
+    first = day = staff_meeting_after(after)
+    while day <= ends:
+        if day not in taken:
+            return day
+        day = staff_meeting_after(day)
+    return first
+
+
+def _season(term: str | None, day: dt.date) -> str:
+    first = (term or "").strip().split(" ")[0].lower()
+    first = SEASON_WORDS.get(first, first)
+    return first if first in SEASONS else SEASON_MONTHS[day.month]
 
 
 def testing_windows(db: Database, assessment_id: int, year_start: dt.date
                     ) -> list[tuple[dt.date, str, str]]:
     """(date in the school year starting ``year_start``, key, words) of the assessment's testing
     windows the uploads show, from any year, by month and day; the school's usual windows when
-    there are none. ``words``: "the fall testing window", "the testing window of 3 Feb 2026"."""
+    there are none: one per season (named by the window, "Fall", "BOY", else by its month),
+    the earliest day the uploads give it. ``words``: "the fall testing window"."""
     found: dict[str, tuple[dt.date, str, str]] = {}
-    for term, label, day in db.rows(
-        "SELECT term, label, date FROM administration WHERE assessment_id = ?"
+    for term, day in db.rows(
+        "SELECT term, date FROM administration WHERE assessment_id = ?"
         " AND date IS NOT NULL ORDER BY date, id", [int(assessment_id)],
     ):
         day = to_date(day)
         if day is None:
             continue
-        season = _season(term, label)
+        season = _season(term, day)
         when = in_year(day.month, day.day, year_start)
-        key = season or f"{when:%m-%d}"
-        words = (f"the {season} testing window" if season
-                 else f"the testing window of {label or long_date(day)}")
-        if key not in found or when < found[key][0]:
-            found[key] = (when, key, words)
+        if season not in found or when < found[season][0]:
+            found[season] = (when, season, f"the {season} testing window")
     if not found:
         for month, day, season in USUAL_WINDOWS:
             found[season] = (in_year(month, day, year_start), season,
@@ -144,7 +164,7 @@ def proposals(db: Database, goal_id: int, today: dt.date | None = None) -> list[
                             f"At {words}: how is {label} going, what resources the team needs,"
                             " what it decides."))
     middle = midyear if begins < midyear < ends else begins + (ends - begins) / 2
-    share = staff_meeting_after(middle)
+    share = _free_staff_meeting(db, goal.team_id, middle, ends)
     if share > ends:
         share = middle + dt.timedelta(days=(STAFF_MEETING_WEEKDAY - middle.weekday()) % 7 or 7)
     if begins < share <= ends:
