@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from icalendar import Calendar, Event
 
+from collabplan.db import Database
 from collabplan.year.calendar import last_day
 from collabplan.year.items import KINDS, CalendarItem
 
@@ -67,3 +68,14 @@ def file_name(team: str | None = None) -> str:
     while "--" in slug:
         slug = slug.replace("--", "-")
     return f"school-year-{slug or 'team'}.ics"
+
+
+def school_name(db: Database) -> str | None:
+    """The school's name, for the calendar's name (None before a school is set up)."""
+    return db.scalar("SELECT name FROM school ORDER BY id LIMIT 1")
+
+
+def calendar_name(school: str | None, team: str | None = None) -> str:
+    """ "Lincoln Community School: school year", with " (Grade 3 Reading)" for one team."""
+    name = f"{school}: school year" if school else "School year"
+    return f"{name} ({team})" if team else name
