@@ -139,24 +139,29 @@ def testing_windows(db: Database, assessment_id: int, year_start: dt.date
 
 
 def proposals(db: Database, goal_id: int, today: dt.date | None = None) -> list[Proposal]:
-    """Everything the generator would plan for ``goal_id`` in the school year of ``today``
-    (default: the real today), earliest first, whether or not the team has it already."""
+    """Everything the generator would plan for ``goal_id`` from its baseline window to its
+    target date (no target: the end of the school year of ``today``, default the real today),
+    earliest first, whether or not the team has it already. Check-ins follow the windows of
+    every school year the goal spans; the mid-year signpost is in the year of its target."""
     goal = get_goal(db, goal_id)
     today = today or dt.date.today()
-    year_start, year_end = school_year(today)
     base = administration(db, goal.baseline_administration_id)
-    begins = to_date(base.get("date")) or year_start
-    ends = goal.target_date or year_end
+    begins = to_date(base.get("date")) or school_year(today)[0]
+    ends = goal.target_date or school_year(max(today, begins))[1]
+    year_start = school_year(ends)[0]  # the school year the goal aims at
     label = goal_label(goal.skill, goal.metric, _population_text(goal.population))
     out: list[Proposal] = []
-    for window, key, words in testing_windows(db, goal.assessment_id, year_start):
-        day = _weekday_on_or_after(window + CHECKIN_AFTER)
-        if window <= begins or day > ends:
-            continue
-        out.append(Proposal(
-            f"checkin:{key}", "checkin", f"Check-in after {words}", day,
-            f"Read the {goal.assessment} results together: is {label} on track? "
-            "Adjust the action plan."))
+    first_year = school_year(begins)[0]
+    while first_year <= year_start:
+        for window, key, words in testing_windows(db, goal.assessment_id, first_year):
+            day = _weekday_on_or_after(window + CHECKIN_AFTER)
+            if window <= begins or day > ends:
+                continue
+            out.append(Proposal(
+                f"checkin:{first_year.year}-{key}", "checkin", f"Check-in after {words}", day,
+                f"Read the {goal.assessment} results together: is {label} on track? "
+                "Adjust the action plan."))
+        first_year = first_year.replace(year=first_year.year + 1)
     month, mday, words = SCHOOL_DATES[0]
     midyear = _weekday_on_or_before(in_year(month, mday, year_start))
     if begins < midyear < ends:

@@ -30,9 +30,9 @@ def test_generated_plan_follows_the_goal_and_its_windows(demo_db):
     offered = plan.proposals(demo_db, goal.id, START)
     keys = [p.key for p in offered]
     # fall is the baseline window: check-ins after winter and spring, mid-year, share, target
-    assert keys == ["checkin:winter", "midyear", "share", "checkin:spring", "target"]
+    assert keys == ["checkin:2025-winter", "midyear", "share", "checkin:2025-spring", "target"]
     by_key = {p.key: p for p in offered}
-    assert by_key["checkin:winter"].on == dt.date(2026, 1, 27)  # a week after 20 January
+    assert by_key["checkin:2025-winter"].on == dt.date(2026, 1, 27)  # a week after 20 January
     assert by_key["midyear"].on.month == 1 and by_key["midyear"].on.weekday() < 5
     assert by_key["target"].on == goal.target_date
     share = by_key["share"]
@@ -70,10 +70,10 @@ def test_generating_twice_adds_nothing_and_keeps_edits(demo_db):
 def test_past_items_are_not_offered_unless_asked(demo_db):
     goal_id = _ell_goal(demo_db)
     today = dt.date(2026, 3, 1)
-    assert [p.key for p in plan.missing(demo_db, goal_id, today)] == ["checkin:spring", "target"]
+    assert [p.key for p in plan.missing(demo_db, goal_id, today)] == ["checkin:2025-spring", "target"]
     made = plan.generate(demo_db, goal_id, today=today, include_past=True)
     done = {plan.item(demo_db, i)["source_key"]: plan.item(demo_db, i)["done"] for i in made}
-    assert done["checkin:winter"] is True and done["target"] is False
+    assert done["checkin:2025-winter"] is True and done["target"] is False
 
 
 def test_edit_rename_mark_done_move_and_undo_delete(demo_db):
@@ -141,3 +141,12 @@ def test_deleted_item_is_no_longer_there(demo_db):
     plan.delete_item(demo_db, new)
     with pytest.raises(UserError, match="no longer there"):
         plan.delete_item(demo_db, new)
+
+
+def test_the_plan_follows_the_goals_year_whatever_today_is(demo_db):
+    goal_id = _ell_goal(demo_db)
+    later = dt.date(2026, 12, 5)  # the next school year: the goal's own year is still planned
+    assert [p.key for p in plan.proposals(demo_db, goal_id, later)] == [
+        p.key for p in plan.proposals(demo_db, goal_id, START)]
+    assert plan.missing(demo_db, goal_id, later) == []  # all past
+    assert len(plan.missing(demo_db, goal_id, later, include_past=True)) == 5
