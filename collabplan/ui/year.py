@@ -142,7 +142,7 @@ def team_plan_editor(db: Database, me: Viewer, team_names: dict[int, str], offer
     if may_edit:
         undo_notice(db, me)
     rows = team_plan(plan_team)
-    st.markdown(f"**The year plan of {team_names[plan_team]}**")
+    st.markdown(f"**The year plan of {safe.md(team_names[plan_team])}**")
     if rows.empty:
         st.caption("Nothing planned yet" + (": generate it from the goal above or add an item."
                                             if may_edit else "."))

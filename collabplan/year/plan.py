@@ -43,6 +43,9 @@ USUAL_WINDOWS = ((9, 15, "fall"), (1, 20, "winter"), (5, 12, "spring"))
 CHECKIN_AFTER = dt.timedelta(days=7)
 #: Staff meetings are on this weekday (0 Monday); the first of the month.
 STAFF_MEETING_WEEKDAY = 2
+#: What an edit changed, in the audit log's words.
+CHANGE_WORDS = {"on_date": "date", "title": "title", "done": "done", "detail": "notes",
+                "staff_meeting": "staff meeting", "kind": "kind"}
 PLAN_COLUMNS = ["id", "team_id", "team", "goal_id", "kind", "title", "on_date", "detail",
                 "staff_meeting", "done", "source_key"]
 _SELECT = ("SELECT y.id, y.team_id, t.name AS team, y.goal_id, y.kind, y.title, y.on_date,"
@@ -203,10 +206,11 @@ def missing(db: Database, goal_id: int, today: dt.date | None = None, *,
 
 def generate(db: Database, goal_id: int, *, viewer: Viewer = LOCAL,
              keys: list[str] | None = None, today: dt.date | None = None,
-             include_past: bool = False) -> list[int]:
+             include_past: bool = False, audited: bool = True) -> list[int]:
     """Add to the goal's team plan what :func:`missing` offers (only ``keys`` when given);
     returns the new ids. Items dated before ``today`` are added marked done (with
-    ``include_past``). Generating twice adds nothing the second time."""
+    ``include_past``). Generating twice adds nothing the second time. ``audited=False`` only
+    for the demo school's seeding, which no person did (the demo's log starts empty)."""
     goal = get_goal(db, goal_id)
     viewer.require_team(goal.team_id, "plan this team's year")
     today = today or dt.date.today()
@@ -222,7 +226,7 @@ def generate(db: Database, goal_id: int, *, viewer: Viewer = LOCAL,
                 [int(goal.team_id), int(goal.id), p.kind, p.title, p.on, p.detail, p.staff_meeting,
                  p.on < today, p.key, viewer.who],
             ).fetchone()[0]))
-        if ids:
+        if ids and audited:
             audit.record(cur, viewer.who, "year plan",
                          f"generated {len(ids)} items for goal {goal.id} of team {goal.team_id}")
     return ids
@@ -245,8 +249,10 @@ def _day(value: Any) -> dt.date:
 
 def add_item(db: Database, team_id: int, on: Any, title: str, *, kind: str = "plan",
              goal_id: int | None = None, detail: str | None = None,
-             staff_meeting: str | None = None, viewer: Viewer = LOCAL) -> int:
-    """Add one item to ``team_id``'s year plan (by hand: no generator key)."""
+             staff_meeting: str | None = None, viewer: Viewer = LOCAL,
+             audited: bool = True) -> int:
+    """Add one item to ``team_id``'s year plan (by hand: no generator key); ``audited`` as
+    in :func:`generate`."""
     viewer.require_team(team_id, "change this team's year plan")
     title, day, kind = store.need(title, "what the item is"), _day(on), _kind(kind)
     if not db.scalar("SELECT count(*) FROM team WHERE id = ?", [int(team_id)]):
@@ -260,16 +266,18 @@ def add_item(db: Database, team_id: int, on: Any, title: str, *, kind: str = "pl
             [int(team_id), None if goal_id is None else int(goal_id), kind, title, day, store.clean_text(detail),
              store.clean_text(staff_meeting), viewer.who],
         ).fetchone()[0])
-        audit.record(cur, viewer.who, "year plan", f"added {kind} item {new} for team {team_id}")
+        if audited:
+            audit.record(cur, viewer.who, "year plan",
+                         f"added item {new} ({KINDS[kind].lower()}) for team {team_id}")
     return new
 
 
 def add_share(db: Database, team_id: int, on: Any, what: str, staff_meeting: str | None = None,
-              *, goal_id: int | None = None, viewer: Viewer = LOCAL) -> int:
+              *, goal_id: int | None = None, viewer: Viewer = LOCAL, audited: bool = True) -> int:
     """Plan that ``team_id`` shares ``what`` at a staff meeting on ``on`` (the meeting's name
     defaults to its month: "February staff meeting")."""
     return add_item(db, team_id, on, what, kind="staff_share", goal_id=goal_id,
-                    staff_meeting=staff_meeting, viewer=viewer)
+                    staff_meeting=staff_meeting, viewer=viewer, audited=audited)
 
 
 def item(db: Database, item_id: int) -> dict[str, Any]:
@@ -298,7 +306,8 @@ def update_item(db: Database, item_id: int, *, viewer: Viewer = LOCAL, **changes
             "UPDATE year_item SET kind = ?, title = ?, on_date = ?, detail = ?, staff_meeting = ?,"
             " done = ?, updated_at = current_timestamp WHERE id = ?", [*values, int(item_id)])
         audit.record(cur, viewer.who, "year plan",
-                     f"changed item {item_id} of team {row['team_id']} ({', '.join(sorted(changes))})")
+                     f"changed item {item_id} of team {row['team_id']} "
+                     f"({', '.join(sorted(CHANGE_WORDS[c] for c in changes))})")
 
 
 def delete_item(db: Database, item_id: int, *, viewer: Viewer = LOCAL) -> store.Removed:

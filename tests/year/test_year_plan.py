@@ -150,3 +150,12 @@ def test_the_plan_follows_the_goals_year_whatever_today_is(demo_db):
         p.key for p in plan.proposals(demo_db, goal_id, START)]
     assert plan.missing(demo_db, goal_id, later) == []  # all past
     assert len(plan.missing(demo_db, goal_id, later, include_past=True)) == 5
+
+
+def test_demo_year_seeding_is_idempotent_and_leaves_the_log_empty(demo_db):
+    from collabplan.samples.demo_year import seed_year
+    from tests.conftest import DEMO_TODAY
+
+    assert demo_db.scalar("SELECT count(*) FROM year_item") > 0
+    assert seed_year(demo_db, DEMO_TODAY) == 0
+    assert audit.full_log(demo_db).empty
