@@ -16,6 +16,7 @@ from collabplan.db import Database
 from collabplan.reports.render import render
 from collabplan.text import fewer_than
 from collabplan.workspace import survey, teams, theory, vision
+from collabplan.year.report import year_view
 
 
 def _date_text(value: Any) -> str | None:
@@ -124,6 +125,7 @@ def workspace_sections(db: Database) -> list[tuple[str, Markup]]:
         ("Teams and norms", teams_view(db)),
         ("Theory of action", theory_view(db)),
         ("Collaboration health", health_view(db)),
+        ("The school year", year_view(db)),
     ]
 
 
