@@ -206,7 +206,7 @@ def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
             continue
         out.append(CalendarItem(
             uid=f"signpost-{sid}", on=to_date(day), kind="signpost",
-            title=f"Signpost: {goal_label(skill, metric, population)}", team=team,
+            title=goal_label(skill, metric, population), team=team,
             detail="Leadership joins the team: how is progress going, what resources are "
                    "needed, what is decided.", page="signposts", done=bool(done)))
     return out

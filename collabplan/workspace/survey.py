@@ -396,7 +396,7 @@ def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
     return [
         CalendarItem(
             uid=f"survey-{rid}", on=opened_on, kind="survey_round",
-            title=f"Collaboration survey: {label}",
+            title=label,
             detail=("Closed: the results are on the Collaboration health page" if closed
                     else "Still open: staff can answer it now"),
             page="health", done=bool(closed))

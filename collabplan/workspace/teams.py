@@ -312,6 +312,6 @@ def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
             continue
         detail = f"From the team meeting of {short_date(met)}" + (f". Who: {who}" if who else "")
         out.append(CalendarItem(uid=f"next-step-{mid}", on=by, kind="next_step",
-                                title=f"Next step: {step}", team=team, detail=detail,
+                                title=step, team=team, detail=detail,
                                 page="teams"))
     return out

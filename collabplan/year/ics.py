@@ -23,8 +23,10 @@ UID_DOMAIN = "collabplan"
 
 
 def summary(item: CalendarItem) -> str:
-    """What a calendar program shows on the day: "Grade 3 Reading: Mid-year signpost"."""
-    return f"{item.team}: {item.title}" if item.team else item.title
+    """What a calendar program shows on the day, kind and title (and team):
+    "Grade 3 Reading: Signpost: Mid-year, with leadership"."""
+    said = f"{KINDS.get(item.kind, item.kind)}: {item.title}"
+    return f"{item.team}: {said}" if item.team else said
 
 
 def description(item: CalendarItem) -> str:

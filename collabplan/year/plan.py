@@ -43,6 +43,8 @@ USUAL_WINDOWS = ((9, 15, "fall"), (1, 20, "winter"), (5, 12, "spring"))
 CHECKIN_AFTER = dt.timedelta(days=7)
 #: Staff meetings are on this weekday (0 Monday); the first of the month.
 STAFF_MEETING_WEEKDAY = 2
+#: The generated mid-year signpost (its kind, "Signpost", is said beside it).
+MIDYEAR_TITLE = "Mid-year, with leadership"
 #: What an edit changed, in the audit log's words.
 CHANGE_WORDS = {"on_date": "date", "title": "title", "done": "done", "detail": "notes",
                 "staff_meeting": "staff meeting", "kind": "kind"}
@@ -161,14 +163,14 @@ def proposals(db: Database, goal_id: int, today: dt.date | None = None) -> list[
             if window <= begins or day > ends:
                 continue
             out.append(Proposal(
-                f"checkin:{first_year.year}-{key}", "checkin", f"Check-in after {words}", day,
+                f"checkin:{first_year.year}-{key}", "checkin", f"After {words}", day,
                 f"Read the {goal.assessment} results together: is {label} on track? "
                 "Adjust the action plan."))
         first_year = first_year.replace(year=first_year.year + 1)
     month, mday, words = SCHOOL_DATES[0]
     midyear = _weekday_on_or_before(in_year(month, mday, year_start))
     if begins < midyear < ends:
-        out.append(Proposal("midyear", "signpost", "Mid-year signpost with leadership", midyear,
+        out.append(Proposal("midyear", "signpost", MIDYEAR_TITLE, midyear,
                             f"At {words}: how is {label} going, what resources the team needs,"
                             " what it decides."))
     middle = midyear if begins < midyear < ends else begins + (ends - begins) / 2
@@ -176,7 +178,7 @@ def proposals(db: Database, goal_id: int, today: dt.date | None = None) -> list[
     if share > ends:
         share = middle + dt.timedelta(days=(STAFF_MEETING_WEEKDAY - middle.weekday()) % 7 or 7)
     if begins < share <= ends:
-        out.append(Proposal("share", "staff_share", "Share our goal and what we are learning",
+        out.append(Proposal("share", "staff_share", "Our goal and what we are learning",
                             share, f"{label}: where we started, where we are, one thing that "
                             "worked. Ask colleagues for ideas.", staff_meeting_name(share)))
     if goal.target_date is not None and goal.target_date > begins:

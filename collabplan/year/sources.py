@@ -68,7 +68,7 @@ def testing_windows(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
             seasons[(school_year(day)[0].year, season)].append((assessment, label, day, teams))
             continue
         out.append(CalendarItem(
-            uid=f"window-{adm_id}", on=day, kind="testing_window", title=f"Testing: {assessment}",
+            uid=f"window-{adm_id}", on=day, kind="testing_window", title=assessment,
             team=teams[0] if teams and len(teams) == 1 else None,
             detail=f"{assessment}, {label}", page="review"))
     for (year, season), rows in seasons.items():
@@ -77,7 +77,7 @@ def testing_windows(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
         detail = "; ".join(f"{a} ({w}) {short_date(d)}" for a, w, d, _ in rows)
         out.append(CalendarItem(
             uid=f"window-{year}-{season}", on=first, ends=last if last > first else None,
-            kind="testing_window", title=f"{season.capitalize()} testing window",
+            kind="testing_window", title=f"{season.capitalize()} {year}-{str(year + 1)[2:]}",
             team=teams[0] if len(teams) == 1 else None, detail=detail, page="review"))
     return sorted(out, key=lambda i: (i.on, i.uid))
 
@@ -97,7 +97,7 @@ def goal_targets(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
         aim = "" if value is None else f": {metric_phrase(value, metric)}"
         out.append(CalendarItem(
             uid=f"target-{gid}", on=to_date(day), kind="target",
-            title=f"Target date: {goal_label(skill, metric, population)}", team=team,
+            title=goal_label(skill, metric, population), team=team,
             detail=f"The goal aims at its target{aim}", page="goal_detail",
             done=status in ("met", "not_met")))
     return out
@@ -107,7 +107,7 @@ def communication_steps(db: Database, viewer: Viewer | None) -> list[CalendarIte
     """The vision's communication plan (school-wide; uid ``communication-<id>``)."""
     return [
         CalendarItem(uid=f"communication-{sid}", on=to_date(day), kind="communication",
-                     title=f"Share the vision: {way}",
+                     title=way,
                      detail=f"With {audience}" if audience else None, page="vision",
                      done=status == "done")
         for sid, day, way, audience, status in store.rows(

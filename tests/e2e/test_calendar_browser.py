@@ -16,7 +16,7 @@ from collabplan import db as db_module
 from collabplan.year import calendar
 from tests.e2e.conftest import _start_app, _stop, wait_for_app
 
-MIDYEAR = "Mid-year signpost with leadership"
+MIDYEAR = "Mid-year, with leadership"
 
 
 def _no_exception(page) -> None:

@@ -47,4 +47,4 @@ def test_report_school_year_lists_every_item_by_month_as_text(demo_db):
     assert "March staff meeting" in year
     for item in calendar.items(demo_db, None):
         assert f"{item.on:%B %Y}" in year
-    assert "January 2026" in year and "Mid-year signpost with leadership" in year
+    assert "January 2026" in year and "Mid-year, with leadership" in year

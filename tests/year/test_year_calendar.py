@@ -86,9 +86,9 @@ def test_teacher_reads_own_teams_items_and_every_staff_share(demo_db):
     assert {"Grade 4 Math", "Grade 7 ELA"} <= shares
     # testing windows only from the team's own uploads: grade 7's tracker is not there
     titles = {i.title for i in mine if i.kind == "testing_window"}
-    assert "Testing: Grade 7 ELA Standards Tracker" not in titles
-    assert "Testing: Grade 3 Context Clues CFA" in titles
-    assert "Testing: Grade 7 ELA Standards Tracker" in {
+    assert "Grade 7 ELA Standards Tracker" not in titles
+    assert "Grade 3 Context Clues CFA" in titles
+    assert "Grade 7 ELA Standards Tracker" in {
         i.title for i in calendar.items(demo_db, Viewer("c@school.org", "coach"))}
 
 

@@ -53,7 +53,7 @@ def test_text_comes_back_letter_for_letter():
     data = ics.calendar_ics([item], hostile)
     assert str(Calendar.from_ical(data)["x-wr-calname"]).startswith("=HYPERLINK")
     event = _events(data)["p-1@collabplan"]
-    assert str(event["summary"]) == f"Team; A, B: {hostile}"
+    assert str(event["summary"]) == f"Team; A, B: Year plan: {hostile}"
     assert str(event["description"]).startswith(hostile)
     assert "(done)" in str(event["description"])
 
