@@ -68,9 +68,14 @@ def month_view(found: list[CalendarItem], today: dt.date) -> None:
 
 
 def list_view(found: list[CalendarItem], today: dt.date) -> None:
-    """Upcoming items first, a table per month; what has passed below, latest month first."""
-    upcoming = [i for i in found if calendar.last_day(i) >= today]
+    """What is going on now, then upcoming items, a table per month; what has passed below,
+    latest month first."""
+    ongoing = [i for i in found if i.on < today <= calendar.last_day(i)]
+    upcoming = [i for i in found if i.on >= today]
     past = [i for i in found if calendar.last_day(i) < today]
+    if ongoing:
+        st.markdown("**Going on now**")
+        _month_table(ongoing)
     if not upcoming:
         st.caption("Nothing ahead: every dated item has passed. Plan the year under "
                    "A team's year plan.")

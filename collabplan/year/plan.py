@@ -98,18 +98,27 @@ SEASON_MONTHS = {8: "fall", 9: "fall", 10: "fall", 11: "fall", 12: "winter", 1: 
 SEASON_WORDS = {"boy": "fall", "moy": "winter", "eoy": "spring", "autumn": "fall"}
 
 
-def _free_staff_meeting(db: Database, team_id: int, after: dt.date, ends: dt.date) -> dt.date:
-    """The first staff meeting after ``after`` (and by ``ends``) at which no other team shares
-    yet, so teams take turns; the first one after ``after`` when every meeting is taken."""
+def _free_staff_meeting(db: Database, team_id: int, begins: dt.date, middle: dt.date,
+                        ends: dt.date, today: dt.date) -> dt.date | None:
+    """The staff meeting (first Wednesday of a month, after ``begins``, by ``ends``) where the
+    team shares: the first from ``middle`` on, else the last before it, at which no other team
+    shares yet (teams take turns); the first of that order when every one is taken; None when
+    no staff meeting falls inside the goal's time. Meetings still to come (from ``today``)
+    are preferred to past ones."""
+    meetings = []
+    day = staff_meeting_after(begins - dt.timedelta(days=31))
+    while day <= ends:
+        if day > begins:
+            meetings.append(day)
+        day = staff_meeting_after(day)
+    if not meetings:
+        return None
+    meetings = [d for d in meetings if d >= today] or meetings
+    order = [d for d in meetings if d >= middle] + [d for d in reversed(meetings) if d < middle]
     taken = {to_date(d) for (d,) in db.rows(
         "SELECT on_date FROM year_item WHERE kind = 'staff_share' AND team_id <> ?",
         [int(team_id)])}
-    first = day = staff_meeting_after(after)
-    while day <= ends:
-        if day not in taken:
-            return day
-        day = staff_meeting_after(day)
-    return first
+    return next((d for d in order if d not in taken), order[0])
 
 
 def _season(term: str | None, day: dt.date) -> str:
@@ -121,9 +130,10 @@ def _season(term: str | None, day: dt.date) -> str:
 def testing_windows(db: Database, assessment_id: int, year_start: dt.date
                     ) -> list[tuple[dt.date, str, str]]:
     """(date in the school year starting ``year_start``, key, words) of the assessment's testing
-    windows the uploads show, from any year, by month and day; the school's usual windows when
-    there are none: one per season (named by the window, "Fall", "BOY", else by its month),
-    the earliest day the uploads give it. ``words``: "the fall testing window"."""
+    windows, one per season: the uploads' (from any year, by month and day, the earliest day
+    they give it; the season named by the window, "Fall", "BOY", else by its month), and the
+    school's usual fall, winter and spring windows for the seasons the uploads do not show yet
+    (in the fall only the fall window is uploaded). ``words``: "the fall testing window"."""
     found: dict[str, tuple[dt.date, str, str]] = {}
     for term, day in db.rows(
         "SELECT term, date FROM administration WHERE assessment_id = ?"
@@ -136,8 +146,8 @@ def testing_windows(db: Database, assessment_id: int, year_start: dt.date
         when = in_year(day.month, day.day, year_start)
         if season not in found or when < found[season][0]:
             found[season] = (when, season, f"the {season} testing window")
-    if not found:
-        for month, day, season in USUAL_WINDOWS:
+    for month, day, season in USUAL_WINDOWS:  # seasons the uploads do not show (yet)
+        if season not in found:
             found[season] = (in_year(month, day, year_start), season,
                              f"the {season} testing window")
     return sorted(found.values())
@@ -174,10 +184,8 @@ def proposals(db: Database, goal_id: int, today: dt.date | None = None) -> list[
                             f"At {words}: how is {label} going, what resources the team needs,"
                             " what it decides."))
     middle = midyear if begins < midyear < ends else begins + (ends - begins) / 2
-    share = _free_staff_meeting(db, goal.team_id, middle, ends)
-    if share > ends:
-        share = middle + dt.timedelta(days=(STAFF_MEETING_WEEKDAY - middle.weekday()) % 7 or 7)
-    if begins < share <= ends:
+    share = _free_staff_meeting(db, goal.team_id, begins, middle, ends, today)
+    if share is not None:
         out.append(Proposal("share", "staff_share", "Our goal and what we are learning",
                             share, f"{label}: where we started, where we are, one thing that "
                             "worked. Ask colleagues for ideas.", staff_meeting_name(share)))
