@@ -96,6 +96,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("team_meeting", "goal_id", "goal", "clear"),
     Relation("toa_action", "toa_id", "theory_of_action"),
     Relation("survey_tally", "round_id", "survey_round"),
+    # the school year: a plan item stays in its team's plan when its goal is gone
+    Relation("year_item", "team_id", "team"),
+    Relation("year_item", "goal_id", "goal", "clear"),
     # people who may sign in (a removed team leaves its members with one team fewer)
     Relation("person_team", "person_id", "person"),
     Relation("person_team", "team_id", "team"),

@@ -128,5 +128,14 @@ def test_calendar_items_carry_no_student_names(demo_db):
     assert names and not any(n in text for n in names)
 
 
-def test_sources_list_is_open_for_more_parts():
-    assert len(calendar.SOURCES) == len(set(calendar.SOURCES)) >= 9
+def test_a_new_source_is_one_line(demo_db, monkeypatch):
+    """The coaching cycles and staff-input rounds join the calendar by adding their function."""
+    from collabplan.year.items import CalendarItem
+
+    def coaching(db, viewer):
+        return [CalendarItem(uid="coaching-1", on=dt.date(2026, 2, 11), kind="coaching",
+                             title="Observe a lesson", team="Grade 7 ELA")]
+
+    monkeypatch.setattr(calendar, "SOURCES", [*calendar.SOURCES, coaching])
+    found = calendar.items(demo_db, None, kinds=["coaching"])
+    assert [i.uid for i in found] == ["coaching-1"]
