@@ -45,9 +45,7 @@ team_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
 seen_teams = [t for t in team_names if me.team_scope is None or t in me.team_scope]
 every = calendar_items(viewer=me)
 
-cal_tab, plan_tab, share_tab = st.tabs(["Calendar", "A team's year plan", "Staff-meeting shares"])
-
-with cal_tab:
+with st.container(key="calendar_views"):
     pick_team, pick_kind, pick_view = st.columns([2, 2, 3])
     team_id = remembered_select("Team", [None, *seen_teams], key="calendar_team_pick",
                                 format_func=lambda t: "Every team" if t is None else team_names[t],
@@ -62,7 +60,7 @@ with cal_tab:
     if not every:
         st.info(
             "Nothing is dated yet. Upload results (their testing windows come on the "
-            "calendar), draft a goal and plan its year under **A team's year plan**, or open a "
+            "calendar), draft a goal and plan its year under *A team's year plan* below, or open a "
             "survey round on **Collaboration health**.", icon=":material/calendar_month:")
         home.page_link("upload.py", "Upload results", icon=":material/upload_file:")
         home.page_link("goal_draft.py", "Draft a goal", icon=":material/edit_note:")
@@ -100,7 +98,9 @@ with cal_tab:
             help="Opens in Google Calendar, Outlook or Apple Calendar; importing it again "
                  "updates the same events instead of adding copies.")
 
-with plan_tab:
+st.divider()
+st.subheader("A team's year plan")
+with st.container(key="calendar_plan"):
     editable = [t for t in team_names if me.can_edit_team(t)]
     if not team_names:
         st.info("No teams yet: a team is made when it uploads its results or drafts a goal.",
@@ -110,7 +110,9 @@ with plan_tab:
         yui.team_plan_editor(db, me, team_names, editable or seen_teams or list(team_names),
                              today, goals_of, team_plan)
 
-with share_tab:
+st.divider()
+st.subheader("Staff-meeting shares")
+with st.container(key="calendar_shares"):
     st.caption("Which team shares what at which staff meeting: a time for colleagues to "
                "hear how a goal is going and to offer ideas.")
     shares = staff_shares()

@@ -105,7 +105,6 @@ def test_generate_a_plan_then_edit_delete_and_undo(demo_db):
 
 def test_plan_a_share_at_a_staff_meeting(demo_db):
     at = _opened()
-    at.tabs[2]  # the shares tab exists
     team_id = int(demo_db.scalar("SELECT id FROM team WHERE name = 'Grade 7 ELA'"))
     at.selectbox(key="calendar_share_team").set_value(team_id).run()
     form = "calendar_add_share"
