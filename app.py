@@ -38,6 +38,7 @@ PAGES = [
     ("pages/priorities.py", "School priorities", ":material/flag:", "Goals"),
     ("pages/progress.py", "Progress", ":material/trending_up:", "Progress"),
     ("pages/signposts.py", "Signposts", ":material/event:", "Progress"),
+    ("pages/calendar.py", "School year", ":material/calendar_month:", "Progress"),
     ("pages/staff_meeting.py", "Staff meeting", ":material/slideshow:", "Progress"),
     ("pages/reports.py", "Reports & exports", ":material/download:", "Progress"),
     ("pages/vision.py", "Vision & values", ":material/visibility:", "Collaboration"),

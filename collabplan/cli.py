@@ -1,4 +1,5 @@
-"""The command line (ARCHITECTURE.md section 6): import, skills, uploads, demo, goal add, goals.
+"""The command line (ARCHITECTURE.md section 6): import, skills, uploads, demo, goal add, goals,
+calendar.
 
 Exit 0 on success; exit 2 with one line on stderr for bad input (the file, sheet, row or
 column to fix), with the database unchanged.
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from collabplan import cli_users
 
     cli_users.add_parser(sub, _Parser, db_arg)
+    from collabplan.year import cli as year_cli
+
+    year_cli.add_parser(sub, db_arg)
     return p
 
 
@@ -590,6 +594,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from collabplan import cli_users
 
             return cli_users.cmd_users(args, _connect, _out, _json)
+        if args.command == "calendar":
+            from collabplan.year import cli as year_cli
+
+            return year_cli.cmd_calendar(args, _connect, _out)
         return COMMANDS[args.command](args)
     except (UsageError, UserError, ValueError) as exc:
         return _one_line(exc)

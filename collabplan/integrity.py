@@ -110,6 +110,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("coaching_cycle", "pair_id", "mentoring_pair"),
     Relation("coaching_step", "cycle_id", "coaching_cycle"),
     Relation("share_entry", "team_id", "team", "clear"),
+    # the school year: a plan item stays in its team's plan when its goal is gone
+    Relation("year_item", "team_id", "team"),
+    Relation("year_item", "goal_id", "goal", "clear"),
     # people who may sign in (a removed team leaves its members with one team fewer)
     Relation("person_team", "person_id", "person"),
     Relation("person_team", "team_id", "team"),

@@ -166,6 +166,7 @@ def test_what_points_at_a_removed_goal_or_team_goes_too(demo_db, db_path) -> Non
         for t in ("action", "signpost", "feedback", "goal_revision")
     }
     meetings = demo_db.scalar("SELECT count(*) FROM team_meeting WHERE goal_id = ?", [goal_id])
+    planned = demo_db.scalar("SELECT count(*) FROM year_item WHERE goal_id = ?", [goal_id])
     assert owned["action"]
     with demo_db.transaction() as cur:
         cur.execute("DELETE FROM goal WHERE id = ?", [goal_id])  # as a torn write would leave it
@@ -174,7 +175,8 @@ def test_what_points_at_a_removed_goal_or_team_goes_too(demo_db, db_path) -> Non
     assert db.repair is not None
     assert db.repair.removed == {t: n for t, n in owned.items() if n}
     # an optional pointer is cleared, the row kept: the upload, the meeting about that goal
-    assert db.repair.cleared == {"upload.team_id": 1, **({"team_meeting.goal_id": meetings} if meetings else {})}
+    assert db.repair.cleared == {"upload.team_id": 1, **({"team_meeting.goal_id": meetings} if meetings else {}),
+                                 **({"year_item.goal_id": planned} if planned else {})}
     assert db.repair.missing == {"goal": [goal_id], "team": [999]}
     for table in owned:
         assert db.scalar(f"SELECT count(*) FROM {table} WHERE goal_id = ?", [goal_id]) == 0  # noqa: S608

@@ -11,6 +11,8 @@ from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.goals.model import LOCAL, get_goal, record_revision
 from collabplan.goals.values import none_if_missing, to_date
+from collabplan.workspace.teams import goal_label
+from collabplan.year.items import CalendarItem
 
 ACTION_STATUSES = ("planned", "in progress", "done", "dropped")
 ACTION_COLUMNS = ["id", "what", "who", "start_date", "due_date", "status", "evidence"]
@@ -130,3 +132,29 @@ def team_actions(db: Database, team_id: int | None = None) -> pd.DataFrame:
         df[col] = df[col].map(lambda v: to_date(none_if_missing(v)))
     return df
 
+
+
+def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
+    """Goal actions with a date (uid ``action-<id>``), from their start to their due date (or
+    on the one date they have); dropped actions are left out. A teacher reads their own
+    teams' (leaders, coaches and ``viewer=None`` read all)."""
+    scope = None if viewer is None else viewer.team_scope
+    out = []
+    for aid, team_id, team, skill, metric, population, what, who, start, due, status in db.rows(
+        "SELECT a.id, g.team_id, t.name, g.skill, g.metric, g.population, a.what, a.who,"
+        " a.start_date, a.due_date, a.status FROM action a JOIN goal g ON g.id = a.goal_id"
+        " LEFT JOIN team t ON t.id = g.team_id WHERE a.status <> 'dropped'"
+        " AND (a.start_date IS NOT NULL OR a.due_date IS NOT NULL)"
+        " ORDER BY coalesce(a.start_date, a.due_date), a.id"
+    ):
+        if scope is not None and team_id not in scope:
+            continue
+        start, due = to_date(start), to_date(due)
+        first = start or due
+        parts = [f"Goal: {goal_label(skill, metric, population)}", f"Who: {who}" if who else None,
+                 f"Status: {status}"]
+        out.append(CalendarItem(
+            uid=f"action-{aid}", on=first, ends=due if due and due > first else None,
+            kind="action", title=what, team=team, detail=". ".join(p for p in parts if p),
+            page="goal_detail", done=status == "done"))
+    return out

@@ -22,6 +22,8 @@ from collabplan.errors import UserError
 from collabplan.goals.model import LOCAL
 from collabplan.goals.progress import goal_overview
 from collabplan.goals.values import to_date
+from collabplan.workspace.teams import goal_label
+from collabplan.year.items import CalendarItem
 
 NOTE_FIELDS = ("how_going", "resources", "decisions")
 SIGNPOST_COLUMNS = ["id", "goal_id", "date", "how_going", "resources", "decisions", "done"]
@@ -187,3 +189,24 @@ def goals_behind(db: Database, *, viewer: Viewer = LOCAL) -> pd.DataFrame:
     return behind[["goal_id", "goal", "team", "skill", "statement", "latest_label",
                    "latest_value", "latest_expected", "target_value", "target_date"]
                   ].reset_index(drop=True)
+
+
+def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
+    """Every signpost as a calendar item (uid ``signpost-<id>``); a teacher reads their own
+    teams' (leaders, coaches and ``viewer=None`` read all). The notes stay on the Signposts
+    page: they are the team's conversation, not a calendar entry."""
+    scope = None if viewer is None else viewer.team_scope
+    out = []
+    for sid, team_id, team, skill, metric, population, day, done in db.rows(
+        "SELECT c.id, g.team_id, t.name, g.skill, g.metric, g.population, c.date, c.done"
+        " FROM signpost c JOIN goal g ON g.id = c.goal_id LEFT JOIN team t ON t.id = g.team_id"
+        " ORDER BY c.date, c.id"
+    ):
+        if scope is not None and team_id not in scope:
+            continue
+        out.append(CalendarItem(
+            uid=f"signpost-{sid}", on=to_date(day), kind="signpost",
+            title=goal_label(skill, metric, population), team=team,
+            detail="Leadership joins the team: how is progress going, what resources are "
+                   "needed, what is decided.", page="signposts", done=bool(done)))
+    return out

@@ -18,6 +18,7 @@ from collabplan.reports.structures import structures_view
 from collabplan.reports.theory_report import theory_view
 from collabplan.text import fewer_than
 from collabplan.workspace import survey, teams, vision, vision_session
+from collabplan.year.report import year_view
 
 
 def _date_text(value: Any) -> str | None:
@@ -97,6 +98,7 @@ def workspace_sections(db: Database) -> list[tuple[str, Markup]]:
         ("Theory of action", theory_view(db)),
         ("Collaboration structures", structures_view(db)),
         ("Collaboration health", health_view(db)),
+        ("The school year", year_view(db)),
     ]
 
 

@@ -48,31 +48,32 @@ def seed_structures(db: Database, today: date | None = None) -> None:
                             notes="Each team brings one thing that worked."),
     }
     for key, values in records.items():
-        structures.save_record(db, key, **values)
+        structures.save_record(db, key, **values, audited=False)
 
     first_pair = mentoring.add_pair(db, "Ms. Chen", "Ms. Nguyen", "Checking for understanding",
-                                    day(-30))
-    cycle = mentoring.start_cycle(db, first_pair, day(-20))
+                                    day(-30), audited=False)
+    cycle = mentoring.start_cycle(db, first_pair, day(-20), audited=False)
     mentoring.save_step(db, cycle, "observe", day(-16), day(-16),
-                        "Watched the mini-lesson; most exit questions were yes/no.", today=today)
+                        "Watched the mini-lesson; most exit questions were yes/no.", today=today, audited=False)
     mentoring.save_step(db, cycle, "reflect", day(-13), day(-13),
-                        "Agreed to try hinge questions with mini whiteboards.", today=today)
+                        "Agreed to try hinge questions with mini whiteboards.", today=today, audited=False)
     mentoring.save_step(db, cycle, "set_goal", day(2), note="One hinge question every lesson.",
-                        today=today)
-    mentoring.save_step(db, cycle, "follow_up", day(16), today=today)
+                        today=today, audited=False)
+    mentoring.save_step(db, cycle, "follow_up", day(16), today=today, audited=False)
 
-    second_pair = mentoring.add_pair(db, "Mr. Okafor", "Mr. Diaz", "Small-group reading", day(-7))
-    cycle = mentoring.start_cycle(db, second_pair, day(-2))
-    mentoring.save_step(db, cycle, "observe", day(5), today=today)
+    second_pair = mentoring.add_pair(db, "Mr. Okafor", "Mr. Diaz", "Small-group reading", day(-7),
+                                   audited=False)
+    cycle = mentoring.start_cycle(db, second_pair, day(-2), audited=False)
+    mentoring.save_step(db, cycle, "observe", day(5), today=today, audited=False)
 
     team_ids = [int(t) for (t,) in db.rows("SELECT id FROM team ORDER BY id")]
     share_log.add_entry(
         db, "Exit tickets sorted into three piles before planning the reteach",
         team_ids[0] if team_ids else None,
         "Bring five exit tickets each; sort them together in ten minutes.",
-        "Staff meeting", day(-21))
+        "Staff meeting", day(-21), audited=False)
     share_log.add_entry(
         db, "A two-minute 'what worked this week' round to close each team meeting",
         team_ids[1] if len(team_ids) > 1 else None,
         "Add it as the last agenda line; the facilitator writes one line here.",
-        "Leadership team", day(-6))
+        "Leadership team", day(-6), audited=False)

@@ -11,6 +11,7 @@ from collabplan.db import Database
 from collabplan.samples.demo_structures import seed_structures
 from collabplan.samples.demo_theory import seed_theory
 from collabplan.samples.demo_vision import seed_vision
+from collabplan.samples.demo_year import seed_year
 from collabplan.workspace import survey, teams, theory, vision
 
 
@@ -18,8 +19,10 @@ def seed_workspace(db: Database, seed: int = 7, today: date | None = None) -> No
     """Fill a plausible, partly completed workspace for the demo school.
 
     Uses the teams already in the database (creating two when there are none). Does nothing
-    when the workspace already has a vision, so calling it twice is safe.
+    when the workspace already has a vision, so calling it twice is safe. The teams' year
+    plans are seeded first (``demo_year``, itself idempotent).
     """
+    seed_year(db, today)
     if db.scalar("SELECT count(*) FROM vision") or db.scalar(
         "SELECT count(*) FROM vision_stakeholder"
     ):

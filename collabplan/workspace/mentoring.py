@@ -111,8 +111,10 @@ def add_pair(
     mentee_email: str | None = None,
     *,
     viewer: Viewer = LOCAL,
+    audited: bool = True,
 ) -> int:
-    """Add a mentor and mentee (a leader's write, audited); returns the pair's id."""
+    """Add a mentor and mentee (a leader's write, audited unless the demo seeds it); returns
+    the pair's id."""
     _require_leader(viewer)
     mentor = store.need(mentor, "the mentor's name")
     mentee = store.need(mentee, "the mentee's name")
@@ -129,7 +131,8 @@ def add_pair(
             [mentor, mentee, store.clean_text(focus), started_on or date.today(), *emails,
              viewer.who],
         ).fetchone()[0]
-        audit.record(cur, viewer.who, "mentoring pair", f"pair {new_id} added")
+        if audited:
+            audit.record(cur, viewer.who, "mentoring pair", f"pair {new_id} added")
     return int(new_id)
 
 
@@ -147,7 +150,7 @@ def delete_pair(db: Database, pair_id: int, viewer: Viewer = LOCAL) -> store.Rem
 
 
 def start_cycle(db: Database, pair_id: int, started_on: date | None = None, *,
-                viewer: Viewer = LOCAL) -> int:
+                viewer: Viewer = LOCAL, audited: bool = True) -> int:
     """Start a new coaching cycle for a pair; refused while its last cycle is unfinished."""
     found = pair(db, pair_id)
     _require_cycles(viewer, found)
@@ -160,7 +163,9 @@ def start_cycle(db: Database, pair_id: int, started_on: date | None = None, *,
             "INSERT INTO coaching_cycle (pair_id, started_on) VALUES (?, ?) RETURNING id",
             [pair_id, started_on or date.today()],
         ).fetchone()[0]
-        audit.record(cur, viewer.who, "coaching cycle", f"cycle {new_id} of pair {pair_id} started")
+        if audited:
+            audit.record(cur, viewer.who, "coaching cycle",
+                         f"cycle {new_id} of pair {pair_id} started")
     return int(new_id)
 
 
@@ -192,6 +197,7 @@ def save_step(
     *,
     viewer: Viewer = LOCAL,
     today: date | None = None,
+    audited: bool = True,
 ) -> None:
     """Plan a step (a day), or record it as done (a day that has come), with a short note.
 
@@ -223,8 +229,9 @@ def save_step(
             " VALUES (?, ?, ?, ?, ?, ?)",
             [cycle_id, step, planned_on, done_on, note, viewer.who],
         )
-        audit.record(cur, viewer.who, "coaching step",
-                     f"cycle {cycle_id}: {STEPS[step]} {'done' if done_on else 'planned'}")
+        if audited:
+            audit.record(cur, viewer.who, "coaching step",
+                         f"cycle {cycle_id}: {STEPS[step]} {'done' if done_on else 'planned'}")
 
 
 def _done_steps(db: Database, cycle_id: int) -> set[str]:

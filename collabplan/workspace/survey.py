@@ -33,6 +33,7 @@ from collabplan.goals.progress import goal_progress
 from collabplan.text import count, fewer_than
 from collabplan.workspace import store
 from collabplan.workspace.teams import goal_label
+from collabplan.year.items import CalendarItem
 
 #: The short staff survey: item key -> (area, statement). Answered on a 1-5 agreement scale.
 SURVEY_AREAS: dict[str, str] = {
@@ -386,4 +387,19 @@ def health_progress(db: Database) -> list[tuple[str, bool, str]]:
             f"{count(int(all_rounds['responses'].sum()), 'response')} in all",
         ),
         ("Results", shown > 0, f"{count(shown, 'closed round')} with results"),
+    ]
+
+
+def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
+    """Survey rounds on the day they opened (uid ``survey-<id>``), closed or still open
+    (school-wide: every role reads the rounds; their results stay on the health page)."""
+    return [
+        CalendarItem(
+            uid=f"survey-{rid}", on=opened_on, kind="survey_round",
+            title=label,
+            detail=("Closed: the results are on the Collaboration health page" if closed
+                    else "Still open: staff can answer it now"),
+            page="health", done=bool(closed))
+        for rid, label, opened_on, closed in store.rows(
+            db, "SELECT id, label, opened_on, closed FROM survey_round ORDER BY opened_on, id")
     ]

@@ -13,10 +13,12 @@ from typing import Any
 
 import pandas as pd
 
+from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
-from collabplan.text import METRIC_LABELS, count, describe_population
+from collabplan.text import METRIC_LABELS, count, describe_population, short_date
 from collabplan.workspace import store
+from collabplan.year.items import CalendarItem
 
 #: Team stages of growth, in order, with what each looks like.
 STAGES: dict[str, str] = {
@@ -292,3 +294,24 @@ def team_progress(db: Database, team_id: int) -> list[tuple[str, bool, str]]:
         ("Stage", bool(ws["stage"]), ws["stage"] or "not chosen"),
         ("Meetings", meeting_count > 0, f"{count(meeting_count, 'agenda')} saved"),
     ]
+
+
+def calendar_items(db: Database, viewer: Viewer | None) -> list[CalendarItem]:
+    """The next step each team meeting closed with, on its "by" date (uid ``next-step-<id>``);
+    a teacher reads their own teams' (leaders, coaches and ``viewer=None`` read all)."""
+    scope = None if viewer is None else viewer.team_scope
+    out = []
+    for mid, team_id, team, step, who, by, met in store.rows(
+        db,
+        "SELECT m.id, m.team_id, t.name, m.next_step, m.next_step_who, m.next_step_by, m.met_on"
+        " FROM team_meeting m LEFT JOIN team t ON t.id = m.team_id"
+        " WHERE m.next_step_by IS NOT NULL AND m.next_step IS NOT NULL"
+        " ORDER BY m.next_step_by, m.id",
+    ):
+        if scope is not None and team_id not in scope:
+            continue
+        detail = f"From the team meeting of {short_date(met)}" + (f". Who: {who}" if who else "")
+        out.append(CalendarItem(uid=f"next-step-{mid}", on=by, kind="next_step",
+                                title=step, team=team, detail=detail,
+                                page="teams"))
+    return out

@@ -19,6 +19,7 @@ def test_report_sections_cover_every_workspace_and_escape_text(db):
         "Theory of action",
         "Collaboration structures",
         "Collaboration health",
+        "The school year",
     ]
     vision_html = sections[0][1]
     assert (
@@ -35,3 +36,16 @@ def test_report_shows_suppressed_rounds_without_numbers(db):
     survey.close_round(db, round_id)
     health = dict(workspace_sections(db))["Collaboration health"]
     assert "fewer than 10 responses" in health and "1.00" not in health
+
+
+def test_report_school_year_lists_every_item_by_month_as_text(demo_db):
+    from collabplan.year import calendar, plan
+
+    team_id = int(demo_db.scalar("SELECT min(id) FROM team"))
+    plan.add_share(demo_db, team_id, "2026-03-04", "<b>Our</b> & routine")
+    year = dict(workspace_sections(demo_db))["The school year"]
+    assert "&lt;b&gt;Our&lt;/b&gt; &amp; routine" in year and "<b>Our</b>" not in year
+    assert "March staff meeting" in year
+    for item in calendar.items(demo_db, None):
+        assert f"{item.on:%B %Y}" in year
+    assert "January 2026" in year and "Mid-year, with leadership" in year
