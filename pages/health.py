@@ -33,7 +33,9 @@ st.caption(
 wsui.flash(PAGE)
 wsui.progress(survey.health_progress(db))
 
-tabs = st.tabs(["1 · Answer the survey", "2 · Results & goals", "3 · Survey rounds"])
+# keyed and tracked: a save's message above the tabs must not send the page back to step 1
+tabs = st.tabs(["1 · Answer the survey", "2 · Results & goals", "3 · Survey rounds"],
+               key="health_step", on_change="rerun")
 
 # 1. Answer -------------------------------------------------------------------------------
 with tabs[0]:

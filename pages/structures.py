@@ -33,8 +33,9 @@ recorded = int(overview["runs"].notna().sum())
 st.progress(recorded / len(overview),
             text=f"{recorded} of {len(overview)} structures recorded")
 
+# keyed and tracked: a save's message above the tabs must not send the page back to Overview
 tabs = st.tabs(["Overview", "The seven structures", "Mentoring & coaching", "Share what works",
-                "Summary"])
+                "Summary"], key="structures_tab", on_change="rerun")
 
 # Overview --------------------------------------------------------------------------------
 with tabs[0]:

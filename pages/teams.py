@@ -45,7 +45,9 @@ labels = wsui.option_label(all_teams, "id", "name")
 team_id = remembered_select("Team", list(labels), key="teams_pick", format_func=labels.get)
 wsui.progress(teams.team_progress(db, team_id))
 
-tabs = st.tabs(["1 · Members & time", "2 · Norms", "3 · Stage", "4 · Meeting agenda", "Summary"])
+# keyed and tracked: a save's message above the tabs must not send the team back to step 1
+tabs = st.tabs(["1 · Members & time", "2 · Norms", "3 · Stage", "4 · Meeting agenda", "Summary"],
+               key="teams_step", on_change="rerun")
 
 # 1. Members and protected time ----------------------------------------------------------------
 with tabs[0]:

@@ -91,7 +91,10 @@ tabs = st.tabs(
         "8 · Action timeline",
         "9 · Impact",
         "Summary",
-    ]
+    ],
+    # keyed and tracked: a save's message above the tabs must not send the team back to step 1
+    key="toa_step",
+    on_change="rerun",
 )
 
 
