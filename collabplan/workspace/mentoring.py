@@ -329,7 +329,7 @@ def coaching_items(db: Database, viewer: Viewer | None = None) -> list[CalendarI
             uid=f"coaching-{cycle_id}-{step}",
             on=done or planned,
             kind="coaching",
-            title=f"Coaching cycle: {STEPS[step]} ({mentor} with {mentee})",
+            title=f"{STEPS[step]} ({mentor} with {mentee})",
             page="structures",
             done=done is not None,
         ))

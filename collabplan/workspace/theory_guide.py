@@ -337,7 +337,7 @@ def calendar_items(db: Database, viewer: Viewer | None = None) -> list[CalendarI
     ):
         items.append(CalendarItem(
             uid=f"staff-input-{rid}", on=opened, kind="staff_input",
-            title=f"Staff input on {condition}: {label}",
+            title=f"{condition}: {label}",
             detail="Closed" if closed else (
                 f"Open; planned to close {short_date(closes)}" if closes else "Open"),
             ends=closes if closes and closes >= opened else None,

@@ -91,12 +91,24 @@ def as_frame(found: list[CalendarItem]) -> pd.DataFrame:
 
 
 def on_day(found: list[CalendarItem], day: dt.date) -> list[CalendarItem]:
-    """The items a month view shows in ``day``'s cell: single-day items on their day, short
-    spans (up to two weeks: a testing window) on every day, long spans (an action from
-    September to January) on their first and last day only."""
+    """The items a month view shows in ``day``'s cell: a single-day item on its day; a span
+    (a testing window, a survey round, an action from September to January) on its first and
+    last day, and once in each week and month between (on Mondays and on the 1st), so every
+    row of the grid that it covers names it once instead of filling each day."""
     out = []
     for item in found:
         end = last_day(item)
-        if item.on == day or end == day or item.on < day < end and (end - item.on).days <= 14:
+        if item.on == day or end == day or (
+            item.on < day < end and (day.weekday() == 0 or day.day == 1)
+        ):
             out.append(item)
     return out
+
+
+def span_edge(item: CalendarItem, day: dt.date) -> str:
+    """How a span reads in ``day``'s cell: "starts", "ends", "continues" (a one-day item:
+    "")."""
+    end = last_day(item)
+    if end == item.on:
+        return ""
+    return "starts" if day == item.on else "ends" if day == end else "continues"

@@ -9,7 +9,7 @@ import datetime as dt
 from markupsafe import Markup
 
 from collabplan.reports.render import render
-from collabplan.year.calendar import on_day
+from collabplan.year.calendar import on_day, span_edge
 from collabplan.year.items import KINDS, CalendarItem
 
 #: One colour-blind-safe colour per kind (Okabe-Ito, repeated); the kind is written beside it.
@@ -42,8 +42,8 @@ def in_month(found: list[CalendarItem], first: dt.date) -> list[CalendarItem]:
 
 
 def month_html(found: list[CalendarItem], first: dt.date, today: dt.date) -> Markup:
-    """The grid of ``first``'s month: each day's items (kind in words, title, team; "starts"
-    or "ends" on a long span's first and last day), today marked, other months' days dimmed."""
+    """The grid of ``first``'s month: each day's items (kind in words, title, team; a span
+    "starts", "continues" or "ends"), today marked, other months' days dimmed."""
     weeks = []
     for week in month_weeks(first.year, first.month):
         cells = []
@@ -51,10 +51,7 @@ def month_html(found: list[CalendarItem], first: dt.date, today: dt.date) -> Mar
             shown = []
             if day.month == first.month:
                 for item in on_day(found, day):
-                    end = item.ends or item.on
-                    edge = ""
-                    if item.ends and item.ends != item.on and (end - item.on).days > 14:
-                        edge = "starts" if day == item.on else "ends"
+                    edge = span_edge(item, day)
                     shown.append({"kind": KINDS.get(item.kind, item.kind), "title": item.title,
                                   "team": item.team, "done": item.done, "edge": edge,
                                   "color": KIND_COLOR.get(item.kind, PALETTE[-1])})

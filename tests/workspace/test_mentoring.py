@@ -170,7 +170,7 @@ def test_coaching_items_are_dated_steps_without_notes(db, pair_id):
     items = mentoring.coaching_items(db, MENTEE)
     assert [(i.uid, i.on, i.kind, i.done) for i in items] == [
         (f"coaching-{cycle}-observe", date(2026, 3, 4), "coaching", True)]
-    assert items[0].title == "Coaching cycle: Observe (Ms. Chen with Mr. Kim)"
+    assert items[0].title == "Observe (Ms. Chen with Mr. Kim)"
     assert items[0].detail is None
 
 

@@ -115,12 +115,20 @@ def test_filters_by_dates_kinds_and_team(demo_db):
     assert len(team) < len(every)
 
 
-def test_on_day_shows_long_spans_on_their_ends_only(demo_db):
+def test_on_day_shows_a_span_on_its_ends_and_once_a_week_between(demo_db):
     found = calendar.items(demo_db, None, kinds=["action"])
     action = next(i for i in found if i.ends and (i.ends - i.on).days > 30)
     assert action in calendar.on_day(found, action.on)
+    assert calendar.span_edge(action, action.on) == "starts"
     assert action in calendar.on_day(found, action.ends)
-    assert action not in calendar.on_day(found, action.on + dt.timedelta(days=10))
+    assert calendar.span_edge(action, action.ends) == "ends"
+    between = [action.on + dt.timedelta(days=n) for n in range(1, (action.ends - action.on).days)]
+    shown = [d for d in between if action in calendar.on_day(found, d)]
+    assert shown and all(d.weekday() == 0 or d.day == 1 for d in shown)
+    # every week the span covers names it once
+    weeks = {d.isocalendar()[:2] for d in between if d.isocalendar()[:2] != action.on.isocalendar()[:2]}
+    assert weeks <= {d.isocalendar()[:2] for d in shown + [action.ends]}
+    assert {calendar.span_edge(action, d) for d in shown} == {"continues"}
 
 
 def test_a_new_plan_item_is_on_the_calendar(demo_db):
