@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-WHERE_KEYS = ("grade", "class", "teacher", "group")
-
 
 class UsageError(Exception):
     """Bad arguments or input: printed as one line, exit 2."""
@@ -69,25 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load the demo school")
     db_arg(demo)
 
-    goal = sub.add_parser("goal", help="goal add …")
-    gsub = goal.add_subparsers(dest="goal_command", parser_class=_Parser, required=True)
-    add = gsub.add_parser("add", help="add a goal")
-    add.add_argument("--team", required=True)
-    add.add_argument("--assessment", required=True)
-    add.add_argument("--skill", required=True)
-    add.add_argument("--baseline-term")
-    add.add_argument("--where", action="append", default=[], metavar="KEY=VALUE")
-    add.add_argument("--metric", required=True, choices=["pct_below_proficient", "pct_proficient"])
-    add.add_argument("--target", required=True, type=float)
-    add.add_argument("--by", required=True, metavar="YYYY-MM-DD")
-    db_arg(add)
-    add.add_argument("--json", action="store_true")
+    from collabplan import cli_goals
 
-    goals = sub.add_parser("goals", help="list goals with baseline and progress")
-    goals.add_argument("--team")
-    db_arg(goals)
-    goals.add_argument("--json", action="store_true")
-
+    cli_goals.add_parser(sub, _Parser, db_arg)
     from collabplan import cli_users
 
     cli_users.add_parser(sub, _Parser, db_arg)
@@ -509,72 +491,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_where(items: Sequence[str]) -> dict[str, str]:
-    where: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip().lower()
-        if not sep or not value.strip() or key not in WHERE_KEYS:
-            raise UsageError(
-                f"--where {item!r}: write grade=3, class=NAME, teacher=NAME or group=ELL"
-            )
-        where[key] = value.strip()
-    return where
-
-
-def cmd_goal_add(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from collabplan.goals.as_json import cli_add_goal
-
-    try:
-        by = dt.date.fromisoformat(args.by)
-    except ValueError as exc:
-        raise UsageError(f"--by {args.by!r}: write the date as YYYY-MM-DD") from exc
-    where = parse_where(args.where)
-    db = _connect(args.db)
-    goal = cli_add_goal(
-        db,
-        team=args.team,
-        assessment=args.assessment,
-        skill=args.skill,
-        baseline_term=args.baseline_term,
-        where=where,
-        metric=args.metric,
-        target=args.target,
-        by=by,
-    )
-    if args.json:
-        _json(goal)
-    else:
-        _out(f"Goal {goal.get('id')}: {goal.get('statement', '')}")
-    return 0
-
-
-def cmd_goals(args: argparse.Namespace) -> int:
-    from collabplan.goals.as_json import goals_json
-
-    db = _connect(args.db)
-    goals = goals_json(db, team=args.team)
-    if args.json:
-        _json(goals)
-        return 0
-    if not goals:
-        _out(
-            "No goals yet: add one with `python -m collabplan goal add …` or on the Goal draft page."
-        )
-        return 0
-    for g in goals:
-        _out(f"{g.get('id')}. [{g.get('team')}] {g.get('statement')} ({g.get('status')})")
-    return 0
-
-
 COMMANDS = {
     "import": cmd_import,
     "skills": cmd_skills,
     "uploads": cmd_uploads,
     "demo": cmd_demo,
-    "goals": cmd_goals,
 }
 
 
@@ -588,8 +509,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "goal":
-            return cmd_goal_add(args)
+        if args.command in ("goal", "goals"):
+            from collabplan import cli_goals
+
+            run = cli_goals.cmd_goal_add if args.command == "goal" else cli_goals.cmd_goals
+            return run(args, _connect, _out, _json)
         if args.command == "users":
             from collabplan import cli_users
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from collabplan import cli
+from collabplan import cli, cli_goals
 from tests import badfiles
 
 BAD = [
@@ -113,9 +113,9 @@ def test_skills_by_class_names_the_column(seeded, capsys):
 
 
 def test_where_filters_parse_and_refuse_unknown_keys():
-    assert cli.parse_where(["grade=3", "group=ELL"]) == {"grade": "3", "group": "ELL"}
+    assert cli_goals.parse_where(["grade=3", "group=ELL"]) == {"grade": "3", "group": "ELL"}
     with pytest.raises(cli.UsageError):
-        cli.parse_where(["colour=blue"])
+        cli_goals.parse_where(["colour=blue"])
 
 
 def test_a_locked_database_exits_2_with_an_explanation(db_path, capsys, monkeypatch):
