@@ -124,15 +124,18 @@ def undo_adoption(db: Database, action_id: int, *, by_team_id: int | None = None
 
 def adoptions(db: Database) -> pd.DataFrame:
     """Every adopted action with both ends: action_id, goal_id, team_id, team (the adopter),
-    adopted_at, from_action_id, from_feedback_id, source_goal_id, source_team (the team whose
-    goal the idea was on; None once the source is gone)."""
+    what (the action as adopted), adopted_at, from_action_id, from_feedback_id,
+    source_goal_id, source_team (the team whose goal the idea was on; None once the source is
+    gone), feedback_kind (suggestion, resource …; None for an adopted action) and
+    suggested_by (the team that wrote an adopted suggestion; None for a coach's)."""
     return db.query(
         """
-        SELECT a.id AS action_id, a.goal_id, g.team_id, t.name AS team, a.adopted_at,
+        SELECT a.id AS action_id, a.goal_id, g.team_id, t.name AS team, a.what, a.adopted_at,
                a.adopted_from_action_id AS from_action_id,
                a.adopted_from_feedback_id AS from_feedback_id,
                coalesce(sa_goal.id, sf_goal.id) AS source_goal_id,
-               coalesce(sa_team.name, sf_team.name) AS source_team
+               coalesce(sa_team.name, sf_team.name) AS source_team,
+               sf.kind AS feedback_kind, sf_from.name AS suggested_by
         FROM action a
         JOIN goal g ON g.id = a.goal_id
         LEFT JOIN team t ON t.id = g.team_id
@@ -142,6 +145,7 @@ def adoptions(db: Database) -> pd.DataFrame:
         LEFT JOIN feedback sf ON sf.id = a.adopted_from_feedback_id
         LEFT JOIN goal sf_goal ON sf_goal.id = sf.goal_id
         LEFT JOIN team sf_team ON sf_team.id = sf_goal.team_id
+        LEFT JOIN team sf_from ON sf_from.id = sf.from_team_id
         WHERE a.adopted_from_action_id IS NOT NULL OR a.adopted_from_feedback_id IS NOT NULL
         ORDER BY a.adopted_at, a.id
         """

@@ -24,6 +24,8 @@ from collabplan import audit
 from collabplan.access import Viewer
 from collabplan.db import Database
 from collabplan.errors import UserError
+from collabplan.goals.adopt import adoptions
+from collabplan.goals.values import none_if_missing
 from collabplan.workspace import store
 
 LOCAL = Viewer.local_user()
@@ -39,27 +41,19 @@ def adopted_entries(db: Database) -> pd.DataFrame:
     """One entry per (adopting team, idea) adopted on the goal board, in ``COLUMNS``
     (id None, source "board"); ``team`` is the team whose idea it was ("A coach" for a
     coach's suggestion), the title names both teams."""
-    found = store.rows(
-        db,
-        """
-        SELECT coalesce(t.name, 'A team') AS adopter,
-               CASE WHEN a.adopted_from_action_id IS NOT NULL THEN sa_team.name
-                    WHEN sf.id IS NOT NULL THEN coalesce(sf_team.name, 'a coach')
-               END AS source,
-               CASE WHEN a.adopted_from_feedback_id IS NOT NULL THEN sf.kind ELSE 'idea' END,
-               any_value(a.what ORDER BY a.id), min(a.adopted_at)
-        FROM action a
-        JOIN goal g ON g.id = a.goal_id
-        LEFT JOIN team t ON t.id = g.team_id
-        LEFT JOIN action sa ON sa.id = a.adopted_from_action_id
-        LEFT JOIN goal sa_goal ON sa_goal.id = sa.goal_id
-        LEFT JOIN team sa_team ON sa_team.id = sa_goal.team_id
-        LEFT JOIN feedback sf ON sf.id = a.adopted_from_feedback_id
-        LEFT JOIN team sf_team ON sf_team.id = sf.from_team_id
-        WHERE a.adopted_from_action_id IS NOT NULL OR a.adopted_from_feedback_id IS NOT NULL
-        GROUP BY ALL
-        """,
-    )
+    spread = adoptions(db)
+    found = []
+    # one entry per adopting team and idea (the same idea adopted into two goals is one)
+    for _, same in spread.groupby([spread["team"].fillna("A team"), spread["from_action_id"],
+                                   spread["from_feedback_id"]], dropna=False, sort=False):
+        first = same.sort_values("action_id").iloc[0]
+        if pd.notna(first["from_action_id"]):
+            source, kind = none_if_missing(first["source_team"]), "idea"
+        else:
+            source = none_if_missing(first["suggested_by"]) or "a coach"
+            kind = none_if_missing(first["feedback_kind"]) or "idea"
+        found.append((none_if_missing(first["team"]) or "A team", source, kind, first["what"],
+                      same["adopted_at"].min()))
     shown = []
     for adopter, source, kind, what, adopted_at in found:
         whose = f"{source}'s" if source else "another team's"

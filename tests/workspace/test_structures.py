@@ -159,6 +159,18 @@ def test_one_idea_adopted_twice_by_a_team_is_one_entry_and_undo_removes_it(demo_
     assert share_log.adopted_entries(demo_db).empty
 
 
+def test_two_ideas_of_one_team_adopted_by_another_are_two_entries(demo_db):
+    ideas = [w for (w,) in demo_db.rows(
+        "SELECT a.what FROM action a JOIN goal g ON g.id = a.goal_id WHERE g.team_id = 1"
+        " ORDER BY a.id LIMIT 2")]
+    assert len(ideas) == 2
+    for what in ideas:
+        adopt.adopt_action(demo_db, _action(demo_db, what), _goal_of(demo_db, 2))
+    titles = share_log.adopted_entries(demo_db)["title"].tolist()
+    assert sorted(titles) == sorted(
+        f"Grade 4 Math adopted Grade 3 Reading's idea: {w}" for w in ideas)
+
+
 def test_an_adopted_suggestion_names_who_suggested_it(demo_db):
     target = _goal_of(demo_db, 2)
     from_team = feedback.add_feedback(demo_db, _goal_of(demo_db, 1), 3, "suggestion",
