@@ -1,5 +1,5 @@
-"""What AppTest does not give directly: opening one page, download buttons, and a page's text
-as a whole."""
+"""What AppTest does not give directly: opening one page, a widget by its label (in a form),
+submitting a form, download buttons, and a page's text as a whole."""
 
 from __future__ import annotations
 
@@ -23,6 +23,23 @@ def open_app_page(page: str, *, timeout: float = 60) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def find(at: AppTest, kind: str, label: str, form: str | None = None):
+    """The widget of ``kind`` ("button", "text_input" …) with ``label``, in ``form`` when
+    given; fails the test naming what is missing."""
+    found = [w for w in getattr(at, kind)
+             if w.label == label and (form is None or w.proto.form_id == form)]
+    assert found, f"no {kind} labelled {label!r} in form {form!r}"
+    return found[0]
+
+
+def submit(at: AppTest, form: str, label: str) -> None:
+    """Press ``form``'s button ``label`` and run; the run must show no exception or error."""
+    find(at, "button", label, form).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
 
 
 def download_buttons(block: Block) -> list:

@@ -12,18 +12,12 @@ from collabplan import ui
 from collabplan.access import Viewer
 from collabplan.goals import adopt
 from collabplan.workspace import mentoring, share_log, structures
-from tests.apptest_tree import open_app_page, rendered_text
+from tests.apptest_tree import find, open_app_page, rendered_text
 
 PAGE = "pages/structures.py"
 TEACHER = Viewer("ana@school.org", "teacher", team_ids=frozenset({1}))
 MENTOR = Viewer("chen@school.org", "coach")
 
-
-def find(at, kind: str, label: str, form: str | None = None):
-    found = [w for w in getattr(at, kind)
-             if w.label == label and (form is None or w.proto.form_id == form)]
-    assert found, f"no {kind} labelled {label!r} in form {form!r}"
-    return found[0]
 
 
 def ok(at) -> None:

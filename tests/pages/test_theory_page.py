@@ -10,24 +10,13 @@ from streamlit.testing.v1 import AppTest
 from collabplan import config, ui
 from collabplan.access import Viewer
 from collabplan.workspace import staff_input, theory, theory_guide
-from tests.apptest_tree import open_app_page
+from tests.apptest_tree import find, open_app_page, submit
 
 PAGE = "pages/theory_of_action.py"
 STEPS = ["Big questions", "Where we are", "Staff input", "Barrier & why", "Brainstorm & choose",
          "If … then …", "Purpose map", "Action timeline", "Impact"]
 
 
-def find(at: AppTest, kind: str, label: str, form: str):
-    found = [w for w in getattr(at, kind) if w.label == label and w.proto.form_id == form]
-    assert found, f"no {kind} labelled {label!r} in form {form!r}"
-    return found[0]
-
-
-def submit(at: AppTest, form: str, label: str) -> None:
-    find(at, "button", label, form).click()
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
 
 
 def shown(at: AppTest) -> str:

@@ -14,6 +14,7 @@ from collabplan import config
 from collabplan import db as db_module
 from collabplan.samples.demo_workspace import seed_workspace
 from collabplan.workspace import survey, teams, theory, vision
+from tests.apptest_tree import find, submit
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/vision.py", "pages/teams.py", "pages/theory_of_action.py", "pages/health.py"]
@@ -28,22 +29,6 @@ def open_page(page: str) -> AppTest:
     return at
 
 
-def find(at: AppTest, kind: str, label: str, form: str | None = None):
-    """The widget of ``kind`` with ``label`` (in ``form`` when given)."""
-    found = [
-        w
-        for w in getattr(at, kind)
-        if w.label == label and (form is None or w.proto.form_id == form)
-    ]
-    assert found, f"no {kind} labelled {label!r} in form {form!r}"
-    return found[0]
-
-
-def submit(at: AppTest, form: str, label: str) -> None:
-    find(at, "button", label, form).click()
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
 
 
 def messages(at: AppTest) -> list[str]:
