@@ -16,6 +16,10 @@ from collabplan.workspace import mentoring, share_log, structures, teams
 ui.page_setup()
 
 PAGE = "structures"
+#: The add forms' fields, forgotten only once the write succeeded (a refused entry keeps them).
+PAIR_FIELDS = ("pair_mentor", "pair_mentee", "pair_started", "pair_focus", "pair_mentor_email",
+               "pair_mentee_email")
+SHARE_FIELDS = ("share_what", "share_team", "share_where", "share_on", "share_how")
 db = ui.get_db()
 me = ui.viewer()
 leader = me.role == "leader"
@@ -149,23 +153,25 @@ with tabs[2]:
     if leader:
         all_pairs = mentoring.pairs(db, me)
         with st.expander("Add a mentoring pair", expanded=all_pairs.empty), \
-                st.form("pair_add", clear_on_submit=True):
+                st.form("pair_add"):
             c1, c2, c3 = st.columns(3)
             mentor = safe.text_input(c1, "Mentor", limit=safe.NAME_LIMIT,
-                                     placeholder="e.g. Ms. Chen")
+                                     placeholder="e.g. Ms. Chen", key="pair_mentor")
             mentee = safe.text_input(c2, "Mentee", limit=safe.NAME_LIMIT,
-                                     placeholder="e.g. Ms. Nguyen")
-            started = c3.date_input("Started on", value=dt.date.today())
-            focus = safe.text_input(st, "Focus", placeholder="e.g. Checking for understanding")
+                                     placeholder="e.g. Ms. Nguyen", key="pair_mentee")
+            started = c3.date_input("Started on", value=dt.date.today(), key="pair_started")
+            focus = safe.text_input(st, "Focus", placeholder="e.g. Checking for understanding",
+                                    key="pair_focus")
             e1, e2 = st.columns(2)
             mentor_email = safe.text_input(e1, "Mentor's sign-in address (optional)",
-                                           limit=safe.NAME_LIMIT)
+                                           limit=safe.NAME_LIMIT, key="pair_mentor_email")
             mentee_email = safe.text_input(e2, "Mentee's sign-in address (optional)",
-                                           limit=safe.NAME_LIMIT)
+                                           limit=safe.NAME_LIMIT, key="pair_mentee_email")
             if st.form_submit_button("Add the pair", type="primary"):
                 wsui.save(PAGE, mentoring.add_pair, mentor, mentee, focus, started,
                           mentor_email, mentee_email, viewer=me,
                           done=f"{mentor.strip()} and {mentee.strip()} paired.",
+                          clear=PAIR_FIELDS,
                           then=lambda new_id: remember(new_id, "mentoring_pick"))
     all_pairs = mentoring.pairs(db, me)
     if all_pairs.empty:
@@ -254,19 +260,22 @@ with tabs[3]:
         team_rows = teams.teams(db)
         team_labels = {0: "The whole school"} | wsui.option_label(team_rows, "id", "name")
         with st.expander("Add what worked", expanded=log.empty), \
-                st.form("share_add", clear_on_submit=True):
+                st.form("share_add"):
             what = safe.text_area(st, "What worked", height=70,
-                                  placeholder="e.g. Sorting exit tickets into three piles")
+                                  placeholder="e.g. Sorting exit tickets into three piles",
+                                  key="share_what")
             c1, c2, c3 = st.columns(3)
             team_pick = c1.selectbox("Which team", list(team_labels),
-                                     format_func=team_labels.get)
-            where = safe.text_input(c2, "Shared where", placeholder="e.g. Staff meeting")
-            shared_on = c3.date_input("Shared on", value=dt.date.today())
+                                     format_func=team_labels.get, key="share_team")
+            where = safe.text_input(c2, "Shared where", placeholder="e.g. Staff meeting",
+                                    key="share_where")
+            shared_on = c3.date_input("Shared on", value=dt.date.today(), key="share_on")
             how_to = safe.text_input(st, "How others can use it",
-                                     placeholder="e.g. Bring five exit tickets each")
+                                     placeholder="e.g. Bring five exit tickets each",
+                                     key="share_how")
             if st.form_submit_button("Add to the log", type="primary"):
                 wsui.save(PAGE, share_log.add_entry, what, team_pick or None, how_to, where,
-                          shared_on, viewer=me, done="Added to the log.")
+                          shared_on, viewer=me, done="Added to the log.", clear=SHARE_FIELDS)
     if log.empty:
         st.info("Nothing shared yet. When a team adopts another team's idea on the goal board, "
                 "it appears here.")

@@ -7,6 +7,7 @@ package at /usr/bin/chromium (never a downloaded browser); without it these test
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -175,6 +176,24 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+def choose_option(page, box, option: str | re.Pattern[str], *, exact: bool = False) -> None:
+    """Pick ``option`` in the select box ``box`` (a combobox locator), then wait for the rerun.
+
+    A click only focuses Streamlit's box when it already had focus, so an arrow key opens the
+    list when the click did not; the option is then clicked in the open list.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box.click()
+    listbox = page.locator('[role="listbox"]')
+    try:
+        listbox.first.wait_for(timeout=2_000)
+    except PlaywrightTimeout:
+        box.press("ArrowDown")
+    listbox.get_by_role("option", name=option, exact=exact).first.click()
+    wait_for_app(page)
 
 
 def wait_for_app(page, timeout: float = RUN_TIMEOUT_MS) -> None:

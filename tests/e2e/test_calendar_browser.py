@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from collabplan import db as db_module
 from collabplan.year import calendar
-from tests.e2e.conftest import _start_app, _stop, wait_for_app
+from tests.e2e.conftest import _start_app, _stop, choose_option, wait_for_app
 
 MIDYEAR = "Mid-year, with leadership"
 
@@ -60,12 +60,8 @@ def test_generate_a_year_plan_and_take_it_home(tmp_path: Path, demo_file: Path, 
 
         # a team plans the year of its second goal, dates already past included
         editor = page.locator(".st-key-calendar_plan")
-        editor.get_by_role("combobox", name="Team").first.click()
-        page.get_by_role("option", name="Grade 3 Reading").first.click()
-        wait_for_app(page)
-        editor.get_by_role("combobox", name="Goal").first.click()
-        page.get_by_role("option", name=re.compile("ELL")).first.click()
-        wait_for_app(page)
+        choose_option(page, editor.get_by_role("combobox", name="Team").first, "Grade 3 Reading")
+        choose_option(page, editor.get_by_role("combobox", name="Goal").first, re.compile("ELL"))
         page.get_by_text("Also plan the dates already past (marked done)").click()
         wait_for_app(page)
         page.get_by_role("button", name=re.compile(r"^Add \d+ items to the plan")).click()

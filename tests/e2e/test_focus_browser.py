@@ -11,7 +11,7 @@ import pytest
 
 from collabplan import db as db_module
 from collabplan.goals import focus
-from tests.e2e.conftest import _stop, wait_for_app
+from tests.e2e.conftest import _stop, choose_option, wait_for_app
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +34,7 @@ def several_lag(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).first.click()
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_for_app(page)
+    choose_option(page, page.get_by_role("combobox", name=label).first, option, exact=True)
 
 
 def _rate(page, what: str, skill: str, value: int) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collabplan import db as db_module
-from tests.e2e.conftest import _start_app, _stop, wait_for_app
+from tests.e2e.conftest import _start_app, _stop, choose_option, wait_for_app
 
 ACTION = "Teach three Tier 2 words a day with student-friendly definitions"
 TARGET = "Grade 4 Math: Number and Operations (active)"
@@ -41,9 +41,8 @@ def test_a_new_user_runs_the_structures_guide(tmp_path: Path, demo_file: Path, p
         # an idea adopted on the board, to find in the log later
         page.goto(f"{server.url}/goal_board")
         wait_for_app(page)
-        page.get_by_role("combobox", name="Ideas you adopt go into").first.click()
-        page.get_by_role("option", name=TARGET).first.click()
-        wait_for_app(page)
+        choose_option(page, page.get_by_role("combobox", name="Ideas you adopt go into").first,
+                      TARGET)
         row = page.locator('[data-testid="stHorizontalBlock"]').filter(has_text=ACTION).last
         row.get_by_role("button", name="Adopt").click()
         wait_for_app(page)
@@ -56,9 +55,7 @@ def test_a_new_user_runs_the_structures_guide(tmp_path: Path, demo_file: Path, p
 
         # record a structure the demo has not recorded yet
         _tab(page, "The seven structures")
-        page.get_by_role("combobox", name="Structure").click()
-        page.get_by_role("option", name="Cross-role teams").click()
-        wait_for_app(page)
+        choose_option(page, page.get_by_role("combobox", name="Structure"), "Cross-role teams")
         record = _form(page, "Save the record")
         record.get_by_text("Planning", exact=True).click()
         record.get_by_label("Owner").fill("Mrs. Rivera")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from collabplan.workspace import staff_input, theory_guide
-from tests.e2e.conftest import AppServer, _start_app, _stop, wait_for_app
+from tests.e2e.conftest import AppServer, _start_app, _stop, choose_option, wait_for_app
 
 #: A small group size for this server, so three answers in the browser show results.
 GROUP = 3
@@ -61,9 +61,7 @@ def _fill(page, label: str, value: str) -> None:
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).first.click()
-    page.get_by_role("option", name=option).first.click()
-    wait_for_app(page)
+    choose_option(page, page.get_by_role("combobox", name=label).first, option)
 
 
 def _rate(page, statement: str, answer: str) -> None:

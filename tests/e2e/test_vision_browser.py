@@ -13,7 +13,7 @@ import pytest
 from collabplan import db as db_module
 from collabplan.workspace import vision, vision_starts
 from collabplan.workspace import vision_session as vs
-from tests.e2e.conftest import _start_app, _stop, wait_for_app
+from tests.e2e.conftest import _start_app, _stop, choose_option, wait_for_app
 
 
 def _no_exception(page) -> None:
@@ -89,9 +89,8 @@ def test_a_new_user_completes_the_eight_visioning_steps(tmp_path: Path, demo_fil
 
         # 6. the statement, started from the sample, saved and agreed (6E)
         panel = _tab(page, "6 · Vision statement")
-        panel.get_by_role("combobox", name="Start from").click()
-        page.get_by_role("option", name="The sample statement").click()
-        wait_for_app(page)
+        choose_option(page, panel.get_by_role("combobox", name="Start from"),
+                      "The sample statement")
         panel = page.locator('[role="tabpanel"]:visible')
         _press(page, panel, "Put it in the box")
         statement = panel.get_by_label("Our vision statement")
