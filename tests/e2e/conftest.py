@@ -182,17 +182,26 @@ def choose_option(page, box, option: str | re.Pattern[str], *, exact: bool = Fal
     """Pick ``option`` in the select box ``box`` (a combobox locator), then wait for the rerun.
 
     A click only focuses Streamlit's box when it already had focus, so an arrow key opens the
-    list when the click did not; the option is then clicked in the open list.
+    list when the click did not. The open list can be drawn again while it settles (its option
+    detached under the pointer); then the list is closed and opened once more.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    box.click()
     listbox = page.locator('[role="listbox"]')
-    try:
-        listbox.first.wait_for(timeout=2_000)
-    except PlaywrightTimeout:
-        box.press("ArrowDown")
-    listbox.get_by_role("option", name=option, exact=exact).first.click()
+    for attempt in range(3):
+        box.click()
+        try:
+            listbox.first.wait_for(timeout=2_000)
+        except PlaywrightTimeout:
+            box.press("ArrowDown")
+        try:
+            listbox.get_by_role("option", name=option, exact=exact).first.click(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
     wait_for_app(page)
 
 
