@@ -16,6 +16,7 @@ from collabplan.access import Viewer
 from collabplan.samples.demo_workspace import seed_workspace
 from collabplan.workspace import vision, vision_starts
 from collabplan.workspace import vision_session as vs
+from tests.apptest_tree import find, submit
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AGREED = date.today() - timedelta(days=3)
@@ -28,20 +29,6 @@ def _open() -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def _find(at: AppTest, kind: str, label: str, form: str | None = None):
-    found = [w for w in getattr(at, kind)
-             if w.label == label and (form is None or w.proto.form_id == form)]
-    assert found, f"no {kind} labelled {label!r} in form {form!r}"
-    return found[0]
-
-
-def _submit(at: AppTest, form: str, label: str) -> None:
-    _find(at, "button", label, form).click()
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
 
 
 def _said(at: AppTest) -> list[str]:
@@ -64,11 +51,11 @@ def test_the_page_shows_eight_steps_and_a_summary(db):
 
 def test_step_one_saves_the_session_agenda_and_opening_round(db):
     at = _open()
-    _find(at, "date_input", "Day of the session", "session").set_value(date(2026, 11, 5))
-    _find(at, "time_input", "Starts at", "session").set_value(time(16, 0))
-    _find(at, "text_input", "Where", "session").input("Library")
-    _find(at, "number_input", "Length (minutes)", "session").set_value(75)
-    _submit(at, "session", "Save the session")
+    find(at, "date_input", "Day of the session", "session").set_value(date(2026, 11, 5))
+    find(at, "time_input", "Starts at", "session").set_value(time(16, 0))
+    find(at, "text_input", "Where", "session").input("Library")
+    find(at, "number_input", "Length (minutes)", "session").set_value(75)
+    submit(at, "session", "Save the session")
     assert vs.session(db) == {"held_on": date(2026, 11, 5), "starts_at": time(16, 0),
                               "place": "Library", "minutes": 75}
     assert "Thu 5 Nov 2026 at 4:00 pm · Library · 75 minutes" in [c.value for c in at.caption]
@@ -76,13 +63,13 @@ def test_step_one_saves_the_session_agenda_and_opening_round(db):
 
     at.number_input(key="agenda_brainstorm").set_value(5)
     at.number_input(key="agenda_statement").set_value(10)
-    _submit(at, "agenda", "Save the agenda")
+    submit(at, "agenda", "Save the agenda")
     assert vs.check_agenda(db).ok
     assert "The agenda adds up to 75 minutes, the length of the session." in _said(at)
 
-    _find(at, "text_input", "Who (optional)", "opening_add").input("Ms. Patel")
-    _find(at, "text_input", "What they shared", "opening_add").input("We meet but rarely plan.")
-    _submit(at, "opening_add", "Add to the opening round")
+    find(at, "text_input", "Who (optional)", "opening_add").input("Ms. Patel")
+    find(at, "text_input", "What they shared", "opening_add").input("We meet but rarely plan.")
+    submit(at, "opening_add", "Add to the opening round")
     assert vs.session_notes(db, ["opening"])["label"].tolist() == [
         "Ms. Patel: We meet but rarely plan."]
     assert at.text_input(key="opening_body").value == ""  # ready for the next person
@@ -90,12 +77,12 @@ def test_step_one_saves_the_session_agenda_and_opening_round(db):
 
 def test_step_two_saves_notice_and_wonder_and_a_note_comes_back_after_undo(db):
     at = _open()
-    _find(at, "text_input", vs.NOTE_KINDS["notice"], "notice_add").input("Protocols help")
-    _submit(at, "notice_add", "Add what we notice")
-    _find(at, "text_input", vs.NOTE_KINDS["wonder"], "wonder_add").input("What do families see?")
-    _submit(at, "wonder_add", "Add what we wonder")
+    find(at, "text_input", vs.NOTE_KINDS["notice"], "notice_add").input("Protocols help")
+    submit(at, "notice_add", "Add what we notice")
+    find(at, "text_input", vs.NOTE_KINDS["wonder"], "wonder_add").input("What do families see?")
+    submit(at, "wonder_add", "Add what we wonder")
     assert vs.session_notes(db)["kind"].tolist() == ["notice", "wonder"]
-    _submit(at, "notice_wonder_remove", "Remove")
+    submit(at, "notice_wonder_remove", "Remove")
     assert vs.session_notes(db)["kind"].tolist() == ["wonder"]
     assert any("was deleted" in m for m in _said(at))
     at.button(key="undo_vision").click()
@@ -113,7 +100,7 @@ def test_the_guides_definition_fills_the_box_but_is_saved_only_when_saved(db):
     assert any("not saved yet" in c.value for c in at.caption)
     box.input(vision_starts.GUIDE_DEFINITION.replace("teachers and support staff",
                                                      "our grade teams"))
-    _submit(at, "definition", "Save the definition")
+    submit(at, "definition", "Save the definition")
     assert vision.vision(db)["definition"].startswith(
         "Collaborative planning is our grade teams meeting regularly")
     assert not any("not saved yet" in c.value for c in at.caption)
@@ -129,14 +116,14 @@ def test_consensus_marks_a_step_with_its_day_and_who_was_there_then_undo(db):
     at.date_input(key="agreed_on_where").set_value(AGREED)
     at.multiselect(key="present_where").unselect("Mr. Brooks")
     at.text_input(key="agreed_note_where").input("Fist to five")
-    _submit(at, "consensus_where", "Mark agreed")
+    submit(at, "consensus_where", "Mark agreed")
     mark = vs.consensus_for(db, "where")
     assert (mark["agreed_on"], mark["present"], mark["note"]) == (
         AGREED, ["Dr. Alvarez"], "Fist to five")
     assert f"Step 2 marked agreed on {AGREED.day} {AGREED:%b %Y}." in _said(at)
     assert _progress(at) == "1 of 8 steps done"
 
-    _submit(at, "consensus_remove_where", "Take the agreement off")
+    submit(at, "consensus_remove_where", "Take the agreement off")
     assert vs.consensus_for(db, "where")["agreed_on"] is None
     at.button(key="undo_vision").click()
     at.run()
@@ -149,8 +136,8 @@ def test_drafts_and_the_statement_start_from_the_sample_and_the_statement_is_agr
     at.run()
     assert at.text_area(key="draft_body").value == vision_starts.SAMPLE_STATEMENT
     assert vision.drafts(db).empty
-    _find(at, "text_input", "Written by", "draft_add").input("Ms. Chen")
-    _submit(at, "draft_add", "Add the draft")
+    find(at, "text_input", "Written by", "draft_add").input("Ms. Chen")
+    submit(at, "draft_add", "Add the draft")
     assert vision.drafts(db)["body"].tolist() == [vision_starts.SAMPLE_STATEMENT]
     assert at.text_area(key="draft_body").value == ""
 
@@ -162,10 +149,10 @@ def test_drafts_and_the_statement_start_from_the_sample_and_the_statement_is_agr
     assert at.text_area(key="statement_text").value == vision_starts.SAMPLE_STATEMENT
     assert vision.vision(db)["statement"] is None
     at.text_area(key="statement_text").input("Every child, every day, together.")
-    _submit(at, "statement", "Save the statement")
+    submit(at, "statement", "Save the statement")
     assert vision.vision(db)["statement"] == "Every child, every day, together."
     at.date_input(key="agreed_on_statement").set_value(AGREED)
-    _submit(at, "consensus_statement", "Mark agreed")
+    submit(at, "consensus_statement", "Mark agreed")
     assert vision.vision(db)["agreed_on"] == AGREED
 
 
@@ -177,7 +164,7 @@ def test_sample_values_are_added_only_when_ticked_and_as_edited(db):
     at.text_input(key="sample_meaning_2").input("Every student gets what they need here.")
     at.checkbox(key="sample_pick_3").check()
     assert len(vision.shared_values(db)) == 1  # ticked, not saved
-    _submit(at, "value_samples", "Add the ticked values")
+    submit(at, "value_samples", "Add the ticked values")
     assert vision.shared_values(db)[["name", "meaning"]].values.tolist() == [
         ["Trust", "We say what is not working."],
         ["Equity", "Every student gets what they need here."],
@@ -185,7 +172,7 @@ def test_sample_values_are_added_only_when_ticked_and_as_edited(db):
     ]
     assert "2 values added." in _said(at)
     at.date_input(key="agreed_on_values").set_value(AGREED)
-    _submit(at, "consensus_values", "Mark agreed")
+    submit(at, "consensus_values", "Mark agreed")
     assert vs.consensus_for(db, "values")["agreed_text"].startswith("Trust: We say")
 
 
@@ -194,7 +181,7 @@ def test_an_optional_step_can_be_marked_agreed_too(db):
     at = _open()
     assert vs.consensus_for(db, "drafts")["agreed_on"] is None
     at.date_input(key="agreed_on_drafts").set_value(AGREED)
-    _submit(at, "consensus_drafts", "Mark agreed")
+    submit(at, "consensus_drafts", "Mark agreed")
     assert vs.consensus_for(db, "drafts")["agreed_on"] == AGREED
 
 
@@ -215,10 +202,10 @@ def test_after_the_agreed_words_change_the_form_offers_a_new_agreement_today(db)
     at = _open()
     assert at.date_input(key="agreed_on_where").value == AGREED
     at.text_area(key="definition_text").input("Teachers and aides planning together.")
-    _submit(at, "definition", "Save the definition")
+    submit(at, "definition", "Save the definition")
     assert any("edited after the group agreed" in m for m in _said(at))
     assert at.date_input(key="agreed_on_where").value == date.today()
-    _submit(at, "consensus_where", "Mark agreed again")
+    submit(at, "consensus_where", "Mark agreed again")
     mark = vs.consensus_for(db, "where")
     assert mark["agreed_on"] == date.today() and mark["present"] == ["Ms. Chen"]
     assert not mark["changed"]
