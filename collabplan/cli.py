@@ -32,8 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, required=True)
 
     def db_arg(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--db", help="database file (default: $COLLABPLAN_DB or data/collabplan.duckdb)"
+        where = sp.add_mutually_exclusive_group()
+        where.add_argument(
+            "--db", help="database file (default: $COLLABPLAN_STORE, else $COLLABPLAN_DB, "
+            "else data/collabplan.duckdb)"
+        )
+        where.add_argument(
+            "--store", dest="db", metavar="URL",
+            help="the shared store, postgresql://user@host/dbname (docs/district.md)",
         )
 
     imp = sub.add_parser("import", help="import result files (xlsx or csv)")
@@ -66,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load the demo school")
     db_arg(demo)
+
+    move = sub.add_parser("migrate-store",
+                          help="move a school's database file into an empty shared store")
+    move.add_argument("--from", dest="from_file", required=True, metavar="FILE")
+    move.add_argument("--to", required=True, metavar="URL", help="postgresql://…")
+    move.add_argument("--json", action="store_true")
 
     from collabplan import cli_goals
 
@@ -473,6 +485,21 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    from collabplan.migrate_store import migrate_store
+
+    counts = migrate_store(args.from_file, args.to, progress=None if args.json else _progress_printer())
+    if args.json:
+        _json(counts)
+        return 0
+    _out(f"Moved {sum(counts.values())} rows in {len(counts)} tables; every table's count "
+         "matches the file:")
+    for table, n in counts.items():
+        if n:
+            _out(f"  {table}: {n}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from collabplan.samples.demo import load_demo
 
@@ -496,6 +523,7 @@ COMMANDS = {
     "skills": cmd_skills,
     "uploads": cmd_uploads,
     "demo": cmd_demo,
+    "migrate-store": cmd_migrate_store,
 }
 
 

@@ -33,10 +33,27 @@ MAX_FIELD_BYTES = 128 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
+#: A store location that is a URL with one of these schemes is the shared PostgreSQL store.
+STORE_SCHEMES = ("postgresql://", "postgres://")
+
+
 def database_path(path: Path | str | None = None) -> Path | str:
-    """``path`` if given, else ``$COLLABPLAN_DB``, else ``data/collabplan.duckdb``."""
+    """Where the data lives: ``path`` if given (a file, or a ``postgresql://`` URL for the
+    shared store), else ``$COLLABPLAN_STORE``, else ``$COLLABPLAN_DB``, else
+    ``data/collabplan.duckdb``."""
     if path:
-        return path if str(path) == ":memory:" else Path(path).expanduser().resolve()
+        if str(path) == ":memory:" or str(path).startswith(STORE_SCHEMES):
+            return str(path)
+        return Path(path).expanduser().resolve()
+    store = os.environ.get("COLLABPLAN_STORE")
+    if store:
+        if not store.startswith(STORE_SCHEMES):
+            from collabplan.errors import UserError
+
+            raise UserError(
+                "COLLABPLAN_STORE must be a postgresql:// address, for example "
+                "postgresql://collabplan@db.example.org/collabplan", kind="setup")
+        return store
     env = os.environ.get("COLLABPLAN_DB")
     if env:
         return env if env == ":memory:" else Path(env).expanduser().resolve()

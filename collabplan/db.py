@@ -11,6 +11,7 @@ mid-commit left behind, once per opening of the file (``connect`` opens it once 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ import duckdb
 if TYPE_CHECKING:  # pandas loads only when a query returns a DataFrame (the import path never does)
     import pandas as pd
 
-from collabplan import config
+from collabplan import config, shared_store
 from collabplan.integrity import Repair, check_on_open
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -57,26 +58,59 @@ class Database:
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path)
-        except duckdb.IOException as exc:  # the file is locked by another process
-            raise DatabaseBusyError(
-                f"{self.path}: the database is open in another program "
-                "(is the app running?); close it and try again"
-            ) from exc
+        #: The shared PostgreSQL store's URL, or None for the embedded DuckDB file.
+        self.store_url = self._shared_url(self.path)
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._version = 0
         self._scratches = 0
         self._version_lock = threading.Lock()
+        if self.store_url is not None:
+            self._con = shared_store.open_connection(self.store_url)
+            self._store_lock = shared_store.WriteLock(self._con)
+            self._store_version = shared_store.VersionReader()
+            self._sequences: dict[str, str] = {}
+        else:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._con = duckdb.connect(self.path)
+            except duckdb.IOException as exc:  # the file is locked by another process
+                raise DatabaseBusyError(
+                    f"{self.path}: the database is open in another program "
+                    "(is the app running?); close it and try again"
+                ) from exc
         self.migrate()
         #: What the consistency check on open removed (a torn import's rows), or None.
-        self.repair: Repair | None = check_on_open(self)
+        #: (The shared store commits whole: nothing torn can be left there to check for.)
+        self.repair: Repair | None = None if self.shared else check_on_open(self)
         #: Set once a person was told of the repair (a CLI warning, Home for a leader); it
         #: stays in the audit log for good.
         self.repair_shown = False
+
+    @staticmethod
+    def _shared_url(path: str) -> str | None:
+        """The store URL for ``path``: itself, or (in the suite's shared-store run) the
+        database a file path stands for, made on first use."""
+        if shared_store.is_shared(path):
+            return path
+        url = shared_store.test_location(path)
+        if url is None:
+            return None
+        source = shared_store.marker_source(path)
+        own = url.rsplit("/", 1)[1]
+        if source is not None and source != own:  # a copy of another store's marker file
+            _close_store(source)  # a template must have no connections while it is copied
+            shared_store.ensure_database(url, template=source)
+        else:
+            shared_store.ensure_database(url)
+        shared_store.write_marker(path, own)
+        return url
+
+    @property
+    def shared(self) -> bool:
+        """Whether this is the shared PostgreSQL store (not the embedded file)."""
+        return self.store_url is not None
 
     # -- connections -------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -84,6 +118,9 @@ class Database:
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()
+            if self.store_url is not None:
+                shared_store.prepare_cursor(cur)
+                cur = shared_store.SharedCursor(cur, self._sequences)  # type: ignore[assignment]
             self._local.cursor = cur
         return cur
 
@@ -120,6 +157,10 @@ class Database:
         transaction's rows wait in the log for a later checkpoint, which compresses as usual.
         """
         with self._write_lock:
+            if self.store_url is not None:
+                with self._shared_transaction() as cur:
+                    yield cur
+                return
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -137,6 +178,25 @@ class Database:
                         cur.execute("RESET disabled_compression_methods")
                 self._bump_version()
 
+    @contextmanager
+    def _shared_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write on the shared store: after every other server's writer, counted once."""
+        self._store_lock.acquire()
+        try:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                cur.execute("UPDATE store_version SET n = n + 1")
+                count = int(cur.execute("SELECT n FROM store_version").fetchone()[0])
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        finally:
+            self._store_lock.release()
+        self._store_version.set(count)
+
     def checkpoint(self) -> None:
         """Write the log into the file now and empty it (DuckDB's ``CHECKPOINT``).
 
@@ -145,6 +205,8 @@ class Database:
         that the person answered). If readers keep a plain checkpoint from running, a forced
         one aborts them; they are read-only and run again.
         """
+        if self.store_url is not None:  # PostgreSQL writes its own log; nothing to fold
+            return
         with self._write_lock:
             cur = self.cursor()
             try:
@@ -175,7 +237,12 @@ class Database:
     @property
     def version(self) -> int:
         """Increases after every committed write: a cache key for query results."""
-        return getattr(self._local, "scratch_version", None) or self._version
+        scratch = getattr(self._local, "scratch_version", None)
+        if scratch:
+            return scratch
+        if self.store_url is not None:  # every server's commits, not only this process's
+            return self._store_version.get(self.cursor())
+        return self._version
 
     def _bump_version(self) -> None:
         with self._version_lock:
@@ -184,6 +251,12 @@ class Database:
     # -- schema ------------------------------------------------------------------------
     def migrate(self) -> list[int]:
         """Apply every migration not yet recorded; return the versions applied."""
+        if self.store_url is not None:
+            with self._write_lock:
+                applied = _migrate_shared(self)
+            self._create_views()
+            self._follow_ups(applied)
+            return applied
         applied: list[int] = []
         with self._write_lock:
             cur = self.cursor()
@@ -203,16 +276,60 @@ class Database:
                     raise
                 cur.execute("COMMIT")
                 applied.append(version)
+        self._follow_ups(applied)
+        return applied
+
+    def _follow_ups(self, applied: list[int]) -> None:
         if applied:
-            self._bump_version()
+            if self.store_url is None:  # the shared store counted the migration itself
+                self._bump_version()
             for version in applied:
                 if version in FOLLOW_UPS:
                     module, _, function = FOLLOW_UPS[version].partition(":")
                     getattr(import_module(module), function)(self)
-        return applied
+
+    def _create_views(self) -> None:
+        """The migrations' views, as DuckDB views over the attached tables (this process)."""
+        from collabplan import shared_schema
+
+        cur = self.cursor()
+        for sql in shared_schema.views(self.schema_version()).values():
+            statement = re.sub(r"^CREATE VIEW", "CREATE OR REPLACE VIEW memory.main.", sql)
+            cur.execute(statement.replace("memory.main. ", "memory.main."))
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+def _migrate_shared(db: Database) -> list[int]:
+    """Bring the shared store to the newest migration (one server at a time)."""
+    from collabplan import shared_schema
+
+    execute = shared_store.execute
+    lock = db._store_lock
+    lock.acquire()  # two servers starting at once: the second finds the work done
+    try:
+        cur = db.cursor()
+        execute(cur, shared_schema.BOOTSTRAP)
+        cur.execute("CALL pg_clear_cache()")
+        done = {v for (v,) in cur.execute("SELECT version FROM schema_version").fetchall()}
+        pending = [(v, n, sql) for v, n, sql in migrations() if v not in done]
+        if not pending:
+            return []
+        before = shared_schema.reference(max(done, default=0))
+        after = shared_schema.reference(pending[-1][0])
+        statements = shared_schema.ddl(before, after)
+        statements += [t for v, _, _ in pending if (t := shared_schema.twin(v))]
+        # (names from the package's own file names, checked in migrations())
+        recorded = ", ".join(f"({int(v)}, '{n}')" for v, n, _ in pending)
+        statements += [f"INSERT INTO schema_version (version, name) VALUES {recorded}",  # noqa: S608
+                       "UPDATE store_version SET n = n + 1"]
+        execute(cur, "BEGIN; " + "; ".join(statements) + "; COMMIT")
+        cur.execute("CALL pg_clear_cache()")
+        db._sequences.clear()
+        return [v for v, _, _ in pending]
+    finally:
+        lock.release()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -220,6 +337,8 @@ def migrations() -> list[tuple[int, str, str]]:
     found = []
     for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
         version = int(path.name[:4])
+        if not re.fullmatch(r"[a-z0-9_]+", path.stem[5:]):
+            raise RuntimeError(f"a migration's name is letters, digits and _ only: {path.name}")
         found.append((version, path.stem[5:], path.read_text(encoding="utf-8")))
     versions = [v for v, _, _ in found]
     if len(versions) != len(set(versions)):
@@ -228,7 +347,16 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 _OPEN: dict[str, Database] = {}
-_OPEN_LOCK = threading.Lock()
+_OPEN_LOCK = threading.RLock()  # Database() may close another store while connect() holds it
+
+
+def _close_store(dbname: str) -> None:
+    """Close this process's Databases on the shared-store database ``dbname``."""
+    with _OPEN_LOCK:
+        found = [d for d in _OPEN.values()
+                 if d.store_url is not None and d.store_url.rsplit("/", 1)[1] == dbname]
+    for database in found:
+        database.close()
 
 
 def close_all() -> None:

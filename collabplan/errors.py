@@ -12,7 +12,8 @@ right widget and tests can check the cause without matching words:
 - ``"mapping"``: a mapping key or preset that does not fit the file;
 - ``"input"``: a typed value or a command-line option (blank, out of range, unknown name);
 - ``"state"``: the thing was changed or removed meanwhile (deleted, already posted);
-- ``"access"``: the person's role or teams do not allow it (see collabplan.access).
+- ``"access"``: the person's role or teams do not allow it (see collabplan.access);
+- ``"setup"``: the installation (a shared store that cannot be reached, a missing package).
 
 Several independent mistakes found at once (a mapping with three wrong keys) are one error
 whose ``lines`` hold one line each; its message lists them all, so a page that shows only the
@@ -23,8 +24,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["file", "mapping", "input", "state", "access"]
-KINDS: tuple[Kind, ...] = ("file", "mapping", "input", "state", "access")
+Kind = Literal["file", "mapping", "input", "state", "access", "setup"]
+KINDS: tuple[Kind, ...] = ("file", "mapping", "input", "state", "access", "setup")
 
 
 class UserError(ValueError):

@@ -66,6 +66,7 @@ def test_database_file_survives_reopen(db_path):
     second.close()
 
 
+@pytest.mark.embedded_only
 def test_student_table_loses_its_indexes_and_keeps_its_rows(tmp_path):
     """Migration 0004 rebuilds `student` without PRIMARY KEY/UNIQUE; rows and ids stay."""
     path = tmp_path / "old.duckdb"
@@ -104,6 +105,7 @@ def _class_encodings(db) -> set[str]:
 
 
 @pytest.mark.parametrize("plain", [False, True])
+@pytest.mark.embedded_only
 def test_plain_text_commit_stores_text_uncompressed_and_resets_the_setting(db, plain):
     # a commit writes its rows into the file (and so compresses them) once the log is
     # large; a small threshold makes this small transaction do that too

@@ -179,11 +179,13 @@ def rate(db: Database, team_id: int, assessment_id: int,
     with db.transaction() as cur:
         where = _names(cur, team_id, assessment_id)
         for skill, (interest, capacity) in changed.items():
+            # (replace, not ON CONFLICT: the shared store's writer passes no upsert on)
+            cur.execute(
+                "DELETE FROM focus_rating WHERE team_id = ? AND assessment_id = ? AND skill = ?",
+                [team_id, assessment_id, skill])
             cur.execute(
                 "INSERT INTO focus_rating (team_id, assessment_id, skill, interest, capacity,"
-                " rated_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, assessment_id, skill)"
-                " DO UPDATE SET interest = excluded.interest, capacity = excluded.capacity,"
-                " rated_by = excluded.rated_by, rated_at = now()",
+                " rated_by, rated_at) VALUES (?, ?, ?, ?, ?, ?, now())",
                 [team_id, assessment_id, skill, interest, capacity, viewer.who])
             audit.record(cur, viewer.who, "focus rating",
                          f"{where}: {skill} interest {interest}, capacity {capacity}")
@@ -203,11 +205,11 @@ def choose(db: Database, team_id: int, assessment_id: int, skill: str, *,
                         "the skills listed", kind="input")
     window = int(found.loc[found["skill"] == skill, "administration_id"].iloc[0])
     with db.transaction() as cur:
+        cur.execute("DELETE FROM focus_choice WHERE team_id = ? AND assessment_id = ?",
+                    [team_id, assessment_id])
         cur.execute(
-            "INSERT INTO focus_choice (team_id, assessment_id, skill, administration_id, chosen_by)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id, assessment_id) DO UPDATE SET"
-            " skill = excluded.skill, administration_id = excluded.administration_id,"
-            " chosen_by = excluded.chosen_by, chosen_at = now()",
+            "INSERT INTO focus_choice (team_id, assessment_id, skill, administration_id,"
+            " chosen_by, chosen_at) VALUES (?, ?, ?, ?, ?, now())",
             [team_id, assessment_id, skill, window, viewer.who])
         audit.record(cur, viewer.who, "focus chosen",
                      f"{_names(cur, team_id, assessment_id)}: {skill}")

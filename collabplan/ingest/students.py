@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from collabplan.ingest.validate import StudentChanges
+from collabplan.shared_store import next_ids
 
 #: Examples of changed students named in the report.
 MAX_EXAMPLES = 3
@@ -248,9 +249,7 @@ def write_students(cur: Any, upload_id: int, students: pa.Table, match: StudentM
             cur.unregister(name)
     if new.any():
         # the new students' ids come from the sequence first, so no join has to find them
-        ids[new] = cur.execute(
-            "SELECT nextval('student_id_seq')::INTEGER AS id FROM range(?)", [int(new.sum())]
-        ).fetchnumpy()["id"]
+        ids[new] = next_ids(cur, "student_id_seq", int(new.sum()))
         added = students.select(["student_key", *DETAIL_COLUMNS])
         if not new.all():
             added = added.filter(pa.array(new))
@@ -298,27 +297,37 @@ def undo_students(cur: Any, upload_id: int) -> tuple[int, int]:
               AND l.student_id = nxt.student_id AND l.upload_id = nxt.upload_id""",  # noqa: S608 (fixed columns)
         [upload_id, upload_id],
     )
+    # The rows are named first and then changed (not UPDATE/DELETE … RETURNING, which the
+    # shared store's writer does not pass on); the write lock keeps them the same rows.
     restored = cur.execute(
+        """SELECT c.student_id FROM student_change c
+           WHERE c.upload_id = ? AND c.student_id IN (SELECT id FROM student)
+             AND NOT EXISTS (SELECT 1 FROM student_change l
+                             WHERE l.student_id = c.student_id AND l.upload_id > c.upload_id)""",
+        [upload_id],
+    ).fetchall()
+    cur.execute(
         f"""UPDATE student SET {sets}
             FROM student_change c
             WHERE c.upload_id = ? AND student.id = c.student_id
               AND NOT EXISTS (SELECT 1 FROM student_change l
-                              WHERE l.student_id = c.student_id AND l.upload_id > c.upload_id)
-            RETURNING student.id""",  # noqa: S608 (fixed columns)
+                              WHERE l.student_id = c.student_id AND l.upload_id > c.upload_id)""",  # noqa: S608 (fixed columns)
         [upload_id],
-    ).fetchall()
+    )
     cur.execute("DELETE FROM student_change WHERE upload_id = ?", [upload_id])
     removed = cur.execute(
-        """DELETE FROM student st
+        """SELECT st.id FROM student st
            WHERE st.id IN (SELECT student_id FROM upload_student WHERE upload_id = ?
                            UNION SELECT id FROM undo_touched WHERE kind = 'student')
              AND NOT EXISTS (SELECT 1 FROM upload_student u
                              WHERE u.student_id = st.id AND u.upload_id <> ?)
              AND NOT EXISTS (SELECT 1 FROM sitting s WHERE s.student_id = st.id)
-             AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)
-           RETURNING id""",
+             AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)""",
         [upload_id, upload_id],
     ).fetchall()
+    if removed:
+        cur.execute("DELETE FROM student WHERE id IN (SELECT unnest(?::INTEGER[]))",
+                    [[r[0] for r in removed]])
     cur.execute("DELETE FROM upload_student WHERE upload_id = ?", [upload_id])
     if removed:
         # a student removed here was created by this upload: nothing else records it

@@ -242,7 +242,9 @@ def _ensure_school_and_teams(db: Database) -> int:
                     "SELECT count(*) FROM team_member WHERE team_id = ? AND name = ?", [team_id, person]
                 ).fetchone()[0]:
                     cur.execute(
-                        "INSERT INTO team_member (team_id, name, role) VALUES (?, ?, ?)", [team_id, person, role]
+                        "INSERT INTO team_member (team_id, name, role, added_order) VALUES (?, ?, ?,"
+                        " (SELECT coalesce(max(added_order), 0) + 1 FROM team_member))",
+                        [team_id, person, role],
                     )
     return created
 

@@ -49,7 +49,7 @@ def add_team(
 def members(db: Database, team_id: int) -> pd.DataFrame:
     """Members in the order they were added (the facilitator rotation follows it)."""
     return store.query(
-        db, "SELECT name, role FROM team_member WHERE team_id = ? ORDER BY rowid", [team_id]
+        db, "SELECT name, role FROM team_member WHERE team_id = ? ORDER BY added_order", [team_id]
     )
 
 
@@ -61,7 +61,8 @@ def add_member(db: Database, team_id: int, name: str, role: str | None = None) -
         raise UserError(f"{name} is already on this team")
     with store.transaction(db) as cur:
         cur.execute(
-            "INSERT INTO team_member (team_id, name, role) VALUES (?, ?, ?)",
+            "INSERT INTO team_member (team_id, name, role, added_order) VALUES (?, ?, ?,"
+            " (SELECT coalesce(max(added_order), 0) + 1 FROM team_member))",
             [team_id, name, store.clean_text(role)],
         )
 

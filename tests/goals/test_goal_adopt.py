@@ -120,6 +120,7 @@ def test_a_removed_source_leaves_the_copy_with_its_team(demo_db):
     assert copy["adopted_from"] == "from another team's goal"
 
 
+@pytest.mark.embedded_only
 def test_migration_0013_upgrades_an_existing_file(tmp_path):
     path = tmp_path / "old.duckdb"
     con = f.database_before(path, 13)

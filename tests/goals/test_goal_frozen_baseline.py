@@ -251,6 +251,7 @@ def test_the_share_of_the_gap_stays_between_0_and_1_and_says_why(metric, base, t
     assert gap_share(metric, base, target, latest) == expected
 
 
+@pytest.mark.embedded_only
 def test_an_old_database_file_freezes_its_posted_goals_as_it_opens(db_path, school, db):
     posted, draft = goal(db, school), goal(db, school, status="draft")
     db_module.close(db_path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from collabplan import audit
 from collabplan import db as db_module
 from collabplan.goals.signposts import (
@@ -84,6 +86,7 @@ def test_goals_behind_lists_only_goals_below_their_line(db):
     assert behind.iloc[0]["goal"] == f"Grade 3 team: Vocabulary (grade 3 students) #{hard}"
 
 
+@pytest.mark.embedded_only
 def test_signposts_in_the_old_checkpoint_table_survive_the_upgrade(tmp_path):
     """Migration 0005 renames the check-in table to `signpost`; rows, ids and notes stay."""
     path = tmp_path / "old.duckdb"

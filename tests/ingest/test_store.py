@@ -52,6 +52,7 @@ def _view(db, where: str = "true", params: list | None = None) -> list[tuple]:
     )
 
 
+@pytest.mark.embedded_only
 def test_migration_moves_old_score_rows_into_the_slim_tables(tmp_path):
     path = tmp_path / "old.duckdb"
     before = _old_database(path)
@@ -75,6 +76,7 @@ def test_migration_moves_old_score_rows_into_the_slim_tables(tmp_path):
         db.close()
 
 
+@pytest.mark.embedded_only
 def test_migrated_database_takes_new_rows_after_the_moved_ones(tmp_path):
     path = tmp_path / "old.duckdb"
     before = _old_database(path)

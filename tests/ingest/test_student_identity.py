@@ -193,6 +193,7 @@ def test_a_student_two_rosters_name_stays_until_both_are_undone(db):
 
 
 # -- an older database file --------------------------------------------------------------------
+@pytest.mark.embedded_only
 def test_an_older_database_learns_which_students_its_uploads_named(tmp_path):
     from collabplan import db as db_module
     from tests import factories
