@@ -34,7 +34,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import duckdb
 
@@ -92,12 +92,27 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _same_clock(con: duckdb.DuckDBPyConnection, url: str) -> str:
+    """``url`` with PostgreSQL's session time zone set to DuckDB's.
+
+    A time written by a column default (PostgreSQL's clock) and one written from a query
+    (DuckDB's ``now()``) are then on the same clock, whatever zone the database server is in.
+    """
+    parts = urlsplit(url)
+    if "options=" in parts.query:  # the operator chose the session options
+        return url
+    zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    extra = urlencode({"options": f"-c TimeZone={zone}"}, quote_via=quote)
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
 def open_connection(url: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the store attached as ``store``."""
     con = duckdb.connect()
     con.execute(f"LOAD {_literal(extension_file())}")
     try:
-        con.execute(f"ATTACH {_literal(url)} AS store (TYPE postgres)")
+        con.execute(f"ATTACH {_literal(_same_clock(con, url))} AS store (TYPE postgres)")
     except duckdb.Error as exc:
         con.close()
         first = str(exc).strip().splitlines()[-1][:200]
