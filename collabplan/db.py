@@ -24,8 +24,9 @@ import duckdb
 if TYPE_CHECKING:  # pandas loads only when a query returns a DataFrame (the import path never does)
     import pandas as pd
 
-from collabplan import config, shared_store
+from collabplan import config, score_mirror, shared_store
 from collabplan.integrity import Repair, check_on_open
+from collabplan.score_mirror import ScoreMirror
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -80,7 +81,10 @@ class Database:
                     f"{self.path}: the database is open in another program "
                     "(is the app running?); close it and try again"
                 ) from exc
+        self._mirror: ScoreMirror | None = None
         self.migrate()
+        if self.store_url is not None:
+            self._mirror = ScoreMirror(self._con)
         #: What the consistency check on open removed (a torn import's rows), or None.
         #: (The shared store commits whole: nothing torn can be left there to check for.)
         self.repair: Repair | None = None if self.shared else check_on_open(self)
@@ -114,7 +118,11 @@ class Database:
 
     # -- connections -------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor (created on first use)."""
+        """This thread's cursor (created on first use).
+
+        On the shared store, outside a write, it reads the scores from this server's copy
+        (:mod:`collabplan.score_mirror`), brought up to the store's commit count first.
+        """
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()
@@ -122,10 +130,32 @@ class Database:
                 shared_store.prepare_cursor(cur)
                 cur = shared_store.SharedCursor(cur, self._sequences)  # type: ignore[assignment]
             self._local.cursor = cur
+            self._local.reading = False
+        mirror = self._mirror
+        if mirror is not None and not getattr(self._local, "writing", False):
+            if not self._local.reading:
+                cur.execute(f"SET search_path = '{score_mirror.READ_PATH}'")  # noqa: S608 (a constant)
+                self._local.reading = True
+            mirror.sync(self._store_version.get(cur), self._schema)
         return cur
+
+    @contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """This thread's cursor on the store's own tables, for a write (or a scratch one)."""
+        self._local.writing = True
+        try:
+            cur = self.cursor()
+            if self._mirror is not None and self._local.reading:
+                cur.execute(f"SET search_path = '{score_mirror.WRITE_PATH}'")  # noqa: S608 (a constant)
+                self._local.reading = False
+            yield cur
+        finally:
+            self._local.writing = False
 
     def close(self) -> None:
         self._con.close()
+        if self._mirror is not None:
+            self._mirror.close()
         _OPEN.pop(self.path, None)
 
     # -- reads -------------------------------------------------------------------------
@@ -183,16 +213,16 @@ class Database:
         """A write on the shared store: after every other server's writer, counted once."""
         self._store_lock.acquire()
         try:
-            cur = self.cursor()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-                cur.execute("UPDATE store_version SET n = n + 1")
-                count = int(cur.execute("SELECT n FROM store_version").fetchone()[0])
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
+            with self._writing() as cur:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                    cur.execute("UPDATE store_version SET n = n + 1")
+                    count = int(cur.execute("SELECT n FROM store_version").fetchone()[0])
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
         finally:
             self._store_lock.release()
         self._store_version.set(count)
@@ -222,8 +252,7 @@ class Database:
         this thread's :attr:`version` is one of its own (negative, never a committed one), so
         no answer cached per version crosses into or out of it; other threads see no change.
         """
-        with self._write_lock:
-            cur = self.cursor()
+        with self._write_lock, self._writing() as cur:
             cur.execute("BEGIN TRANSACTION")
             with self._version_lock:
                 self._scratches += 1
@@ -255,6 +284,7 @@ class Database:
             with self._write_lock:
                 applied = _migrate_shared(self)
             self._create_views()
+            self._schema = self.schema_version()
             self._follow_ups(applied)
             return applied
         applied: list[int] = []
@@ -320,6 +350,7 @@ def _migrate_shared(db: Database) -> list[int]:
         after = shared_schema.reference(pending[-1][0])
         statements = shared_schema.ddl(before, after)
         statements += [t for v, _, _ in pending if (t := shared_schema.twin(v))]
+        statements += shared_schema.SCORE_CHANGES
         # (names from the package's own file names, checked in migrations())
         recorded = ", ".join(f"({int(v)}, '{n}')" for v, n, _ in pending)
         statements += [f"INSERT INTO schema_version (version, name) VALUES {recorded}",  # noqa: S608

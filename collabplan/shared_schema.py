@@ -45,6 +45,28 @@ INDEXES = {
     "upload_student": ["upload_id"], "student_group": ["student_id"],
 }
 
+#: Every statement that writes or removes score rows notes the uploads it touched, whatever
+#: ran it: each app server's copy of the scores (score_mirror.py) copies those uploads again.
+#: (Statement triggers with transition tables: one insert per statement, not per row.)
+SCORE_CHANGES = [
+    "CREATE TABLE IF NOT EXISTS score_change (id bigserial PRIMARY KEY,"
+    " upload_id integer NOT NULL)",
+    "CREATE OR REPLACE FUNCTION collabplan_note_upload() RETURNS trigger LANGUAGE plpgsql AS"
+    " $f$ BEGIN INSERT INTO score_change (upload_id) SELECT DISTINCT upload_id FROM changed;"
+    " RETURN NULL; END $f$",
+    "CREATE OR REPLACE FUNCTION collabplan_note_sitting() RETURNS trigger LANGUAGE plpgsql AS"
+    " $f$ BEGIN INSERT INTO score_change (upload_id) SELECT DISTINCT s.upload_id"
+    " FROM changed c JOIN sitting s ON s.id = c.sitting_id; RETURN NULL; END $f$",
+    *(
+        f"CREATE OR REPLACE TRIGGER note_{table}_{event.lower()} AFTER {event} ON {table}"
+        f" REFERENCING {'OLD' if event == 'DELETE' else 'NEW'} TABLE AS changed"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION"
+        f" collabplan_note_{'sitting' if table == 'score_value' else 'upload'}()"
+        for table in ("sitting", "measure", "score_value")
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
+]
+
 
 @dataclass
 class Table:
