@@ -37,12 +37,19 @@ ITEMS = 10
 LEVELS = ["Low", "LoAvg", "Avg", "HiAvg", "High"]
 
 
-def generate(db: db_module.Database, students: int) -> int:
-    """Fill ``db`` with a district's year; return the number of score rows."""
+def generate(db: db_module.Database, students: int, *, teams: int = TEAMS, classes: int = 840,
+             teachers: int = 420) -> int:
+    """Fill ``db`` with a district's year; return the number of score rows.
+
+    Student ``i`` belongs to team ``1 + i % teams``, class ``i % classes`` and teacher
+    ``i % teachers`` (a class lies within one team when ``classes`` is a multiple of
+    ``teams``). district_bench.py calls this with 200 teams for 30 million scores.
+    """
+    width = max(2, len(str(teams)))
     with db.transaction() as cur:
         cur.execute(
-            "INSERT INTO team (id, name) SELECT i, 'Team ' || lpad(i::VARCHAR, 2, '0')"
-            " FROM generate_series(1, ?) t(i)", [TEAMS])
+            "INSERT INTO team (id, name) SELECT i, 'Team ' || lpad(i::VARCHAR, ?, '0')"
+            " FROM generate_series(1, ?) t(i)", [width, teams])
         cur.execute(
             "INSERT INTO assessment (id, name, kind, levels, proficient_level, cut) VALUES"
             " (1, 'MAP Reading', 'level', ?, 'Avg', 0.8),"
@@ -58,13 +65,13 @@ def generate(db: db_module.Database, students: int) -> int:
         cur.execute(
             "INSERT INTO upload (id, file_name, sha256, team_id)"
             " SELECT (ad - 1) * ? + t, 'file ' || ad || '-' || t, 'sha ' || ad || '-' || t, t"
-            " FROM generate_series(1, 12) x(ad), generate_series(1, ?) y(t)", [TEAMS, TEAMS])
+            " FROM generate_series(1, 12) x(ad), generate_series(1, ?) y(t)", [teams, teams])
         cur.execute(
             "INSERT INTO student (id, student_key, local_id, display_name, grade, class_name,"
             " teacher)"
             " SELECT i, 'id:' || (300000 + i), (300000 + i)::VARCHAR, 'Student ' || i,"
-            " (3 + i % 6)::VARCHAR, 'Class ' || (i % 840), 'Teacher ' || (i % 420)"
-            " FROM generate_series(1, ?) t(i)", [students])
+            " (3 + i % 6)::VARCHAR, 'Class ' || (i % ?), 'Teacher ' || (i % ?)"
+            " FROM generate_series(1, ?) t(i)", [classes, teachers, students])
         cur.execute(
             "INSERT INTO student_group (student_id, group_name)"
             " SELECT i, g FROM generate_series(1, ?) t(i), (VALUES ('ELL', 7), ('SPED', 8),"
@@ -89,8 +96,8 @@ def generate(db: db_module.Database, students: int) -> int:
                        CASE WHEN a = 1 THEN ? [1 + least(4, floor(f * 5)::INTEGER)] END AS level,
                        CASE WHEN a = 1 THEN f >= 0.4
                             ELSE f >= CASE a WHEN 4 THEN 0.75 ELSE 0.8 END END AS proficient,
-                       (3 + i % 6)::VARCHAR AS grade, 'Class ' || (i % 840) AS class_name,
-                       'Teacher ' || (i % 420) AS teacher, 0 AS part, k AS n
+                       (3 + i % 6)::VARCHAR AS grade, 'Class ' || (i % ?) AS class_name,
+                       'Teacher ' || (i % ?) AS teacher, 0 AS part, k AS n
                 FROM g
             ),
             items AS (
@@ -102,7 +109,8 @@ def generate(db: db_module.Database, students: int) -> int:
             SELECT * EXCLUDE (part, n) FROM (SELECT * FROM skills UNION ALL SELECT * FROM items)
             ORDER BY upload_id, part, administration_id, student_id, n
             """,
-            [students, SKILLS, TEAMS, TEAMS, LEVELS, TEAMS, TEAMS, SKILLS, students, ITEMS],
+            [students, SKILLS, teams, teams, LEVELS, classes, teachers, teams, teams, SKILLS,
+             students, ITEMS],
         ).to_arrow_table()
         store.write_score_rows(cur, rows)
         return cur.execute("SELECT count(*) FROM score").fetchone()[0]
