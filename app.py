@@ -6,10 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from collabplan import memory, ui
+from collabplan import db, memory, ui
 from collabplan.ui import present, signin
 
 memory.freeze_modules()  # once per process: keeps the collection after every run cheap
+db.keep_score_copies()  # on the shared store, pages read the scores from this server's copy
 
 # The tables' own "Download as CSV" (and copy) would export cells unneutralised and unlogged,
 # beside the app's safe buttons. .streamlit/config.toml turns it off; a start from another

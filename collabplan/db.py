@@ -83,7 +83,7 @@ class Database:
                 ) from exc
         self._mirror: ScoreMirror | None = None
         self.migrate()
-        if self.store_url is not None:
+        if self.store_url is not None and _COPY_SCORES.is_set():
             self._mirror = ScoreMirror(self._con)
         #: What the consistency check on open removed (a torn import's rows), or None.
         #: (The shared store commits whole: nothing torn can be left there to check for.)
@@ -379,6 +379,17 @@ def migrations() -> list[tuple[int, str, str]]:
 
 _OPEN: dict[str, Database] = {}
 _OPEN_LOCK = threading.RLock()  # Database() may close another store while connect() holds it
+
+
+#: Whether shared-store Databases this process opens keep a copy of the scores to read
+#: (score_mirror.py). An app server does (``keep_score_copies()`` in app.py): its pages read
+#: the scores again and again. A command reads once, through PostgreSQL, without copying.
+_COPY_SCORES = threading.Event()
+
+
+def keep_score_copies() -> None:
+    """Make this process's shared-store Databases read the scores from a copy of their own."""
+    _COPY_SCORES.set()
 
 
 def _close_store(dbname: str) -> None:

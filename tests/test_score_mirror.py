@@ -8,6 +8,7 @@ reads once the store's commit count moves; a writer reads its own uncommitted ro
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 COUNT = "SELECT count(*) FROM score"
+
+
+@pytest.fixture(autouse=True)
+def _copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on an app server (app.py): shared-store Databases keep a copy of the scores."""
+    monkeypatch.setattr(db_module, "_COPY_SCORES", threading.Event())
+    db_module.keep_score_copies()
 
 
 def _school(db: db_module.Database) -> tuple[int, int, list[int]]:
@@ -42,6 +50,19 @@ def _other_server(db_path: Path) -> db_module.Database:
 def _moved_on(db: db_module.Database) -> None:
     """Let ``db`` read the store's commit count now (as it does once a second)."""
     db._store_version._read_at = 0.0
+
+
+def test_a_command_reads_the_store_itself(db_path: Path) -> None:
+    flag = threading.Event()  # a process that did not call keep_score_copies()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_module, "_COPY_SCORES", flag)
+        command = db_module.Database(db_path)
+    try:
+        _school(command)
+        assert command.scalar(COUNT) == 12
+        assert command.scalar("SELECT current_setting('search_path')").startswith("store.public")
+    finally:
+        command.close()
 
 
 def test_reads_come_from_the_copy(db: db_module.Database) -> None:
