@@ -104,7 +104,7 @@ class Database:
         source = shared_store.marker_source(path)
         own = url.rsplit("/", 1)[1]
         if source is not None and source != own:  # a copy of another store's marker file
-            _close_store(source)  # a template must have no connections while it is copied
+            close_store(source)  # a template must have no connections while it is copied
             shared_store.ensure_database(url, template=source)
         else:
             shared_store.ensure_database(url)
@@ -227,7 +227,7 @@ class Database:
             self._store_lock.release()
         self._store_version.set(count)
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, *, tables: Sequence[str] = ()) -> None:
         """Write the log into the file now and empty it (DuckDB's ``CHECKPOINT``).
 
         For writes whose log must not outlive them: the log keeps each transaction's changes
@@ -235,7 +235,13 @@ class Database:
         that the person answered). If readers keep a plain checkpoint from running, a forced
         one aborts them; they are read-only and run again.
         """
-        if self.store_url is not None:  # PostgreSQL writes its own log; nothing to fold
+        if self.store_url is not None:
+            # PostgreSQL keeps a row's earlier versions until a vacuum; ``tables`` (fixed
+            # names of the caller's) are vacuumed now, so only their present rows remain.
+            cur = self._con.cursor()
+            for table in tables:
+                shared_store.execute(cur, f"VACUUM {table}", transaction=False)
+            cur.close()
             return
         with self._write_lock:
             cur = self.cursor()
@@ -392,7 +398,7 @@ def keep_score_copies() -> None:
     _COPY_SCORES.set()
 
 
-def _close_store(dbname: str) -> None:
+def close_store(dbname: str) -> None:
     """Close this process's Databases on the shared-store database ``dbname``."""
     with _OPEN_LOCK:
         found = [d for d in _OPEN.values()

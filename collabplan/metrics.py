@@ -439,7 +439,6 @@ def skill_summary_by_groups(
         df = skill_summary(db, replace(filters, group=None), by=f"group:{group}", viewer=viewer,
                            floor=floor)
         parts.append(df[df["by"] == group])
-    if not parts:
-        return skill_summary(db, replace(filters, skill="\x00none"), by="class", viewer=viewer,
-                             floor=floor)
+    if not parts:  # no groups: no rows, with the columns a caller reads
+        return skill_summary(db, filters, by="class", viewer=viewer, floor=floor).head(0)
     return pd.concat(parts, ignore_index=True)

@@ -111,6 +111,10 @@ def open_connection(url: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the store attached as ``store``."""
     con = duckdb.connect()
     con.execute(f"LOAD {_literal(extension_file())}")
+    # PostgreSQL's text cannot hold a NUL character; collabplan removes control characters
+    # from what it stores (text.clean_text, the importer's control step), so one that is
+    # left (a row written by other means) is dropped too rather than failing the write.
+    con.execute("SET GLOBAL pg_null_byte_replacement = ''")  # every cursor's too
     try:
         con.execute(f"ATTACH {_literal(_same_clock(con, url))} AS store (TYPE postgres)")
     except duckdb.Error as exc:
@@ -238,9 +242,13 @@ def sequences_of_tables(cur: Any) -> dict[str, str]:
     return found
 
 
-def execute(cur: Any, sql: str) -> None:
-    """Run PostgreSQL's own SQL (DDL, locks) in the store, in the cursor's transaction."""
-    cur.execute("CALL postgres_execute('store', ?)", [sql])
+def execute(cur: Any, sql: str, *, transaction: bool = True) -> None:
+    """Run PostgreSQL's own SQL (DDL, locks) in the store, in the cursor's transaction
+    (``transaction=False``: outside any, for what PostgreSQL refuses inside one: VACUUM)."""
+    if transaction:
+        cur.execute("CALL postgres_execute('store', ?)", [sql])
+    else:
+        cur.execute("CALL postgres_execute('store', ?, use_transaction := false)", [sql])
 
 
 # -------------------------------------------------------------------------------- writers

@@ -18,6 +18,14 @@ from collabplan.db import Database
 from collabplan.ingest import store
 
 
+def own_tables(db: Database) -> str:
+    """SQL naming where the database's own tables are in a catalog view (information_schema:
+    ``table_catalog``/``table_schema``): the file's ``main`` schema, or the shared store's."""
+    if db.shared:
+        return "table_catalog = 'store' AND table_schema = 'public'"
+    return "table_catalog = current_database() AND table_schema = 'main'"
+
+
 def team(db: Database, name: str = "Grade 7 ELA") -> int:
     with db.transaction() as cur:
         return cur.execute("INSERT INTO team (name) VALUES (?) RETURNING id", [name]).fetchone()[0]

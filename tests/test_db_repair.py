@@ -15,6 +15,9 @@ from collabplan.ingest.mapping import Mapping
 from collabplan.integrity import NOT_RELATIONS, RELATIONS, id_ranges
 from collabplan.samples.large import large_long_csv
 
+#: The consistency check on open is the embedded file's: the shared store commits whole.
+pytestmark = pytest.mark.embedded_only
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Rows the torn import below leaves.
 TORN_SITTINGS, TORN_STUDENTS = 300, 7

@@ -73,6 +73,8 @@ SURVEY_ITEMS: dict[str, tuple[str, str]] = {
         "As a staff, we have what it takes to lift our students' learning.",
     ),
 }
+#: The tables one answer writes (vacuumed after it on the shared store).
+SURVEY_TABLES = ("survey_tally", "survey_answered", "survey_round")
 SCALE: dict[int, str] = {
     1: "Strongly disagree",
     2: "Disagree",
@@ -207,16 +209,21 @@ def submit_survey(
                 )
             except duckdb.ConstraintException:
                 raise UserError(ALREADY_ANSWERED, kind="state") from None
-        for item in SURVEY_ITEMS:
-            cur.execute(
-                "UPDATE survey_tally SET answers = answers + 1 WHERE round_id = ? AND item = ? AND value = ?",
-                [round_id, item, int(answers[item])],
-            )
+        # Every counter of the round is written, the chosen ones + 1 and the rest + 0: on the
+        # shared store each row version carries its transaction's id (xmin) and place, so
+        # writing only the chosen rows would tie this person's mark to their answers there.
+        chosen = " ".join("WHEN ? THEN ?" for _ in SURVEY_ITEMS)
+        cur.execute(
+            f"UPDATE survey_tally SET answers = answers"  # noqa: S608 (placeholders only)
+            f" + coalesce(CAST(value = CASE item {chosen} END AS INTEGER), 0) WHERE round_id = ?",
+            [*(v for item in SURVEY_ITEMS for v in (item, int(answers[item]))), round_id],
+        )
         cur.execute("UPDATE survey_round SET responses = responses + 1 WHERE id = ?", [round_id])
     # The database's log holds each transaction's changes together and in order until a
     # checkpoint: this response's counters beside its answered mark, and one response's
-    # answers apart from the next's. Fold it into the file now, where only the totals remain.
-    db.checkpoint()
+    # answers apart from the next's. Fold it into the file now, where only the totals remain
+    # (on the shared store: the counters' earlier row versions are vacuumed away).
+    db.checkpoint(tables=SURVEY_TABLES)
 
 
 def delete_round(db: Database, round_id: int) -> store.Removed:

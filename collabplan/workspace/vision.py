@@ -117,10 +117,16 @@ def save_vision(db: Database, **fields: Any) -> None:
         if "agreed_on" in fields and current["agreed_on"] is None:
             cur.execute("DELETE FROM vision_consensus WHERE step = 'statement'")
         elif "agreed_on" in fields:
+            # (an update, else an insert, not ON CONFLICT: the shared store's writer passes
+            # no upsert on; the step's people present and note stay as they were)
+            cur.execute(
+                "UPDATE vision_consensus SET agreed_on = ?, agreed_text = ? WHERE step = 'statement'",
+                [current["agreed_on"], current["statement"]],
+            )
             cur.execute(
                 "INSERT INTO vision_consensus (step, agreed_on, agreed_text)"
-                " VALUES ('statement', ?, ?) ON CONFLICT (step) DO UPDATE"
-                " SET agreed_on = excluded.agreed_on, agreed_text = excluded.agreed_text",
+                " SELECT 'statement', ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM vision_consensus WHERE step = 'statement')",
                 [current["agreed_on"], current["statement"]],
             )
 

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from collabplan import db as db_module
 from collabplan.ingest.mapping import Mapping
 from collabplan.ui import safe
+from tests import factories
 from tests.apptest_tree import strings
 from tests.hostile_text import (
     BELL,
@@ -222,10 +223,9 @@ def test_every_text_box_takes_payloads_and_shows_them_as_text(hostile_db, page):
     assert_no_live_markup(at, f"{page} reopened")
     db = db_module.connect(hostile_db)
     stored = 0
-    for table, column in db.query(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
-    ).itertuples(index=False):
+    own = factories.own_tables(db)
+    columns = f"SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR' AND {own}"  # noqa: S608 (fixed text)
+    for table, column in db.query(columns).itertuples(index=False):
         values = db.query(f'SELECT DISTINCT "{column}" AS v FROM "{table}"')["v"]  # noqa: S608
         bad = [v for v in values if isinstance(v, str) and _CONTROL.search(v)]
         assert not bad, f"{page}: {table}.{column} stored a control character: {bad[:2]!r}"

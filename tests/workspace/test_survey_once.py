@@ -4,11 +4,12 @@ the round closes; without sign-in the survey works as before (no limit, nothing 
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
 
-from collabplan import config
+from collabplan import config, shared_store
 from collabplan.access import Viewer
 from collabplan.errors import UserError
 from collabplan.workspace import survey
@@ -26,8 +27,28 @@ def answers_of(n: int) -> dict[str, int]:
 
 
 def stored_answers(db) -> list[tuple]:
-    """survey_tally exactly as stored, in DuckDB's own row order (rowid)."""
+    """survey_tally exactly as stored, in the engine's own row order: DuckDB's rowid, or
+    PostgreSQL's ctid (the row's place) on the shared store."""
+    if db.shared:
+        return db.rows(
+            "SELECT * FROM postgres_query('store', 'SELECT ctid::text AS place, round_id, item,"
+            " value, answers FROM survey_tally ORDER BY ctid')")
     return db.rows("SELECT rowid, * FROM survey_tally ORDER BY rowid")
+
+
+@pytest.mark.skipif(not os.environ.get(shared_store.TEST_SERVER_ENV),
+                    reason="about PostgreSQL's row versions (pytest --store=local)")
+def test_on_the_shared_store_no_counter_shows_which_answer_wrote_it(db):
+    """Each row version carries its transaction's id (xmin): every counter of the round has
+    the last answer's, so no counter is tied to one person's answered mark."""
+    first = survey.open_round(db, "Fall")
+    for n, email in enumerate(STAFF[:3]):
+        survey.submit_survey(db, first, answers_of(n), person(email))
+    writers = db.rows("SELECT * FROM postgres_query('store',"
+                      " 'SELECT DISTINCT xmin::text FROM survey_tally')")
+    marks = db.rows("SELECT * FROM postgres_query('store',"
+                    " 'SELECT xmin::text FROM survey_answered')")
+    assert len(writers) == 1 and len(marks) == 3
 
 
 def columns(db, table: str) -> set[str]:

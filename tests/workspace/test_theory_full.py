@@ -202,6 +202,7 @@ def test_calendar_items_are_input_rounds_and_dated_plan_steps(db):
     assert theory_guide.calendar_items(db, None) == items  # school-wide: same for everyone
 
 
+@pytest.mark.embedded_only
 def test_migration_keeps_the_saved_approach_people_and_plan(tmp_path):
     path = tmp_path / "old.duckdb"
     con = factories.database_before(path, 18)

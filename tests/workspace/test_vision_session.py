@@ -260,6 +260,7 @@ def test_the_vision_report_shows_the_session_rounds_and_agreements(db):
     assert "<b>We</b>" not in html
 
 
+@pytest.mark.embedded_only
 def test_migration_0016_keeps_an_agreed_statement_as_its_consensus(tmp_path):
     path = tmp_path / "old.duckdb"
     con = factories.database_before(path, 16)
