@@ -111,6 +111,25 @@ def _on_change(
         callback(*args)
 
 
+def distinct_labels(labels: Sequence[Any]) -> list[str]:
+    """``labels`` as text, a repeated one numbered ("…", "… (no. 2)") in the order given.
+
+    Streamlit tells a widget's options apart by their labels: two options shown alike
+    (two drafts of one team on the same skill) would come back as the same choice.
+    """
+    out: list[str] = []
+    used: set[str] = set()
+    for label in labels:
+        base = "" if label is None else str(label)
+        candidate, n = base, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base} (no. {n})"
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
+
 def _remembered(
     kind: str,
     label: str,
@@ -139,14 +158,15 @@ def _remembered(
     remember(wanted, key, *location)
     st.session_state[key] = _to_widget(wanted)
     shown = [_to_widget(o) for o in options]
-    fmt = format_func or str
+    labels = distinct_labels([(format_func or str)(o) for o in options])
+    by_value = dict(zip(shown, labels, strict=True))
     draw = getattr(container if container is not None else st, kind)
     extra = {"required": True} if kind == "segmented_control" else {}
     value = draw(
         label,
         shown,
         key=key,
-        format_func=lambda v: fmt(_from_widget(v)),
+        format_func=by_value.get,
         on_change=_on_change,
         args=(key, location, query_param, on_change, tuple(args)),
         **extra,

@@ -127,3 +127,38 @@ def test_radio_and_segmented_control_remember_their_choice():
     at.run()
     assert at.radio(key="colour").value == "blue"
     assert "colour: blue · view: c" in _shown(at)
+
+
+def _alike() -> None:
+    import streamlit as st
+
+    from collabplan.ui.choices import remembered_select
+
+    # two drafts of one team on the same skill are shown alike but are two goals
+    names = {6: "Grade 3: L.3.5, all students (Draft)", 7: "Grade 3: L.3.5, all students (Draft)",
+             8: "Grade 3: RL.3.1, all students (Draft)"}
+    value = remembered_select("Working on", [6, 7, 8], key="goal", format_func=names.get)
+    st.markdown(f"chosen: {value!r}")
+
+
+def test_options_shown_alike_stay_apart():
+    at = AppTest.from_function(_alike, default_timeout=30)
+    at.run()
+    box = at.selectbox(key="goal")
+    assert box.options == ["Grade 3: L.3.5, all students (Draft)",
+                           "Grade 3: L.3.5, all students (Draft) (no. 2)",
+                           "Grade 3: RL.3.1, all students (Draft)"]
+    assert box.value == 6 and "chosen: 6" in _shown(at)
+    box.set_value(7).run()
+    assert at.selectbox(key="goal").value == 7 and "chosen: 7" in _shown(at)
+    at.selectbox(key="goal").set_value(6).run()
+    at.run()
+    assert at.selectbox(key="goal").value == 6 and "chosen: 6" in _shown(at)
+
+
+def test_distinct_labels_numbers_only_repeats():
+    from collabplan.ui.choices import distinct_labels
+
+    assert distinct_labels(["a", "b"]) == ["a", "b"]
+    assert distinct_labels(["a", "a", "a (no. 2)", None]) == \
+        ["a", "a (no. 2)", "a (no. 2) (no. 2)", ""]
