@@ -13,6 +13,7 @@ from collabplan.db import Database
 from collabplan.errors import UserError
 from collabplan.reports.workspace import summary_page, workspace_sections
 from collabplan.ui import present, safe
+from collabplan.ui.choices import distinct_labels
 from collabplan.workspace.store import Removed, restore
 
 _UNDO = "workspace_undo:"
@@ -143,7 +144,6 @@ def table_with_remove(
 
 
 def option_label(frame: Any, id_column: str, label_column: str) -> dict[int, str]:
-    """{id: label} for a selectbox's format_func (ids as plain ints)."""
-    return {
-        int(i): str(label) for i, label in zip(frame[id_column], frame[label_column], strict=True)
-    }
+    """{id: label} for a selectbox's format_func (ids as plain ints; labels kept apart)."""
+    ids = [int(i) for i in frame[id_column]]
+    return dict(zip(ids, distinct_labels(list(frame[label_column])), strict=True))
