@@ -259,15 +259,17 @@ async def run_session(browser, session: Session, deadline: float, uploads: int,
         await sign_in(page, session)
         round_ = 0
         while time.monotonic() < deadline:
-            steps = [("Data review", lambda: _nav(page, session, "Data review", "Data review",
-                                                   "open Data review"))]
-            if round_ < uploads:
-                steps.append(("import", lambda r=round_: upload(page, session, r, folder)))
-            steps += [
+            # every kind of write early in a round, so a short run has each of them
+            steps = [
+                ("Data review", lambda: _nav(page, session, "Data review", "Data review",
+                                             "open Data review")),
                 ("draft a goal", lambda r=round_: draft_goal(page, session, r)),
                 ("feedback", lambda r=round_: leave_feedback(page, session, r)),
-                ("Progress", lambda: _nav(page, session, "Progress", "Progress", "open Progress")),
             ]
+            if round_ < uploads:
+                steps.append(("import", lambda r=round_: upload(page, session, r, folder)))
+            steps.append(("Progress", lambda: _nav(page, session, "Progress", "Progress",
+                                                   "open Progress")))
             for step, work in steps:
                 if time.monotonic() >= deadline:
                     break
@@ -308,6 +310,46 @@ def _children(pid: int) -> list[int]:
             child = int(stat.parent.name)
             found += [child, *_children(child)]
     return found
+
+
+def _cpu_ticks(pid: int, *, reaped: bool = True) -> int:
+    """A process's CPU time in clock ticks (user and system; with ``reaped``, also that of
+    its children already ended and waited for)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks + (int(fields[13]) + int(fields[14]) if reaped else 0)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its children, ended or running."""
+    return sum(_cpu_ticks(p) for p in [pid, *_children(pid)]) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_seconds(servers: list[int]) -> float:
+    """CPU time of this script's children other than the app servers: Playwright's driver
+    and Chromium."""
+    skip = set(servers)
+    for pid in servers:
+        skip.update(_children(pid))
+    mine = [p for p in _children(os.getpid()) if p not in skip]
+    return sum(_cpu_ticks(p) for p in mine) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent busy since boot (every core; /proc/stat)."""
+    parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = parts[3] + parts[4]
+    return (sum(parts[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(pg: Path) -> int:
+    try:
+        return int((pg / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class MemorySampler(threading.Thread):
@@ -481,7 +523,8 @@ def prepare_people(store: str, sessions: int, servers: list[str]) -> list[Sessio
 
 
 async def drive(sessions: list[Session], seconds: float, uploads: int, folder: Path,
-                ramp: float) -> float:
+                ramp: float, servers: list[int]) -> tuple[float, float]:
+    """Run the sessions; (seconds it took, CPU seconds of Playwright and Chromium)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -490,13 +533,14 @@ async def drive(sessions: list[Session], seconds: float, uploads: int, folder: P
         try:
             start = time.monotonic()
             deadline = start + seconds
+            cpu_start = browser_seconds(servers)
 
             async def one(s: Session) -> None:
                 await asyncio.sleep(ramp * s.number)  # people arrive over the first seconds
                 await run_session(browser, s, deadline, uploads, folder)
 
             await asyncio.gather(*(one(s) for s in sessions))
-            return time.monotonic() - start
+            return time.monotonic() - start, browser_seconds(servers) - cpu_start
         finally:
             await browser.close()
 
@@ -558,7 +602,16 @@ def main(argv: list[str] | None = None) -> int:
         idle_mb = {s.number: sampler.own[s.process.pid][-1] for s in servers}
         sampler.start()
         load_before = os.getloadavg()[0]
-        elapsed = asyncio.run(drive(sessions, args.seconds, args.uploads, folder, args.ramp))
+        watched = {f"server {s.number}": s.process.pid for s in servers}
+        watched["PostgreSQL"] = postmaster_pid(pg)
+        cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
+        busy_before = machine_busy_seconds()
+        elapsed, browser_cpu = asyncio.run(drive(sessions, args.seconds, args.uploads, folder,
+                                                 args.ramp, [s.process.pid for s in servers]))
+        cpu = {name: round(cpu_seconds(pid) - cpu_before[name], 1) for name, pid in watched.items()}
+        cpu["Chromium and Playwright"] = round(browser_cpu, 1)
+        cpu["whole machine (every process, both cores)"] = round(
+            machine_busy_seconds() - busy_before, 1)
         sampler.halt.set()
         sampler.join()
         sampler.sample()
@@ -568,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = check_all(ledgers)
         report = build_report(args, sessions, servers, sampler, idle_mb, ledgers, problems,
                               elapsed, (load_before, load_after))
+        report["cpu_seconds"] = cpu
         print_report(report)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -641,6 +695,9 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"\n{'write':<40} {'confirmed':>9} {'uncertain':>9} {'found':>6}")
     for kind, w in r["writes"].items():
         print(f"{kind:<40} {w['confirmed']:>9} {w['uncertain']:>9} {w['found']:>6}")
+    if "cpu_seconds" in r:
+        print("\nCPU time during the run: " + "; ".join(
+            f"{name} {sec} s" for name, sec in r["cpu_seconds"].items()))
     errors = r["session_errors"]
     if errors:
         print(f"\nsteps that failed ({sum(len(v) for v in errors.values())}):")
