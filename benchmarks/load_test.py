@@ -259,17 +259,19 @@ async def run_session(browser, session: Session, deadline: float, uploads: int,
         await sign_in(page, session)
         round_ = 0
         while time.monotonic() < deadline:
-            # every kind of write early in a round, so a short run has each of them
-            steps = [
-                ("Data review", lambda: _nav(page, session, "Data review", "Data review",
-                                             "open Data review")),
+            writes = [
                 ("draft a goal", lambda r=round_: draft_goal(page, session, r)),
                 ("feedback", lambda r=round_: leave_feedback(page, session, r)),
             ]
             if round_ < uploads:
-                steps.append(("import", lambda r=round_: upload(page, session, r, folder)))
-            steps.append(("Progress", lambda: _nav(page, session, "Progress", "Progress",
-                                                   "open Progress")))
+                writes.append(("import", lambda r=round_: upload(page, session, r, folder)))
+            # the sessions start their rounds on different writes: a short run has each kind
+            turn = session.number % len(writes)
+            steps = [("Data review", lambda: _nav(page, session, "Data review", "Data review",
+                                                  "open Data review")),
+                     *writes[turn:], *writes[:turn],
+                     ("Progress", lambda: _nav(page, session, "Progress", "Progress",
+                                               "open Progress"))]
             for step, work in steps:
                 if time.monotonic() >= deadline:
                     break
@@ -453,18 +455,20 @@ def read_store(store: str, before: dict[str, int], sessions: list[Session]) -> d
     from collabplan import db as db_module
 
     ledgers = {k: Ledger() for k in ("upload", "upload audit row", "goal (per team)",
-                                     "goal 'drafted' revision (per team)", "goal purpose",
-                                     "feedback", "sign-in audit row")}
+                                     "goal 'drafted' revision (per person)", "goal purpose",
+                                     "goal purpose revision", "feedback", "sign-in audit row")}
     for s in sessions:
         ledgers["upload"].confirmed.update(s.uploads)
         ledgers["upload"].uncertain.update(s.uploads_uncertain)
         ledgers["upload audit row"].confirmed.update(s.uploads)
         ledgers["upload audit row"].uncertain.update(s.uploads_uncertain)
-        for name in ("goal (per team)", "goal 'drafted' revision (per team)"):
-            ledgers[name].confirmed[s.team] += s.goals
-            ledgers[name].uncertain[s.team] += s.goals_uncertain
-        ledgers["goal purpose"].confirmed.update(s.whys)
-        ledgers["goal purpose"].uncertain.update(s.whys_uncertain)
+        ledgers["goal (per team)"].confirmed[s.team] += s.goals
+        ledgers["goal (per team)"].uncertain[s.team] += s.goals_uncertain
+        ledgers["goal 'drafted' revision (per person)"].confirmed[s.email] += s.goals
+        ledgers["goal 'drafted' revision (per person)"].uncertain[s.email] += s.goals_uncertain
+        for name in ("goal purpose", "goal purpose revision"):
+            ledgers[name].confirmed.update(s.whys)
+            ledgers[name].uncertain.update(s.whys_uncertain)
         ledgers["feedback"].confirmed.update(s.feedback)
         ledgers["feedback"].uncertain.update(s.feedback_uncertain)
         ledgers["sign-in audit row"].confirmed[s.email] += s.page_loads
@@ -480,11 +484,13 @@ def read_store(store: str, before: dict[str, int], sessions: list[Session]) -> d
             ledgers["upload audit row"].found[match.group(1) if match else detail] += 1
         ledgers["goal (per team)"].found.update(r[0] for r in rows(
             "SELECT t.name FROM goal g JOIN team t ON t.id = g.team_id WHERE g.id > ?", "goal"))
-        ledgers["goal 'drafted' revision (per team)"].found.update(r[0] for r in db.rows(
-            "SELECT t.name FROM goal_revision r JOIN goal g ON g.id = r.goal_id"
-            " JOIN team t ON t.id = g.team_id"
-            " WHERE r.id > ? AND g.id > ? AND r.change LIKE 'drafted:%'",
-            [before["goal_revision"], before["goal"]]))
+        ledgers["goal 'drafted' revision (per person)"].found.update(r[0] for r in rows(
+            "SELECT changed_by FROM goal_revision WHERE id > ? AND change LIKE 'drafted:%'",
+            "goal_revision"))
+        purposes = rows("SELECT goal_id, snapshot FROM goal_revision"
+                        " WHERE id > ? AND change = 'why and priority'", "goal_revision")
+        ledgers["goal purpose revision"].found.update(
+            json.loads(snapshot).get("why") for _, snapshot in purposes)
         ledgers["goal purpose"].found.update(r[0] for r in rows(
             "SELECT why FROM goal WHERE id > ? AND why IS NOT NULL", "goal"))
         ledgers["feedback"].found.update(r[0] for r in rows(
@@ -494,6 +500,34 @@ def read_store(store: str, before: dict[str, int], sessions: list[Session]) -> d
     finally:
         db.close()
     return ledgers
+
+
+def odd_goals(store: str, before: dict[str, int]) -> list[str]:
+    """The run's goals whose purpose is missing or written by another session than the one
+    that drafted it, each with its history: to see where a purpose went."""
+    from collabplan import db as db_module
+
+    db = db_module.connect(store)
+    try:
+        history: dict[int, list[tuple]] = {}
+        for rid, gid, when, who, change, snapshot in db.rows(
+                "SELECT id, goal_id, changed_at, changed_by, change, snapshot FROM goal_revision"
+                " WHERE goal_id > ? ORDER BY id", [before["goal"]]):
+            history.setdefault(gid, []).append(
+                (rid, str(when), who, change[:40], json.loads(snapshot).get("why")))
+        lines = []
+        for gid, why in db.rows("SELECT id, why FROM goal WHERE id > ? ORDER BY id",
+                                [before["goal"]]):
+            drafter = next((h[2] for h in history.get(gid, []) if h[3].startswith("drafted")), "")
+            number = re.search(r"\d+", drafter or "")
+            mark = f"{MARK} s{number.group(0)} " if number else None
+            if why is None or mark is None or not why.startswith(mark):
+                lines.append(f"goal {gid}, drafted by {drafter}, purpose now {why!r}; history: "
+                             + "; ".join(f"revision {r} at {w} by {who}: {c} (purpose {y!r})"
+                                         for r, w, who, c, y in history.get(gid, [])))
+        return lines
+    finally:
+        db.close()
 
 
 # ---------------------------------------------------------------- the run
@@ -619,9 +653,11 @@ def main(argv: list[str] | None = None) -> int:
 
         ledgers = read_store(store, before, sessions)
         problems = check_all(ledgers)
+        odd = odd_goals(store, before)
         report = build_report(args, sessions, servers, sampler, idle_mb, ledgers, problems,
                               elapsed, (load_before, load_after))
         report["cpu_seconds"] = cpu
+        report["goals_with_a_missing_or_foreign_purpose"] = odd
         print_report(report)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -711,6 +747,10 @@ def print_report(r: dict[str, Any]) -> None:
             print(f"\n{name} log, lines naming an error (first 20):")
             for line in lines:
                 print(f"  {line[:200]}")
+    if r.get("goals_with_a_missing_or_foreign_purpose"):
+        print("\ngoals whose purpose is missing or another session's:")
+        for line in r["goals_with_a_missing_or_foreign_purpose"]:
+            print(f"  {line}")
     if r["problems"]:
         print("\nFAIL: writes not there exactly once:")
         for p in r["problems"]:
