@@ -692,7 +692,7 @@ def build_report(args, sessions, servers, sampler, idle_mb, ledgers, problems, e
     for srv in servers:
         pid = srv.process.pid
         memory[f"server {srv.number}"] = {
-            "idle_mb": round(idle_mb[srv.number]),
+            "before_first_page_mb": round(idle_mb[srv.number]),
             "peak_mb": round(max(sampler.own[pid])), "end_mb": round(sampler.own[pid][-1]),
             "peak_with_children_mb": round(max(sampler.tree[pid])),
             "sessions": sum(1 for s in sessions if s.server == srv.number),
@@ -726,7 +726,8 @@ def print_report(r: dict[str, Any]) -> None:
     a = r["all_steps"]
     print(f"{'every step':<44} {a['count']:>5} {a['p50_ms']!s:>8} {a['p95_ms']!s:>8}\n")
     for name, m in r["memory"].items():
-        print(f"{name} ({m['sessions']} sessions): idle {m['idle_mb']} MB, peak {m['peak_mb']} MB, "
+        print(f"{name} ({m['sessions']} sessions): {m['before_first_page_mb']} MB before the first "
+              f"page, peak {m['peak_mb']} MB, "
               f"end {m['end_mb']} MB; peak with its parser children {m['peak_with_children_mb']} MB")
     print(f"\n{'write':<40} {'confirmed':>9} {'uncertain':>9} {'found':>6}")
     for kind, w in r["writes"].items():
