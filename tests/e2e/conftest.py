@@ -205,6 +205,20 @@ def choose_option(page, box, option: str | re.Pattern[str], *, exact: bool = Fal
     wait_for_app(page)
 
 
+#: True in the page once the app is on screen and idle: no script run going on (nor about
+#: to start: the app marked stale), no running indicator, no skeleton left.
+APP_IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    if (app.getAttribute('data-test-script-state') === 'running') return false;
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    if (status && /running/i.test(status.innerText || '')) return false;
+    if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    return true;
+}"""
+
+
 def wait_for_app(page, timeout: float = RUN_TIMEOUT_MS) -> None:
     """Wait until the Streamlit app is on screen and its script run has finished.
 
@@ -215,16 +229,7 @@ def wait_for_app(page, timeout: float = RUN_TIMEOUT_MS) -> None:
     page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout)
     page.wait_for_timeout(300)
     page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (!app) return false;
-            if (app.getAttribute('data-test-script-state') === 'running') return false;
-            const status = document.querySelector('[data-testid="stStatusWidget"]');
-            if (status && /running/i.test(status.innerText || '')) return false;
-            if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
-            if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-            return true;
-        }""",
+        APP_IDLE_JS,
         timeout=timeout,
     )
 
