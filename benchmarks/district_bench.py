@@ -123,6 +123,15 @@ def import_child(location: str, path: str, mapping: str) -> None:
     print(json.dumps({"seconds": seconds, "scores": int(scores)}), file=sys.stderr)
 
 
+def run_skills(location: str) -> tuple[float, str]:
+    """``skills --json`` as a command (a fresh process, no copy of the scores): seconds, output."""
+    flag = "--store" if shared_store.is_shared(location) else "--db"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "collabplan", "skills", flag, location, "--json"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    return time.perf_counter() - start, done.stdout
+
+
 def run_import(location: str, path: Path, mapping: Path) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child-import", location, str(path), str(mapping)],
@@ -246,6 +255,15 @@ def _run(args: argparse.Namespace, shape: dict[str, int], work: Path,
                   + (f"  (embedded {e['note']})" if e["note"] else ""), flush=True)
         print()
     embedded.close()
+
+    # The command line reads once, through PostgreSQL (no copy): the whole district's skills.
+    cli_e, out_e = run_skills(str(file))
+    cli_s, out_s = run_skills(url)
+    result["skills_command"] = {"embedded_s": cli_e, "shared_s": cli_s,
+                                "ratio": ratio(cli_s, cli_e), "same": out_e == out_s}
+    print(f"`skills --json` (whole district, a command: fresh process, no copy): embedded "
+          f"{fmt(cli_e)}, shared {fmt(cli_s)}, ratio {cli_s / cli_e:.1f}x; answers "
+          + ("identical" if out_e == out_s else "** DIFFER **") + "\n", flush=True)
 
     long = import_bench.OUT / f"long_{LONG_ROWS}.csv"
     if not long.exists():
