@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from collabplan import db, memory, ui
+from collabplan.errors import UserError
 from collabplan.ui import present, signin
 
 memory.freeze_modules()  # once per process: keeps the collection after every run cheap
@@ -89,4 +90,9 @@ with st.sidebar:
 present.notices()
 present.room()
 
-page.run()
+try:
+    page.run()
+except UserError as exc:  # what a page did not catch itself: one line, never a traceback
+    if exc.kind != "setup":
+        raise
+    st.error(str(exc), icon=":material/cloud_off:")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pandas loads only when a query returns a DataFrame (the imp
     import pandas as pd
 
 from collabplan import config, score_mirror, shared_store
+from collabplan.errors import UserError
 from collabplan.integrity import Repair, check_on_open
 from collabplan.score_mirror import ScoreMirror
 
@@ -124,11 +125,19 @@ class Database:
         (:mod:`collabplan.score_mirror`), brought up to the store's commit count first.
         """
         cur = getattr(self._local, "cursor", None)
+        if cur is not None and self._mirror is None:
+            return cur
+        try:
+            return self._shared_cursor(cur)
+        except duckdb.Error as exc:  # a store gone away: one line for a person
+            raise shared_store.unreachable(exc) or exc from exc
+
+    def _shared_cursor(self, cur: Any) -> Any:
         if cur is None:
             cur = self._con.cursor()
             if self.store_url is not None:
                 shared_store.prepare_cursor(cur)
-                cur = shared_store.SharedCursor(cur, self._sequences)  # type: ignore[assignment]
+                cur = shared_store.SharedCursor(cur, self._sequences)
             self._local.cursor = cur
             self._local.reading = False
         mirror = self._mirror
@@ -211,7 +220,10 @@ class Database:
     @contextmanager
     def _shared_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write on the shared store: after every other server's writer, counted once."""
-        self._store_lock.acquire()
+        try:
+            self._store_lock.acquire()
+        except duckdb.Error as exc:
+            raise shared_store.unreachable(exc) or exc from exc
         try:
             with self._writing() as cur:
                 cur.execute("BEGIN TRANSACTION")
@@ -220,7 +232,10 @@ class Database:
                     cur.execute("UPDATE store_version SET n = n + 1")
                     count = int(cur.execute("SELECT n FROM store_version").fetchone()[0])
                 except BaseException:
-                    cur.execute("ROLLBACK")
+                    try:
+                        cur.execute("ROLLBACK")
+                    except (duckdb.Error, UserError):  # a store gone away: a new cursor next
+                        self._local.cursor = None
                     raise
                 cur.execute("COMMIT")
         finally:

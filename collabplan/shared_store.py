@@ -25,6 +25,7 @@ What differs, and why:
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import os
@@ -203,7 +204,27 @@ class SharedCursor:
         return getattr(self._cur, name)
 
 
-def _translated(exc: duckdb.Error) -> duckdb.Error:
+#: What the extension says when PostgreSQL went away (stopped, restarted, the network).
+_GONE_WORDS = ("Unable to connect to Postgres", "server closed the connection",
+               "terminating connection", "Connection refused", "no connection to the server",
+               "could not receive data from server", "could not send data to server")
+#: The line a person reads then (never the extension's words: they carry the address).
+UNREACHABLE = ("the shared store cannot be reached (PostgreSQL stopped or the network is "
+               "down); nothing was saved: try again in a minute, and tell whoever runs "
+               "the database if it lasts")
+
+
+def unreachable(exc: BaseException) -> UserError | None:
+    """The one line for a store that went away, if ``exc`` says so."""
+    if isinstance(exc, duckdb.Error) and any(w in str(exc) for w in _GONE_WORDS):
+        return UserError(UNREACHABLE, kind="setup")
+    return None
+
+
+def _translated(exc: duckdb.Error) -> BaseException:
+    gone = unreachable(exc)
+    if gone is not None:
+        return gone
     if not isinstance(exc, duckdb.ConstraintException) and any(
         w in str(exc) for w in _CONSTRAINT_WORDS
     ):
@@ -265,7 +286,12 @@ class WriteLock:
 
     def acquire(self) -> None:
         self._cur.execute("BEGIN TRANSACTION")
-        execute(self._cur, f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        try:
+            execute(self._cur, f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # (a store gone away ended it already)
+                self._cur.execute("ROLLBACK")
+            raise
 
     def release(self) -> None:
         self._cur.execute("ROLLBACK")

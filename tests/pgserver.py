@@ -50,7 +50,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(folder: Path | str, *, durable: bool = False) -> str:
+def start(folder: Path | str, *, durable: bool = False, port: int | None = None) -> str:
     """Start a server; ``durable`` keeps PostgreSQL's fsync (for timings a district would see;
     the test runs leave it off, as nothing outlives them)."""
     folder = Path(folder).resolve()
@@ -64,7 +64,7 @@ def start(folder: Path | str, *, durable: bool = False) -> str:
                        "--encoding", "UTF8", "--no-sync"]),
             check=True, capture_output=True,
         )
-    port = _free_port()
+    port = port or _free_port()
     options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=400 "
                "-c shared_buffers=256MB")
     if not durable:
