@@ -19,6 +19,7 @@ Widgets inside ``st.form`` cannot have an ``on_change``: keep those plain.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -158,15 +159,25 @@ def _remembered(
     remember(wanted, key, *location)
     st.session_state[key] = _to_widget(wanted)
     shown = [_to_widget(o) for o in options]
-    labels = distinct_labels([(format_func or str)(o) for o in options])
-    by_value = dict(zip(shown, labels, strict=True))
+    fmt = format_func or str
+    by_value: dict[Any, str] = {}
+    for option, words in zip(shown, distinct_labels([fmt(o) for o in options]), strict=True):
+        with contextlib.suppress(TypeError):  # (an unhashable option keeps its own label)
+            by_value[option] = words
+
+    def label_of(value: Any) -> str:
+        try:
+            found = by_value.get(value)
+        except TypeError:
+            found = None
+        return found if found is not None else fmt(_from_widget(value))
     draw = getattr(container if container is not None else st, kind)
     extra = {"required": True} if kind == "segmented_control" else {}
     value = draw(
         label,
         shown,
         key=key,
-        format_func=by_value.get,
+        format_func=label_of,
         on_change=_on_change,
         args=(key, location, query_param, on_change, tuple(args)),
         **extra,

@@ -162,3 +162,9 @@ def test_distinct_labels_numbers_only_repeats():
     assert distinct_labels(["a", "b"]) == ["a", "b"]
     assert distinct_labels(["a", "a", "a (no. 2)", None]) == \
         ["a", "a (no. 2)", "a (no. 2) (no. 2)", ""]
+
+
+def test_the_box_keeps_its_own_label():
+    at = AppTest.from_function(_alike, default_timeout=30)
+    at.run()
+    assert at.selectbox(key="goal").label == "Working on"
