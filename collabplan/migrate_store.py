@@ -11,7 +11,6 @@ merged into one store would collide on their ids.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,11 +20,10 @@ from collabplan.errors import UserError
 
 #: Tables the store keeps for itself; everything else is the school's data.
 OWN_TABLES = {"schema_version"}
-_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def _name(text: str) -> str:
-    if not _NAME.fullmatch(text):
+    if not shared_store.PLAIN_NAME.fullmatch(text):
         raise UserError(f"the file holds a table or column with an unusual name ({text!r}): "
                         "it was not made by collabplan", kind="file")
     return text

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from collabplan.shared_store import PLAIN_NAME
+
 POSTGRES_DIR = Path(__file__).parent / "migrations" / "postgres"
 
 #: The two tables a store has before any migration: the versions applied, and the commit count
@@ -135,7 +137,7 @@ def _catalog(con: duckdb.DuckDBPyConnection) -> Schema:
 
 
 def _ident(name: str) -> str:
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+    if not PLAIN_NAME.fullmatch(name):
         raise ValueError(f"not a plain name: {name!r}")
     return f'"{name}"'
 

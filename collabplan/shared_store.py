@@ -39,9 +39,12 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import duckdb
 
+from collabplan.config import STORE_SCHEMES
 from collabplan.errors import UserError
 
-SCHEMES = ("postgresql://", "postgres://")
+#: A name collabplan puts into PostgreSQL's SQL by itself (databases, tables, sequences):
+#: checked against this, since such names cannot be parameters.
+PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 #: The advisory lock every writer takes (any fixed number; "collab" in ASCII).
 WRITE_LOCK_KEY = 0x636F6C6C6162
 #: How long a process keeps the store's commit count before reading it again.
@@ -54,7 +57,7 @@ TEST_SERVER_ENV = "COLLABPLAN_TEST_SERVER"
 
 
 def is_shared(location: object) -> bool:
-    return isinstance(location, str) and location.startswith(SCHEMES)
+    return isinstance(location, str) and location.startswith(STORE_SCHEMES)
 
 
 def display(url: str) -> str:
@@ -235,7 +238,7 @@ def _translated(exc: duckdb.Error) -> BaseException:
 def next_ids(cur: Any, sequence: str, count: int) -> list[int]:
     """``count`` new values of ``sequence``, on either store (in the caller's transaction on
     the embedded file; drawn in PostgreSQL in one round trip on the shared store)."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", sequence):
+    if not PLAIN_NAME.fullmatch(sequence):
         raise ValueError(f"not a sequence name: {sequence!r}")
     if count <= 0:
         return []
@@ -245,6 +248,20 @@ def next_ids(cur: Any, sequence: str, count: int) -> list[int]:
     sql = f"SELECT nextval('{sequence}') FROM generate_series(1, {int(count)})"  # noqa: S608 (checked name, an int)
     rows = cur._cur.execute("SELECT * FROM postgres_query('store', ?)", [sql]).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def delete_ids(cur: Any, table: str, rows: list[tuple]) -> list[tuple]:
+    """Delete the rows of ``table`` whose ids lead ``rows``; return ``rows``.
+
+    On either store: the rows are named first (a SELECT) and removed here, since the
+    shared store's writer passes no ``DELETE … RETURNING`` on.
+    """
+    if not PLAIN_NAME.fullmatch(table):
+        raise ValueError(f"not a table name: {table!r}")
+    if rows:
+        cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest(?::INTEGER[]))",  # noqa: S608 (checked name)
+                    [[r[0] for r in rows]])
+    return rows
 
 
 def sequences_of_tables(cur: Any) -> dict[str, str]:
@@ -352,16 +369,24 @@ def write_marker(path: Path | str, dbname: str) -> None:
     Path(path).write_text(f"{MARKER}{dbname}\n", encoding="utf-8")
 
 
+def _server(url: str, *names: str | None) -> duckdb.DuckDBPyConnection:
+    """A connection to ``url``'s server (its ``postgres`` database), for creating and
+    dropping databases; ``names`` (the databases concerned) are checked first."""
+    for name in names:
+        if name is not None and not PLAIN_NAME.fullmatch(name):
+            raise ValueError(f"not a database name: {name!r}")
+    parts = urlsplit(url)
+    return open_connection(urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, "")))
+
+
+def _database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
 def ensure_database(url: str, template: str | None = None) -> None:
     """Create the database ``url`` names if it is missing (from ``template`` if given)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or (
-        template is not None and not re.fullmatch(r"[a-z_][a-z0-9_]*", template)
-    ):
-        raise ValueError(f"not a database name: {name!r} / {template!r}")
-    con = open_connection(admin)
+    name = _database_name(url)
+    con = _server(url, name, template)
     try:
         exists = con.execute(
             "SELECT * FROM postgres_query('store', ?)",
@@ -372,7 +397,7 @@ def ensure_database(url: str, template: str | None = None) -> None:
         sql = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
         for attempt in range(50):  # a template is busy while another process copies it
             try:
-                con.execute("CALL postgres_execute('store', ?, use_transaction := false)", [sql])
+                execute(con, sql, transaction=False)
                 return
             except duckdb.Error as exc:
                 if "already exists" in str(exc):
@@ -385,14 +410,9 @@ def ensure_database(url: str, template: str | None = None) -> None:
 
 
 def drop_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(f"not a database name: {name!r}")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-    con = open_connection(admin)
+    name = _database_name(url)
+    con = _server(url, name)
     try:
-        con.execute("CALL postgres_execute('store', ?, use_transaction := false)",
-                    [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
+        execute(con, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", transaction=False)
     finally:
         con.close()

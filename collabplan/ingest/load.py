@@ -34,6 +34,7 @@ from collabplan.ingest.students import (
     undo_students,
     write_students,
 )
+from collabplan.shared_store import delete_ids
 from collabplan.text import clean_text
 
 if TYPE_CHECKING:  # pandas loads only for list_uploads, never while importing
@@ -474,15 +475,14 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
             """INSERT INTO undo_touched SELECT DISTINCT 'assessment', assessment_id
                FROM administration WHERE id IN (SELECT id FROM undo_touched WHERE kind = 'administration')"""
         )
-        # rows are named, then removed (the shared store's writer passes no DELETE … RETURNING)
-        admins = _delete_ids(cur, "administration", cur.execute(
+        admins = delete_ids(cur, "administration", cur.execute(
             """SELECT a.id FROM administration a
                WHERE a.id IN (SELECT id FROM undo_touched WHERE kind = 'administration')
                  AND NOT EXISTS (SELECT 1 FROM sitting s WHERE s.administration_id = a.id)
                  AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.baseline_administration_id = a.id)
                  AND NOT EXISTS (SELECT 1 FROM review_note r WHERE r.administration_id = a.id)"""
         ).fetchall())
-        assessments = _delete_ids(cur, "assessment", cur.execute(
+        assessments = delete_ids(cur, "assessment", cur.execute(
             """SELECT t.id FROM assessment t
                WHERE t.id IN (SELECT id FROM undo_touched WHERE kind = 'assessment')
                  AND NOT EXISTS (SELECT 1 FROM administration a WHERE a.assessment_id = t.id)
@@ -512,15 +512,6 @@ def delete_upload(db: Database, upload_id: int, *, who: str | None = None) -> di
         "students": students,
         "students_restored": restored,
     }
-
-
-def _delete_ids(cur: Any, table: str, rows: list[tuple]) -> list[tuple]:
-    """Delete the rows of ``table`` (administration or assessment) with these ids."""
-    if rows:
-        sql = {"administration": "DELETE FROM administration WHERE id IN (SELECT unnest(?::INTEGER[]))",
-               "assessment": "DELETE FROM assessment WHERE id IN (SELECT unnest(?::INTEGER[]))"}[table]
-        cur.execute(sql, [[r[0] for r in rows]])
-    return rows
 
 
 # ----------------------------------------------------------------------------- history, saved

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from collabplan.ingest.validate import StudentChanges
-from collabplan.shared_store import next_ids
+from collabplan.shared_store import delete_ids, next_ids
 
 #: Examples of changed students named in the report.
 MAX_EXAMPLES = 3
@@ -325,9 +325,7 @@ def undo_students(cur: Any, upload_id: int) -> tuple[int, int]:
              AND NOT EXISTS (SELECT 1 FROM student_group g WHERE g.student_id = st.id)""",
         [upload_id, upload_id],
     ).fetchall()
-    if removed:
-        cur.execute("DELETE FROM student WHERE id IN (SELECT unnest(?::INTEGER[]))",
-                    [[r[0] for r in removed]])
+    delete_ids(cur, "student", removed)
     cur.execute("DELETE FROM upload_student WHERE upload_id = ?", [upload_id])
     if removed:
         # a student removed here was created by this upload: nothing else records it
