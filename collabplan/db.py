@@ -128,11 +128,11 @@ class Database:
         if cur is not None and self._mirror is None:
             return cur
         try:
-            return self._shared_cursor(cur)
+            return self._thread_cursor(cur)
         except duckdb.Error as exc:  # a store gone away: one line for a person
             raise shared_store.unreachable(exc) or exc from exc
 
-    def _shared_cursor(self, cur: Any) -> Any:
+    def _thread_cursor(self, cur: Any) -> Any:
         if cur is None:
             cur = self._con.cursor()
             if self.store_url is not None:

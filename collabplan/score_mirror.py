@@ -75,7 +75,7 @@ class ScoreMirror:
             raise
         cur.execute("COMMIT")
         self.version = None
-        self._noted: int | None = None
+        self._noted = None
 
     def _catch_up(self, cur: Any) -> int:
         """One snapshot of the store: copy again every upload noted since the last sync."""
